@@ -1,0 +1,48 @@
+# Two commands: `make run` (install, build, start the demo) and `make test` (install, build, test).
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc)
+PORT ?= 8080
+DB ?= var/demo.db
+
+.PHONY: run test deps build web test-unit test-asan test-web test-e2e bench clean
+
+run: deps build web
+	@mkdir -p var
+	./$(BUILD)/assay demo --db $(DB) --port $(PORT) --web web/dist
+
+test: deps build web test-unit test-web test-e2e
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+
+build: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+web:
+	@if [ -f web/package.json ]; then cd web && npm run --silent build; fi
+
+test-unit: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DASSAY_SANITIZE=ON -DASSAY_BENCH=OFF
+
+test-asan: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j $(JOBS)
+
+test-web:
+	@if [ -f web/package.json ]; then cd web && npm run --silent test; fi
+
+test-e2e: build web
+	@if [ -f tests/e2e/package.json ]; then cd tests/e2e && npm run --silent test; fi
+
+bench: build
+	@for b in $(BUILD)/bench/*_bench; do [ -x $$b ] && $$b; done
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

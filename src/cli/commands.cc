@@ -1,0 +1,23 @@
+#include "cli/commands.h"
+
+#include <CLI/CLI.hpp>
+
+namespace cli {
+
+// One line per command; each is defined in its own *_cmd.cc.
+void AddVersionInfoCommand(CLI::App& app);
+
+const std::vector<CommandRegistrar>& AllCommands() {
+  static const std::vector<CommandRegistrar> kCommands = {
+      AddVersionInfoCommand,
+  };
+  return kCommands;
+}
+
+namespace {
+int g_exit_code = 0;  // process exit status; only main reads it
+}
+void SetExitCode(int code) { g_exit_code = code; }
+int ExitCode() { return g_exit_code; }
+
+}  // namespace cli
