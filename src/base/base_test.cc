@@ -148,3 +148,32 @@ TEST(HashTest, KnownVectors) {
 
 }  // namespace
 }  // namespace base
+
+#include "base/metrics.h"
+
+namespace base {
+namespace {
+
+TEST(MetricsTest, RendersPrometheusHistogramsAndCounters) {
+  Metrics m;
+  m.GetCounter("assay_requests_total", "Requests", {{"route", "GET /x"}}).Add(3);
+  Histogram& h = m.GetHistogram("assay_latency_seconds", "Latency", {{"route", "GET /x"}});
+  h.Observe(0.0003);
+  h.Observe(0.02);
+  h.Observe(99);
+  std::string text = m.RenderPrometheus();
+  EXPECT_NE(text.find("assay_requests_total{route=\"GET /x\"} 3"), std::string::npos) << text;
+  EXPECT_NE(text.find("assay_latency_seconds_bucket{route=\"GET /x\",le=\"0.0005\"} 1"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("assay_latency_seconds_bucket{route=\"GET /x\",le=\"0.025\"} 2"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("assay_latency_seconds_bucket{route=\"GET /x\",le=\"+Inf\"} 3"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("assay_latency_seconds_count{route=\"GET /x\"} 3"), std::string::npos);
+  // The same series is returned for the same labels.
+  EXPECT_EQ(&m.GetCounter("assay_requests_total", "Requests", {{"route", "GET /x"}}),
+            &m.GetCounter("assay_requests_total", "Requests", {{"route", "GET /x"}}));
+}
+
+}  // namespace
+}  // namespace base
