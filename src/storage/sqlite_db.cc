@@ -1,0 +1,335 @@
+#include "storage/sqlite_db.h"
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <semaphore>
+#include <thread>
+#include <unordered_map>
+
+namespace storage {
+namespace {
+
+base::Error SqliteError(sqlite3* db, int rc, std::string_view what) {
+  int primary = rc & 0xff;
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  if (primary == SQLITE_CONSTRAINT) return base::Error::Conflict(msg);
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    return base::Error(base::ErrorCode::kUnavailable, msg);
+  }
+  return base::Error::Internal(msg);
+}
+
+class SqliteConn final : public Conn {
+ public:
+  explicit SqliteConn(sqlite3* db) : db_(db) {}
+  ~SqliteConn() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  base::Result<int64_t> Exec(std::string_view sql, const Params& params) override {
+    ASSAY_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "exec");
+    return static_cast<int64_t>(sqlite3_changes64(db_));
+  }
+
+  base::Result<Rows> Query(std::string_view sql, const Params& params) override {
+    Rows rows;
+    ASSAY_TRY(QueryEach(sql, params, [&](const Row& r) -> base::Status {
+      rows.push_back(r);
+      return base::Ok();
+    }));
+    return rows;
+  }
+
+  base::Status QueryEach(std::string_view sql, const Params& params,
+                         const std::function<base::Status(const Row&)>& fn) override {
+    ASSAY_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    int rc;
+    const int ncol = sqlite3_column_count(stmt);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      std::vector<Value> values;
+      values.reserve(ncol);
+      for (int i = 0; i < ncol; ++i) {
+        switch (sqlite3_column_type(stmt, i)) {
+          case SQLITE_INTEGER: values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, i))); break;
+          case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(stmt, i)); break;
+          case SQLITE_NULL: values.emplace_back(); break;
+          default: {
+            const char* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+            values.emplace_back(std::string(p ? p : "", sqlite3_column_bytes(stmt, i)));
+          }
+        }
+      }
+      base::Status st = fn(Row(std::move(values)));
+      if (!st) {
+        sqlite3_reset(stmt);
+        return st;
+      }
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "query");
+    return base::Ok();
+  }
+
+  base::Status ExecScript(std::string_view sql) override {
+    std::string text(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      return base::Error::Internal("script: " + msg);
+    }
+    return base::Ok();
+  }
+
+  // Runs a fixed statement (BEGIN, COMMIT, …) from the cache.
+  base::Status Simple(std::string_view sql) {
+    auto r = Exec(sql, {});
+    if (!r) return std::move(r).error();
+    return base::Ok();
+  }
+
+  sqlite3* raw() { return db_; }
+
+ private:
+  base::Result<sqlite3_stmt*> Prepare(std::string_view sql, const Params& params) {
+    sqlite3_stmt* stmt = nullptr;
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) {
+      stmt = it->second;
+    } else {
+      if (cache_.size() >= kMaxCachedStatements) {
+        for (auto& [s, st] : cache_) sqlite3_finalize(st);
+        cache_.clear();
+      }
+      int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                  SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
+      cache_.emplace(std::string(sql), stmt);
+    }
+    sqlite3_clear_bindings(stmt);
+    if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
+      return base::Error::Internal("wrong number of parameters for: " + std::string(sql));
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Value& v = params[i];
+      int idx = static_cast<int>(i) + 1;
+      int rc = SQLITE_OK;
+      switch (v.kind()) {
+        case Value::Kind::kNull: rc = sqlite3_bind_null(stmt, idx); break;
+        case Value::Kind::kInt: rc = sqlite3_bind_int64(stmt, idx, v.AsInt()); break;
+        case Value::Kind::kDouble: rc = sqlite3_bind_double(stmt, idx, v.AsDouble()); break;
+        case Value::Kind::kText:
+          rc = sqlite3_bind_text64(stmt, idx, v.AsText().data(), v.AsText().size(), SQLITE_STATIC,
+                                   SQLITE_UTF8);
+          break;
+      }
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, "bind");
+    }
+    return stmt;
+  }
+
+  static constexpr size_t kMaxCachedStatements = 256;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> cache_;
+};
+
+base::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool writer,
+                                                   const SqliteOptions& o) {
+  sqlite3* raw = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    base::Error e = SqliteError(raw, rc, "open " + path);
+    sqlite3_close_v2(raw);
+    return e;
+  }
+  auto conn = std::make_unique<SqliteConn>(raw);
+  sqlite3_busy_timeout(raw, o.busy_timeout_ms);
+  sqlite3_extended_result_codes(raw, 1);
+  std::string pragmas = "PRAGMA foreign_keys=ON;";
+  if (writer) {
+    pragmas += "PRAGMA journal_mode=WAL;";
+    pragmas += o.synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+  } else {
+    pragmas += "PRAGMA query_only=1;";
+  }
+  ASSAY_TRY(conn->ExecScript(pragmas));
+  return conn;
+}
+
+class SqliteDb final : public Db {
+ public:
+  SqliteDb(std::unique_ptr<SqliteConn> writer, std::vector<std::unique_ptr<SqliteConn>> readers,
+           int max_batch)
+      : writer_(std::move(writer)), max_batch_(max_batch < 1 ? 1 : max_batch) {
+    for (auto& r : readers) free_readers_.push_back(std::move(r));
+    writer_thread_ = std::thread([this] { WriterLoop(); });
+  }
+  ~SqliteDb() override {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    writer_cv_.notify_one();
+    writer_thread_.join();
+  }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  base::Status Write(const std::function<base::Status(Conn&)>& fn) override {
+    Pending p;
+    p.fn = &fn;
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return base::Error(base::ErrorCode::kUnavailable, "database is closing");
+      queue_.push_back(&p);
+    }
+    writer_cv_.notify_one();
+    p.done.acquire();
+    return std::move(p.result);
+  }
+
+  base::Status Read(const std::function<base::Status(Conn&)>& fn) override {
+    std::unique_ptr<SqliteConn> conn;
+    {
+      std::unique_lock lock(readers_mu_);
+      readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
+      conn = std::move(free_readers_.back());
+      free_readers_.pop_back();
+    }
+    base::Status st = conn->Simple("BEGIN");
+    if (st) {
+      st = RunGuarded(fn, *conn);
+      base::Status end = conn->Simple(st ? "COMMIT" : "ROLLBACK");
+      if (st && !end) st = std::move(end);
+    }
+    {
+      std::lock_guard lock(readers_mu_);
+      free_readers_.push_back(std::move(conn));
+    }
+    readers_cv_.notify_one();
+    return st;
+  }
+
+  DbStats Stats() const override {
+    return {write_calls_.load(std::memory_order_relaxed),
+            write_batches_.load(std::memory_order_relaxed)};
+  }
+
+ private:
+  struct Pending {
+    const std::function<base::Status(Conn&)>* fn = nullptr;
+    base::Status result;
+    std::binary_semaphore done{0};
+  };
+
+  static base::Status RunGuarded(const std::function<base::Status(Conn&)>& fn, Conn& conn) {
+    try {
+      return fn(conn);
+    } catch (const std::exception& e) {
+      return base::Error::Internal(std::string("exception in transaction: ") + e.what());
+    }
+  }
+
+  void WriterLoop() {
+    std::vector<Pending*> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(mu_);
+        writer_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping and drained
+        while (!queue_.empty() && static_cast<int>(batch.size()) < max_batch_) {
+          batch.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      RunBatch(batch);
+      write_calls_.fetch_add(static_cast<int64_t>(batch.size()), std::memory_order_relaxed);
+      write_batches_.fetch_add(1, std::memory_order_relaxed);
+      for (Pending* p : batch) p->done.release();  // after COMMIT: durable
+      batch.clear();
+    }
+  }
+
+  // BEGIN IMMEDIATE; each fn in SAVEPOINT w … RELEASE w (ROLLBACK TO w on its error); COMMIT.
+  void RunBatch(const std::vector<Pending*>& batch) {
+    base::Status begin = writer_->Simple("BEGIN IMMEDIATE");
+    if (!begin) {
+      for (Pending* p : batch) p->result = begin;
+      return;
+    }
+    for (Pending* p : batch) {
+      base::Status st = writer_->Simple("SAVEPOINT w");
+      if (st) {
+        st = RunGuarded(*p->fn, *writer_);
+        if (!st) (void)writer_->Simple("ROLLBACK TO w");
+        base::Status rel = writer_->Simple("RELEASE w");
+        if (st && !rel) st = std::move(rel);
+      }
+      p->result = std::move(st);
+    }
+    base::Status commit = writer_->Simple("COMMIT");
+    if (!commit) {
+      (void)writer_->Simple("ROLLBACK");
+      for (Pending* p : batch) {
+        if (p->result) p->result = commit;
+      }
+    }
+  }
+
+  std::unique_ptr<SqliteConn> writer_;  // used only by writer_thread_
+  const int max_batch_;
+
+  std::mutex mu_;
+  std::condition_variable writer_cv_;
+  std::deque<Pending*> queue_;  // guarded by mu_
+  bool stopping_ = false;       // guarded by mu_
+  std::thread writer_thread_;
+
+  std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<SqliteConn>> free_readers_;  // guarded by readers_mu_
+
+  std::atomic<int64_t> write_calls_{0};
+  std::atomic<int64_t> write_batches_{0};
+};
+
+}  // namespace
+
+base::Result<std::unique_ptr<Db>> OpenSqlite(const std::string& path, const SqliteOptions& o) {
+  ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConn> writer, OpenConn(path, true, o));
+  std::vector<std::unique_ptr<SqliteConn>> readers;
+  for (int i = 0; i < std::max(1, o.read_connections); ++i) {
+    ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConn> r, OpenConn(path, false, o));
+    readers.push_back(std::move(r));
+  }
+  return std::unique_ptr<Db>(new SqliteDb(std::move(writer), std::move(readers), o.max_batch));
+}
+
+base::Result<std::unique_ptr<Db>> OpenDb(const std::string& url, const SqliteOptions& o) {
+  if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
+    return base::Error(base::ErrorCode::kUnavailable, "the PostgreSQL driver is not built yet");
+  }
+  std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
+  if (path.empty()) return base::Error::Invalid("empty database path");
+  return OpenSqlite(path, o);
+}
+
+}  // namespace storage

@@ -1,0 +1,32 @@
+// The SQLite driver: WAL, synchronous=FULL, a busy timeout, a prepared-statement cache per
+// connection, one writer connection owned by a writer thread (group commit, see db.h) and a
+// small pool of read-only connections.
+//
+//   ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<storage::Db> db,
+//                          storage::OpenSqlite("var/assay.db", storage::SqliteOptions{}));
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+#include "storage/db.h"
+
+namespace storage {
+
+struct SqliteOptions {
+  int read_connections = 8;
+  int busy_timeout_ms = 5000;
+  // Most Write() functions committed together. 1 turns group commit off (one COMMIT each).
+  int max_batch = 1024;
+  // FULL: every COMMIT is on disk before Write() returns. NORMAL only for throwaway dbs.
+  bool synchronous_full = true;
+};
+
+base::Result<std::unique_ptr<Db>> OpenSqlite(const std::string& path, const SqliteOptions& options);
+
+// Accepts "sqlite:PATH" or a bare PATH; "postgresql://…" answers Unavailable until that driver
+// exists.
+base::Result<std::unique_ptr<Db>> OpenDb(const std::string& url, const SqliteOptions& options = {});
+
+}  // namespace storage
