@@ -36,7 +36,7 @@ CREATE TABLE projects (
   answer_schema TEXT NOT NULL,
   overlap INTEGER NOT NULL CHECK (overlap BETWEEN 1 AND 100),
   lease_seconds INTEGER NOT NULL CHECK (lease_seconds BETWEEN 10 AND 604800),
-  created_by TEXT NOT NULL REFERENCES users(id),
+  created_by TEXT REFERENCES users(id),  -- NULL: created by the offline CLI
   created_at_us INTEGER NOT NULL,
   updated_at_us INTEGER NOT NULL
 ) STRICT;

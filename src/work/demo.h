@@ -1,0 +1,35 @@
+// work::SeedDemo — a demo organisation in a fresh database: a manager, three experts and a
+// pairwise-preference project of 50 items (a prompt and two model responses each, on medicine,
+// law and accounting). `assay demo` calls it and prints the logins.
+//
+//   ASSAY_ASSIGN_OR_RETURN(work::DemoSeed seed, work::SeedDemo(service));
+//   for (const auto& login : seed.logins) std::cout << login.email << " " << login.password << "\n";
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "work/service.h"
+
+namespace work {
+
+struct DemoLogin {
+  std::string email;
+  std::string password;
+  std::string role;
+};
+
+struct DemoSeed {
+  std::vector<DemoLogin> logins;  // manager first, then the experts
+  std::string project_id;
+  int64_t items = 0;
+};
+
+// Idempotent enough for a fresh db: fails with Conflict if the demo users already exist.
+base::Result<DemoSeed> SeedDemo(Service& service);
+
+// The 50 demo items as JSONL ({"id", "data": {"domain", "prompt", "responses": [{id, model, content}×2]}}).
+std::string DemoItemsJsonl();
+
+}  // namespace work

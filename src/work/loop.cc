@@ -1,0 +1,432 @@
+// The work loop: leases, submit, return, renew, review, lists, stats and export.
+#include <nlohmann/json.hpp>
+
+#include "base/hash.h"
+#include "base/json.h"
+#include "base/rng.h"
+#include "work/render.h"
+#include "work/service.h"
+
+namespace work {
+namespace {
+
+constexpr int64_t kMaxActiveMs = 30LL * 24 * 3600 * 1000;
+
+constexpr std::string_view kSubmissionSelect =
+    "SELECT s.id, s.assignment_id, s.item_id, s.project_id, s.expert_id, s.client_submission_id, s.answer, "
+    "s.active_ms, s.submitted_at_us, s.state, r.id, r.reviewer_id, r.verdict, r.reason, r.created_at_us "
+    "FROM submissions s LEFT JOIN reviews r ON r.id = "
+    "(SELECT r2.id FROM reviews r2 WHERE r2.submission_id = s.id ORDER BY r2.created_at_us DESC, r2.id DESC LIMIT 1) ";
+
+Submission SubmissionFromRow(const storage::Row& r) {
+  Submission s{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Int(7), r.Int(8),
+               r.Text(9), std::nullopt};
+  if (!r.IsNull(10)) s.review = Review{r.Text(10), s.id, r.Text(11), r.Text(12), r.Text(13), r.Int(14)};
+  return s;
+}
+
+base::Result<Submission> LoadSubmission(storage::Conn& c, std::string_view id) {
+  ASSAY_ASSIGN_OR_RETURN(storage::Rows rows, c.Query(std::string(kSubmissionSelect) + "WHERE s.id = ?", {id}));
+  if (rows.empty()) return base::Error::NotFound("no such submission");
+  return SubmissionFromRow(rows[0]);
+}
+
+base::Error LeaseLost(std::string message) { return base::Error(base::ErrorCode::kLeaseLost, std::move(message)); }
+
+bool TokenMatches(const std::string& stored, std::string_view given) {
+  return stored.size() == given.size() && base::ConstantTimeEquals(stored, given);
+}
+
+// Marks the project's leases that ran out as expired and gives their items back to the pool.
+base::Status ExpireLeases(storage::Conn& c, std::string_view project_id, int64_t now_us) {
+  ASSAY_ASSIGN_OR_RETURN(storage::Rows expired,
+                         c.Query("UPDATE assignments SET state = 'expired', finished_at_us = lease_expires_at_us "
+                                 "WHERE project_id = ? AND state = 'leased' AND lease_expires_at_us <= ? RETURNING item_id",
+                                 {project_id, now_us}));
+  for (const storage::Row& r : expired) {
+    ASSAY_TRY(c.Exec("UPDATE items SET taken = taken - 1 WHERE id = ?", {r.Text(0)}));
+  }
+  return base::Ok();
+}
+
+struct LiveAssignment {
+  std::string project_id, item_id, expert_id, state, lease_token;
+  int64_t expires_at_us = 0;
+};
+
+// The caller's assignment with a lease that is still live and whose token matches.
+base::Result<LiveAssignment> RequireLiveLease(storage::Conn& c, const Caller& caller, std::string_view assignment_id,
+                                              std::string_view lease_token, int64_t now_us) {
+  ASSAY_ASSIGN_OR_RETURN(storage::Rows rows,
+                         c.Query("SELECT project_id, item_id, expert_id, state, lease_token, lease_expires_at_us "
+                                 "FROM assignments WHERE id = ?",
+                                 {assignment_id}));
+  if (rows.empty() || rows[0].Text(2) != caller.user_id) return base::Error::NotFound("no such assignment");
+  LiveAssignment a{rows[0].Text(0), rows[0].Text(1), rows[0].Text(2), rows[0].Text(3), rows[0].Text(4), rows[0].Int(5)};
+  if (a.state == "submitted") return base::Error::Conflict("this assignment was already submitted");
+  if (a.state != "leased") return LeaseLost("the lease was " + a.state);
+  if (!TokenMatches(a.lease_token, lease_token)) return LeaseLost("the lease token is not the current one");
+  if (a.expires_at_us <= now_us) return LeaseLost("the lease expired");
+  return a;
+}
+
+std::string TrimmedReason(std::string_view reason) {
+  size_t b = reason.find_first_not_of(" \t\r\n"), e = reason.find_last_not_of(" \t\r\n");
+  return b == std::string_view::npos ? "" : std::string(reason.substr(b, e - b + 1));
+}
+
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, std::string_view project_id) {
+  std::optional<Lease> out;
+  ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
+    out.reset();
+    ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"expert"}, /*allow_admin=*/false));
+    const int64_t now = clock_.NowMicros();
+    ASSAY_ASSIGN_OR_RETURN(storage::Row p, c.QueryOne("SELECT overlap, lease_seconds FROM projects WHERE id = ?", {project_id}));
+    const int64_t overlap = p.Int(0), lease_us = p.Int(1) * base::kMicrosPerSecond;
+    // One live lease per expert and project: asking again returns it (retries are safe).
+    ASSAY_ASSIGN_OR_RETURN(storage::Rows live,
+                           c.Query("SELECT a.id, a.lease_token, a.lease_expires_at_us, a.item_id, i.data "
+                                   "FROM assignments a JOIN items i ON i.id = a.item_id WHERE a.expert_id = ? "
+                                   "AND a.project_id = ? AND a.state = 'leased' AND a.lease_expires_at_us > ? LIMIT 1",
+                                   {caller.user_id, project_id, now}));
+    if (!live.empty()) {
+      const storage::Row& r = live[0];
+      out = Lease{r.Text(0), r.Text(1), r.Int(2), std::string(project_id), r.Text(3), r.Text(4)};
+      return base::Ok();
+    }
+    ASSAY_TRY(ExpireLeases(c, project_id, now));
+    // Least-covered items first, in import order; never one this expert already had.
+    ASSAY_ASSIGN_OR_RETURN(storage::Rows cand,
+                           c.Query("SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.taken < ? "
+                                   "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
+                                   "ORDER BY i.taken, i.seq LIMIT 1",
+                                   {project_id, overlap, caller.user_id}));
+    if (cand.empty()) return base::Ok();
+    const std::string item_id = cand[0].Text(0);
+    ASSAY_ASSIGN_OR_RETURN(int64_t changed,
+                           c.Exec("UPDATE items SET taken = taken + 1 WHERE id = ? AND taken < ?", {item_id, overlap}));
+    if (changed != 1) return base::Error(base::ErrorCode::kUnavailable, "item taken concurrently; retry");
+    Lease lease{NewId(), base::SecureRandomHex(16), now + lease_us, std::string(project_id), item_id, cand[0].Text(1)};
+    ASSAY_TRY(c.Exec("INSERT INTO assignments (id, project_id, item_id, expert_id, state, lease_token, leased_at_us, "
+                     "lease_expires_at_us) VALUES (?, ?, ?, ?, 'leased', ?, ?, ?)",
+                     {lease.assignment_id, project_id, item_id, caller.user_id, lease.lease_token, now,
+                      lease.expires_at_us}));
+    out = std::move(lease);
+    return base::Ok();
+  }));
+  return out;
+}
+
+base::Result<Assignment> Service::GetAssignment(const Caller& caller, std::string_view assignment_id) {
+  ASSAY_ASSIGN_OR_RETURN(storage::Rows rows,
+                         db_.Query("SELECT a.id, a.project_id, a.item_id, a.expert_id, a.state, a.leased_at_us, "
+                                   "a.lease_expires_at_us, a.finished_at_us, i.data FROM assignments a "
+                                   "JOIN items i ON i.id = a.item_id WHERE a.id = ?",
+                                   {assignment_id}));
+  if (rows.empty()) return base::Error::NotFound("no such assignment");
+  const storage::Row& r = rows[0];
+  if (r.Text(3) != caller.user_id && caller.role != Role::kAdmin) return base::Error::NotFound("no such assignment");
+  Assignment a{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5), r.Int(6), r.OptInt(7), r.Text(8)};
+  if (a.state == "leased" && a.lease_expires_at_us <= clock_.NowMicros()) a.state = "expired";
+  return a;
+}
+
+base::Result<int64_t> Service::RenewLease(const Caller& caller, std::string_view assignment_id,
+                                          std::string_view lease_token) {
+  int64_t expires = 0;
+  ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
+    const int64_t now = clock_.NowMicros();
+    ASSAY_ASSIGN_OR_RETURN(LiveAssignment a, RequireLiveLease(c, caller, assignment_id, lease_token, now));
+    ASSAY_ASSIGN_OR_RETURN(storage::Row p, c.QueryOne("SELECT lease_seconds FROM projects WHERE id = ?", {a.project_id}));
+    expires = now + p.Int(0) * base::kMicrosPerSecond;
+    ASSAY_TRY(c.Exec("UPDATE assignments SET lease_expires_at_us = ? WHERE id = ?", {expires, assignment_id}));
+    return base::Ok();
+  }));
+  return expires;
+}
+
+base::Status Service::ReturnAssignment(const Caller& caller, std::string_view assignment_id,
+                                       std::string_view lease_token) {
+  return db_.Write([&](storage::Conn& c) -> base::Status {
+    const int64_t now = clock_.NowMicros();
+    ASSAY_ASSIGN_OR_RETURN(LiveAssignment a, RequireLiveLease(c, caller, assignment_id, lease_token, now));
+    ASSAY_TRY(c.Exec("UPDATE assignments SET state = 'returned', finished_at_us = ? WHERE id = ?", {now, assignment_id}));
+    ASSAY_TRY(c.Exec("UPDATE items SET taken = taken - 1 WHERE id = ?", {a.item_id}));
+    return base::Ok();
+  });
+}
+
+base::Result<SubmitResult> Service::Submit(const Caller& caller, const SubmitRequest& req) {
+  if (req.client_submission_id.empty() || req.client_submission_id.size() > 200) {
+    return base::Error::Invalid("client_submission_id must have 1 to 200 characters").Detail("field", "client_submission_id");
+  }
+  if (req.active_ms < 0 || req.active_ms > kMaxActiveMs) {
+    return base::Error::Invalid("active_ms must be between 0 and 30 days").Detail("field", "active_ms");
+  }
+  if (req.lease_token.empty()) return base::Error::Invalid("lease_token is required").Detail("field", "lease_token");
+  // Validate outside the writer: it is the one serial resource.
+  ASSAY_ASSIGN_OR_RETURN(storage::Rows ctx,
+                         db_.Query("SELECT a.expert_id, a.project_id, a.item_id, p.template, i.data FROM assignments a "
+                                   "JOIN projects p ON p.id = a.project_id JOIN items i ON i.id = a.item_id WHERE a.id = ?",
+                                   {req.assignment_id}));
+  if (ctx.empty() || ctx[0].Text(0) != caller.user_id) return base::Error::NotFound("no such assignment");
+  auto answer = base::ParseJson(req.answer_json);
+  if (!answer) return base::Error::Invalid("answer is not valid JSON: " + answer.error().message()).Detail("field", "answer");
+  ASSAY_ASSIGN_OR_RETURN(std::shared_ptr<const Template> tmpl, TemplateFor(ctx[0].Text(1), ctx[0].Text(3)));
+  ASSAY_ASSIGN_OR_RETURN(nlohmann::json data, base::ParseJson(ctx[0].Text(4)));
+  ASSAY_TRY(tmpl->ValidateAnswer(*answer, data));
+  const std::string answer_hash = base::Sha256Hex(base::CanonicalJson(*answer));
+
+  SubmitResult result;
+  ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
+    result = {};
+    ASSAY_ASSIGN_OR_RETURN(storage::Rows prior,
+                           c.Query("SELECT id, assignment_id, answer_hash FROM submissions "
+                                   "WHERE expert_id = ? AND client_submission_id = ?",
+                                   {caller.user_id, req.client_submission_id}));
+    if (!prior.empty()) {
+      if (prior[0].Text(1) != req.assignment_id || prior[0].Text(2) != answer_hash) {
+        return base::Error::Conflict("client_submission_id was already used for a different submission")
+            .Detail("field", "client_submission_id");
+      }
+      ASSAY_ASSIGN_OR_RETURN(result.submission, LoadSubmission(c, prior[0].Text(0)));
+      result.created = false;
+      return base::Ok();
+    }
+    const int64_t now = clock_.NowMicros();
+    ASSAY_ASSIGN_OR_RETURN(LiveAssignment a, RequireLiveLease(c, caller, req.assignment_id, req.lease_token, now));
+    Submission s{NewId(), req.assignment_id, a.item_id, a.project_id, caller.user_id, req.client_submission_id,
+                 req.answer_json, req.active_ms, now, "pending", std::nullopt};
+    ASSAY_TRY(c.Exec("INSERT INTO submissions (id, assignment_id, project_id, item_id, expert_id, client_submission_id, "
+                     "answer, answer_hash, active_ms, submitted_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     {s.id, s.assignment_id, s.project_id, s.item_id, s.expert_id, s.client_submission_id, s.answer_json,
+                      answer_hash, s.active_ms, now}));
+    ASSAY_TRY(c.Exec("UPDATE assignments SET state = 'submitted', finished_at_us = ? WHERE id = ?", {now, req.assignment_id}));
+    result.submission = std::move(s);
+    result.created = true;
+    return base::Ok();
+  }));
+  return result;
+}
+
+base::Result<Submission> Service::GetSubmission(const Caller& caller, std::string_view submission_id) {
+  Submission s;
+  ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
+    ASSAY_ASSIGN_OR_RETURN(s, LoadSubmission(c, submission_id));
+    if (s.expert_id == caller.user_id) return base::Ok();
+    if (!internal::RequireProjectRole(c, caller, s.project_id, {"manager", "reviewer"})) {
+      return base::Error::NotFound("no such submission");
+    }
+    return base::Ok();
+  }));
+  return s;
+}
+
+base::Result<Page<Submission>> Service::ListSubmissions(const Caller& caller, std::string_view project_id,
+                                                        const SubmissionFilter& filter, int limit,
+                                                        std::string_view cursor) {
+  if (filter.state && *filter.state != "pending" && *filter.state != "approved" && *filter.state != "rejected") {
+    return base::Error::Invalid("state must be pending, approved or rejected").Detail("field", "state");
+  }
+  limit = std::clamp(limit <= 0 ? 100 : limit, 1, kMaxPageSize);
+  Page<Submission> page;
+  ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
+    ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"manager", "reviewer"}));
+    std::string state = filter.state.value_or(""), expert = filter.expert_id.value_or("");
+    return c.QueryEach(std::string(kSubmissionSelect) +
+                           "WHERE s.project_id = ? AND (? = '' OR s.state = ?) AND (? = '' OR s.expert_id = ?) "
+                           "AND (? = '' OR s.id < ?) ORDER BY s.id DESC LIMIT ?",
+                       {project_id, state, state, expert, expert, cursor, cursor, limit + 1},
+                       [&](const storage::Row& r) -> base::Status {
+                         page.items.push_back(SubmissionFromRow(r));
+                         return base::Ok();
+                       });
+  }));
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.pop_back();
+    page.next_cursor = page.items.back().id;
+  }
+  return page;
+}
+
+base::Result<Review> Service::ReviewSubmission(const Caller& caller, std::string_view submission_id,
+                                               std::string_view verdict, std::string_view reason_in) {
+  if (verdict != "approve" && verdict != "reject") {
+    return base::Error::Invalid("verdict must be approve or reject").Detail("field", "verdict");
+  }
+  std::string reason = TrimmedReason(reason_in);
+  if (reason.size() > 10000) return base::Error::Invalid("reason is too long").Detail("field", "reason");
+  if (verdict == "reject" && static_cast<int64_t>(CodePoints(reason)) < kMinRejectReasonChars) {
+    return base::Error::Invalid("a rejection needs a reason of at least 20 characters the expert can act on")
+        .Detail("field", "reason");
+  }
+  Review review;
+  ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
+    ASSAY_ASSIGN_OR_RETURN(Submission s, LoadSubmission(c, submission_id));
+    auto role = internal::RequireProjectRole(c, caller, s.project_id, {"manager", "reviewer"});
+    if (!role) {
+      if (s.expert_id == caller.user_id) return base::Error::Forbidden("you cannot review your own submission");
+      return base::Error::NotFound("no such submission");
+    }
+    if (s.expert_id == caller.user_id) return base::Error::Forbidden("you cannot review your own submission");
+    review = Review{NewId(), s.id, caller.user_id, std::string(verdict), reason, clock_.NowMicros()};
+    std::optional<std::string> reviewer;
+    if (!caller.user_id.empty()) reviewer = caller.user_id;
+    if (!reviewer) return base::Error::Invalid("a review needs a reviewer account");
+    ASSAY_TRY(c.Exec("INSERT INTO reviews (id, submission_id, reviewer_id, verdict, reason, created_at_us) "
+                     "VALUES (?, ?, ?, ?, ?, ?)",
+                     {review.id, review.submission_id, review.reviewer_id, review.verdict, review.reason,
+                      review.created_at_us}));
+    ASSAY_TRY(c.Exec("UPDATE submissions SET state = ? WHERE id = ?",
+                     {verdict == "approve" ? "approved" : "rejected", s.id}));
+    return base::Ok();
+  }));
+  return review;
+}
+
+base::Result<Page<Submission>> Service::MySubmissions(const Caller& caller, int limit, std::string_view cursor) {
+  limit = std::clamp(limit <= 0 ? 100 : limit, 1, kMaxPageSize);
+  Page<Submission> page;
+  ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
+    return c.QueryEach(std::string(kSubmissionSelect) +
+                           "WHERE s.expert_id = ? AND (? = '' OR s.id < ?) ORDER BY s.id DESC LIMIT ?",
+                       {caller.user_id, cursor, cursor, limit + 1}, [&](const storage::Row& r) -> base::Status {
+                         page.items.push_back(SubmissionFromRow(r));
+                         return base::Ok();
+                       });
+  }));
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.pop_back();
+    page.next_cursor = page.items.back().id;
+  }
+  return page;
+}
+
+base::Result<std::vector<ExpertProjectStats>> Service::MyStats(const Caller& caller) {
+  std::vector<ExpertProjectStats> out;
+  ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
+    return c.QueryEach(
+        "SELECT p.id, p.name, count(s.id), "
+        "coalesce(sum(CASE WHEN s.state = 'approved' THEN 1 ELSE 0 END), 0), "
+        "coalesce(sum(CASE WHEN s.state = 'rejected' THEN 1 ELSE 0 END), 0), coalesce(sum(s.active_ms), 0) "
+        "FROM projects p LEFT JOIN submissions s ON s.project_id = p.id AND s.expert_id = ? "
+        "WHERE p.id IN (SELECT project_id FROM project_members WHERE user_id = ?) "
+        "OR p.id IN (SELECT project_id FROM submissions WHERE expert_id = ?) "
+        "GROUP BY p.id, p.name ORDER BY p.id",
+        {caller.user_id, caller.user_id, caller.user_id}, [&](const storage::Row& r) -> base::Status {
+          ExpertProjectStats s{r.Text(0), r.Text(1), r.Int(2), r.Int(3), r.Int(4), std::nullopt, r.Int(5) / 1000};
+          if (s.approved + s.rejected > 0) s.approval_rate = static_cast<double>(s.approved) / (s.approved + s.rejected);
+          out.push_back(std::move(s));
+          return base::Ok();
+        });
+  }));
+  return out;
+}
+
+base::Result<Progress> Service::GetProgress(const Caller& caller, std::string_view project_id, int64_t bucket_seconds,
+                                            int buckets) {
+  bucket_seconds = std::clamp<int64_t>(bucket_seconds, 60, 7 * 24 * 3600);
+  buckets = std::clamp(buckets, 1, 1000);
+  Progress p;
+  const int64_t now = clock_.NowMicros();
+  const int64_t bucket_us = bucket_seconds * base::kMicrosPerSecond;
+  const int64_t end_us = (now / bucket_us + 1) * bucket_us;
+  const int64_t start_us = end_us - buckets * bucket_us;
+  ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
+    ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"manager", "reviewer"}));
+    ASSAY_ASSIGN_OR_RETURN(
+        storage::Row r,
+        c.QueryOne("SELECT (SELECT overlap FROM projects WHERE id = ?), (SELECT count(*) FROM items WHERE project_id = ?), "
+                   "count(*), coalesce(sum(CASE WHEN state = 'approved' THEN 1 ELSE 0 END), 0), "
+                   "coalesce(sum(CASE WHEN state = 'rejected' THEN 1 ELSE 0 END), 0), "
+                   "coalesce(sum(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0), "
+                   "(SELECT count(*) FROM assignments WHERE project_id = ? AND state = 'leased' AND lease_expires_at_us > ?) "
+                   "FROM submissions WHERE project_id = ?",
+                   {project_id, project_id, project_id, now, project_id}));
+    p.overlap = r.Int(0);
+    p.items = r.Int(1);
+    p.target_submissions = p.items * p.overlap;
+    p.submitted = r.Int(2);
+    p.approved = r.Int(3);
+    p.rejected = r.Int(4);
+    p.pending_review = r.Int(5);
+    p.leased = r.Int(6);
+    p.throughput.resize(buckets);
+    for (int i = 0; i < buckets; ++i) p.throughput[i].bucket_start_us = start_us + i * bucket_us;
+    return c.QueryEach("SELECT (submitted_at_us - ?) / ?, count(*) FROM submissions WHERE project_id = ? "
+                       "AND submitted_at_us >= ? AND submitted_at_us < ? GROUP BY (submitted_at_us - ?) / ?",
+                       {start_us, bucket_us, project_id, start_us, end_us, start_us, bucket_us},
+                       [&](const storage::Row& b) -> base::Status {
+                         int64_t idx = b.Int(0);
+                         if (idx >= 0 && idx < buckets) p.throughput[idx].submissions = b.Int(1);
+                         return base::Ok();
+                       });
+  }));
+  return p;
+}
+
+base::Status Service::ExportJsonl(const Caller& caller, std::string_view project_id, const LineSinkFn& sink) {
+  return db_.Read([&](storage::Conn& c) -> base::Status {
+    ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"manager"}));
+    std::string current_item, head, subs;
+    auto emit = [&]() -> base::Status {
+      if (current_item.empty()) return base::Ok();
+      std::string line = head + ",\"submissions\":[" + subs + "]}";
+      return sink(line);
+    };
+    ASSAY_TRY(c.QueryEach(
+        "SELECT i.id, i.external_id, i.data, i.gold, s.id, s.assignment_id, s.expert_id, s.client_submission_id, "
+        "s.answer, s.active_ms, s.submitted_at_us, s.state, r.verdict, r.reason, r.reviewer_id, r.created_at_us "
+        "FROM items i LEFT JOIN submissions s ON s.item_id = i.id LEFT JOIN reviews r ON r.id = "
+        "(SELECT r2.id FROM reviews r2 WHERE r2.submission_id = s.id ORDER BY r2.created_at_us DESC, r2.id DESC LIMIT 1) "
+        "WHERE i.project_id = ? ORDER BY i.seq, s.submitted_at_us, s.id",
+        {project_id}, [&](const storage::Row& r) -> base::Status {
+          if (r.Text(0) != current_item) {
+            ASSAY_TRY(emit());
+            current_item = r.Text(0);
+            std::string h = JsonObject()
+                                .Str("item_id", r.Text(0))
+                                .OptStr("external_id", r.OptText(1))
+                                .Raw("data", OneLine(r.Text(2)))
+                                .Raw("gold", r.IsNull(3) ? "null" : OneLine(r.Text(3)))
+                                .Finish();
+            head = h.substr(0, h.size() - 1);  // reopen the object to append "submissions"
+            subs.clear();
+          }
+          if (r.IsNull(4)) return base::Ok();
+          JsonObject s;
+          s.Str("submission_id", r.Text(4))
+              .Str("assignment_id", r.Text(5))
+              .Str("expert_id", r.Text(6))
+              .Str("client_submission_id", r.Text(7))
+              .Raw("answer", OneLine(r.Text(8)))
+              .Int("active_ms", r.Int(9))
+              .Time("submitted_at", r.Int(10))
+              .Str("state", r.Text(11));
+          if (r.IsNull(12)) {
+            s.Null("review");
+          } else {
+            s.Raw("review", JsonObject()
+                                .Str("verdict", r.Text(12))
+                                .Str("reason", r.Text(13))
+                                .Str("reviewer_id", r.Text(14))
+                                .Time("reviewed_at", r.Int(15))
+                                .Finish());
+          }
+          if (!subs.empty()) subs += ',';
+          subs += s.Finish();
+          return base::Ok();
+        }));
+    return emit();
+  });
+}
+
+}  // namespace work

@@ -1,0 +1,225 @@
+// Projects, membership, access checks and item listing.
+#include <nlohmann/json.hpp>
+
+#include "work/service.h"
+
+namespace work {
+
+namespace internal {
+
+base::Result<std::string> ProjectRole(storage::Conn& c, const Caller& caller, std::string_view project_id) {
+  if (caller.role == Role::kAdmin) {
+    ASSAY_ASSIGN_OR_RETURN(storage::Rows rows, c.Query("SELECT 1 FROM projects WHERE id = ?", {project_id}));
+    if (rows.empty()) return base::Error::NotFound("no such project");
+    return std::string("admin");
+  }
+  ASSAY_ASSIGN_OR_RETURN(storage::Rows rows,
+                         c.Query("SELECT role FROM project_members WHERE project_id = ? AND user_id = ?",
+                                 {project_id, caller.user_id}));
+  if (rows.empty()) return base::Error::NotFound("no such project");
+  return rows[0].Text(0);
+}
+
+base::Result<std::string> RequireProjectRole(storage::Conn& c, const Caller& caller, std::string_view project_id,
+                                             std::initializer_list<std::string_view> allowed, bool allow_admin) {
+  ASSAY_ASSIGN_OR_RETURN(std::string role, ProjectRole(c, caller, project_id));
+  if (role == "admin" && allow_admin) return role;
+  for (std::string_view a : allowed) {
+    if (role == a) return role;
+  }
+  return base::Error::Forbidden("your role in this project does not allow this");
+}
+
+}  // namespace internal
+
+namespace {
+
+constexpr std::string_view kProjectColumns =
+    "id, name, instructions, template, answer_schema, overlap, lease_seconds, created_by, created_at_us, updated_at_us";
+
+Project ProjectFromRow(const storage::Row& r, std::string my_role) {
+  return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5), r.Int(6), r.Text(7), r.Int(8), r.Int(9),
+          std::move(my_role)};
+}
+
+base::Status CheckFields(const ProjectFields& f) {
+  if (f.name && (f.name->empty() || f.name->size() > 200)) {
+    return base::Error::Invalid("name must have 1 to 200 characters").Detail("field", "name");
+  }
+  if (f.instructions && f.instructions->size() > 200000) {
+    return base::Error::Invalid("instructions are too long").Detail("field", "instructions");
+  }
+  if (f.overlap && (*f.overlap < 1 || *f.overlap > 100)) {
+    return base::Error::Invalid("overlap must be between 1 and 100").Detail("field", "overlap");
+  }
+  if (f.lease_seconds && (*f.lease_seconds < 10 || *f.lease_seconds > 604800)) {
+    return base::Error::Invalid("lease_seconds must be between 10 and 604800").Detail("field", "lease_seconds");
+  }
+  return base::Ok();
+}
+
+base::Result<Project> LoadProject(storage::Conn& c, std::string_view id, std::string my_role) {
+  ASSAY_ASSIGN_OR_RETURN(storage::Rows rows,
+                         c.Query("SELECT " + std::string(kProjectColumns) + " FROM projects WHERE id = ?", {id}));
+  if (rows.empty()) return base::Error::NotFound("no such project");
+  return ProjectFromRow(rows[0], std::move(my_role));
+}
+
+}  // namespace
+
+base::Result<std::shared_ptr<const Template>> Service::TemplateFor(const std::string& project_id,
+                                                                   const std::string& template_json) {
+  {
+    std::lock_guard lock(templates_mu_);
+    auto it = templates_.find(project_id);
+    if (it != templates_.end() && it->second.first == template_json) return it->second.second;
+  }
+  ASSAY_ASSIGN_OR_RETURN(Template t, Template::ParseText(template_json));
+  auto parsed = std::make_shared<const Template>(std::move(t));
+  std::lock_guard lock(templates_mu_);
+  if (templates_.size() > 1024) templates_.clear();
+  templates_[project_id] = {template_json, parsed};
+  return parsed;
+}
+
+base::Result<Project> Service::CreateProject(const Caller& caller, const ProjectFields& f) {
+  if (caller.role != Role::kAdmin && caller.role != Role::kManager) {
+    return base::Error::Forbidden("only managers and admins create projects");
+  }
+  if (!f.name) return base::Error::Invalid("name is required").Detail("field", "name");
+  if (!f.template_json) return base::Error::Invalid("template is required").Detail("field", "template");
+  ASSAY_TRY(CheckFields(f));
+  ASSAY_ASSIGN_OR_RETURN(Template t, Template::ParseText(*f.template_json));
+  const int64_t now = clock_.NowMicros();
+  Project p{NewId(), *f.name, f.instructions.value_or(""), t.text(), t.answer_schema(), f.overlap.value_or(1),
+            f.lease_seconds.value_or(3600), caller.user_id, now, now,
+            caller.role == Role::kAdmin ? "admin" : "manager"};
+  ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
+    std::optional<std::string> creator;
+    if (!caller.user_id.empty()) creator = caller.user_id;
+    ASSAY_TRY(c.Exec("INSERT INTO projects (" + std::string(kProjectColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     {p.id, p.name, p.instructions, p.template_json, p.answer_schema_json, p.overlap, p.lease_seconds,
+                      creator, now, now}));
+    if (creator) {
+      ASSAY_TRY(c.Exec("INSERT INTO project_members (project_id, user_id, role, created_at_us) VALUES (?, ?, 'manager', ?)",
+                       {p.id, caller.user_id, now}));
+    }
+    return base::Ok();
+  }));
+  return p;
+}
+
+base::Result<Project> Service::GetProject(const Caller& caller, std::string_view project_id) {
+  Project p;
+  ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
+    ASSAY_ASSIGN_OR_RETURN(std::string role, internal::ProjectRole(c, caller, project_id));
+    ASSAY_ASSIGN_OR_RETURN(p, LoadProject(c, project_id, role));
+    return base::Ok();
+  }));
+  return p;
+}
+
+base::Result<std::vector<Project>> Service::ListProjects(const Caller& caller) {
+  std::vector<Project> out;
+  ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
+    std::string cols;
+    for (std::string_view col : {"id", "name", "instructions", "template", "answer_schema", "overlap",
+                                 "lease_seconds", "created_by", "created_at_us", "updated_at_us"}) {
+      cols += (cols.empty() ? "p." : ", p.") + std::string(col);
+    }
+    if (caller.role == Role::kAdmin) {
+      return c.QueryEach("SELECT " + cols + ", 'admin' FROM projects p ORDER BY p.id", {},
+                         [&](const storage::Row& r) -> base::Status {
+                           out.push_back(ProjectFromRow(r, r.Text(10)));
+                           return base::Ok();
+                         });
+    }
+    return c.QueryEach("SELECT " + cols + ", m.role FROM projects p JOIN project_members m ON m.project_id = p.id "
+                       "WHERE m.user_id = ? ORDER BY p.id",
+                       {caller.user_id}, [&](const storage::Row& r) -> base::Status {
+                         out.push_back(ProjectFromRow(r, r.Text(10)));
+                         return base::Ok();
+                       });
+  }));
+  return out;
+}
+
+base::Result<Project> Service::UpdateProject(const Caller& caller, std::string_view project_id,
+                                             const ProjectFields& f) {
+  ASSAY_TRY(CheckFields(f));
+  std::optional<Template> t;
+  if (f.template_json) {
+    ASSAY_ASSIGN_OR_RETURN(Template parsed, Template::ParseText(*f.template_json));
+    t = std::move(parsed);
+  }
+  Project p;
+  ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
+    ASSAY_ASSIGN_OR_RETURN(std::string role, internal::RequireProjectRole(c, caller, project_id, {"manager"}));
+    ASSAY_ASSIGN_OR_RETURN(p, LoadProject(c, project_id, role));
+    if (f.name) p.name = *f.name;
+    if (f.instructions) p.instructions = *f.instructions;
+    if (t) {
+      p.template_json = t->text();
+      p.answer_schema_json = t->answer_schema();
+    }
+    if (f.overlap) p.overlap = *f.overlap;
+    if (f.lease_seconds) p.lease_seconds = *f.lease_seconds;
+    p.updated_at_us = clock_.NowMicros();
+    ASSAY_TRY(c.Exec("UPDATE projects SET name = ?, instructions = ?, template = ?, answer_schema = ?, overlap = ?, "
+                     "lease_seconds = ?, updated_at_us = ? WHERE id = ?",
+                     {p.name, p.instructions, p.template_json, p.answer_schema_json, p.overlap, p.lease_seconds,
+                      p.updated_at_us, p.id}));
+    return base::Ok();
+  }));
+  return p;
+}
+
+base::Status Service::AddMember(const Caller& caller, std::string_view project_id, std::string_view who,
+                                std::string_view member_role) {
+  if (member_role != "manager" && member_role != "reviewer" && member_role != "expert") {
+    return base::Error::Invalid("role must be manager, reviewer or expert").Detail("field", "role");
+  }
+  return db_.Write([&](storage::Conn& c) -> base::Status {
+    ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"manager"}));
+    std::string email(who);
+    for (char& ch : email) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    ASSAY_ASSIGN_OR_RETURN(storage::Rows rows,
+                           c.Query("SELECT id FROM users WHERE id = ? OR email = ?", {who, email}));
+    if (rows.empty()) return base::Error::NotFound("no such user").Detail("field", "user");
+    ASSAY_TRY(c.Exec("INSERT INTO project_members (project_id, user_id, role, created_at_us) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role",
+                     {project_id, rows[0].Text(0), member_role, clock_.NowMicros()}));
+    return base::Ok();
+  });
+}
+
+base::Result<Page<ItemView>> Service::ListItems(const Caller& caller, std::string_view project_id, int limit,
+                                                std::string_view cursor) {
+  limit = std::clamp(limit <= 0 ? 100 : limit, 1, kMaxPageSize);
+  int64_t after_seq = 0;
+  if (!cursor.empty()) {
+    try {
+      after_seq = std::stoll(std::string(cursor));
+    } catch (...) {
+      return base::Error::Invalid("bad cursor").Detail("field", "cursor");
+    }
+  }
+  Page<ItemView> page;
+  ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
+    ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"manager", "reviewer"}));
+    return c.QueryEach(
+        "SELECT i.id, i.external_id, i.data, i.gold, i.seq, (SELECT count(*) FROM submissions s WHERE s.item_id = i.id) "
+        "FROM items i WHERE i.project_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?",
+        {project_id, after_seq, limit + 1}, [&](const storage::Row& r) -> base::Status {
+          page.items.push_back({r.Text(0), r.OptText(1), r.Text(2), r.OptText(3), r.Int(4), r.Int(5)});
+          return base::Ok();
+        });
+  }));
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.pop_back();
+    page.next_cursor = std::to_string(page.items.back().seq);
+  }
+  return page;
+}
+
+}  // namespace work

@@ -1,0 +1,192 @@
+#include "work/render.h"
+
+#include <cmath>
+
+#include "base/clock.h"
+#include "base/json.h"
+
+namespace work {
+
+void JsonObject::Key(std::string_view key) {
+  if (body_.size() > 1) body_ += ',';
+  body_ += base::JsonQuote(key);
+  body_ += ':';
+}
+JsonObject& JsonObject::Str(std::string_view key, std::string_view value) {
+  Key(key);
+  body_ += base::JsonQuote(value);
+  return *this;
+}
+JsonObject& JsonObject::OptStr(std::string_view key, const std::optional<std::string>& value) {
+  return value ? Str(key, *value) : Null(key);
+}
+JsonObject& JsonObject::Int(std::string_view key, int64_t value) {
+  Key(key);
+  body_ += std::to_string(value);
+  return *this;
+}
+JsonObject& JsonObject::Num(std::string_view key, double value) {
+  Key(key);
+  if (!std::isfinite(value)) {
+    body_ += "null";
+  } else {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", value);
+    body_ += buf;
+  }
+  return *this;
+}
+JsonObject& JsonObject::Bool(std::string_view key, bool value) {
+  Key(key);
+  body_ += value ? "true" : "false";
+  return *this;
+}
+JsonObject& JsonObject::Null(std::string_view key) {
+  Key(key);
+  body_ += "null";
+  return *this;
+}
+JsonObject& JsonObject::Raw(std::string_view key, std::string_view json_text) {
+  Key(key);
+  body_ += json_text;
+  return *this;
+}
+JsonObject& JsonObject::Time(std::string_view key, int64_t us) { return Str(key, base::FormatRfc3339(us)); }
+
+std::string OneLine(std::string_view json_text) {
+  std::string out(json_text);
+  for (char& ch : out) {
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  }
+  return out;
+}
+
+std::string RenderUser(const User& u) {
+  return JsonObject().Str("id", u.id).Str("email", u.email).Str("name", u.name).Str("role", RoleName(u.role))
+      .Time("created_at", u.created_at_us).Finish();
+}
+
+std::string RenderProject(const Project& p) {
+  return JsonObject()
+      .Str("id", p.id)
+      .Str("name", p.name)
+      .Str("instructions", p.instructions)
+      .Raw("template", p.template_json)
+      .Raw("answer_schema", p.answer_schema_json)
+      .Int("overlap", p.overlap)
+      .Int("lease_seconds", p.lease_seconds)
+      .Time("created_at", p.created_at_us)
+      .Time("updated_at", p.updated_at_us)
+      .Str("my_role", p.my_role)
+      .Finish();
+}
+
+std::string RenderReview(const Review& r) {
+  return JsonObject()
+      .Str("id", r.id)
+      .Str("submission_id", r.submission_id)
+      .Str("verdict", r.verdict)
+      .Str("reason", r.reason)
+      .Str("reviewer_id", r.reviewer_id)
+      .Time("reviewed_at", r.created_at_us)
+      .Finish();
+}
+
+std::string RenderSubmission(const Submission& s) {
+  JsonObject o;
+  o.Str("id", s.id)
+      .Str("assignment_id", s.assignment_id)
+      .Str("item_id", s.item_id)
+      .Str("project_id", s.project_id)
+      .Str("expert_id", s.expert_id)
+      .Str("client_submission_id", s.client_submission_id)
+      .Raw("answer", OneLine(s.answer_json))
+      .Int("active_ms", s.active_ms)
+      .Time("submitted_at", s.submitted_at_us)
+      .Str("state", s.state);
+  if (s.review) o.Raw("review", RenderReview(*s.review));
+  else o.Null("review");
+  return o.Finish();
+}
+
+std::string RenderLease(const Lease& l) {
+  std::string item = JsonObject().Str("id", l.item_id).Raw("data", l.item_data_json).Finish();
+  return JsonObject()
+      .Str("assignment_id", l.assignment_id)
+      .Str("lease_token", l.lease_token)
+      .Time("expires_at", l.expires_at_us)
+      .Str("project_id", l.project_id)
+      .Raw("item", item)
+      .Finish();
+}
+
+std::string RenderAssignment(const Assignment& a) {
+  std::string item = JsonObject().Str("id", a.item_id).Raw("data", a.item_data_json).Finish();
+  JsonObject o;
+  o.Str("id", a.id)
+      .Str("project_id", a.project_id)
+      .Str("item_id", a.item_id)
+      .Str("expert_id", a.expert_id)
+      .Str("state", a.state)
+      .Time("leased_at", a.leased_at_us)
+      .Time("expires_at", a.lease_expires_at_us);
+  if (a.finished_at_us) o.Time("finished_at", *a.finished_at_us);
+  else o.Null("finished_at");
+  return o.Raw("item", item).Finish();
+}
+
+std::string RenderItem(const ItemView& i) {
+  return JsonObject()
+      .Str("id", i.id)
+      .OptStr("external_id", i.external_id)
+      .Raw("data", i.data_json)
+      .Raw("gold", i.gold_json ? *i.gold_json : "null")
+      .Int("submissions", i.submissions)
+      .Finish();
+}
+
+std::string RenderImportResult(const ImportResult& r) {
+  std::string errors = "[";
+  for (const ImportError& e : r.errors) {
+    if (errors.size() > 1) errors += ',';
+    errors += JsonObject().Int("line", e.line).Str("message", e.message).Finish();
+  }
+  errors += "]";
+  return JsonObject()
+      .Int("imported", r.imported)
+      .Int("skipped", r.skipped)
+      .Int("error_count", r.error_count)
+      .Raw("errors", errors)
+      .Finish();
+}
+
+std::string RenderProgress(const Progress& p) {
+  std::string buckets = "[";
+  for (const ThroughputBucket& b : p.throughput) {
+    if (buckets.size() > 1) buckets += ',';
+    buckets += JsonObject().Time("bucket_start", b.bucket_start_us).Int("submissions", b.submissions).Finish();
+  }
+  buckets += "]";
+  return JsonObject()
+      .Int("items", p.items)
+      .Int("overlap", p.overlap)
+      .Int("target_submissions", p.target_submissions)
+      .Int("submitted", p.submitted)
+      .Int("approved", p.approved)
+      .Int("rejected", p.rejected)
+      .Int("pending_review", p.pending_review)
+      .Int("leased", p.leased)
+      .Raw("throughput", buckets)
+      .Finish();
+}
+
+std::string RenderExpertStats(const ExpertProjectStats& s) {
+  JsonObject o;
+  o.Str("project_id", s.project_id).Str("name", s.name).Int("submitted", s.submitted).Int("approved", s.approved)
+      .Int("rejected", s.rejected);
+  if (s.approval_rate) o.Num("approval_rate", *s.approval_rate);
+  else o.Null("approval_rate");
+  return o.Int("active_seconds", s.active_seconds).Finish();
+}
+
+}  // namespace work
