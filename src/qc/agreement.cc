@@ -295,7 +295,10 @@ Interval WilsonInterval(int64_t successes, int64_t trials, double z) {
   const double z2 = z * z;
   const double center = (p + z2 / (2 * n)) / (1 + z2 / n);
   const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
-  return {std::max(0.0, center - half), std::min(1.0, center + half)};
+  // At p = 0 or 1 the bound is exactly 0 or 1; say so instead of leaving rounding noise.
+  const double low = successes == 0 ? 0.0 : std::max(0.0, center - half);
+  const double high = successes == trials ? 1.0 : std::min(1.0, center + half);
+  return {low, high};
 }
 
 GoldAccuracy WorkerGoldAccuracy(const LabelTable& table, const GoldLabels& gold) {
