@@ -1,0 +1,559 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "base/clock.h"
+#include "base/uuid7.h"
+#include "storage/migrations.h"
+#include "storage/sqlite_db.h"
+#include "work/demo.h"
+#include "work/render.h"
+#include "work/service.h"
+
+namespace work {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char* kPairwiseTemplate =
+    R"([{"type":"markdown","source":"prompt"},{"type":"responses","source":"responses"},
+        {"type":"pairwise","name":"preference","strength":true},
+        {"type":"textarea","name":"why","required":false}])";
+
+std::string ItemLine(int i) {
+  return json{{"id", "ext-" + std::to_string(i)},
+              {"data", {{"prompt", "Question " + std::to_string(i)}, {"responses", {"answer A", "answer B"}}}}}
+      .dump();
+}
+
+class WorkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    dir_ = std::filesystem::temp_directory_path() /
+           ("assay_work_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    std::filesystem::create_directories(dir_);
+    auto db = storage::OpenSqlite((dir_ / "w.db").string(), {});
+    ASSERT_TRUE(db.has_value());
+    db_ = std::move(db).value();
+    ASSERT_TRUE(storage::Migrate(*db_, clock_).has_value());
+    ServiceOptions o;
+    o.fast_password_hashing_for_tests = true;
+    svc_ = std::make_unique<Service>(*db_, clock_, ids_, o);
+    manager_ = MakeCaller("manager@example.com", Role::kManager);
+  }
+  void TearDown() override {
+    svc_.reset();
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  Caller MakeCaller(const std::string& email, Role role) {
+    auto u = svc_->EnsureUser(email, role);
+    EXPECT_TRUE(u.has_value());
+    return Caller{u->id, role};
+  }
+
+  // A project with `n` items and these experts as members.
+  std::string MakeProject(int n, int64_t overlap, const std::vector<Caller>& experts, int64_t lease_seconds = 600) {
+    ProjectFields f;
+    f.name = "Preferences";
+    f.instructions = "Pick the better answer.";
+    f.template_json = kPairwiseTemplate;
+    f.overlap = overlap;
+    f.lease_seconds = lease_seconds;
+    auto p = svc_->CreateProject(manager_, f);
+    EXPECT_TRUE(p.has_value()) << p.error().ToString();
+    std::string body;
+    for (int i = 0; i < n; ++i) body += ItemLine(i) + "\n";
+    auto r = svc_->ImportItems(manager_, p->id, body);
+    EXPECT_TRUE(r.has_value());
+    EXPECT_EQ(r->imported, n);
+    for (const Caller& e : experts) EXPECT_TRUE(svc_->AddMember(manager_, p->id, e.user_id, "expert"));
+    return p->id;
+  }
+
+  base::Result<SubmitResult> SubmitAnswer(const Caller& expert, const Lease& lease, const std::string& client_id,
+                                          const std::string& answer = R"({"preference":{"choice":"a"}})") {
+    return svc_->Submit(expert, {lease.assignment_id, lease.lease_token, client_id, answer, 1500});
+  }
+
+  int64_t Count(const std::string& sql, const storage::Params& params = {}) {
+    auto rows = db_->Query(sql, params);
+    EXPECT_TRUE(rows.has_value());
+    return rows->at(0).Int(0);
+  }
+
+  std::filesystem::path dir_;
+  base::FakeClock clock_;
+  base::Uuid7Generator ids_{clock_, 42};
+  std::unique_ptr<storage::Db> db_;
+  std::unique_ptr<Service> svc_;
+  Caller manager_;
+};
+
+// ---- accounts ----------------------------------------------------------------------------
+
+TEST_F(WorkTest, LoginCreatesASessionThatLogoutEnds) {
+  auto admin = Caller::System();
+  auto user = svc_->CreateUser(admin, "Ada@Example.com", "correct horse", Role::kExpert, "Ada");
+  ASSERT_TRUE(user.has_value()) << user.error().ToString();
+  EXPECT_EQ(user->email, "ada@example.com");
+  auto s = svc_->Login("ada@example.com", "correct horse", "10.0.0.1");
+  ASSERT_TRUE(s.has_value()) << s.error().ToString();
+  EXPECT_GE(s->token.size(), 43u);  // 256 bits, base64url
+  auto caller = svc_->AuthenticateSession(s->token);
+  ASSERT_TRUE(caller.has_value());
+  EXPECT_EQ(caller->user_id, user->id);
+  EXPECT_EQ(Count("SELECT count(*) FROM sessions WHERE token_hash = ?", {s->token}), 0);  // stored hashed
+  clock_.Advance(15LL * 24 * 3600 * base::kMicrosPerSecond);
+  EXPECT_FALSE(svc_->AuthenticateSession(s->token).has_value());  // expired
+  auto s2 = svc_->Login("ada@example.com", "correct horse", "10.0.0.1");
+  ASSERT_TRUE(s2.has_value());
+  ASSERT_TRUE(svc_->Logout(s2->token));
+  EXPECT_FALSE(svc_->AuthenticateSession(s2->token).has_value());
+}
+
+TEST_F(WorkTest, UnknownEmailAndWrongPasswordAnswerAlikeAndAreThrottled) {
+  ASSERT_TRUE(svc_->CreateUser(Caller::System(), "bob@example.com", "right password", Role::kExpert).has_value());
+  auto unknown = svc_->Login("nobody@example.com", "whatever1", "1.1.1.1");
+  auto wrong = svc_->Login("bob@example.com", "wrong password", "1.1.1.1");
+  ASSERT_FALSE(unknown.has_value());
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_EQ(unknown.error().code(), base::ErrorCode::kUnauthenticated);
+  EXPECT_EQ(unknown.error().ToString(), wrong.error().ToString());
+  // 10 failures per account in the window, then refused even with the right password.
+  for (int i = 0; i < 9; ++i) (void)svc_->Login("bob@example.com", "wrong password", "2.2.2." + std::to_string(i));
+  auto blocked = svc_->Login("bob@example.com", "right password", "3.3.3.3");
+  ASSERT_FALSE(blocked.has_value());
+  EXPECT_EQ(blocked.error().code(), base::ErrorCode::kResourceExhausted);
+  clock_.Advance(16LL * 60 * base::kMicrosPerSecond);
+  EXPECT_TRUE(svc_->Login("bob@example.com", "right password", "3.3.3.3").has_value());
+}
+
+TEST_F(WorkTest, AddressThrottleCoversManyAccounts) {
+  for (int i = 0; i < 50; ++i) (void)svc_->Login("u" + std::to_string(i) + "@example.com", "password!", "6.6.6.6");
+  auto r = svc_->Login("someone@example.com", "password!", "6.6.6.6");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), base::ErrorCode::kResourceExhausted);
+}
+
+TEST_F(WorkTest, ApiTokensAreStoredHashedAndAuthenticate) {
+  Caller expert = MakeCaller("e@example.com", Role::kExpert);
+  auto token = svc_->CreateApiToken(expert, "script");
+  ASSERT_TRUE(token.has_value());
+  EXPECT_EQ(Count("SELECT count(*) FROM api_tokens WHERE token_hash = ?", {*token}), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM api_tokens WHERE user_id = ?", {expert.user_id}), 1);
+  auto caller = svc_->AuthenticateBearer(*token);
+  ASSERT_TRUE(caller.has_value());
+  EXPECT_EQ(caller->user_id, expert.user_id);
+  EXPECT_EQ(caller->role, Role::kExpert);
+  EXPECT_FALSE(svc_->AuthenticateBearer(*token + "x").has_value());
+}
+
+TEST_F(WorkTest, RolesLimitWhoCreatesWhom) {
+  auto r = svc_->CreateUser(manager_, "boss@example.com", "password1", Role::kAdmin);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), base::ErrorCode::kPermissionDenied);
+  EXPECT_TRUE(svc_->CreateUser(manager_, "rev@example.com", "password1", Role::kReviewer).has_value());
+  auto dup = svc_->CreateUser(manager_, "REV@example.com", "password1", Role::kReviewer);
+  ASSERT_FALSE(dup.has_value());
+  EXPECT_EQ(dup.error().code(), base::ErrorCode::kConflict);
+  Caller expert = MakeCaller("x@example.com", Role::kExpert);
+  EXPECT_FALSE(svc_->CreateUser(expert, "y@example.com", "password1", Role::kExpert).has_value());
+}
+
+// ---- projects and import -----------------------------------------------------------------
+
+TEST_F(WorkTest, ProjectsAreVisibleToMembersOnly) {
+  Caller expert = MakeCaller("e@example.com", Role::kExpert);
+  Caller stranger = MakeCaller("s@example.com", Role::kManager);
+  std::string id = MakeProject(1, 1, {expert});
+  auto mine = svc_->GetProject(expert, id);
+  ASSERT_TRUE(mine.has_value());
+  EXPECT_EQ(mine->my_role, "expert");
+  EXPECT_NE(mine->answer_schema_json.find("preference"), std::string::npos);
+  auto theirs = svc_->GetProject(stranger, id);
+  ASSERT_FALSE(theirs.has_value());
+  EXPECT_EQ(theirs.error().code(), base::ErrorCode::kNotFound);
+  EXPECT_EQ(svc_->ListProjects(stranger)->size(), 0u);
+  EXPECT_EQ(svc_->ListProjects(expert)->size(), 1u);
+  // An expert member may not change it; a non-member gets 404 rather than 403.
+  ProjectFields patch;
+  patch.name = "Renamed";
+  EXPECT_EQ(svc_->UpdateProject(expert, id, patch).error().code(), base::ErrorCode::kPermissionDenied);
+  EXPECT_EQ(svc_->UpdateProject(stranger, id, patch).error().code(), base::ErrorCode::kNotFound);
+  EXPECT_EQ(svc_->UpdateProject(manager_, id, patch)->name, "Renamed");
+  EXPECT_EQ(svc_->ImportItems(expert, id, ItemLine(9)).error().code(), base::ErrorCode::kPermissionDenied);
+}
+
+TEST_F(WorkTest, BadTemplateIsRefusedAndNothingWritten) {
+  Caller expert = MakeCaller("e@example.com", Role::kExpert);
+  ProjectFields f;
+  f.name = "P";
+  f.template_json = R"([{"type":"rating","name":"r","min":5,"max":1}])";
+  auto r = svc_->CreateProject(manager_, f);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), base::ErrorCode::kInvalidArgument);
+  f.template_json = kPairwiseTemplate;
+  EXPECT_EQ(svc_->CreateProject(expert, f).error().code(), base::ErrorCode::kPermissionDenied);
+  EXPECT_EQ(Count("SELECT count(*) FROM projects"), 0);
+}
+
+TEST_F(WorkTest, ImportReportsBadLinesByNumberAndSkipsDuplicates) {
+  std::string id = MakeProject(0, 1, {});
+  std::string body = ItemLine(1) + "\n" +                                   // 1 ok
+                     "{not json}\n" +                                       // 2 bad JSON
+                     "\n" +                                                 // 3 blank: ignored
+                     R"({"id":"x","data":{"prompt":"p"}})" + "\n" +         // 4 no responses
+                     ItemLine(1) + "\n" +                                   // 5 duplicate id
+                     R"({"data":{"prompt":"p","responses":["a","b"]},"extra":1})" + "\n" +  // 6 unknown key
+                     R"({"data":{"prompt":"p","responses":["a","b"]},"gold":{"preference":{"choice":"z"}}})" + "\n" +  // 7
+                     R"({"data":{"prompt":"no id","responses":["a","b"]}})";  // 8 ok, no trailing newline
+  auto r = svc_->ImportItems(manager_, id, body);
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->imported, 2);
+  EXPECT_EQ(r->skipped, 1);
+  ASSERT_EQ(r->errors.size(), 4u);
+  EXPECT_EQ(r->errors[0].line, 2);
+  EXPECT_EQ(r->errors[1].line, 4);
+  EXPECT_NE(r->errors[1].message.find("data.responses"), std::string::npos);
+  EXPECT_EQ(r->errors[2].line, 6);
+  EXPECT_EQ(r->errors[3].line, 7);
+  EXPECT_NE(r->errors[3].message.find("answer.preference.choice"), std::string::npos);
+  // Importing the same file again adds nothing with an id; the id-less item is new again.
+  auto again = svc_->ImportItems(manager_, id, ItemLine(1));
+  EXPECT_EQ(again->imported, 0);
+  EXPECT_EQ(again->skipped, 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM items WHERE project_id = ?", {id}), 2);
+}
+
+TEST_F(WorkTest, ImportTakesAJsonArray) {
+  std::string id = MakeProject(0, 1, {});
+  std::string body = "[" + ItemLine(1) + ", 7, " + ItemLine(2) + "]";
+  size_t progress_calls = 0;
+  auto r = svc_->ImportItems(manager_, id, body, [&](size_t, size_t) { ++progress_calls; });
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->imported, 2);
+  ASSERT_EQ(r->errors.size(), 1u);
+  EXPECT_EQ(r->errors[0].line, 2);
+  EXPECT_GE(progress_calls, 1u);
+  auto items = svc_->ListItems(manager_, id, 1, "");
+  ASSERT_TRUE(items.has_value());
+  ASSERT_EQ(items->items.size(), 1u);
+  EXPECT_EQ(items->items[0].external_id, "ext-1");
+  ASSERT_TRUE(items->next_cursor.has_value());
+  auto next = svc_->ListItems(manager_, id, 10, *items->next_cursor);
+  ASSERT_EQ(next->items.size(), 1u);
+  EXPECT_EQ(next->items[0].external_id, "ext-2");
+  EXPECT_FALSE(next->next_cursor.has_value());
+}
+
+// ---- leases ------------------------------------------------------------------------------
+
+TEST_F(WorkTest, AnExpertNeverGetsTheSameItemTwice) {
+  Caller expert = MakeCaller("e@example.com", Role::kExpert);
+  std::string id = MakeProject(5, 3, {expert});
+  std::set<std::string> seen;
+  for (int i = 0; i < 5; ++i) {
+    auto lease = svc_->AcquireLease(expert, id);
+    ASSERT_TRUE(lease.has_value() && lease->has_value());
+    EXPECT_TRUE(seen.insert((*lease)->item_id).second);
+    // Asking again while holding a live lease returns the same one.
+    auto same = svc_->AcquireLease(expert, id);
+    EXPECT_EQ((*same)->assignment_id, (*lease)->assignment_id);
+    if (i % 2) ASSERT_TRUE(svc_->ReturnAssignment(expert, (*lease)->assignment_id, (*lease)->lease_token));
+    else ASSERT_TRUE(SubmitAnswer(expert, **lease, "c" + std::to_string(i)).has_value());
+  }
+  auto none = svc_->AcquireLease(expert, id);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST_F(WorkTest, OnlyExpertMembersLease) {
+  Caller expert = MakeCaller("e@example.com", Role::kExpert);
+  Caller outsider = MakeCaller("o@example.com", Role::kExpert);
+  std::string id = MakeProject(1, 1, {expert});
+  EXPECT_EQ(svc_->AcquireLease(outsider, id).error().code(), base::ErrorCode::kNotFound);
+  EXPECT_EQ(svc_->AcquireLease(manager_, id).error().code(), base::ErrorCode::kPermissionDenied);
+}
+
+TEST_F(WorkTest, ExpiredLeasesGoBackToThePoolAndCannotSubmit) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert);
+  Caller b = MakeCaller("b@example.com", Role::kExpert);
+  std::string id = MakeProject(1, 1, {a, b}, /*lease_seconds=*/60);
+  auto la = svc_->AcquireLease(a, id);
+  ASSERT_TRUE(la.has_value() && la->has_value());
+  EXPECT_FALSE(svc_->AcquireLease(b, id)->has_value());  // overlap 1: taken
+  clock_.Advance(59 * base::kMicrosPerSecond);
+  EXPECT_FALSE(svc_->AcquireLease(b, id)->has_value());  // still live
+  clock_.Advance(1 * base::kMicrosPerSecond);
+  auto lb = svc_->AcquireLease(b, id);
+  ASSERT_TRUE(lb.has_value() && lb->has_value());        // expired → back in the pool
+  EXPECT_EQ((*lb)->item_id, (*la)->item_id);
+  auto late = SubmitAnswer(a, **la, "late");
+  ASSERT_FALSE(late.has_value());
+  EXPECT_EQ(late.error().code(), base::ErrorCode::kLeaseLost);
+  EXPECT_TRUE(SubmitAnswer(b, **lb, "on-time").has_value());
+  EXPECT_EQ(svc_->GetAssignment(a, (*la)->assignment_id)->state, "expired");
+}
+
+TEST_F(WorkTest, StaleLeaseTokenIsRefused) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert);
+  std::string id = MakeProject(2, 1, {a});
+  auto lease = svc_->AcquireLease(a, id);
+  ASSERT_TRUE(lease.has_value() && lease->has_value());
+  Lease stale = **lease;
+  stale.lease_token = std::string(stale.lease_token.size(), '0');
+  auto r = SubmitAnswer(a, stale, "c1");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), base::ErrorCode::kLeaseLost);
+  EXPECT_EQ(svc_->RenewLease(a, stale.assignment_id, stale.lease_token).error().code(), base::ErrorCode::kLeaseLost);
+  EXPECT_EQ(svc_->ReturnAssignment(a, stale.assignment_id, stale.lease_token).error().code(), base::ErrorCode::kLeaseLost);
+  EXPECT_EQ(Count("SELECT count(*) FROM submissions"), 0);
+}
+
+TEST_F(WorkTest, RenewExtendsTheLease) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert);
+  std::string id = MakeProject(1, 1, {a}, 60);
+  auto lease = svc_->AcquireLease(a, id);
+  clock_.Advance(50 * base::kMicrosPerSecond);
+  auto expires = svc_->RenewLease(a, (*lease)->assignment_id, (*lease)->lease_token);
+  ASSERT_TRUE(expires.has_value());
+  EXPECT_EQ(*expires, clock_.NowMicros() + 60 * base::kMicrosPerSecond);
+  clock_.Advance(50 * base::kMicrosPerSecond);
+  EXPECT_TRUE(SubmitAnswer(a, **lease, "c1").has_value());
+}
+
+TEST_F(WorkTest, OthersCannotTouchMyAssignment) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert);
+  Caller b = MakeCaller("b@example.com", Role::kExpert);
+  std::string id = MakeProject(1, 2, {a, b});
+  auto lease = svc_->AcquireLease(a, id);
+  EXPECT_EQ(svc_->GetAssignment(b, (*lease)->assignment_id).error().code(), base::ErrorCode::kNotFound);
+  EXPECT_EQ(SubmitAnswer(b, **lease, "x").error().code(), base::ErrorCode::kNotFound);
+  EXPECT_EQ(svc_->ReturnAssignment(b, (*lease)->assignment_id, (*lease)->lease_token).error().code(),
+            base::ErrorCode::kNotFound);
+}
+
+// 32 experts race for 20 items with overlap 3: no item is ever out to more than 3, every
+// item ends with exactly 3 submissions from 3 different experts.
+TEST_F(WorkTest, OverlapIsNeverExceededWith32ConcurrentExperts) {
+  std::vector<Caller> experts;
+  for (int i = 0; i < 32; ++i) experts.push_back(MakeCaller("e" + std::to_string(i) + "@example.com", Role::kExpert));
+  constexpr int kItems = 20, kOverlap = 3;
+  std::string id = MakeProject(kItems, kOverlap, experts);
+  std::atomic<int> errors{0}, over{0};
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    while (!done) {
+      auto rows = db_->Query("SELECT count(*) FROM items WHERE taken > ?", {kOverlap});
+      if (rows && rows->at(0).Int(0) > 0) ++over;
+      auto live = db_->Query(
+          "SELECT count(*) FROM (SELECT item_id FROM assignments WHERE state IN ('leased', 'submitted') "
+          "GROUP BY item_id HAVING count(*) > ?)", {kOverlap});
+      if (live && live->at(0).Int(0) > 0) ++over;
+    }
+  });
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 32; ++t) {
+    threads.emplace_back([&, t] {
+      for (int n = 0;; ++n) {
+        auto lease = svc_->AcquireLease(experts[t], id);
+        if (!lease) { ++errors; return; }
+        if (!lease->has_value()) return;
+        // Every fifth lease is handed back instead of submitted.
+        if (n % 5 == 4) {
+          if (!svc_->ReturnAssignment(experts[t], (*lease)->assignment_id, (*lease)->lease_token)) ++errors;
+          continue;
+        }
+        if (!SubmitAnswer(experts[t], **lease, "c" + std::to_string(n))) ++errors;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  done = true;
+  watcher.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(over.load(), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM submissions WHERE project_id = ?", {id}), kItems * kOverlap);
+  EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions GROUP BY item_id "
+                  "HAVING count(*) = ? AND count(DISTINCT expert_id) = ?)", {kOverlap, kOverlap}), kItems);
+}
+
+// ---- submit ------------------------------------------------------------------------------
+
+TEST_F(WorkTest, SubmitIsIdempotentByClientSubmissionId) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert);
+  std::string id = MakeProject(2, 1, {a});
+  auto lease = svc_->AcquireLease(a, id);
+  const std::string answer = "{ \"preference\" : {\"choice\":\"b\", \"strength\": 2},\n \"why\": \"B cites the guideline\" }";
+  auto first = SubmitAnswer(a, **lease, "client-1", answer);
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  EXPECT_TRUE(first->created);
+  EXPECT_EQ(first->submission.answer_json, answer);
+  // Same id, same answer (even re-serialized): the same submission, nothing written.
+  const std::string same_answer = R"({"why":"B cites the guideline","preference":{"strength":2,"choice":"b"}})";
+  auto again = SubmitAnswer(a, **lease, "client-1", same_answer);
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->submission.id, first->submission.id);
+  EXPECT_EQ(again->submission.answer_json, answer);  // stored byte-exact
+  // Same id, different answer: conflict.
+  auto changed = SubmitAnswer(a, **lease, "client-1", R"({"preference":{"choice":"a"}})");
+  ASSERT_FALSE(changed.has_value());
+  EXPECT_EQ(changed.error().code(), base::ErrorCode::kConflict);
+  // A new id on an already submitted assignment: conflict, not a second row.
+  EXPECT_EQ(SubmitAnswer(a, **lease, "client-2").error().code(), base::ErrorCode::kConflict);
+  EXPECT_EQ(Count("SELECT count(*) FROM submissions"), 1);
+  auto stored = db_->Query("SELECT answer FROM submissions");
+  EXPECT_EQ(stored->at(0).Text(0), answer);
+}
+
+TEST_F(WorkTest, InvalidAnswersAreRefusedNamingTheField) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert);
+  std::string id = MakeProject(1, 1, {a});
+  auto lease = svc_->AcquireLease(a, id);
+  auto bad = SubmitAnswer(a, **lease, "c", R"({"preference":{"choice":"a","strength":9}})");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().code(), base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(bad.error().DetailsJson(), R"({"field":"answer.preference.strength"})");
+  auto broken = SubmitAnswer(a, **lease, "c", "{\"preference\":");
+  EXPECT_EQ(broken.error().code(), base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Count("SELECT count(*) FROM submissions"), 0);
+}
+
+TEST_F(WorkTest, SixteenThreadsWithOneClientIdWriteExactlyOneRow) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert);
+  std::string id = MakeProject(1, 1, {a});
+  auto lease = svc_->AcquireLease(a, id);
+  std::atomic<int> created{0}, repeats{0}, failures{0};
+  std::vector<std::string> ids(16);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      auto r = SubmitAnswer(a, **lease, "same-id");
+      if (!r) { ++failures; return; }
+      (r->created ? created : repeats)++;
+      ids[t] = r->submission.id;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(repeats.load(), 15);
+  for (const auto& s : ids) EXPECT_EQ(s, ids[0]);
+  EXPECT_EQ(Count("SELECT count(*) FROM submissions"), 1);
+}
+
+// ---- review ------------------------------------------------------------------------------
+
+TEST_F(WorkTest, ReviewRules) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert);
+  Caller b = MakeCaller("b@example.com", Role::kExpert);
+  Caller reviewer = MakeCaller("r@example.com", Role::kReviewer);
+  std::string id = MakeProject(1, 2, {a, b});
+  ASSERT_TRUE(svc_->AddMember(manager_, id, "r@example.com", "reviewer"));
+  auto lease = svc_->AcquireLease(a, id);
+  auto sub = SubmitAnswer(a, **lease, "c1");
+  ASSERT_TRUE(sub.has_value());
+  const std::string sid = sub->submission.id;
+  // Short reason refused; experts cannot review; other experts cannot even see it.
+  EXPECT_EQ(svc_->ReviewSubmission(reviewer, sid, "reject", "  too short  ").error().code(),
+            base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(svc_->ReviewSubmission(reviewer, sid, "maybe", "").error().code(), base::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(svc_->ReviewSubmission(a, sid, "approve", "").error().code(), base::ErrorCode::kPermissionDenied);
+  EXPECT_EQ(svc_->ReviewSubmission(b, sid, "approve", "").error().code(), base::ErrorCode::kNotFound);
+  EXPECT_EQ(svc_->GetSubmission(b, sid).error().code(), base::ErrorCode::kNotFound);
+  const std::string reason = "Response A recommends a dose above the label maximum.";
+  auto review = svc_->ReviewSubmission(reviewer, sid, "reject", reason);
+  ASSERT_TRUE(review.has_value()) << review.error().ToString();
+  // The expert reads the reason on the submission and in their list and stats.
+  auto mine = svc_->GetSubmission(a, sid);
+  ASSERT_TRUE(mine.has_value());
+  EXPECT_EQ(mine->state, "rejected");
+  ASSERT_TRUE(mine->review.has_value());
+  EXPECT_EQ(mine->review->reason, reason);
+  auto list = svc_->MySubmissions(a, 10, "");
+  ASSERT_EQ(list->items.size(), 1u);
+  EXPECT_EQ(list->items[0].review->verdict, "reject");
+  auto stats = svc_->MyStats(a);
+  ASSERT_EQ(stats->size(), 1u);
+  EXPECT_EQ((*stats)[0].rejected, 1);
+  EXPECT_EQ((*stats)[0].approval_rate, 0.0);
+  // A later approval supersedes it.
+  ASSERT_TRUE(svc_->ReviewSubmission(manager_, sid, "approve", "").has_value());
+  EXPECT_EQ(svc_->GetSubmission(a, sid)->state, "approved");
+  auto pending = svc_->ListSubmissions(reviewer, id, {std::string("approved"), std::nullopt}, 10, "");
+  ASSERT_TRUE(pending.has_value());
+  EXPECT_EQ(pending->items.size(), 1u);
+}
+
+// ---- export and progress -----------------------------------------------------------------
+
+TEST_F(WorkTest, ExportHasOneLinePerItemWithEverySubmission) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert);
+  Caller b = MakeCaller("b@example.com", Role::kExpert);
+  std::string id = MakeProject(3, 2, {a, b});
+  for (const Caller& e : {a, b}) {
+    auto lease = svc_->AcquireLease(e, id);
+    ASSERT_TRUE(SubmitAnswer(e, **lease, "c", "{\"preference\":\n{\"choice\":\"tie\"}}").has_value());
+  }
+  std::vector<json> lines;
+  ASSERT_TRUE(svc_->ExportJsonl(manager_, id, [&](std::string_view line) -> base::Status {
+    EXPECT_EQ(line.find('\n'), std::string_view::npos);
+    lines.push_back(json::parse(line));
+    return base::Ok();
+  }));
+  ASSERT_EQ(lines.size(), 3u);
+  size_t total = 0;
+  for (const json& l : lines) {
+    total += l["submissions"].size();
+    EXPECT_TRUE(l["data"].contains("prompt"));
+    for (const json& s : l["submissions"]) {
+      EXPECT_EQ(s["answer"]["preference"]["choice"], "tie");
+      EXPECT_TRUE(s["review"].is_null());
+      EXPECT_EQ(s["active_ms"], 1500);
+    }
+  }
+  EXPECT_EQ(total, 2u);
+  EXPECT_EQ(lines[0]["external_id"], "ext-0");
+  EXPECT_EQ(svc_->ExportJsonl(a, id, [](std::string_view) { return base::Ok(); }).error().code(),
+            base::ErrorCode::kPermissionDenied);
+}
+
+TEST_F(WorkTest, ProgressCountsAndThroughput) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert);
+  std::string id = MakeProject(4, 1, {a});
+  for (int i = 0; i < 3; ++i) {
+    auto lease = svc_->AcquireLease(a, id);
+    ASSERT_TRUE(SubmitAnswer(a, **lease, "c" + std::to_string(i)).has_value());
+    clock_.Advance(3600LL * base::kMicrosPerSecond);
+  }
+  ASSERT_TRUE(svc_->AcquireLease(a, id)->has_value());
+  auto p = svc_->GetProgress(manager_, id, 3600, 24);
+  ASSERT_TRUE(p.has_value()) << p.error().ToString();
+  EXPECT_EQ(p->items, 4);
+  EXPECT_EQ(p->target_submissions, 4);
+  EXPECT_EQ(p->submitted, 3);
+  EXPECT_EQ(p->pending_review, 3);
+  EXPECT_EQ(p->leased, 1);
+  ASSERT_EQ(p->throughput.size(), 24u);
+  int64_t sum = 0;
+  for (const auto& b : p->throughput) {
+    EXPECT_LE(b.submissions, 1);
+    sum += b.submissions;
+  }
+  EXPECT_EQ(sum, 3);
+  EXPECT_EQ(p->throughput.back().submissions, 0);  // current hour: nothing yet
+  EXPECT_EQ(svc_->GetProgress(a, id).error().code(), base::ErrorCode::kPermissionDenied);
+  std::string body = RenderProgress(*p);
+  EXPECT_EQ(json::parse(body)["submitted"], 3);
+}
+
+}  // namespace
+}  // namespace work
