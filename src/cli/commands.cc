@@ -6,10 +6,18 @@ namespace cli {
 
 // One line per command; each is defined in its own *_cmd.cc.
 void AddVersionInfoCommand(CLI::App& app);
+void AddMigrateCommand(CLI::App& app);
+void AddImportCommand(CLI::App& app);
+void AddExportCommand(CLI::App& app);
+void AddTokenCommand(CLI::App& app);
 
 const std::vector<CommandRegistrar>& AllCommands() {
   static const std::vector<CommandRegistrar> kCommands = {
       AddVersionInfoCommand,
+      AddMigrateCommand,
+      AddImportCommand,
+      AddExportCommand,
+      AddTokenCommand,
   };
   return kCommands;
 }

@@ -59,4 +59,11 @@ base::Result<int> Migrate(Db& db, const base::Clock& clock,
   return applied;
 }
 
+base::Result<std::unique_ptr<Db>> OpenAndMigrate(const std::string& url, const base::Clock& clock,
+                                                 const SqliteOptions& options) {
+  ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, OpenDb(url, options));
+  ASSAY_TRY(Migrate(*db, clock));
+  return db;
+}
+
 }  // namespace storage

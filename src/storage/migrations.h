@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/result.h"
 #include "storage/db.h"
+#include "storage/sqlite_db.h"
 
 namespace storage {
 
@@ -25,6 +26,10 @@ const std::vector<Migration>& EmbeddedMigrations();
 // Applies the pending migrations; returns how many were applied (0 when up to date).
 base::Result<int> Migrate(Db& db, const base::Clock& clock,
                           const std::vector<Migration>& migrations = EmbeddedMigrations());
+
+// Opens a database URL (see OpenDb) and applies pending migrations (CLI commands, serve).
+base::Result<std::unique_ptr<Db>> OpenAndMigrate(const std::string& url, const base::Clock& clock,
+                                                 const SqliteOptions& options = {});
 
 // Versions already applied, ascending.
 base::Result<std::vector<int64_t>> AppliedMigrations(Db& db);
