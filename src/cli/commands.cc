@@ -10,6 +10,7 @@ void AddMigrateCommand(CLI::App& app);
 void AddImportCommand(CLI::App& app);
 void AddExportCommand(CLI::App& app);
 void AddTokenCommand(CLI::App& app);
+void AddQualityCommand(CLI::App&);
 
 const std::vector<CommandRegistrar>& AllCommands() {
   static const std::vector<CommandRegistrar> kCommands = {
@@ -18,6 +19,7 @@ const std::vector<CommandRegistrar>& AllCommands() {
       AddImportCommand,
       AddExportCommand,
       AddTokenCommand,
+      AddQualityCommand,
   };
   return kCommands;
 }

@@ -320,3 +320,63 @@ GoldAccuracy WorkerGoldAccuracy(const LabelTable& table, const GoldLabels& gold)
 }
 
 }  // namespace qc
+
+namespace qc {
+
+LightsKappaResult LightsKappa(const LabelTable& table, int32_t min_shared_tasks,
+                              KappaWeights weights) {
+  struct PairLabel {
+    int64_t key;  // worker_a * W + worker_b, worker_a < worker_b
+    int32_t a, b;
+  };
+  // Group rows by task (counting sort), then emit one record per worker pair per task.
+  const size_t tasks = Idx(table.num_tasks());
+  std::vector<int64_t> begin(tasks + 1, 0);
+  for (int32_t t : table.task) ++begin[Idx(t) + 1];
+  for (size_t t = 1; t <= tasks; ++t) begin[t] += begin[t - 1];
+  std::vector<int64_t> cursor(begin.begin(), begin.end() - 1);
+  std::vector<int32_t> rows(table.task.size());
+  for (size_t r = 0; r < table.task.size(); ++r) rows[Idx(cursor[Idx(table.task[r])]++)] = static_cast<int32_t>(r);
+  std::vector<PairLabel> records;
+  const int64_t workers = table.num_workers();
+  for (size_t t = 0; t < tasks; ++t) {
+    for (int64_t i = begin[t]; i < begin[t + 1]; ++i) {
+      for (int64_t j = begin[t]; j < begin[t + 1]; ++j) {
+        const int32_t ri = rows[Idx(i)], rj = rows[Idx(j)];
+        const int32_t wi = table.worker[Idx(ri)], wj = table.worker[Idx(rj)];
+        if (wi >= wj) continue;
+        // First answer of each worker on this task only.
+        bool later = false;
+        for (int64_t k = begin[t]; k < i && !later; ++k) later = table.worker[Idx(rows[Idx(k)])] == wi;
+        for (int64_t k = begin[t]; k < j && !later; ++k) later = table.worker[Idx(rows[Idx(k)])] == wj;
+        if (!later) records.push_back({wi * workers + wj, table.label[Idx(ri)], table.label[Idx(rj)]});
+      }
+    }
+  }
+  std::sort(records.begin(), records.end(),
+            [](const PairLabel& x, const PairLabel& y) { return x.key < y.key; });
+  LightsKappaResult result;
+  double sum = 0;
+  std::vector<int32_t> a, b;
+  for (size_t start = 0; start < records.size();) {
+    size_t end = start;
+    a.clear();
+    b.clear();
+    for (; end < records.size() && records[end].key == records[start].key; ++end) {
+      a.push_back(records[end].a);
+      b.push_back(records[end].b);
+    }
+    if (static_cast<int32_t>(a.size()) >= min_shared_tasks) {
+      const double k = CohenKappa(a, b, table.num_labels(), weights);
+      if (!std::isnan(k)) {
+        sum += k;
+        ++result.pairs;
+      }
+    }
+    start = end;
+  }
+  result.kappa = result.pairs > 0 ? sum / static_cast<double>(result.pairs) : kNaN;
+  return result;
+}
+
+}  // namespace qc

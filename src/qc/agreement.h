@@ -84,3 +84,17 @@ struct GoldAccuracy {
 GoldAccuracy WorkerGoldAccuracy(const LabelTable& table, const GoldLabels& gold);
 
 }  // namespace qc
+
+namespace qc {
+
+// Light's kappa: mean Cohen's kappa over worker pairs that labelled at least
+// `min_shared_tasks` tasks in common (each worker's first answer per task). NaN if no pair
+// qualifies. Rows are grouped by sorting pair records: O(R·overlap·log) time.
+struct LightsKappaResult {
+  double kappa = 0;
+  int64_t pairs = 0;
+};
+LightsKappaResult LightsKappa(const LabelTable& table, int32_t min_shared_tasks,
+                              KappaWeights weights);
+
+}  // namespace qc

@@ -80,3 +80,24 @@ TEST(Wilson, KnownValues) {
 
 }  // namespace
 }  // namespace qc
+
+namespace qc {
+namespace {
+
+TEST(LightsKappa, MeanOverQualifyingPairs) {
+  LabelTableBuilder b;
+  // a and b agree on every task; c agrees with neither on t3/t4.
+  const char* rows[][3] = {{"t1", "a", "x"}, {"t1", "b", "x"}, {"t1", "c", "x"},
+                           {"t2", "a", "y"}, {"t2", "b", "y"}, {"t2", "c", "y"},
+                           {"t3", "a", "x"}, {"t3", "b", "x"}, {"t3", "c", "y"},
+                           {"t4", "a", "y"}, {"t4", "b", "y"}, {"t4", "c", "x"}};
+  for (auto& r : rows) b.Add(r[0], r[1], r[2]);
+  const LabelTable t = std::move(b).Build();
+  const LightsKappaResult all = LightsKappa(t, 1, KappaWeights::kNone);
+  EXPECT_EQ(all.pairs, 3);
+  EXPECT_NEAR(all.kappa, (1.0 + 0.0 + 0.0) / 3, 1e-12);
+  EXPECT_EQ(LightsKappa(t, 5, KappaWeights::kNone).pairs, 0);
+}
+
+}  // namespace
+}  // namespace qc
