@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <map>
+#include <set>
 #include <filesystem>
 #include <thread>
 
@@ -553,6 +555,35 @@ TEST_F(WorkTest, ProgressCountsAndThroughput) {
   EXPECT_EQ(svc_->GetProgress(a, id).error().code(), base::ErrorCode::kPermissionDenied);
   std::string body = RenderProgress(*p);
   EXPECT_EQ(json::parse(body)["submitted"], 3);
+}
+
+}  // namespace
+}  // namespace work
+
+namespace work {
+namespace {
+
+TEST_F(WorkTest, SeedDemoCreatesLoginsAndFiftyItems) {
+  auto seed = SeedDemo(*svc_);
+  ASSERT_TRUE(seed.has_value()) << seed.error().ToString();
+  EXPECT_EQ(seed->items, 50);
+  ASSERT_EQ(seed->logins.size(), 4u);
+  EXPECT_EQ(seed->logins[0].role, "manager");
+  for (const DemoLogin& l : seed->logins) {
+    auto s = svc_->Login(l.email, l.password, "127.0.0.1");
+    ASSERT_TRUE(s.has_value()) << l.email;
+    if (l.role == "expert") {
+      auto lease = svc_->AcquireLease(Caller{s->user.id, Role::kExpert}, seed->project_id);
+      ASSERT_TRUE(lease.has_value() && lease->has_value());
+    }
+  }
+  std::map<std::string, int> per_domain;
+  auto rows = db_->Query("SELECT data FROM items");
+  ASSERT_TRUE(rows.has_value());
+  for (const auto& row : *rows) per_domain[json::parse(row.Text(0))["domain"]]++;
+  EXPECT_EQ(per_domain["medicine"], 17);
+  EXPECT_EQ(per_domain["law"], 17);
+  EXPECT_EQ(per_domain["accounting"], 16);
 }
 
 }  // namespace
