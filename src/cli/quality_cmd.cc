@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <chrono>
 #include <algorithm>
 #include <cerrno>
@@ -124,19 +125,12 @@ base::Status WriteOutput(const std::string& path, const std::string& text) {
   return base::Ok();
 }
 
-// Numbers for JSON/CSV: shortest round-trip form, null for NaN.
+// Numbers for JSON/CSV: shortest round-trip form (std::to_chars), null for NaN/inf.
 std::string Num(double v) {
   if (std::isnan(v) || std::isinf(v)) return "null";
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  double back = std::strtod(buf, nullptr);
-  for (int precision = 6; precision < 17; ++precision) {
-    char shorter[32];
-    std::snprintf(shorter, sizeof shorter, "%.*g", precision, v);
-    back = std::strtod(shorter, nullptr);
-    if (back == v) return shorter;
-  }
-  return buf;
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end);
 }
 
 // CSV field: quoted when it holds a comma, quote or newline.

@@ -23,9 +23,16 @@ void LabelTableBuilder::Reserve(size_t rows) {
 
 void LabelTableBuilder::Add(std::string_view task, std::string_view worker,
                             std::string_view label) {
-  task_.push_back(tasks_.Intern(task));
-  worker_.push_back(workers_.Intern(worker));
-  label_.push_back(labels_.Intern(label));
+  task_.push_back(InternCached(tasks_, task, &last_task_));
+  worker_.push_back(InternCached(workers_, worker, &last_worker_));
+  label_.push_back(InternCached(labels_, label, &last_label_));
+}
+
+int32_t LabelTableBuilder::InternCached(StringInterner& interner, std::string_view s,
+                                        int32_t* last) {
+  if (*last >= 0 && interner.Name(*last) == s) return *last;
+  *last = interner.Intern(s);
+  return *last;
 }
 
 namespace {

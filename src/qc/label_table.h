@@ -46,8 +46,13 @@ class LabelTableBuilder {
   LabelTable Build() &&;
 
  private:
+  // Interns s, first checking the previous row's id: files are usually grouped by task, so
+  // this skips most hash lookups.
+  static int32_t InternCached(StringInterner& interner, std::string_view s, int32_t* last);
+
   StringInterner tasks_, workers_, labels_;
   std::vector<int32_t> task_, worker_, label_;
+  int32_t last_task_ = -1, last_worker_ = -1, last_label_ = -1;
 };
 
 // Returns true if `s` parses fully as a finite decimal number; stores it in *value.

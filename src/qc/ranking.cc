@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "base/rng.h"
+#include "qc/index_sampler.h"
 
 namespace qc {
 namespace {
@@ -66,9 +67,10 @@ double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 // Parameters: theta[0..n) natural-log strengths, then log nu when Davidson.
 // Adds the log-likelihood gradient to grad and, if neg_hess is set, minus its Hessian.
+// With want_ll = false only derivatives are computed (no logs: the bootstrap's inner loop).
 double LogLikelihood(const Cells& cells, const std::vector<double>& counts, bool davidson,
                      const std::vector<double>& x, std::vector<double>* grad,
-                     std::vector<double>* neg_hess) {
+                     std::vector<double>* neg_hess, bool want_ll = true) {
   const size_t dim = x.size();
   std::fill(grad->begin(), grad->end(), 0.0);
   if (neg_hess != nullptr) std::fill(neg_hess->begin(), neg_hess->end(), 0.0);
@@ -83,7 +85,7 @@ double LogLikelihood(const Cells& cells, const std::vector<double>& counts, bool
       const double si = wi + tie / 2, sj = wj + tie / 2;
       const double d = x[i] - x[j];
       const double p = Sigmoid(d);
-      ll += si * std::log(p) + sj * std::log1p(-p);
+      if (want_ll) ll += si * std::log(p) + sj * std::log1p(-p);
       (*grad)[i] += si - total * p;
       (*grad)[j] -= si - total * p;
       if (neg_hess != nullptr) {
@@ -99,7 +101,7 @@ double LogLikelihood(const Cells& cells, const std::vector<double>& counts, bool
     const double e[3] = {std::exp(z[0] - m), std::exp(z[1] - m), std::exp(z[2] - m)};
     const double sum = e[0] + e[1] + e[2];
     const double p1 = e[0] / sum, p2 = e[1] / sum, p3 = e[2] / sum;
-    ll += wi * z[0] + wj * z[1] + tie * z[2] - total * (m + std::log(sum));
+    if (want_ll) ll += wi * z[0] + wj * z[1] + tie * z[2] - total * (m + std::log(sum));
     const double mu[3] = {p1 + p3 / 2, p2 + p3 / 2, p3};
     (*grad)[i] += wi + tie / 2 - total * mu[0];
     (*grad)[j] += wj + tie / 2 - total * mu[1];
@@ -314,7 +316,7 @@ std::vector<double> RefitResample(const Cells& cells, const std::vector<double>&
                                   const std::vector<double>& factor, const BtOptions& options) {
   std::vector<double> x = full_x, grad(x.size());
   for (int it = 0; it < 50; ++it) {
-    LogLikelihood(cells, counts, options.davidson, x, &grad, nullptr);
+    LogLikelihood(cells, counts, options.davidson, x, &grad, nullptr, /*want_ll=*/false);
     const std::vector<double> step = FreeStep(factor, grad);
     for (size_t d = 0; d < x.size(); ++d) x[d] += step[d];
     if (MaxAbs(step) < 1e-9) return x;
@@ -342,9 +344,10 @@ BootstrapResult BootstrapBradleyTerry(const BattleTable& battles, const BtOption
     for (size_t round = first; round < rounds; round += stride) {
       // A generator per round, so results do not depend on the thread count.
       base::Rng rng(bootstrap.seed * 0x9E3779B97F4A7C15ULL + round);
+      IndexSampler sampler(&rng, battles_n);
       std::fill(counts.begin(), counts.end(), 0.0);
       for (uint64_t draw = 0; draw < battles_n; ++draw) {
-        const size_t r = rng.Below(battles_n);
+        const size_t r = sampler.Next();
         const int32_t cell = cells.cell_of_battle[r];
         if (cell >= 0) counts[Idx(cell) * 3 + cells.code_of_battle[r]] += 1;
       }
