@@ -84,13 +84,19 @@ size_t CodePoints(std::string_view s) {
 }  // namespace
 
 base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, std::string_view project_id) {
+  // Access and project settings are read outside the writer, the one serial resource.
+  int64_t overlap = 0, lease_us = 0;
+  ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
+    ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"expert"}, /*allow_admin=*/false));
+    ASSAY_ASSIGN_OR_RETURN(storage::Row p, c.QueryOne("SELECT overlap, lease_seconds FROM projects WHERE id = ?", {project_id}));
+    overlap = p.Int(0);
+    lease_us = p.Int(1) * base::kMicrosPerSecond;
+    return base::Ok();
+  }));
   std::optional<Lease> out;
   ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
     out.reset();
-    ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"expert"}, /*allow_admin=*/false));
     const int64_t now = clock_.NowMicros();
-    ASSAY_ASSIGN_OR_RETURN(storage::Row p, c.QueryOne("SELECT overlap, lease_seconds FROM projects WHERE id = ?", {project_id}));
-    const int64_t overlap = p.Int(0), lease_us = p.Int(1) * base::kMicrosPerSecond;
     // One live lease per expert and project: asking again returns it (retries are safe).
     ASSAY_ASSIGN_OR_RETURN(storage::Rows live,
                            c.Query("SELECT a.id, a.lease_token, a.lease_expires_at_us, a.item_id, i.data "
@@ -102,27 +108,50 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
       out = Lease{r.Text(0), r.Text(1), r.Int(2), std::string(project_id), r.Text(3), r.Text(4)};
       return base::Ok();
     }
-    ASSAY_TRY(ExpireLeases(c, project_id, now));
-    // Least-covered items first, in import order; never one this expert already had.
-    ASSAY_ASSIGN_OR_RETURN(storage::Rows cand,
-                           c.Query("SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.taken < ? "
-                                   "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
-                                   "ORDER BY i.taken, i.seq LIMIT 1",
-                                   {project_id, overlap, caller.user_id}));
-    if (cand.empty()) return base::Ok();
-    const std::string item_id = cand[0].Text(0);
-    ASSAY_ASSIGN_OR_RETURN(int64_t changed,
-                           c.Exec("UPDATE items SET taken = taken + 1 WHERE id = ? AND taken < ?", {item_id, overlap}));
-    if (changed != 1) return base::Error(base::ErrorCode::kUnavailable, "item taken concurrently; retry");
-    Lease lease{NewId(), base::SecureRandomHex(16), now + lease_us, std::string(project_id), item_id, cand[0].Text(1)};
-    ASSAY_TRY(c.Exec("INSERT INTO assignments (id, project_id, item_id, expert_id, state, lease_token, leased_at_us, "
-                     "lease_expires_at_us) VALUES (?, ?, ?, ?, 'leased', ?, ?, ?)",
-                     {lease.assignment_id, project_id, item_id, caller.user_id, lease.lease_token, now,
-                      lease.expires_at_us}));
-    out = std::move(lease);
-    return base::Ok();
+    // Expired leases go back to the pool: swept at most once a second per project, and always
+    // before answering that nothing is left.
+    bool swept = false;
+    if (ShouldSweepLeases(project_id, now)) {
+      ASSAY_TRY(ExpireLeases(c, project_id, now));
+      swept = true;
+    }
+    for (;;) {
+      // Least-covered items first, in import order; never one this expert already had.
+      ASSAY_ASSIGN_OR_RETURN(storage::Rows cand,
+                             c.Query("SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.taken < ? "
+                                     "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
+                                     "ORDER BY i.taken, i.seq LIMIT 1",
+                                     {project_id, overlap, caller.user_id}));
+      if (cand.empty()) {
+        if (swept) return base::Ok();
+        ASSAY_TRY(ExpireLeases(c, project_id, now));
+        swept = true;
+        continue;
+      }
+      const std::string item_id = cand[0].Text(0);
+      ASSAY_ASSIGN_OR_RETURN(int64_t changed,
+                             c.Exec("UPDATE items SET taken = taken + 1 WHERE id = ? AND taken < ?", {item_id, overlap}));
+      if (changed != 1) return base::Error(base::ErrorCode::kUnavailable, "item taken concurrently; retry");
+      Lease lease{NewId(), base::SecureRandomHex(16), now + lease_us, std::string(project_id), item_id, cand[0].Text(1)};
+      ASSAY_TRY(c.Exec("INSERT INTO assignments (id, project_id, item_id, expert_id, state, lease_token, leased_at_us, "
+                       "lease_expires_at_us) VALUES (?, ?, ?, ?, 'leased', ?, ?, ?)",
+                       {lease.assignment_id, project_id, item_id, caller.user_id, lease.lease_token, now,
+                        lease.expires_at_us}));
+      out = std::move(lease);
+      return base::Ok();
+    }
   }));
   return out;
+}
+
+bool Service::ShouldSweepLeases(std::string_view project_id, int64_t now_us) {
+  std::lock_guard lock(sweep_mu_);
+  if (last_sweep_us_.size() > 4096) last_sweep_us_.clear();
+  auto [it, inserted] = last_sweep_us_.try_emplace(std::string(project_id), now_us);
+  if (inserted) return true;
+  if (now_us - it->second < base::kMicrosPerSecond && now_us >= it->second) return false;
+  it->second = now_us;
+  return true;
 }
 
 base::Result<Assignment> Service::GetAssignment(const Caller& caller, std::string_view assignment_id) {

@@ -126,6 +126,9 @@ class Service {
   base::Result<std::shared_ptr<const Template>> TemplateFor(const std::string& project_id,
                                                              const std::string& template_json);
 
+  // True when the project's expired leases have not been swept in the last second.
+  bool ShouldSweepLeases(std::string_view project_id, int64_t now_us);
+
   storage::Db& db_;
   const base::Clock& clock_;
   base::Uuid7Generator& ids_;
@@ -134,6 +137,9 @@ class Service {
   std::unique_ptr<Throttle> throttle_;
   std::once_flag dummy_hash_once_;
   std::string dummy_hash_;  // set once under dummy_hash_once_
+
+  std::mutex sweep_mu_;
+  std::unordered_map<std::string, int64_t> last_sweep_us_;  // guarded by sweep_mu_
 
   std::mutex templates_mu_;
   // project id → (template text, parsed); guarded by templates_mu_

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <set>
 #include <filesystem>
@@ -584,6 +585,74 @@ TEST_F(WorkTest, SeedDemoCreatesLoginsAndFiftyItems) {
   EXPECT_EQ(per_domain["medicine"], 17);
   EXPECT_EQ(per_domain["law"], 17);
   EXPECT_EQ(per_domain["accounting"], 16);
+}
+
+}  // namespace
+}  // namespace work
+
+namespace work {
+namespace {
+
+// Prints lease → submit cycles/s through the service on this disk (synchronous=FULL), with and
+// without group commit. No threshold: the numbers go in the closing note; bench/ has the HTTP one.
+TEST(WorkLoopReport, CyclesPerSecond) {
+  for (int max_batch : {1, 1024}) {
+    auto dir = std::filesystem::temp_directory_path() / ("assay_work_report_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    base::SystemClock clock;
+    base::Uuid7Generator ids(clock, 7);
+    storage::SqliteOptions o;
+    o.max_batch = max_batch;
+    o.read_connections = 32;
+    auto db = storage::OpenSqlite((dir / "r.db").string(), o);
+    ASSERT_TRUE(db.has_value());
+    ASSERT_TRUE(storage::Migrate(**db, clock).has_value());
+    Service svc(**db, clock, ids);
+    constexpr int kExperts = 256, kItems = 6000;
+    auto manager = svc.EnsureUser("m@example.com", Role::kManager);
+    Caller m{manager->id, Role::kManager};
+    ProjectFields f;
+    f.name = "report";
+    f.template_json = kPairwiseTemplate;
+    auto p = svc.CreateProject(m, f);
+    ASSERT_TRUE(p.has_value());
+    std::string body;
+    for (int i = 0; i < kItems; ++i) body += ItemLine(i) + "\n";
+    ASSERT_EQ(svc.ImportItems(m, p->id, body)->imported, kItems);
+    std::vector<Caller> experts;
+    for (int i = 0; i < kExperts; ++i) {
+      auto u = svc.EnsureUser("e" + std::to_string(i) + "@example.com", Role::kExpert);
+      experts.push_back({u->id, Role::kExpert});
+      ASSERT_TRUE(svc.AddMember(m, p->id, u->id, "expert"));
+    }
+    std::atomic<int> cycles{0}, errors{0};
+    auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kExperts; ++t) {
+      threads.emplace_back([&, t] {
+        for (int n = 0;; ++n) {
+          auto lease = svc.AcquireLease(experts[t], p->id);
+          if (!lease) { ++errors; return; }
+          if (!lease->has_value()) return;
+          auto r = svc.Submit(experts[t], {(*lease)->assignment_id, (*lease)->lease_token, "c" + std::to_string(n),
+                                           R"({"preference":{"choice":"a","strength":2}})", 1000});
+          if (!r) ++errors;
+          else ++cycles;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    storage::DbStats s = (*db)->Stats();
+    std::printf("[ report   ] max_batch=%d, %d experts: %d lease+submit cycles in %.2f s = %.0f cycles/s "
+                "(%lld writes in %lld commits)\n",
+                max_batch, kExperts, cycles.load(), secs, cycles / secs, static_cast<long long>(s.write_calls),
+                static_cast<long long>(s.write_batches));
+    EXPECT_EQ(errors.load(), 0);
+    EXPECT_EQ(cycles.load(), kItems);
+    std::filesystem::remove_all(dir);
+  }
 }
 
 }  // namespace
