@@ -201,6 +201,7 @@ base::Result<Session> Service::Login(std::string_view email_in, std::string_view
   throttle_->Clear(account_key);
   Session s{UserFromRow(rows[0]), base::SecureRandomBase64Url(32), now + options_.session_ttl_us};
   ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
+    ASSAY_TRY(c.Exec("DELETE FROM sessions WHERE user_id = ? AND expires_at_us <= ?", {s.user.id, now}));
     ASSAY_TRY(c.Exec("INSERT INTO sessions (token_hash, user_id, created_at_us, expires_at_us) VALUES (?, ?, ?, ?)",
                      {base::Sha256Hex(s.token), s.user.id, now, s.expires_at_us}));
     return base::Ok();
