@@ -125,8 +125,8 @@ class Db {
   virtual base::Status Read(const std::function<base::Status(Conn&)>& fn) = 0;
   virtual DbStats Stats() const = 0;
 
-  // Convenience: one read-only query in its own snapshot.
-  base::Result<Rows> Query(std::string_view sql, const Params& params = {});
+  // One read-only query (a single statement is its own snapshot).
+  virtual base::Result<Rows> Query(std::string_view sql, const Params& params = {});
 };
 
 }  // namespace storage

@@ -207,25 +207,23 @@ class SqliteDb final : public Db {
   }
 
   base::Status Read(const std::function<base::Status(Conn&)>& fn) override {
-    std::unique_ptr<SqliteConn> conn;
-    {
-      std::unique_lock lock(readers_mu_);
-      readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
-      conn = std::move(free_readers_.back());
-      free_readers_.pop_back();
-    }
+    std::unique_ptr<SqliteConn> conn = AcquireReader();
     base::Status st = conn->Simple("BEGIN");
     if (st) {
       st = RunGuarded(fn, *conn);
       base::Status end = conn->Simple(st ? "COMMIT" : "ROLLBACK");
       if (st && !end) st = std::move(end);
     }
-    {
-      std::lock_guard lock(readers_mu_);
-      free_readers_.push_back(std::move(conn));
-    }
-    readers_cv_.notify_one();
+    ReleaseReader(std::move(conn));
     return st;
+  }
+
+  // A single statement needs no explicit transaction: it reads one snapshot by itself.
+  base::Result<Rows> Query(std::string_view sql, const Params& params) override {
+    std::unique_ptr<SqliteConn> conn = AcquireReader();
+    base::Result<Rows> rows = conn->Query(sql, params);
+    ReleaseReader(std::move(conn));
+    return rows;
   }
 
   DbStats Stats() const override {
@@ -239,6 +237,22 @@ class SqliteDb final : public Db {
     base::Status result;
     std::binary_semaphore done{0};
   };
+
+  std::unique_ptr<SqliteConn> AcquireReader() {
+    std::unique_lock lock(readers_mu_);
+    readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
+    std::unique_ptr<SqliteConn> conn = std::move(free_readers_.back());
+    free_readers_.pop_back();
+    return conn;
+  }
+
+  void ReleaseReader(std::unique_ptr<SqliteConn> conn) {
+    {
+      std::lock_guard lock(readers_mu_);
+      free_readers_.push_back(std::move(conn));
+    }
+    readers_cv_.notify_one();
+  }
 
   static base::Status RunGuarded(const std::function<base::Status(Conn&)>& fn, Conn& conn) {
     try {
