@@ -29,16 +29,26 @@ class StringInterner {
   const std::vector<std::string_view>& names() const { return names_; }
 
  private:
-  static uint64_t Hash(std::string_view s);
+  static uint64_t Hash(std::string_view s, uint64_t prefix);
   void Grow();
-  size_t SlotOf(std::string_view s, uint64_t hash) const;
+  size_t SlotOf(std::string_view s, uint64_t hash, uint64_t prefix) const;
 
   // A deque never moves its elements, so the views in names_ stay valid as it grows.
   std::deque<std::string> storage_;
   std::vector<std::string_view> names_;
-  // Open addressing, linear probing; -1 = empty. Capacity is a power of two, load <= 1/2.
-  std::vector<int32_t> slots_;
-  std::vector<uint64_t> slot_hashes_;
+  // Open addressing, linear probing; id -1 = empty. Capacity is a power of two, load <= 1/2.
+  // Hash and id share a slot so a probe touches one cache line.
+  // Short ids (<= 8 bytes, most task/worker/label ids) compare by prefix alone, without
+  // touching the stored string.
+  struct Slot {
+    uint64_t hash = 0;
+    uint64_t prefix = 0;  // first 8 bytes, zero padded
+    uint32_t size = 0;
+    int32_t id = -1;
+  };
+  static uint64_t Prefix(std::string_view s);
+  bool Matches(const Slot& slot, std::string_view s, uint64_t hash, uint64_t prefix) const;
+  std::vector<Slot> slots_;
 };
 
 }  // namespace qc

@@ -30,7 +30,13 @@ void LabelTableBuilder::Add(std::string_view task, std::string_view worker,
 
 int32_t LabelTableBuilder::InternCached(StringInterner& interner, std::string_view s,
                                         int32_t* last) {
-  if (*last >= 0 && interner.Name(*last) == s) return *last;
+  if (*last >= 0) {
+    // Inline byte compare: ids are short, and a memcmp call per field costs more than the loop.
+    const std::string_view prev = interner.Name(*last);
+    bool same = prev.size() == s.size();
+    for (size_t i = 0; same && i < s.size(); ++i) same = prev[i] == s[i];
+    if (same) return *last;
+  }
   *last = interner.Intern(s);
   return *last;
 }

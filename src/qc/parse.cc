@@ -92,8 +92,11 @@ size_t SkipLine(std::string_view text, size_t pos) {
   return nl == std::string_view::npos ? text.size() : nl + 1;
 }
 
+// Templates over the row callback so the per-row call inlines (ForEachRow wraps them for
+// callers with a std::function).
+template <typename OnRow>
 Status ForEachCsvRow(std::string_view text, const std::vector<std::string_view>& columns,
-                     const RowFn& on_row, const ProgressFn& progress) {
+                     const OnRow& on_row, const ProgressFn& progress) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 BOM
   std::vector<std::string_view> fields, picked(columns.size());
   std::vector<std::string> scratch;
@@ -258,8 +261,9 @@ Status ParseJsonLine(JsonCursor* c, int64_t line, const std::vector<std::string_
   return base::Ok();
 }
 
+template <typename OnRow>
 Status ForEachJsonlRow(std::string_view text, const std::vector<std::string_view>& columns,
-                       const RowFn& on_row, const ProgressFn& progress) {
+                       const OnRow& on_row, const ProgressFn& progress) {
   std::vector<std::string_view> picked(columns.size());
   std::vector<std::string> scratch(columns.size());
   JsonCursor c{text, 0};
@@ -306,10 +310,18 @@ Status ForEachRow(std::string_view text, InputFormat format,
 
 namespace {
 
+template <typename OnRow>
+Status ForEachRowInline(std::string_view text, InputFormat format,
+                        const std::vector<std::string_view>& columns, const OnRow& on_row,
+                        const ProgressFn& progress) {
+  return format == InputFormat::kCsv ? ForEachCsvRow(text, columns, on_row, progress)
+                                     : ForEachJsonlRow(text, columns, on_row, progress);
+}
+
 Status AddLabelRows(std::string_view text, InputFormat format, const ProgressFn& progress,
                     LabelTableBuilder* builder) {
   builder->Reserve(EstimateRows(text));
-  return ForEachRow(
+  return ForEachRowInline(
       text, format, {"task", "worker", "label"},
       [&](const std::vector<std::string_view>& f, int64_t line) -> Status {
         if (f[0].empty() || f[1].empty() || f[2].empty()) {
@@ -365,7 +377,7 @@ base::Result<BattleTable> ParseBattles(std::string_view text, InputFormat format
                                        const ProgressFn& progress) {
   BattleTableBuilder builder;
   builder.Reserve(EstimateRows(text));
-  ASSAY_TRY(ForEachRow(
+  ASSAY_TRY(ForEachRowInline(
       text, format, {"model_a", "model_b", "winner"},
       [&](const std::vector<std::string_view>& f, int64_t line) -> Status {
         Outcome outcome;

@@ -289,16 +289,17 @@ TEST_F(AnaesthetistsTest, OneCoinDawidSkeneMatchesCrowdKit) {
   ExpectSkills(r, crowd_kit_["OneCoinDawidSkene"]["skills"], kRefTol);
 }
 
-// GLAD and MACE use a different optimiser / start than crowd-kit (README.md): same labels, and
-// workers ranked in the same order, but not the same parameter values.
-TEST_F(AnaesthetistsTest, GladAgreesWithCrowdKitLabels) {
+// GLAD and MACE use a different optimiser / start than crowd-kit (README.md), so parameter
+// values are close, not equal. GLAD: same labels, alphas within 0.01 (measured max 0.003).
+TEST_F(AnaesthetistsTest, GladAgreesWithCrowdKit) {
   const AggregationResult r = Glad(table_, {});
-  const std::vector<int> ours = Labels(r), ref = crowd_kit_["GLAD"]["labels"].get<std::vector<int>>();
-  int same = 0;
-  for (size_t t = 0; t < ours.size(); ++t) same += ours[t] == ref[t];
-  EXPECT_GE(same, 43) << "of 45";
+  EXPECT_EQ(Labels(r), crowd_kit_["GLAD"]["labels"].get<std::vector<int>>());
+  ExpectSkills(r, crowd_kit_["GLAD"]["alphas"], 0.01);
 }
 
+// MACE: crowd-kit runs variational Bayes from 10 random restarts; our deterministic EM agrees
+// on 43 of 45 patients. The two others: p12 is a near-tie (0.52 class 3 vs 0.44 class 2), and on
+// p36 we pick class 4, as Dawid–Skene does, where crowd-kit's MACE picks 3.
 TEST_F(AnaesthetistsTest, MaceAgreesWithCrowdKitLabels) {
   const AggregationResult r = Mace(table_, {});
   const std::vector<int> ours = Labels(r), ref = crowd_kit_["MACE"]["labels"].get<std::vector<int>>();
