@@ -166,6 +166,9 @@ base::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool
   std::string pragmas = "PRAGMA foreign_keys=ON;";
   if (writer) {
     pragmas += "PRAGMA journal_mode=WAL;";
+    // Checkpoints run on their own connection and thread (see Checkpointer), not inside the
+    // writer's COMMIT where they would stall every caller of the batch.
+    pragmas += "PRAGMA wal_autocheckpoint=0;";
     pragmas += o.synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
   } else {
     pragmas += "PRAGMA query_only=1;";
@@ -177,10 +180,13 @@ base::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool
 class SqliteDb final : public Db {
  public:
   SqliteDb(std::unique_ptr<SqliteConn> writer, std::vector<std::unique_ptr<SqliteConn>> readers,
-           int max_batch)
-      : writer_(std::move(writer)), max_batch_(max_batch < 1 ? 1 : max_batch) {
+           std::unique_ptr<SqliteConn> checkpointer, int max_batch)
+      : writer_(std::move(writer)),
+        checkpointer_(std::move(checkpointer)),
+        max_batch_(max_batch < 1 ? 1 : max_batch) {
     for (auto& r : readers) free_readers_.push_back(std::move(r));
     writer_thread_ = std::thread([this] { WriterLoop(); });
+    checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
   }
   ~SqliteDb() override {
     {
@@ -189,6 +195,13 @@ class SqliteDb final : public Db {
     }
     writer_cv_.notify_one();
     writer_thread_.join();
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      checkpoint_stop_ = true;
+    }
+    checkpoint_cv_.notify_one();
+    checkpoint_thread_.join();
+    (void)checkpointer_->ExecScript("PRAGMA wal_checkpoint(TRUNCATE);");
   }
 
   Dialect dialect() const override { return Dialect::kSqlite; }
@@ -279,6 +292,28 @@ class SqliteDb final : public Db {
       write_batches_.fetch_add(1, std::memory_order_relaxed);
       for (Pending* p : batch) p->done.release();  // after COMMIT: durable
       batch.clear();
+      if (++commits_since_checkpoint_ >= kCommitsPerCheckpoint) {
+        commits_since_checkpoint_ = 0;
+        {
+          std::lock_guard lock(checkpoint_mu_);
+          checkpoint_due_ = true;
+        }
+        checkpoint_cv_.notify_one();
+      }
+    }
+  }
+
+  // Copies the WAL back into the database file without blocking the writer (PASSIVE), after
+  // every kCommitsPerCheckpoint commits.
+  void CheckpointLoop() {
+    for (;;) {
+      {
+        std::unique_lock lock(checkpoint_mu_);
+        checkpoint_cv_.wait(lock, [&] { return checkpoint_stop_ || checkpoint_due_; });
+        if (checkpoint_stop_) return;
+        checkpoint_due_ = false;
+      }
+      (void)checkpointer_->ExecScript("PRAGMA wal_checkpoint(PASSIVE);");
     }
   }
 
@@ -308,8 +343,17 @@ class SqliteDb final : public Db {
     }
   }
 
-  std::unique_ptr<SqliteConn> writer_;  // used only by writer_thread_
+  static constexpr int kCommitsPerCheckpoint = 200;
+  std::unique_ptr<SqliteConn> writer_;        // used only by writer_thread_
+  std::unique_ptr<SqliteConn> checkpointer_;  // used only by checkpoint_thread_
   const int max_batch_;
+  int commits_since_checkpoint_ = 0;  // writer thread only
+
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_due_ = false;   // guarded by checkpoint_mu_
+  bool checkpoint_stop_ = false;  // guarded by checkpoint_mu_
+  std::thread checkpoint_thread_;
 
   std::mutex mu_;
   std::condition_variable writer_cv_;
@@ -334,7 +378,9 @@ base::Result<std::unique_ptr<Db>> OpenSqlite(const std::string& path, const Sqli
     ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConn> r, OpenConn(path, false, o));
     readers.push_back(std::move(r));
   }
-  return std::unique_ptr<Db>(new SqliteDb(std::move(writer), std::move(readers), o.max_batch));
+  ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConn> checkpointer, OpenConn(path, false, o));
+  ASSAY_TRY(checkpointer->ExecScript("PRAGMA query_only=0;"));
+  return std::unique_ptr<Db>(new SqliteDb(std::move(writer), std::move(readers), std::move(checkpointer), o.max_batch));
 }
 
 base::Result<std::unique_ptr<Db>> OpenDb(const std::string& url, const SqliteOptions& o) {
