@@ -712,3 +712,91 @@ TEST(Requests, ProjectFields) {
 
 }  // namespace
 }  // namespace work
+
+#include "base/rng.h"
+
+namespace work {
+namespace {
+
+// A seeded random walk over the lease state machine (lease, submit, resubmit, return, renew,
+// stale submit, time passing) checking the invariants after every step:
+//  - items.taken equals the item's leased + submitted assignments;
+//  - no item has more than `overlap` live leases + submissions;
+//  - every acknowledged submission exists exactly once.
+TEST_F(WorkTest, LeaseStateMachineKeepsItsInvariants) {
+  for (uint64_t seed : {1u, 2u, 3u}) {
+    base::Rng rng(seed);
+    std::vector<Caller> experts;
+    for (int i = 0; i < 6; ++i) {
+      experts.push_back(MakeCaller("fz" + std::to_string(seed) + "_" + std::to_string(i) + "@example.com", Role::kExpert));
+    }
+    constexpr int64_t kOverlap = 2;
+    std::string id = MakeProject(8, kOverlap, experts, /*lease_seconds=*/30);
+    std::map<std::string, Lease> held;  // expert id → lease it believes it holds
+    std::set<std::string> acknowledged;
+    int client_seq = 0;
+    for (int step = 0; step < 400; ++step) {
+      const Caller& e = experts[rng.Below(experts.size())];
+      auto it = held.find(e.user_id);
+      switch (rng.Below(6)) {
+        case 0:
+        case 1: {
+          auto l = svc_->AcquireLease(e, id);
+          ASSERT_TRUE(l.has_value()) << l.error().ToString();
+          if (l->has_value()) held[e.user_id] = **l;
+          break;
+        }
+        case 2:
+          if (it != held.end()) {
+            auto r = SubmitAnswer(e, it->second, "s" + std::to_string(++client_seq));
+            if (r) {
+              acknowledged.insert(r->submission.id);
+              held.erase(it);
+            } else {
+              ASSERT_EQ(r.error().code(), base::ErrorCode::kLeaseLost) << r.error().ToString();
+              held.erase(it);
+            }
+          }
+          break;
+        case 3:
+          if (it != held.end()) {
+            base::Status st = svc_->ReturnAssignment(e, it->second.assignment_id, it->second.lease_token);
+            if (!st) {
+              ASSERT_EQ(st.error().code(), base::ErrorCode::kLeaseLost);
+            }
+            held.erase(it);
+          }
+          break;
+        case 4:
+          if (it != held.end()) {
+            auto r = svc_->RenewLease(e, it->second.assignment_id, it->second.lease_token);
+            if (!r) {
+              ASSERT_EQ(r.error().code(), base::ErrorCode::kLeaseLost);
+              held.erase(it);
+            }
+          }
+          break;
+        case 5:
+          clock_.Advance(static_cast<int64_t>(rng.Below(20)) * base::kMicrosPerSecond);
+          break;
+      }
+      ASSERT_EQ(Count("SELECT count(*) FROM items i WHERE i.project_id = ? AND i.taken != "
+                      "(SELECT count(*) FROM assignments a WHERE a.item_id = i.id AND a.state IN ('leased', 'submitted'))",
+                      {id}),
+                0)
+          << "seed " << seed << " step " << step;
+      ASSERT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM assignments WHERE project_id = ? AND "
+                      "(state = 'submitted' OR (state = 'leased' AND lease_expires_at_us > ?)) "
+                      "GROUP BY item_id HAVING count(*) > ?)",
+                      {id, clock_.NowMicros(), kOverlap}),
+                0)
+          << "seed " << seed << " step " << step;
+    }
+    EXPECT_EQ(Count("SELECT count(*) FROM submissions WHERE project_id = ?", {id}),
+              static_cast<int64_t>(acknowledged.size()));
+    EXPECT_GT(acknowledged.size(), 0u);
+  }
+}
+
+}  // namespace
+}  // namespace work
