@@ -163,8 +163,15 @@ bool ParseJsonString(JsonCursor* c, std::string* scratch, std::string_view* out)
       case 'f': scratch->push_back('\f'); break;
       case 'u': {
         if (c->pos + 4 > c->text.size()) return false;
-        const unsigned cp = static_cast<unsigned>(std::stoul(std::string(c->text.substr(c->pos, 4)), nullptr, 16));
-        c->pos += 4;
+        unsigned cp = 0;
+        for (int i = 0; i < 4; ++i) {
+          const char h = c->text[c->pos++];
+          const int digit = h >= '0' && h <= '9' ? h - '0'
+                            : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                            : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+          if (digit < 0) return false;
+          cp = cp * 16 + static_cast<unsigned>(digit);
+        }
         if (cp < 0x80) {
           scratch->push_back(static_cast<char>(cp));
         } else if (cp < 0x800) {
