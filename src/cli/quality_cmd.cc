@@ -221,7 +221,13 @@ std::string RenderAggregateJson(const AggregateOptions& o, const qc::LabelTable&
                     ",\"converged\":" + (r.converged ? "true" : "false") +
                     ",\"ties_broken\":" + std::to_string(r.ties_broken) + ",\"labels\":[";
   for (int32_t l = 0; l < t.num_labels(); ++l) out += (l ? "," : "") + base::JsonQuote(t.label_names[l]);
-  out += "],\"tasks\":[";
+  out += "]";
+  if (!r.prior.empty()) {
+    out += ",\"prior\":[";
+    for (size_t c = 0; c < r.prior.size(); ++c) out += (c ? "," : "") + Num(r.prior[c]);
+    out += "]";
+  }
+  out += ",\"tasks\":[";
   const size_t k = static_cast<size_t>(t.num_labels());
   for (int32_t task = 0; task < t.num_tasks(); ++task) {
     out += task ? ",{" : "{";
@@ -235,6 +241,17 @@ std::string RenderAggregateJson(const AggregateOptions& o, const qc::LabelTable&
   for (int32_t w = 0; w < t.num_workers(); ++w) {
     out += w ? ",{" : "{";
     out += "\"worker\":" + base::JsonQuote(t.worker_names[w]) + ",\"skill\":" + Num(r.worker_skill[w]);
+    if (!r.confusion.empty()) {  // Dawid–Skene: rows = true label, columns = answered label
+      out += ",\"confusion\":[";
+      for (size_t truth = 0; truth < k; ++truth) {
+        out += truth ? ",[" : "[";
+        for (size_t obs = 0; obs < k; ++obs) {
+          out += (obs ? "," : "") + Num(r.confusion[(static_cast<size_t>(w) * k + truth) * k + obs]);
+        }
+        out += "]";
+      }
+      out += "]";
+    }
     if (gold) {
       out += ",\"gold\":{\"correct\":" + std::to_string(gold->correct[w]) +
              ",\"scored\":" + std::to_string(gold->scored[w]) +
