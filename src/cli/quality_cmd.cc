@@ -26,6 +26,9 @@
 #include "qc/parse.h"
 #include "qc/ranking.h"
 
+// g++ 12 reports a false -Wrestrict inside libstdc++ for `"," + std::string` (GCC PR105329).
+#pragma GCC diagnostic ignored "-Wrestrict"
+
 namespace cli {
 namespace {
 

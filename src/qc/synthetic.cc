@@ -11,6 +11,13 @@ namespace {
 
 size_t Idx(int64_t v) { return static_cast<size_t>(v); }
 
+// "t17", "w3", "m42": built by append (g++ 12 warns falsely on "t" + std::to_string).
+std::string Name(char prefix, int64_t i) {
+  std::string name(1, prefix);
+  name += std::to_string(i);
+  return name;
+}
+
 std::vector<WorkerKind> DrawKinds(const CrowdSpec& spec, base::Rng* rng) {
   std::vector<WorkerKind> kind(Idx(spec.num_workers), WorkerKind::kHonest);
   const auto spammers = static_cast<size_t>(std::lround(spec.spammer_fraction * spec.num_workers));
@@ -48,8 +55,8 @@ SyntheticCrowd GenerateCrowd(const CrowdSpec& spec) {
   }
   auto interners = std::make_shared<std::vector<StringInterner>>(3);
   LabelTable& t = crowd.table;
-  for (int32_t i = 0; i < spec.num_tasks; ++i) (*interners)[0].Intern("t" + std::to_string(i));
-  for (int32_t w = 0; w < spec.num_workers; ++w) (*interners)[1].Intern("w" + std::to_string(w));
+  for (int32_t i = 0; i < spec.num_tasks; ++i) (*interners)[0].Intern(Name('t', i));
+  for (int32_t w = 0; w < spec.num_workers; ++w) (*interners)[1].Intern(Name('w', w));
   for (int32_t l = 0; l < spec.num_labels; ++l) (*interners)[2].Intern(std::to_string(l));
   t.task_names = (*interners)[0].names();
   t.worker_names = (*interners)[1].names();
@@ -85,7 +92,7 @@ SyntheticArena GenerateArena(const ArenaSpec& spec) {
   builder.Reserve(Idx(spec.num_battles));
   std::vector<std::string> names;
   for (int32_t m = 0; m < spec.num_models; ++m) {
-    names.push_back("m" + std::to_string(m));
+    names.push_back(Name('m', m));
     arena.true_rating.push_back(1000 + (rng.Uniform() - 0.5) * spec.rating_spread);
   }
   for (int64_t i = 0; i < spec.num_battles; ++i) {
