@@ -441,7 +441,9 @@ int RunRank(const RankOptions& o) {
   if (o.bootstrap > 0) {
     Stage("bootstrapping");
     const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    ci = qc::BootstrapBradleyTerry(b, bt_options, {.rounds = o.bootstrap, .seed = o.seed, .threads = threads});
+    const qc::BootstrapOptions boot{.rounds = o.bootstrap, .seed = o.seed, .threads = threads};
+    ci = o.method == "elo" ? qc::BootstrapOnlineElo(b, {.k = o.k, .scale = scale}, boot)
+                           : qc::BootstrapBradleyTerry(b, bt_options, boot);
   }
   const double algo_ms = MillisSince(algo_start);
   std::vector<size_t> order(rating.size());

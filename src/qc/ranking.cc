@@ -326,35 +326,19 @@ std::vector<double> RefitResample(const Cells& cells, const std::vector<double>&
 
 }  // namespace
 
-BootstrapResult BootstrapBradleyTerry(const BattleTable& battles, const BtOptions& options,
-                                      const BootstrapOptions& bootstrap) {
-  const Cells cells = BuildCells(battles);
-  const NewtonFit full = FitNewton(cells, cells.counts, options.davidson,
-                                   InitialParams(battles, options.davidson), options);
-  const size_t dim = full.x.size();
-  std::vector<double> grad(dim), neg_hess(dim * dim);
-  LogLikelihood(cells, cells.counts, options.davidson, full.x, &grad, &neg_hess);
-  const std::vector<double> factor = dim > 1 ? FactorFree(neg_hess, dim) : std::vector<double>{};
-  const size_t models = Idx(battles.num_models());
+namespace {
+
+// Runs round_fn(round, ratings_out) for every round on `threads` threads and summarises the
+// per-model percentiles. Each round seeds its own generator, so results do not depend on the
+// thread count.
+template <typename RoundFn>
+BootstrapResult RunRounds(size_t models, const BootstrapOptions& bootstrap, const RoundFn& round_fn) {
   const size_t rounds = Idx(std::max(bootstrap.rounds, 0));
   std::vector<double> ratings(rounds * models);  // round-major
-  const uint64_t battles_n = static_cast<uint64_t>(battles.num_battles());
   auto run = [&](size_t first, size_t stride) {
-    std::vector<double> counts(cells.counts.size());
     for (size_t round = first; round < rounds; round += stride) {
-      // A generator per round, so results do not depend on the thread count.
       base::Rng rng(bootstrap.seed * 0x9E3779B97F4A7C15ULL + round);
-      IndexSampler sampler(&rng, battles_n);
-      std::fill(counts.begin(), counts.end(), 0.0);
-      for (uint64_t draw = 0; draw < battles_n; ++draw) {
-        const size_t r = sampler.Next();
-        const int32_t cell = cells.cell_of_battle[r];
-        if (cell >= 0) counts[Idx(cell) * 3 + cells.code_of_battle[r]] += 1;
-      }
-      const std::vector<double> x =
-          dim > 1 ? RefitResample(cells, counts, full.x, factor, options) : full.x;
-      const std::vector<double> r = ToEloScale(x, battles.num_models(), options.scale);
-      std::copy(r.begin(), r.end(), ratings.begin() + static_cast<ptrdiff_t>(round * models));
+      round_fn(&rng, &ratings[round * models]);
     }
   };
   const size_t threads = Idx(std::max(1, bootstrap.threads));
@@ -373,6 +357,54 @@ BootstrapResult BootstrapBradleyTerry(const BattleTable& battles, const BtOption
     result.high.push_back(Quantile(&column, 1 - tail));
   }
   return result;
+}
+
+}  // namespace
+
+BootstrapResult BootstrapBradleyTerry(const BattleTable& battles, const BtOptions& options,
+                                      const BootstrapOptions& bootstrap) {
+  const Cells cells = BuildCells(battles);
+  const NewtonFit full = FitNewton(cells, cells.counts, options.davidson,
+                                   InitialParams(battles, options.davidson), options);
+  const size_t dim = full.x.size();
+  std::vector<double> grad(dim), neg_hess(dim * dim);
+  LogLikelihood(cells, cells.counts, options.davidson, full.x, &grad, &neg_hess);
+  const std::vector<double> factor = dim > 1 ? FactorFree(neg_hess, dim) : std::vector<double>{};
+  const uint64_t n = static_cast<uint64_t>(battles.num_battles());
+  return RunRounds(Idx(battles.num_models()), bootstrap, [&](base::Rng* rng, double* out) {
+    std::vector<double> counts(cells.counts.size(), 0.0);
+    IndexSampler sampler(rng, n);
+    for (uint64_t draw = 0; draw < n; ++draw) {
+      const size_t r = sampler.Next();
+      const int32_t cell = cells.cell_of_battle[r];
+      if (cell >= 0) counts[Idx(cell) * 3 + cells.code_of_battle[r]] += 1;
+    }
+    const std::vector<double> x =
+        dim > 1 ? RefitResample(cells, counts, full.x, factor, options) : full.x;
+    const std::vector<double> r = ToEloScale(x, battles.num_models(), options.scale);
+    std::copy(r.begin(), r.end(), out);
+  });
+}
+
+BootstrapResult BootstrapOnlineElo(const BattleTable& battles, const EloOptions& options,
+                                   const BootstrapOptions& bootstrap) {
+  const uint64_t n = static_cast<uint64_t>(battles.num_battles());
+  return RunRounds(Idx(battles.num_models()), bootstrap, [&](base::Rng* rng, double* out) {
+    BattleTable sample;
+    sample.model_names = battles.model_names;
+    sample.model_a.resize(n);
+    sample.model_b.resize(n);
+    sample.outcome.resize(n);
+    IndexSampler sampler(rng, n);
+    for (uint64_t i = 0; i < n; ++i) {
+      const size_t r = sampler.Next();
+      sample.model_a[i] = battles.model_a[r];
+      sample.model_b[i] = battles.model_b[r];
+      sample.outcome[i] = battles.outcome[r];
+    }
+    const std::vector<double> r = OnlineElo(sample, options);
+    std::copy(r.begin(), r.end(), out);
+  });
 }
 
 std::vector<double> PredictedWinRates(const std::vector<double>& rating,

@@ -92,6 +92,11 @@ struct BootstrapResult {
 BootstrapResult BootstrapBradleyTerry(const BattleTable& battles, const BtOptions& options,
                                       const BootstrapOptions& bootstrap);
 
+// Online Elo on resampled battles (with replacement, in the sampled order), as FastChat's
+// compute_bootstrap_elo; intervals are percentiles of the per-round ratings.
+BootstrapResult BootstrapOnlineElo(const BattleTable& battles, const EloOptions& options,
+                                   const BootstrapOptions& bootstrap);
+
 // P(row model beats column model) from Elo-scale ratings, row-major num_models².
 std::vector<double> PredictedWinRates(const std::vector<double>& rating, const RatingScale& scale);
 

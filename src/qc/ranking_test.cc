@@ -112,6 +112,17 @@ TEST(Bootstrap, SeededThreadIndependentAndCoversTheEstimate) {
   }
 }
 
+TEST(Bootstrap, OnlineEloIntervalsAreSeededAndContainTheMedian) {
+  const SyntheticArena arena = GenerateArena({.num_models = 6, .num_battles = 4000, .seed = 4});
+  const BootstrapResult a = BootstrapOnlineElo(arena.battles, {}, {.rounds = 40, .seed = 3, .threads = 1});
+  const BootstrapResult b = BootstrapOnlineElo(arena.battles, {}, {.rounds = 40, .seed = 3, .threads = 2});
+  EXPECT_EQ(a.median, b.median);
+  for (size_t m = 0; m < a.median.size(); ++m) {
+    EXPECT_LT(a.low[m], a.median[m]);
+    EXPECT_GT(a.high[m], a.median[m]);
+  }
+}
+
 TEST(WinRates, ComplementaryAndCalibratedToTheScale) {
   const std::vector<double> rating = {1000, 1400, 900};
   const std::vector<double> p = PredictedWinRates(rating, {});
