@@ -89,7 +89,8 @@ namespace qc {
 
 // Light's kappa: mean Cohen's kappa over worker pairs that labelled at least
 // `min_shared_tasks` tasks in common (each worker's first answer per task). NaN if no pair
-// qualifies. Rows are grouped by sorting pair records: O(R·overlap·log) time.
+// qualifies. Up to 2048 workers pairs are counted in a dense table (two passes, no sort);
+// beyond, pair records are sorted.
 struct LightsKappaResult {
   double kappa = 0;
   int64_t pairs = 0;

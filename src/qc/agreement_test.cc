@@ -101,3 +101,31 @@ TEST(LightsKappa, MeanOverQualifyingPairs) {
 
 }  // namespace
 }  // namespace qc
+
+namespace qc {
+namespace {
+
+// More than 2048 workers takes the sorted-records path instead of the dense pair table.
+TEST(LightsKappa, ManyWorkersUseTheSortedPathWithTheSameAnswer) {
+  LabelTableBuilder b;
+  const int pairs = 1100;  // 2200 workers
+  for (int p = 0; p < pairs; ++p) {
+    for (int t = 0; t < 4; ++t) {
+      const std::string id = std::to_string(p);
+      const std::string task = id + "/" + std::to_string(t);
+      const std::string label = t % 2 ? "x" : "y";
+      b.Add(task, id + "a", label);
+      // Worker b agrees on 3 of 4 tasks: kappa = 0.5 for every pair.
+      b.Add(task, id + "b", t == 3 ? "y" : label);
+    }
+  }
+  const LabelTable t = std::move(b).Build();
+  ASSERT_GT(t.num_workers(), 2048);
+  const LightsKappaResult r = LightsKappa(t, 4, KappaWeights::kNone);
+  EXPECT_EQ(r.pairs, pairs);
+  EXPECT_NEAR(r.kappa, 0.5, 1e-12);
+  EXPECT_EQ(LightsKappa(t, 5, KappaWeights::kNone).pairs, 0);
+}
+
+}  // namespace
+}  // namespace qc
