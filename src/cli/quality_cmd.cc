@@ -334,6 +334,66 @@ struct AgreementOptions {
   int min_shared = 10;
 };
 
+struct AgreementReport {
+  double alpha = 0;
+  qc::FleissResult fleiss;
+  qc::LightsKappaResult light;
+  qc::Interval ci{NAN, NAN};
+};
+
+base::Status CheckLevel(const qc::LabelTable& t, qc::Level level, const std::string& name) {
+  if (level != qc::Level::kInterval && level != qc::Level::kRatio) return base::Ok();
+  for (std::string_view label : t.label_names) {
+    double v;
+    if (!qc::ParseNumber(label, &v)) {
+      return base::Error::Invalid("level " + name + " needs numeric labels, got '" +
+                                  std::string(label) + "'");
+    }
+  }
+  return base::Ok();
+}
+
+AgreementReport ComputeAgreement(const AgreementOptions& o, const qc::LabelTable& t, qc::Level level) {
+  AgreementReport report;
+  const qc::AlphaInput alpha_in = qc::AlphaInputFromTable(t);
+  report.alpha = qc::KrippendorffAlpha(alpha_in, level);
+  std::vector<int32_t> counts(static_cast<size_t>(t.num_tasks()) * t.num_labels(), 0);
+  for (size_t r = 0; r < t.task.size(); ++r) {
+    ++counts[static_cast<size_t>(t.task[r]) * t.num_labels() + t.label[r]];
+  }
+  report.fleiss = qc::FleissKappa(counts, t.num_labels());
+  report.light = qc::LightsKappa(t, o.min_shared, qc::KappaWeights::kNone);
+  if (o.bootstrap > 0) {
+    Stage("bootstrapping alpha");
+    report.ci = qc::BootstrapAlpha(alpha_in, level, o.bootstrap, o.seed, 0.95,
+                                   static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  }
+  return report;
+}
+
+std::string RenderAgreement(const AgreementOptions& o, const qc::LabelTable& t,
+                            const AgreementReport& a) {
+  const bool has_ci = o.bootstrap > 0;
+  if (o.common.format == "json") {
+    std::string text =
+        "{\"rows\":" + std::to_string(t.num_rows()) + ",\"tasks\":" + std::to_string(t.num_tasks()) +
+        ",\"workers\":" + std::to_string(t.num_workers()) +
+        ",\"percent_agreement\":" + Num(a.fleiss.p_bar) + ",\"fleiss_kappa\":" + Num(a.fleiss.kappa) +
+        ",\"lights_kappa\":" + Num(a.light.kappa) +
+        ",\"lights_kappa_pairs\":" + std::to_string(a.light.pairs) +
+        ",\"krippendorff_alpha\":{\"level\":" + base::JsonQuote(o.level) + ",\"alpha\":" + Num(a.alpha);
+    if (has_ci) text += ",\"ci95\":[" + Num(a.ci.low) + "," + Num(a.ci.high) + "]";
+    return text + "}}\n";
+  }
+  std::string text = "metric,value,low,high\n";
+  text += "percent_agreement," + Num(a.fleiss.p_bar) + ",,\n";
+  text += "fleiss_kappa," + Num(a.fleiss.kappa) + ",,\n";
+  text += "lights_kappa," + Num(a.light.kappa) + ",,\n";
+  text += "krippendorff_alpha_" + o.level + "," + Num(a.alpha) + "," +
+          (has_ci ? Num(a.ci.low) + "," + Num(a.ci.high) : std::string(",")) + "\n";
+  return text;
+}
+
 int RunAgreement(const AgreementOptions& o) {
   static const std::map<std::string, qc::Level> kLevels = {{"nominal", qc::Level::kNominal},
                                                            {"ordinal", qc::Level::kOrdinal},
@@ -346,48 +406,12 @@ int RunAgreement(const AgreementOptions& o) {
                                 TerminalProgress(input->text().size()));
   if (!parsed) return Fail(parsed.error());
   const qc::LabelTable& t = *parsed;
-  if (level != qc::Level::kNominal) {
-    for (std::string_view name : t.label_names) {
-      double v;
-      if (!qc::ParseNumber(name, &v) && level != qc::Level::kOrdinal) {
-        return Fail(base::Error::Invalid("level " + o.level + " needs numeric labels, got '" +
-                                         std::string(name) + "'"));
-      }
-    }
-  }
+  if (auto s = CheckLevel(t, level, o.level); !s) return Fail(s.error());
   const double parse_ms = MillisSince(start);
   const auto algo_start = Clock::now();
-  const qc::AlphaInput alpha_in = qc::AlphaInputFromTable(t);
-  const double alpha = qc::KrippendorffAlpha(alpha_in, level);
-  std::vector<int32_t> counts(static_cast<size_t>(t.num_tasks()) * t.num_labels(), 0);
-  for (size_t r = 0; r < t.task.size(); ++r) ++counts[static_cast<size_t>(t.task[r]) * t.num_labels() + t.label[r]];
-  const qc::FleissResult fleiss = qc::FleissKappa(counts, t.num_labels());
-  const qc::LightsKappaResult light = qc::LightsKappa(t, o.min_shared, qc::KappaWeights::kNone);
-  qc::Interval ci{NAN, NAN};
-  if (o.bootstrap > 0) {
-    Stage("bootstrapping alpha");
-    ci = qc::BootstrapAlpha(alpha_in, level, o.bootstrap, o.seed, 0.95,
-                            static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-  }
+  const AgreementReport report = ComputeAgreement(o, t, level);
   const double algo_ms = MillisSince(algo_start);
-  std::string text;
-  if (o.common.format == "json") {
-    text = "{\"rows\":" + std::to_string(t.num_rows()) + ",\"tasks\":" + std::to_string(t.num_tasks()) +
-           ",\"workers\":" + std::to_string(t.num_workers()) +
-           ",\"percent_agreement\":" + Num(fleiss.p_bar) + ",\"fleiss_kappa\":" + Num(fleiss.kappa) +
-           ",\"lights_kappa\":" + Num(light.kappa) + ",\"lights_kappa_pairs\":" + std::to_string(light.pairs) +
-           ",\"krippendorff_alpha\":{\"level\":" + base::JsonQuote(o.level) + ",\"alpha\":" + Num(alpha);
-    if (o.bootstrap > 0) text += ",\"ci95\":[" + Num(ci.low) + "," + Num(ci.high) + "]";
-    text += "}}\n";
-  } else {
-    text = "metric,value,low,high\n";
-    text += "percent_agreement," + Num(fleiss.p_bar) + ",,\n";
-    text += "fleiss_kappa," + Num(fleiss.kappa) + ",,\n";
-    text += "lights_kappa," + Num(light.kappa) + ",,\n";
-    text += "krippendorff_alpha_" + o.level + "," + Num(alpha) + "," +
-            (o.bootstrap > 0 ? Num(ci.low) + "," + Num(ci.high) : std::string(",")) + "\n";
-  }
-  if (auto s = WriteOutput(o.common.out, text); !s) return Fail(s.error());
+  if (auto s = WriteOutput(o.common.out, RenderAgreement(o, t, report)); !s) return Fail(s.error());
   if (o.common.timing) {
     std::fprintf(stderr, "rows=%lld parse_ms=%.2f algorithm_ms=%.2f total_ms=%.2f\n",
                  static_cast<long long>(t.num_rows()), parse_ms, algo_ms, MillisSince(start));
@@ -408,6 +432,78 @@ struct RankOptions {
   double k = 4, scale = 400, base = 10, initial = 1000, anchor_rating = 1000;
 };
 
+struct Ranking {
+  std::vector<double> rating;
+  double tie_parameter = 0;
+  qc::BootstrapResult ci;  // empty without --bootstrap
+};
+
+Ranking ComputeRanking(const RankOptions& o, const qc::BattleTable& b, const qc::RatingScale& scale) {
+  Ranking ranking;
+  const qc::BtOptions bt_options{.davidson = o.davidson, .scale = scale};
+  const qc::EloOptions elo_options{.k = o.k, .scale = scale};
+  if (o.method == "elo") {
+    ranking.rating = qc::OnlineElo(b, elo_options);
+  } else {
+    const qc::BtResult bt = qc::BradleyTerry(b, bt_options);
+    ranking.rating = bt.rating;
+    ranking.tie_parameter = bt.tie_parameter;
+    if (!bt.converged) {
+      std::fprintf(stderr, "warning: Bradley-Terry did not converge (a model may never lose or win)\n");
+    }
+  }
+  if (o.bootstrap > 0) {
+    Stage("bootstrapping");
+    const int threads = o.threads > 0 ? o.threads
+                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const qc::BootstrapOptions boot{.rounds = o.bootstrap, .seed = o.seed, .threads = threads};
+    ranking.ci = o.method == "elo" ? qc::BootstrapOnlineElo(b, elo_options, boot)
+                                   : qc::BootstrapBradleyTerry(b, bt_options, boot);
+  }
+  return ranking;
+}
+
+std::string RenderRankJson(const RankOptions& o, const qc::BattleTable& b, const Ranking& r,
+                           const std::vector<size_t>& order, const qc::RatingScale& scale) {
+  std::string text = "{\"method\":" + base::JsonQuote(o.method) + ",\"battles\":" + std::to_string(b.num_battles());
+  if (o.davidson) text += ",\"tie_parameter\":" + Num(r.tie_parameter);
+  text += ",\"models\":[";
+  for (size_t i = 0; i < order.size(); ++i) {
+    const size_t m = order[i];
+    text += (i ? ",{" : "{");
+    text += "\"rank\":" + std::to_string(i + 1) + ",\"model\":" + base::JsonQuote(b.model_names[m]) +
+            ",\"rating\":" + Num(r.rating[m]);
+    if (!r.ci.low.empty()) text += ",\"ci95\":[" + Num(r.ci.low[m]) + "," + Num(r.ci.high[m]) + "]";
+    text += "}";
+  }
+  text += "]";
+  if (o.winrates) {  // rows and columns in rank order
+    const std::vector<double> p = qc::PredictedWinRates(r.rating, scale);
+    text += ",\"predicted_win_rate\":[";
+    for (size_t i = 0; i < order.size(); ++i) {
+      text += i ? ",[" : "[";
+      for (size_t j = 0; j < order.size(); ++j) {
+        text += (j ? "," : "") + Num(p[order[i] * r.rating.size() + order[j]]);
+      }
+      text += "]";
+    }
+    text += "]";
+  }
+  return text + "}\n";
+}
+
+std::string RenderRankCsv(const qc::BattleTable& b, const Ranking& r, const std::vector<size_t>& order) {
+  const bool has_ci = !r.ci.low.empty();
+  std::string text = has_ci ? "rank,model,rating,low,high\n" : "rank,model,rating\n";
+  for (size_t i = 0; i < order.size(); ++i) {
+    const size_t m = order[i];
+    text += std::to_string(i + 1) + "," + CsvField(b.model_names[m]) + "," + Num(r.rating[m]);
+    if (has_ci) text += "," + Num(r.ci.low[m]) + "," + Num(r.ci.high[m]);
+    text += "\n";
+  }
+  return text;
+}
+
 int RunRank(const RankOptions& o) {
   const auto start = Clock::now();
   ASSAY_ASSIGN_OR_RETURN_INT(input, MappedFile::Open(o.common.input));
@@ -426,68 +522,19 @@ int RunRank(const RankOptions& o) {
     scale.anchor_model = static_cast<int32_t>(it - b.model_names.begin());
   }
   const auto algo_start = Clock::now();
-  const qc::BtOptions bt_options{.davidson = o.davidson, .scale = scale};
-  std::vector<double> rating;
-  double tie_parameter = 0;
-  if (o.method == "elo") {
-    rating = qc::OnlineElo(b, {.k = o.k, .scale = scale});
-  } else {
-    const qc::BtResult bt = qc::BradleyTerry(b, bt_options);
-    rating = bt.rating;
-    tie_parameter = bt.tie_parameter;
-    if (!bt.converged) std::fprintf(stderr, "warning: Bradley-Terry did not converge (a model may never lose or win)\n");
-  }
-  qc::BootstrapResult ci;
-  if (o.bootstrap > 0) {
-    Stage("bootstrapping");
-    const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    const qc::BootstrapOptions boot{.rounds = o.bootstrap, .seed = o.seed, .threads = threads};
-    ci = o.method == "elo" ? qc::BootstrapOnlineElo(b, {.k = o.k, .scale = scale}, boot)
-                           : qc::BootstrapBradleyTerry(b, bt_options, boot);
-  }
+  const Ranking ranking = ComputeRanking(o, b, scale);
   const double algo_ms = MillisSince(algo_start);
-  std::vector<size_t> order(rating.size());
+  std::vector<size_t> order(ranking.rating.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return rating[x] > rating[y]; });
-  std::string text;
-  const bool has_ci = o.bootstrap > 0;
-  if (o.common.format == "json") {
-    text = "{\"method\":" + base::JsonQuote(o.method) + ",\"battles\":" + std::to_string(b.num_battles());
-    if (o.davidson) text += ",\"tie_parameter\":" + Num(tie_parameter);
-    text += ",\"models\":[";
-    for (size_t i = 0; i < order.size(); ++i) {
-      const size_t m = order[i];
-      text += (i ? ",{" : "{");
-      text += "\"rank\":" + std::to_string(i + 1) + ",\"model\":" + base::JsonQuote(b.model_names[m]) +
-              ",\"rating\":" + Num(rating[m]);
-      if (has_ci) text += ",\"ci95\":[" + Num(ci.low[m]) + "," + Num(ci.high[m]) + "]";
-      text += "}";
-    }
-    text += "]";
-    if (o.winrates) {
-      const std::vector<double> p = qc::PredictedWinRates(rating, scale);
-      text += ",\"predicted_win_rate\":[";
-      for (size_t i = 0; i < order.size(); ++i) {
-        text += i ? ",[" : "[";
-        for (size_t j = 0; j < order.size(); ++j) text += (j ? "," : "") + Num(p[order[i] * rating.size() + order[j]]);
-        text += "]";
-      }
-      text += "]";
-    }
-    text += "}\n";
-  } else {
-    text = has_ci ? "rank,model,rating,low,high\n" : "rank,model,rating\n";
-    for (size_t i = 0; i < order.size(); ++i) {
-      const size_t m = order[i];
-      text += std::to_string(i + 1) + "," + CsvField(b.model_names[m]) + "," + Num(rating[m]);
-      if (has_ci) text += "," + Num(ci.low[m]) + "," + Num(ci.high[m]);
-      text += "\n";
-    }
-  }
+  std::sort(order.begin(), order.end(),
+            [&](size_t x, size_t y) { return ranking.rating[x] > ranking.rating[y]; });
+  const std::string text = o.common.format == "json" ? RenderRankJson(o, b, ranking, order, scale)
+                                                     : RenderRankCsv(b, ranking, order);
   if (auto s = WriteOutput(o.common.out, text); !s) return Fail(s.error());
   if (o.common.timing) {
     std::fprintf(stderr, "battles=%lld models=%d parse_ms=%.2f algorithm_ms=%.2f total_ms=%.2f\n",
-                 static_cast<long long>(b.num_battles()), b.num_models(), parse_ms, algo_ms, MillisSince(start));
+                 static_cast<long long>(b.num_battles()), b.num_models(), parse_ms, algo_ms,
+                 MillisSince(start));
   }
   return 0;
 }
