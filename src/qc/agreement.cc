@@ -121,6 +121,20 @@ FleissResult FleissKappa(std::span<const int32_t> counts, int32_t num_categories
   result.p_bar = scored > 0 ? p_sum / static_cast<double>(scored) : kNaN;
   for (double p : result.p_category) result.pe_bar += p * p;
   result.kappa = (result.p_bar - result.pe_bar) / (1 - result.pe_bar);
+  std::vector<double> disagreement(k, 0.0);
+  for (size_t i = 0; i < items; ++i) {
+    if (std::isnan(result.p_item[i])) continue;
+    double m = 0;
+    for (size_t c = 0; c < k; ++c) m += counts[i * k + c];
+    for (size_t c = 0; c < k; ++c) {
+      const double x = counts[i * k + c];
+      disagreement[c] += x * (m - x) / (m * (m - 1));
+    }
+  }
+  for (size_t c = 0; c < k; ++c) {
+    const double pq = result.p_category[c] * (1 - result.p_category[c]);
+    result.category_kappa.push_back(pq > 0 ? 1 - disagreement[c] / (static_cast<double>(scored) * pq) : kNaN);
+  }
   return result;
 }
 

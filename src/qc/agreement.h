@@ -38,6 +38,9 @@ struct FleissResult {
   double pe_bar = 0;              // chance agreement
   std::vector<double> p_item;     // per item
   std::vector<double> p_category; // category proportions
+  // Per-category kappa (Fleiss 1971, eq. 11): 1 - sum_i x_ic (m_i - x_ic) / (m_i (m_i - 1))
+  // / (N p_c (1 - p_c)); NaN for a category nobody or everybody chose.
+  std::vector<double> category_kappa;
 };
 // counts[item * num_categories + c] = raters who chose c for the item. Items may have different
 // numbers of raters (items with fewer than two are skipped).

@@ -166,6 +166,10 @@ TEST(FleissVectors, Fleiss1971Diagnoses) {
   EXPECT_NEAR(f.kappa, v["expected_published"]["kappa"].get<double>(),
               v["expected_published"]["tolerance"].get<double>());
   EXPECT_NEAR(f.kappa, v["reference_outputs"]["statsmodels_fleiss_kappa"].get<double>(), kRefTol);
+  for (size_t c = 0; c < 5; ++c) {
+    EXPECT_NEAR(f.category_kappa[c],
+                v["reference_outputs"]["category_kappa"][std::to_string(c + 1)].get<double>(), kRefTol);
+  }
   EXPECT_NEAR(KrippendorffAlpha(AlphaFromCounts(v["input"]["counts"]), Level::kNominal),
               v["reference_outputs"]["krippendorff_alpha_nominal_from_counts"].get<double>(),
               kRefTol);
