@@ -41,6 +41,24 @@ int32_t LabelTableBuilder::InternCached(StringInterner& interner, std::string_vi
   return *last;
 }
 
+void LabelTableBuilder::Merge(LabelTableBuilder&& other) {
+  auto remap = [](const StringInterner& from, StringInterner& to) {
+    std::vector<int32_t> id(static_cast<size_t>(from.size()));
+    for (int32_t i = 0; i < from.size(); ++i) id[static_cast<size_t>(i)] = to.Intern(from.Name(i));
+    return id;
+  };
+  const std::vector<int32_t> task_id = remap(other.tasks_, tasks_);
+  const std::vector<int32_t> worker_id = remap(other.workers_, workers_);
+  const std::vector<int32_t> label_id = remap(other.labels_, labels_);
+  Reserve(task_.size() + other.task_.size());
+  for (size_t r = 0; r < other.task_.size(); ++r) {
+    task_.push_back(task_id[static_cast<size_t>(other.task_[r])]);
+    worker_.push_back(worker_id[static_cast<size_t>(other.worker_[r])]);
+    label_.push_back(label_id[static_cast<size_t>(other.label_[r])]);
+  }
+  last_task_ = last_worker_ = last_label_ = -1;
+}
+
 namespace {
 
 // Label order: numeric when all labels are numbers (so "10" sorts after "9"), else bytewise.

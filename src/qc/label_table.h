@@ -42,6 +42,9 @@ class LabelTableBuilder {
   void Add(std::string_view task, std::string_view worker, std::string_view label);
   // Registers a label name that may appear in no row (e.g. only in gold answers).
   int32_t AddLabelName(std::string_view label) { return labels_.Intern(label); }
+  // Appends other's rows after this builder's, interning its names here: the ids equal those
+  // of adding other's rows to this builder one by one (used by the parallel parser).
+  void Merge(LabelTableBuilder&& other);
   // Finalises: sorts label ids (see header comment) and remaps rows.
   LabelTable Build() &&;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 
 namespace qc {
 namespace {
@@ -92,20 +93,32 @@ size_t SkipLine(std::string_view text, size_t pos) {
   return nl == std::string_view::npos ? text.size() : nl + 1;
 }
 
-// Templates over the row callback so the per-row call inlines (ForEachRow wraps them for
-// callers with a std::function).
-template <typename OnRow>
-Status ForEachCsvRow(std::string_view text, const std::vector<std::string_view>& columns,
-                     const OnRow& on_row, const ProgressFn& progress) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 BOM
-  std::vector<std::string_view> fields, picked(columns.size());
+// Where the wanted columns sit, from the header record.
+struct CsvLayout {
+  size_t body_start = 0;  // offset of the first data record
+  size_t header_size = 0;
+  std::vector<size_t> positions;
+};
+
+base::Result<CsvLayout> ParseCsvHeader(std::string_view text,
+                                       const std::vector<std::string_view>& columns) {
+  std::vector<std::string_view> fields;
   std::vector<std::string> scratch;
-  size_t pos = 0;
-  int64_t line = 1;
-  ASSAY_TRY(SplitCsvRecord(text, &pos, line, &fields, &scratch));
-  std::vector<std::string> header_copy(fields.begin(), fields.end());
-  const std::vector<std::string_view> header(header_copy.begin(), header_copy.end());
-  ASSAY_ASSIGN_OR_RETURN(const std::vector<size_t> positions, ColumnPositions(header, columns));
+  CsvLayout layout;
+  ASSAY_TRY(SplitCsvRecord(text, &layout.body_start, 1, &fields, &scratch));
+  layout.header_size = fields.size();
+  ASSAY_ASSIGN_OR_RETURN(layout.positions, ColumnPositions(fields, columns));
+  return layout;
+}
+
+// Templates over the row callback so the per-row call inlines (ForEachRow wraps them for
+// callers with a std::function). Parses records from `pos` to the end of `text`; `line` is the
+// line number just before the first record.
+template <typename OnRow>
+Status ForEachCsvBodyRow(std::string_view text, size_t pos, int64_t line, const CsvLayout& layout,
+                         const OnRow& on_row, const ProgressFn& progress) {
+  std::vector<std::string_view> fields, picked(layout.positions.size());
+  std::vector<std::string> scratch;
   int64_t rows = 0;
   while (pos < text.size()) {
     ++line;
@@ -114,16 +127,29 @@ Status ForEachCsvRow(std::string_view text, const std::vector<std::string_view>&
       continue;
     }
     ASSAY_TRY(SplitCsvRecord(text, &pos, line, &fields, &scratch));
-    if (fields.size() != header.size()) {
-      return Error::Invalid(LineError(line, "expected " + std::to_string(header.size()) +
+    if (fields.size() != layout.header_size) {
+      return Error::Invalid(LineError(line, "expected " + std::to_string(layout.header_size) +
                                                 " fields, got " + std::to_string(fields.size())));
     }
-    for (size_t c = 0; c < positions.size(); ++c) picked[c] = fields[positions[c]];
+    for (size_t c = 0; c < picked.size(); ++c) picked[c] = fields[layout.positions[c]];
     ASSAY_TRY(on_row(picked, line));
     if (progress && ++rows % kProgressEveryRows == 0) progress(pos, text.size());
   }
   if (progress) progress(text.size(), text.size());
   return base::Ok();
+}
+
+std::string_view StripBom(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  return text;
+}
+
+template <typename OnRow>
+Status ForEachCsvRow(std::string_view text, const std::vector<std::string_view>& columns,
+                     const OnRow& on_row, const ProgressFn& progress) {
+  text = StripBom(text);
+  ASSAY_ASSIGN_OR_RETURN(const CsvLayout layout, ParseCsvHeader(text, columns));
+  return ForEachCsvBodyRow(text, layout.body_start, 1, layout, on_row, progress);
 }
 
 // --- JSONL: flat objects only; nested values are skipped. ---
@@ -268,13 +294,14 @@ Status ParseJsonLine(JsonCursor* c, int64_t line, const std::vector<std::string_
   return base::Ok();
 }
 
+// `line` is the line number just before the first line of `text`.
 template <typename OnRow>
 Status ForEachJsonlRow(std::string_view text, const std::vector<std::string_view>& columns,
-                       const OnRow& on_row, const ProgressFn& progress) {
+                       const OnRow& on_row, const ProgressFn& progress, int64_t line = 0) {
   std::vector<std::string_view> picked(columns.size());
   std::vector<std::string> scratch(columns.size());
   JsonCursor c{text, 0};
-  int64_t line = 0, rows = 0;
+  int64_t rows = 0;
   while (c.pos < text.size()) {
     ++line;
     c.SkipSpace();
@@ -317,6 +344,19 @@ Status ForEachRow(std::string_view text, InputFormat format,
 
 namespace {
 
+// The row callback that adds (task, worker, label) to a builder.
+struct LabelRowAdder {
+  explicit LabelRowAdder(LabelTableBuilder* b) : builder(b) {}
+  Status operator()(const std::vector<std::string_view>& f, int64_t line) const {
+    if (f[0].empty() || f[1].empty() || f[2].empty()) {
+      return Error::Invalid(LineError(line, "task, worker and label must be non-empty"));
+    }
+    builder->Add(f[0], f[1], f[2]);
+    return base::Ok();
+  }
+  LabelTableBuilder* builder;
+};
+
 template <typename OnRow>
 Status ForEachRowInline(std::string_view text, InputFormat format,
                         const std::vector<std::string_view>& columns, const OnRow& on_row,
@@ -325,19 +365,85 @@ Status ForEachRowInline(std::string_view text, InputFormat format,
                                      : ForEachJsonlRow(text, columns, on_row, progress);
 }
 
+Status AddLabelRowsSerial(std::string_view text, InputFormat format, const ProgressFn& progress,
+                          LabelTableBuilder* builder) {
+  builder->Reserve(EstimateRows(text));
+  return ForEachRowInline(text, format, {"task", "worker", "label"}, LabelRowAdder(builder),
+                          progress);
+}
+
+// Inputs at least this big are parsed by two threads (when the machine has two cores).
+constexpr size_t kParallelParseBytes = size_t{4} << 20;
+constexpr int kParseThreads = 2;
+
+// Splits [begin, text.size()) into `parts` ranges that end at line ends.
+std::vector<size_t> ChunkBounds(std::string_view text, size_t begin, int parts) {
+  std::vector<size_t> bounds = {begin};
+  for (int p = 1; p < parts; ++p) {
+    size_t cut = begin + (text.size() - begin) * static_cast<size_t>(p) / static_cast<size_t>(parts);
+    cut = std::max(cut, bounds.back());
+    const size_t nl = text.find('\n', cut);
+    bounds.push_back(nl == std::string_view::npos ? text.size() : nl + 1);
+  }
+  bounds.push_back(text.size());
+  return bounds;
+}
+
+// Parses the rows in chunks on kParseThreads threads, each into its own builder, then merges
+// the builders in chunk order — ids come out exactly as a serial parse would assign them.
+// CSV only when no field is quoted (a quoted field may hold a newline, so a chunk boundary
+// could fall inside a record).
+Status AddLabelRowsParallel(std::string_view text, InputFormat format, const ProgressFn& progress,
+                            LabelTableBuilder* builder) {
+  const std::vector<std::string_view> columns = {"task", "worker", "label"};
+  CsvLayout layout;
+  size_t body = 0;
+  if (format == InputFormat::kCsv) {
+    text = StripBom(text);
+    ASSAY_ASSIGN_OR_RETURN(layout, ParseCsvHeader(text, columns));
+    body = layout.body_start;
+    if (text.find('"', body) != std::string_view::npos) {
+      return AddLabelRowsSerial(text, format, progress, builder);
+    }
+  }
+  const std::vector<size_t> bounds = ChunkBounds(text, body, kParseThreads);
+  std::vector<int64_t> newlines(kParseThreads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < kParseThreads; ++t) {  // line counts: for reserving and for line numbers
+    pool.emplace_back([&, t] {
+      newlines[t] = std::count(text.begin() + bounds[t], text.begin() + bounds[t + 1], '\n');
+    });
+  }
+  for (std::thread& t : pool) t.join();
+  pool.clear();
+  std::vector<LabelTableBuilder> builders(kParseThreads);
+  std::vector<Status> status(kParseThreads);
+  for (int t = 0; t < kParseThreads; ++t) {
+    int64_t line_before = format == InputFormat::kCsv ? 1 : 0;
+    for (int p = 0; p < t; ++p) line_before += newlines[p];
+    pool.emplace_back([&, t, line_before] {
+      const std::string_view chunk = text.substr(0, bounds[t + 1]);
+      LabelTableBuilder& b = t == 0 ? *builder : builders[t];
+      b.Reserve(static_cast<size_t>(newlines[t]) + 1);
+      const ProgressFn& report = t == 0 ? progress : ProgressFn();
+      status[t] = format == InputFormat::kCsv
+                      ? ForEachCsvBodyRow(chunk, bounds[t], line_before, layout, LabelRowAdder(&b), report)
+                      : ForEachJsonlRow(chunk.substr(bounds[t]), columns, LabelRowAdder(&b), report, line_before);
+    });
+  }
+  for (std::thread& t : pool) t.join();
+  for (int t = 0; t < kParseThreads; ++t) ASSAY_TRY(status[t]);
+  for (int t = 1; t < kParseThreads; ++t) builder->Merge(std::move(builders[t]));
+  if (progress) progress(text.size(), text.size());
+  return base::Ok();
+}
+
 Status AddLabelRows(std::string_view text, InputFormat format, const ProgressFn& progress,
                     LabelTableBuilder* builder) {
-  builder->Reserve(EstimateRows(text));
-  return ForEachRowInline(
-      text, format, {"task", "worker", "label"},
-      [&](const std::vector<std::string_view>& f, int64_t line) -> Status {
-        if (f[0].empty() || f[1].empty() || f[2].empty()) {
-          return Error::Invalid(LineError(line, "task, worker and label must be non-empty"));
-        }
-        builder->Add(f[0], f[1], f[2]);
-        return base::Ok();
-      },
-      progress);
+  if (text.size() >= kParallelParseBytes && std::thread::hardware_concurrency() >= 2) {
+    return AddLabelRowsParallel(text, format, progress, builder);
+  }
+  return AddLabelRowsSerial(text, format, progress, builder);
 }
 
 }  // namespace

@@ -111,3 +111,68 @@ TEST(ParseFuzz, MutatedInputsFailCleanlyOrParse) {
 
 }  // namespace
 }  // namespace qc
+
+namespace qc {
+namespace {
+
+// Inputs of 4 MB and more are parsed on two threads; a quoted field forces the serial path.
+// Both must give the same table, and errors in the second half must name the right line.
+class LargeInputTest : public ::testing::Test {
+ protected:
+  static std::string Csv(bool quote_first_task, int64_t bad_line = -1) {
+    std::string csv = "task,worker,label\n";
+    for (int64_t r = 0; csv.size() < (size_t{17} << 20); ++r) {
+      const int64_t line = r + 2;
+      std::string task = "task" + std::to_string(r / 5);
+      if (r == 0 && quote_first_task) task = "\"" + task + "\"";
+      csv += task + ",worker" + std::to_string(r * 7 % 1001) + "," +
+             (line == bad_line ? "" : std::to_string(r % 4)) + "\n";
+    }
+    return csv;
+  }
+  static void ExpectSameTable(const LabelTable& a, const LabelTable& b) {
+    ASSERT_EQ(a.num_rows(), b.num_rows());
+    EXPECT_EQ(a.task, b.task);
+    EXPECT_EQ(a.worker, b.worker);
+    EXPECT_EQ(a.label, b.label);
+    EXPECT_EQ(a.task_names, b.task_names);
+    EXPECT_EQ(a.worker_names, b.worker_names);
+    EXPECT_EQ(a.label_names, b.label_names);
+  }
+};
+
+TEST_F(LargeInputTest, ParallelCsvEqualsSerial) {
+  auto parallel = ParseLabels(Csv(false), InputFormat::kCsv, {});
+  auto serial = ParseLabels(Csv(true), InputFormat::kCsv, {});
+  ASSERT_TRUE(parallel && serial);
+  ExpectSameTable(*parallel, *serial);
+}
+
+TEST_F(LargeInputTest, ParallelJsonlEqualsCsv) {
+  const std::string csv = Csv(false);
+  std::string jsonl;
+  size_t pos = csv.find('\n') + 1;
+  while (pos < csv.size()) {
+    const size_t end = csv.find('\n', pos);
+    const std::string_view row(csv.data() + pos, end - pos);
+    const size_t c1 = row.find(','), c2 = row.rfind(',');
+    jsonl += "{\"task\":\"" + std::string(row.substr(0, c1)) + "\",\"worker\":\"" +
+             std::string(row.substr(c1 + 1, c2 - c1 - 1)) + "\",\"label\":" + std::string(row.substr(c2 + 1)) + "}\n";
+    pos = end + 1;
+  }
+  auto from_jsonl = ParseLabels(jsonl, InputFormat::kJsonl, {});
+  auto from_csv = ParseLabels(csv, InputFormat::kCsv, {});
+  ASSERT_TRUE(from_jsonl && from_csv);
+  ExpectSameTable(*from_jsonl, *from_csv);
+}
+
+TEST_F(LargeInputTest, ErrorInSecondHalfNamesTheLine) {
+  const int64_t bad_line = 700000;  // past the middle of a ~17 MB file
+  auto r = ParseLabels(Csv(false, bad_line), InputFormat::kCsv, {});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("line " + std::to_string(bad_line) + ":"), std::string::npos)
+      << r.error().message();
+}
+
+}  // namespace
+}  // namespace qc
