@@ -98,34 +98,102 @@ std::vector<double> OneCoinMStep(double floor, Model* m) {
   return skill;
 }
 
-// E-step: log prior + sum of log error rates per task, then softmax. Returns log-likelihood.
-double EStep(const LabelTable& table, const Model& m, double floor,
-             std::vector<double>* posterior) {
-  const size_t k = Idx(m.k);
-  std::vector<double> log_error(m.error.size());
-  for (size_t i = 0; i < log_error.size(); ++i) {
-    log_error[i] = m.error[i] > 0 ? std::log(m.error[i]) : kNegInf;
+// Rows reordered by task once, so each EM iteration is one sequential pass.
+struct RowsByTask {
+  std::vector<int64_t> begin;  // per task + 1
+  std::vector<int32_t> pair;   // per row: worker * K + label, in task order
+};
+
+RowsByTask GroupRows(const LabelTable& table) {
+  const internal::TaskIndex index = internal::BuildTaskIndex(table);
+  RowsByTask g{index.begin, std::vector<int32_t>(index.rows.size())};
+  for (size_t i = 0; i < index.rows.size(); ++i) {
+    const size_t r = Idx(index.rows[i]);
+    g.pair[i] = table.worker[r] * table.num_labels() + table.label[r];
   }
-  std::vector<double> log_prior(k);
-  for (size_t c = 0; c < k; ++c) {
-    const double p = std::max(m.prior[c], floor);
-    log_prior[c] = p > 0 ? std::log(p) : kNegInf;
-  }
-  for (size_t base = 0; base < posterior->size(); base += k) {
-    std::copy(log_prior.begin(), log_prior.end(), posterior->begin() + static_cast<ptrdiff_t>(base));
-  }
-  for (size_t r = 0; r < table.task.size(); ++r) {
-    double* s = &(*posterior)[Idx(table.task[r]) * k];
-    const double* le = &log_error[(Idx(table.worker[r]) * k + Idx(table.label[r])) * k];
-    for (size_t c = 0; c < k; ++c) s[c] += le[c];
-  }
-  return internal::SoftmaxRows(m.k, posterior);
+  return g;
 }
 
-// crowd-kit's evidence lower bound per row: E_q[log p(labels, truth)] + H(q), with q and the
-// priors clipped at the floor like crowd-kit's in-place clips. Uses the counts of the M-step.
-double ElboPerRow(const Model& m, const std::vector<double>& posterior, double floor,
-                  int64_t rows) {
+struct PassTotals {
+  double log_likelihood = 0;
+  double entropy = 0;  // of the posteriors clipped at the floor, as crowd-kit's ELBO takes it
+};
+
+// -q log q summed over one task's posterior clipped at `floor`, from the softmax terms
+// (shifted[c] = score[c] - max, e[c] = exp(shifted[c]), sum = Σ e): log p = shifted - log sum,
+// so no log per entry is needed.
+double ClippedEntropy(const double* shifted, const double* e, double sum, double log_sum, size_t k,
+                      double floor) {
+  double entropy = 0;
+  for (size_t c = 0; c < k; ++c) {
+    const double p = e[c] / sum;
+    const double log_p = shifted[c] - log_sum;
+    if (p >= floor) {
+      if (p > 0) entropy -= p * log_p;
+    } else if (floor > 0) {
+      entropy -= floor * std::log(floor);  // crowd-kit clips probas before the entropy
+    }
+  }
+  return entropy;
+}
+
+// E-step fused with the expected counts of the next M-step: for each task, sum log error rates
+// of its rows, softmax, apply gold, then add the posterior to the rows' counts.
+PassTotals EStepAndCounts(const RowsByTask& rows, const GoldLabels* gold, double floor, Model* m,
+                          std::vector<double>* posterior, std::vector<double>* posterior_sum) {
+  const size_t k = Idx(m->k);
+  std::vector<double> log_error(m->error.size());
+  for (size_t i = 0; i < log_error.size(); ++i) {
+    log_error[i] = m->error[i] > 0 ? std::log(m->error[i]) : kNegInf;
+  }
+  std::vector<double> log_prior(k), shifted(k), e(k);
+  for (size_t c = 0; c < k; ++c) {
+    const double p = std::max(m->prior[c], floor);
+    log_prior[c] = p > 0 ? std::log(p) : kNegInf;
+  }
+  std::fill(m->counts.begin(), m->counts.end(), 0.0);
+  posterior_sum->assign(k, 0.0);
+  PassTotals totals;
+  const double clipped_zero = floor > 0 ? -floor * std::log(floor) : 0.0;
+  for (size_t t = 0; t + 1 < rows.begin.size(); ++t) {
+    double* p = &(*posterior)[t * k];
+    std::copy(log_prior.begin(), log_prior.end(), p);
+    for (int64_t i = rows.begin[t]; i < rows.begin[t + 1]; ++i) {
+      const double* le = &log_error[Idx(rows.pair[Idx(i)]) * k];
+      for (size_t c = 0; c < k; ++c) p[c] += le[c];
+    }
+    const double max = *std::max_element(p, p + k);
+    if (gold != nullptr && (*gold)[t] >= 0) {
+      std::fill(p, p + k, 0.0);
+      p[Idx((*gold)[t])] = 1.0;
+      totals.entropy += static_cast<double>(k - 1) * clipped_zero;
+    } else if (!std::isfinite(max)) {  // no model state explains this task: stay uniform
+      std::fill(p, p + k, 1.0 / static_cast<double>(k));
+      totals.entropy += std::log(static_cast<double>(k));
+    } else {
+      double sum = 0;
+      for (size_t c = 0; c < k; ++c) {
+        shifted[c] = p[c] - max;
+        e[c] = std::exp(shifted[c]);
+        sum += e[c];
+      }
+      for (size_t c = 0; c < k; ++c) p[c] = e[c] / sum;
+      const double log_sum = std::log(sum);
+      totals.log_likelihood += max + log_sum;
+      totals.entropy += ClippedEntropy(shifted.data(), e.data(), sum, log_sum, k, floor);
+    }
+    for (size_t c = 0; c < k; ++c) (*posterior_sum)[c] += p[c];
+    for (int64_t i = rows.begin[t]; i < rows.begin[t + 1]; ++i) {
+      double* n = &m->counts[Idx(rows.pair[Idx(i)]) * k];
+      for (size_t c = 0; c < k; ++c) n[c] += p[c];
+    }
+  }
+  return totals;
+}
+
+// crowd-kit's evidence lower bound per row: E_q[log p(labels, truth)] + H(q), with the priors
+// clipped at the floor like crowd-kit's in-place clips. Uses the counts of the M-step.
+double ElboPerRow(const Model& m, double entropy, double floor, int64_t rows) {
   const size_t k = Idx(m.k);
   double joint = 0;
   std::vector<double> mass_of_truth(k, 0.0);
@@ -136,11 +204,6 @@ double ElboPerRow(const Model& m, const std::vector<double>& posterior, double f
   }
   for (size_t c = 0; c < k; ++c) {
     if (mass_of_truth[c] > 0) joint += mass_of_truth[c] * std::log(std::max(m.prior[c], floor));
-  }
-  double entropy = 0;
-  for (double p : posterior) {
-    const double q = std::max(p, floor);
-    if (q > 0) entropy -= q * std::log(q);
   }
   return (joint + entropy) / static_cast<double>(std::max<int64_t>(rows, 1));
 }
@@ -157,9 +220,10 @@ AggregationResult RunEm(const LabelTable& table, const EmOptions& options,
                         const GoldLabels* gold, Variant variant) {
   Model m = NewModel(table);
   std::vector<double> skill;
-  auto m_step = [&](const std::vector<double>& posterior) {
-    m.prior = internal::MeanRows(m.k, posterior);
-    ExpectedCounts(table, posterior, &m);
+  // M-step from m.counts (already accumulated) and the summed posteriors.
+  auto m_step = [&](const std::vector<double>& posterior_sum) {
+    m.prior = posterior_sum;
+    for (double& p : m.prior) p /= std::max(1.0, static_cast<double>(table.num_tasks()));
     if (variant == Variant::kFull) {
       FullMStep(options.probability_floor, &m);
     } else {
@@ -171,18 +235,22 @@ AggregationResult RunEm(const LabelTable& table, const EmOptions& options,
   result.posterior = internal::VoteCounts(table, {});
   internal::NormalizeRows(m.k, &result.posterior);
   internal::ApplyGold(gold, m.k, &result.posterior);
-  m_step(result.posterior);
+  ExpectedCounts(table, result.posterior, &m);
+  std::vector<double> posterior_sum = internal::MeanRows(m.k, result.posterior);
+  for (double& p : posterior_sum) p *= static_cast<double>(table.num_tasks());
+  m_step(posterior_sum);
+  const RowsByTask rows = GroupRows(table);
   double elbo = kNegInf;
   result.converged = false;
   for (int it = 1; it <= options.max_iterations && !result.converged; ++it) {
     const std::vector<double> last_prior = m.prior, last_error = m.error;
-    result.log_likelihood = EStep(table, m, options.probability_floor, &result.posterior);
-    internal::ApplyGold(gold, m.k, &result.posterior);
-    m_step(result.posterior);
+    const PassTotals pass = EStepAndCounts(rows, gold, options.probability_floor, &m,
+                                           &result.posterior, &posterior_sum);
+    result.log_likelihood = pass.log_likelihood;
+    m_step(posterior_sum);
     result.iterations = it;
     if (options.stop_rule == StopRule::kElboDelta) {
-      const double next = ElboPerRow(m, result.posterior, options.probability_floor,
-                                     table.num_rows());
+      const double next = ElboPerRow(m, pass.entropy, options.probability_floor, table.num_rows());
       result.converged = next - elbo < options.tolerance;
       elbo = next;
     } else {
