@@ -425,7 +425,13 @@ Status AddLabelRowsParallel(std::string_view text, InputFormat format, const Pro
       const std::string_view chunk = text.substr(0, bounds[t + 1]);
       LabelTableBuilder& b = t == 0 ? *builder : builders[t];
       b.Reserve(static_cast<size_t>(newlines[t]) + 1);
-      const ProgressFn& report = t == 0 ? progress : ProgressFn();
+      // Chunk 0 reports for the whole file (scaled); the final 100% is reported after the merge.
+      ProgressFn report;
+      if (t == 0 && progress) {
+        report = [&, chunk_end = bounds[1]](size_t done, size_t) {
+          if (done < chunk_end) progress(std::min(done * kParseThreads, text.size() - 1), text.size());
+        };
+      }
       status[t] = format == InputFormat::kCsv
                       ? ForEachCsvBodyRow(chunk, bounds[t], line_before, layout, LabelRowAdder(&b), report)
                       : ForEachJsonlRow(chunk.substr(bounds[t]), columns, LabelRowAdder(&b), report, line_before);
