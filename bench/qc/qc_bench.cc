@@ -74,6 +74,13 @@ void BM_DawidSkene(benchmark::State& state) {
 }
 BENCHMARK(BM_DawidSkene)->Apply(LabelSizes);
 
+void BM_DawidSkene2Threads(benchmark::State& state) {
+  const auto& crowd = Crowd(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(qc::DawidSkene(crowd.table, {.threads = 2}));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_DawidSkene2Threads)->Apply(LabelSizes)->UseRealTime();
+
 void BM_OneCoinDawidSkene(benchmark::State& state) {
   const auto& crowd = Crowd(state.range(0));
   int iterations = 0;

@@ -179,7 +179,8 @@ struct AggregateOptions {
 
 qc::AggregationResult RunMethod(const AggregateOptions& o, const qc::LabelTable& t,
                                 const qc::GoldLabels* gold) {
-  const qc::EmOptions em{.max_iterations = o.max_iterations, .tolerance = o.tolerance};
+  const qc::EmOptions em{.max_iterations = o.max_iterations, .tolerance = o.tolerance,
+                         .threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))};
   if (o.method == "mv") return qc::MajorityVote(t, gold);
   if (o.method == "wawa") return qc::Wawa(t, gold);
   if (o.method == "ods") return qc::OneCoinDawidSkene(t, em, gold);

@@ -52,6 +52,8 @@ struct EmOptions {
   // Lower clip of error rates and priors before logs (crowd-kit uses 1e-10). 0 = the classic
   // unsmoothed EM of the 1979 paper, where zero rates stay zero.
   double probability_floor = 1e-10;
+  // Threads for the E-step on big inputs (>= 20k tasks). Results do not depend on it.
+  int threads = 1;
 };
 
 struct GladOptions {

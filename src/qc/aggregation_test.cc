@@ -120,6 +120,20 @@ TEST(Aggregation, DawidSkeneRecoversWorkerAccuracy) {
   }
 }
 
+TEST(Aggregation, DawidSkeneThreadsDoNotChangeResults) {
+  const SyntheticCrowd crowd = GenerateCrowd({.num_tasks = 30000, .num_workers = 200,
+                                              .spammer_fraction = 0.2, .seed = 21});
+  const AggregationResult one = DawidSkene(crowd.table, {.threads = 1});
+  const AggregationResult two = DawidSkene(crowd.table, {.threads = 2});
+  const AggregationResult ods1 = OneCoinDawidSkene(crowd.table, {.threads = 1});
+  const AggregationResult ods3 = OneCoinDawidSkene(crowd.table, {.threads = 3});
+  EXPECT_EQ(one.iterations, two.iterations);
+  EXPECT_EQ(one.posterior, two.posterior);  // bitwise
+  EXPECT_EQ(one.confusion, two.confusion);
+  EXPECT_EQ(ods1.posterior, ods3.posterior);
+  EXPECT_EQ(ods1.worker_skill, ods3.worker_skill);
+}
+
 TEST(Aggregation, PerfectWorkerGetsAccuracyOne) {
   SyntheticCrowd crowd = GenerateCrowd({.num_tasks = 500, .num_workers = 10, .overlap = 3,
                                         .min_accuracy = 1.0, .max_accuracy = 1.0, .seed = 2});

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "qc/aggregation.h"
 #include "qc/aggregation_internal.h"
@@ -137,39 +138,57 @@ double ClippedEntropy(const double* shifted, const double* e, double sum, double
   return entropy;
 }
 
-// E-step fused with the expected counts of the next M-step: for each task, sum log error rates
-// of its rows, softmax, apply gold, then add the posterior to the rows' counts.
-PassTotals EStepAndCounts(const RowsByTask& rows, const GoldLabels* gold, double floor, Model* m,
-                          std::vector<double>* posterior, std::vector<double>* posterior_sum) {
-  const size_t k = Idx(m->k);
-  std::vector<double> log_error(m->error.size());
-  for (size_t i = 0; i < log_error.size(); ++i) {
-    log_error[i] = m->error[i] > 0 ? std::log(m->error[i]) : kNegInf;
+// The per-iteration inputs of the E-step, in log space.
+struct LogModel {
+  size_t k = 0;
+  std::vector<double> log_error, log_prior;
+  double clipped_zero = 0;  // -floor·log(floor): a clipped zero's entropy term
+  double floor = 0;
+};
+
+LogModel ToLog(const Model& m, double floor) {
+  LogModel lm;
+  lm.k = Idx(m.k);
+  lm.floor = floor;
+  lm.log_error.resize(m.error.size());
+  for (size_t i = 0; i < lm.log_error.size(); ++i) {
+    lm.log_error[i] = m.error[i] > 0 ? std::log(m.error[i]) : kNegInf;
   }
-  std::vector<double> log_prior(k), shifted(k), e(k);
-  for (size_t c = 0; c < k; ++c) {
-    const double p = std::max(m->prior[c], floor);
-    log_prior[c] = p > 0 ? std::log(p) : kNegInf;
+  for (size_t c = 0; c < lm.k; ++c) {
+    const double p = std::max(m.prior[c], floor);
+    lm.log_prior.push_back(p > 0 ? std::log(p) : kNegInf);
   }
-  std::fill(m->counts.begin(), m->counts.end(), 0.0);
-  posterior_sum->assign(k, 0.0);
+  lm.clipped_zero = floor > 0 ? -floor * std::log(floor) : 0.0;
+  return lm;
+}
+
+// One slice of tasks: its share of the counts, posterior sums and totals.
+struct PassPart {
   PassTotals totals;
-  const double clipped_zero = floor > 0 ? -floor * std::log(floor) : 0.0;
-  for (size_t t = 0; t + 1 < rows.begin.size(); ++t) {
+  std::vector<double> counts, posterior_sum;
+};
+
+// E-step fused with the expected counts of the next M-step, for tasks [first, last): sum log
+// error rates of each task's rows, softmax, apply gold, then add the posterior to the counts.
+void EStepRange(const RowsByTask& rows, const GoldLabels* gold, const LogModel& lm, size_t first,
+                size_t last, std::vector<double>* posterior, PassPart* part) {
+  const size_t k = lm.k;
+  std::vector<double> shifted(k), e(k);
+  for (size_t t = first; t < last; ++t) {
     double* p = &(*posterior)[t * k];
-    std::copy(log_prior.begin(), log_prior.end(), p);
+    std::copy(lm.log_prior.begin(), lm.log_prior.end(), p);
     for (int64_t i = rows.begin[t]; i < rows.begin[t + 1]; ++i) {
-      const double* le = &log_error[Idx(rows.pair[Idx(i)]) * k];
+      const double* le = &lm.log_error[Idx(rows.pair[Idx(i)]) * k];
       for (size_t c = 0; c < k; ++c) p[c] += le[c];
     }
     const double max = *std::max_element(p, p + k);
     if (gold != nullptr && (*gold)[t] >= 0) {
       std::fill(p, p + k, 0.0);
       p[Idx((*gold)[t])] = 1.0;
-      totals.entropy += static_cast<double>(k - 1) * clipped_zero;
+      part->totals.entropy += static_cast<double>(k - 1) * lm.clipped_zero;
     } else if (!std::isfinite(max)) {  // no model state explains this task: stay uniform
       std::fill(p, p + k, 1.0 / static_cast<double>(k));
-      totals.entropy += std::log(static_cast<double>(k));
+      part->totals.entropy += std::log(static_cast<double>(k));
     } else {
       double sum = 0;
       for (size_t c = 0; c < k; ++c) {
@@ -179,14 +198,53 @@ PassTotals EStepAndCounts(const RowsByTask& rows, const GoldLabels* gold, double
       }
       for (size_t c = 0; c < k; ++c) p[c] = e[c] / sum;
       const double log_sum = std::log(sum);
-      totals.log_likelihood += max + log_sum;
-      totals.entropy += ClippedEntropy(shifted.data(), e.data(), sum, log_sum, k, floor);
+      part->totals.log_likelihood += max + log_sum;
+      part->totals.entropy += ClippedEntropy(shifted.data(), e.data(), sum, log_sum, k, lm.floor);
     }
-    for (size_t c = 0; c < k; ++c) (*posterior_sum)[c] += p[c];
+    for (size_t c = 0; c < k; ++c) part->posterior_sum[c] += p[c];
     for (int64_t i = rows.begin[t]; i < rows.begin[t + 1]; ++i) {
-      double* n = &m->counts[Idx(rows.pair[Idx(i)]) * k];
+      double* n = &part->counts[Idx(rows.pair[Idx(i)]) * k];
       for (size_t c = 0; c < k; ++c) n[c] += p[c];
     }
+  }
+}
+
+// Big inputs are cut into kParts task slices whose partial counts are added in slice order.
+// The cut depends only on the data, never on the thread count, so every thread count gives
+// bit-identical results.
+constexpr size_t kParts = 4;
+constexpr size_t kMinTasksToSplit = 20000;
+constexpr size_t kMaxCountsToSplit = size_t{1} << 20;  // per-part counts stay <= 8 MB
+
+PassTotals EStepAndCounts(const RowsByTask& rows, const GoldLabels* gold, double floor,
+                          int threads, Model* m, std::vector<double>* posterior,
+                          std::vector<double>* posterior_sum) {
+  const LogModel lm = ToLog(*m, floor);
+  const size_t tasks = rows.begin.size() - 1;
+  const size_t parts =
+      tasks >= kMinTasksToSplit && m->counts.size() <= kMaxCountsToSplit ? kParts : 1;
+  std::vector<PassPart> part(parts);
+  auto run = [&](size_t first_part, size_t stride) {
+    for (size_t i = first_part; i < parts; i += stride) {
+      part[i].counts.assign(m->counts.size(), 0.0);
+      part[i].posterior_sum.assign(lm.k, 0.0);
+      EStepRange(rows, gold, lm, tasks * i / parts, tasks * (i + 1) / parts, posterior, &part[i]);
+    }
+  };
+  const size_t workers = std::min(parts, Idx(std::max(threads, 1)));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < workers; ++t) pool.emplace_back(run, t, workers);
+  run(0, workers);
+  for (std::thread& t : pool) t.join();
+  PassTotals totals;
+  m->counts = std::move(part[0].counts);
+  *posterior_sum = std::move(part[0].posterior_sum);
+  totals = part[0].totals;
+  for (size_t i = 1; i < parts; ++i) {
+    for (size_t j = 0; j < m->counts.size(); ++j) m->counts[j] += part[i].counts[j];
+    for (size_t c = 0; c < lm.k; ++c) (*posterior_sum)[c] += part[i].posterior_sum[c];
+    totals.log_likelihood += part[i].totals.log_likelihood;
+    totals.entropy += part[i].totals.entropy;
   }
   return totals;
 }
@@ -244,8 +302,8 @@ AggregationResult RunEm(const LabelTable& table, const EmOptions& options,
   result.converged = false;
   for (int it = 1; it <= options.max_iterations && !result.converged; ++it) {
     const std::vector<double> last_prior = m.prior, last_error = m.error;
-    const PassTotals pass = EStepAndCounts(rows, gold, options.probability_floor, &m,
-                                           &result.posterior, &posterior_sum);
+    const PassTotals pass = EStepAndCounts(rows, gold, options.probability_floor, options.threads,
+                                           &m, &result.posterior, &posterior_sum);
     result.log_likelihood = pass.log_likelihood;
     m_step(posterior_sum);
     result.iterations = it;
