@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -390,6 +392,29 @@ base::Result<std::unique_ptr<Db>> OpenDb(const std::string& url, const SqliteOpt
   std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
   if (path.empty()) return base::Error::Invalid("empty database path");
   return OpenSqlite(path, o);
+}
+
+base::Result<double> MeasureRawCommitsPerSecond(const std::string& path, int64_t duration_ms) {
+  std::remove(path.c_str());
+  double rate = 0;
+  {
+    SqliteOptions o;
+    ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConn> conn, OpenConn(path, true, o));
+    ASSAY_TRY(conn->ExecScript("CREATE TABLE raw (id INTEGER PRIMARY KEY, v TEXT NOT NULL) STRICT"));
+    const auto start = std::chrono::steady_clock::now();
+    const auto until = start + std::chrono::milliseconds(duration_ms);
+    int64_t n = 0;
+    while (std::chrono::steady_clock::now() < until) {
+      ASSAY_TRY(conn->Simple("BEGIN IMMEDIATE"));
+      ASSAY_TRY(conn->Exec("INSERT INTO raw (v) VALUES (?)", {"a submission-sized row of text"}));
+      ASSAY_TRY(conn->Simple("COMMIT"));
+      ++n;
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    rate = n / secs;
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+  return rate;
 }
 
 }  // namespace storage

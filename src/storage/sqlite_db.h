@@ -29,4 +29,9 @@ base::Result<std::unique_ptr<Db>> OpenSqlite(const std::string& path, const Sqli
 // exists.
 base::Result<std::unique_ptr<Db>> OpenDb(const std::string& url, const SqliteOptions& options = {});
 
+// The reference number for benchmarks: single-row INSERT + COMMIT transactions per second on
+// one connection with WAL and synchronous=FULL, in a scratch database at `path` (created and
+// removed), for about `duration_ms`. What one-commit-per-write would reach on this disk.
+base::Result<double> MeasureRawCommitsPerSecond(const std::string& path, int64_t duration_ms);
+
 }  // namespace storage

@@ -234,6 +234,15 @@ TEST(GroupCommit, ThroughputReport) {
   }
 }
 
+TEST(GroupCommit, RawCommitRateReference) {
+  TempDb t;
+  auto rate = MeasureRawCommitsPerSecond(t.path(), 300);
+  ASSERT_TRUE(rate.has_value()) << rate.error().ToString();
+  EXPECT_GT(*rate, 0);
+  std::printf("[ report   ] raw durable INSERT+COMMIT on this disk: %.0f commits/s\n", *rate);
+  EXPECT_FALSE(std::filesystem::exists(t.path()));
+}
+
 TEST(Migrations, ApplyOnceInOrderAndRecord) {
   TempDb t;
   base::FakeClock clock;
