@@ -1,0 +1,156 @@
+// Engine tests: values and canonical text, diff, schema validation, sessions, checker.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "env/diff.h"
+#include "env/session.h"
+#include "env/task.h"
+#include "env/tool.h"
+#include "env/value.h"
+#include "env/world.h"
+
+namespace env {
+namespace {
+
+Value MustParse(std::string_view text) {
+  auto v = Value::Parse(text);
+  EXPECT_TRUE(v.has_value()) << text;
+  return v ? *v : Value();
+}
+
+TEST(PythonFloatRepr, MatchesCPython) {
+  EXPECT_EQ(PythonFloatRepr(100.0), "100.0");
+  EXPECT_EQ(PythonFloatRepr(-16.63), "-16.63");
+  EXPECT_EQ(PythonFloatRepr(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(PythonFloatRepr(1e16), "1e+16");
+  EXPECT_EQ(PythonFloatRepr(1e15), "1000000000000000.0");
+  EXPECT_EQ(PythonFloatRepr(123456789012345678.0), "1.2345678901234568e+17");
+  EXPECT_EQ(PythonFloatRepr(0.0001), "0.0001");
+  EXPECT_EQ(PythonFloatRepr(0.00001), "1e-05");
+  EXPECT_EQ(PythonFloatRepr(1.5e-7), "1.5e-07");
+  EXPECT_EQ(PythonFloatRepr(0.0), "0.0");
+  EXPECT_EQ(PythonFloatRepr(-0.0), "-0.0");
+  EXPECT_EQ(PythonFloatRepr(5e-324), "5e-324");
+  EXPECT_EQ(PythonFloatRepr(1.7976931348623157e308), "1.7976931348623157e+308");
+}
+
+TEST(PythonRound, RoundsLikeCPython) {
+  EXPECT_EQ(PythonRound(2.675, 2), 2.67);  // 2.675 is 2.67499999… in binary
+  EXPECT_EQ(PythonRound(0.125, 2), 0.12);  // exact tie: half to even
+  EXPECT_EQ(PythonRound(1005.0 - 0.3, 2), 1004.7);
+}
+
+TEST(Canonical, IsPythonJsonDumpsSortKeys) {
+  Value v = MustParse(R"({"b": [1, 2.0, "x\u00e9\n"], "a": {"z": null, "y": true}, "c": 1.5e-7})");
+  EXPECT_EQ(v.Canonical(),
+            R"({"a": {"y": true, "z": null}, "b": [1, 2.0, "x\u00e9\n"], "c": 1.5e-07})");
+  EXPECT_EQ(MustParse(R"(["😀"])").Canonical(), R"(["\ud83d\ude00"])");
+}
+
+TEST(Value, WritesShareUntouchedSubtrees) {
+  Value v = MustParse(R"({"a": {"x": 1}, "b": {"y": [1, 2]}})");
+  auto w = v.SetAt("/b/y/1", Value::Int(3));
+  ASSERT_TRUE(w.has_value());
+  EXPECT_EQ(v.At("/b/y/1")->AsInt(), 2);  // original unchanged
+  EXPECT_EQ(w->At("/b/y/1")->AsInt(), 3);
+  EXPECT_TRUE(v.Find("a")->SameNode(*w->Find("a")));
+  EXPECT_FALSE(v.SetAt("/nope/x", Value::Int(1)).has_value());
+}
+
+TEST(Diff, ReportsAddedRemovedChanged) {
+  Value a = MustParse(R"({"k": 1, "gone": true, "list": [1, 2], "o": {"s": "x"}})");
+  Value b = MustParse(R"({"k": 2, "new": null, "list": [1, 2, 3], "o": {"s": "x"}})");
+  std::vector<Change> d = Diff(a, b);
+  ASSERT_EQ(d.size(), 4u);
+  EXPECT_EQ(d[0].path, "/gone");
+  EXPECT_EQ(d[0].kind, Change::Kind::kRemoved);
+  EXPECT_EQ(d[1].path, "/k");
+  EXPECT_EQ(d[2].path, "/list/2");
+  EXPECT_EQ(d[2].kind, Change::Kind::kAdded);
+  EXPECT_EQ(d[3].path, "/new");
+}
+
+ToolRegistry CounterTools() {
+  ToolRegistry tools;
+  auto ok = tools.Register(Tool{
+      "add", "Add n to the counter.",
+      R"({"type":"object","properties":{"n":{"type":"integer","minimum":1}},"required":["n"],
+          "additionalProperties":false})",
+      false, "counter",
+      [](ToolContext& ctx, const nlohmann::json& args) -> ToolResult {
+        const int64_t n = args["n"].get<int64_t>();
+        if (n > 100) return ToolResult::Error("n too large");
+        const Value& c = ctx.State("counter");
+        ctx.SetState("counter", c.With("value", Value::Int(c.Find("value")->AsInt() + n)));
+        return ToolResult::Ok("ok");
+      }});
+  EXPECT_TRUE(ok.has_value());
+  auto ok2 = tools.Register(Tool{
+      "get", "Read the counter.", R"({"type":"object","properties":{}})", true, "counter",
+      [](ToolContext& ctx, const nlohmann::json&) -> ToolResult {
+        return ToolResult::Ok(ctx.State("counter").Canonical());
+      }});
+  EXPECT_TRUE(ok2.has_value());
+  return tools;
+}
+
+World CounterWorld() {
+  World w;
+  w.Set("counter", MustParse(R"({"value": 0, "other": {"untouched": true}})"));
+  return w;
+}
+
+TEST(Session, ValidatesArgumentsWithActionableMessages) {
+  ToolRegistry tools = CounterTools();
+  base::FakeClock clock;
+  Session s(tools, CounterWorld(), clock, 1);
+  EXPECT_EQ(s.CallJson("add", "{}").content, "missing required argument 'n'");
+  ToolResult wrong_type = s.CallJson("add", R"({"n":"3"})");
+  EXPECT_TRUE(wrong_type.is_error);
+  EXPECT_EQ(wrong_type.content, "argument 'n': expected integer, got string \"3\"");
+  EXPECT_EQ(s.CallJson("add", R"({"n":1,"m":2})").content, "unknown argument 'm' (allowed: n)");
+  EXPECT_EQ(s.CallJson("add", R"({"n":0})").content, "argument 'n': must be >= 1, got 0");
+  EXPECT_TRUE(s.CallJson("nope", "{}").is_error);
+  EXPECT_TRUE(s.CallJson("add", "{not json").is_error);
+  EXPECT_EQ(s.world().Hash(), CounterWorld().Hash());  // nothing changed
+  EXPECT_EQ(s.trajectory().size(), 6u);
+}
+
+TEST(Session, ReplayAndForkAreDeterministic) {
+  ToolRegistry tools = CounterTools();
+  base::FakeClock clock;
+  Session s(tools, CounterWorld(), clock, 1);
+  EXPECT_FALSE(s.CallJson("add", R"({"n":2})").is_error);
+  Session fork = s.Fork();
+  EXPECT_FALSE(fork.CallJson("add", R"({"n":5})").is_error);
+  EXPECT_EQ(s.world().Get("counter").Find("value")->AsInt(), 2);
+  EXPECT_EQ(fork.world().Get("counter").Find("value")->AsInt(), 7);
+  Session replayed = Replay(tools, CounterWorld(), fork.trajectory().Actions(), clock, 99);
+  EXPECT_EQ(replayed.world().Hash(), fork.world().Hash());
+  nlohmann::json messages = fork.trajectory().ToOpenAiMessages();
+  ASSERT_EQ(messages.size(), 4u);
+  EXPECT_EQ(messages[0]["tool_calls"][0]["function"]["name"], "add");
+  EXPECT_EQ(messages[1]["role"], "tool");
+  EXPECT_EQ(messages[1]["tool_call_id"], messages[0]["tool_calls"][0]["id"]);
+}
+
+TEST(Checker, ReportsCollateralDamage) {
+  ToolRegistry tools = CounterTools();
+  base::FakeClock clock;
+  Task task{"t1", "add 2", CounterWorld(), {}, {{"add", R"({"n":2})"}}};
+  DeriveCheckerFromReference(task, tools, clock, 1);
+  Session good = Replay(tools, task.initial, task.reference_actions, clock, 1);
+  EXPECT_TRUE(Check(task, good.world()).passed);
+
+  World bad = good.world();
+  auto damaged = bad.Get("counter").SetAt("/other/untouched", Value::Bool(false));
+  ASSERT_TRUE(damaged.has_value());
+  bad.Set("counter", *damaged);
+  CheckReport report = Check(task, bad);
+  EXPECT_FALSE(report.passed);
+  EXPECT_NE(report.Render().find("collateral /counter/other/untouched"), std::string::npos)
+      << report.Render();
+}
+
+}  // namespace
+}  // namespace env

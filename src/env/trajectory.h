@@ -1,0 +1,65 @@
+// A trajectory: every tool call made in a session and its result, with time and actor.
+// Exports to OpenAI chat messages (an assistant message with `tool_calls`, then a `tool`
+// message per call) so a trajectory is fine-tuning data as it stands, and reads back from
+// that form or from JSONL actions ({"name": …, "arguments": {…}} per line) for replay.
+//
+//   nlohmann::json messages = session.trajectory().ToOpenAiMessages();
+//   ASSAY_ASSIGN_OR_RETURN(std::vector<env::Action> actions, env::ParseActionsJsonl(text));
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "env/tool.h"
+
+namespace env {
+
+// A call to make: tool name and arguments as JSON text (an object).
+struct Action {
+  std::string name;
+  std::string arguments_json = "{}";
+  Actor actor = Actor::kAgent;
+};
+
+struct Step {
+  std::string call_id;        // "call_0001", … (deterministic)
+  Actor actor = Actor::kAgent;
+  std::string name;
+  std::string arguments_json;  // compact JSON text as received
+  ToolResult result;
+  int64_t started_at_us = 0;
+  int64_t finished_at_us = 0;
+  bool changed_state = false;
+};
+
+class Trajectory {
+ public:
+  void Add(Step step) { steps_.push_back(std::move(step)); }
+  const std::vector<Step>& steps() const { return steps_; }
+  size_t size() const { return steps_.size(); }
+
+  // OpenAI chat messages: per step {"role":"assistant","content":null,"tool_calls":[{"id",
+  // "type":"function","function":{"name","arguments"}}]} then {"role":"tool","tool_call_id",
+  // "content"}. Human steps are included the same way (they demonstrate the task).
+  nlohmann::json ToOpenAiMessages() const;
+  // Everything, including actor, times and is_error: {"steps":[…]}.
+  nlohmann::json ToJson() const;
+  // The calls, for replay.
+  std::vector<Action> Actions() const;
+
+ private:
+  std::vector<Step> steps_;
+};
+
+// Parses actions from JSONL: each non-empty line {"name", "arguments"(object or JSON string),
+// optional "actor"}; also accepts OpenAI tool_calls entries {"function":{"name","arguments"}}.
+base::Result<std::vector<Action>> ParseActionsJsonl(std::string_view text);
+// Actions from OpenAI chat messages (assistant tool_calls, in order).
+base::Result<std::vector<Action>> ActionsFromOpenAiMessages(const nlohmann::json& messages);
+
+}  // namespace env
