@@ -129,4 +129,8 @@ class Db {
   virtual base::Result<Rows> Query(std::string_view sql, const Params& params = {});
 };
 
+// `?` placeholders → PostgreSQL's `$1, $2, …`, leaving quoted strings, quoted identifiers and
+// comments alone. The PostgreSQL driver runs every statement through it.
+std::string RewritePlaceholdersForPostgres(std::string_view sql);
+
 }  // namespace storage

@@ -243,6 +243,15 @@ TEST(GroupCommit, RawCommitRateReference) {
   EXPECT_FALSE(std::filesystem::exists(t.path()));
 }
 
+TEST(Dialect, PlaceholdersRewriteForPostgres) {
+  EXPECT_EQ(RewritePlaceholdersForPostgres("SELECT a FROM t WHERE x = ? AND y IN (?, ?)"),
+            "SELECT a FROM t WHERE x = $1 AND y IN ($2, $3)");
+  EXPECT_EQ(RewritePlaceholdersForPostgres("SELECT '?', 'it''s ?', \"q?\" FROM t WHERE v = ? -- why?\n AND w = ?"),
+            "SELECT '?', 'it''s ?', \"q?\" FROM t WHERE v = $1 -- why?\n AND w = $2");
+  EXPECT_EQ(RewritePlaceholdersForPostgres("/* ? */ SELECT ?"), "/* ? */ SELECT $1");
+  EXPECT_EQ(RewritePlaceholdersForPostgres("no params"), "no params");
+}
+
 TEST(Migrations, ApplyOnceInOrderAndRecord) {
   TempDb t;
   base::FakeClock clock;
