@@ -11,6 +11,7 @@ void AddImportCommand(CLI::App& app);
 void AddExportCommand(CLI::App& app);
 void AddTokenCommand(CLI::App& app);
 void AddQualityCommand(CLI::App&);
+void AddEnvCommand(CLI::App&);
 
 const std::vector<CommandRegistrar>& AllCommands() {
   static const std::vector<CommandRegistrar> kCommands = {
@@ -20,6 +21,7 @@ const std::vector<CommandRegistrar>& AllCommands() {
       AddExportCommand,
       AddTokenCommand,
       AddQualityCommand,
+      AddEnvCommand,
   };
   return kCommands;
 }

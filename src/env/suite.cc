@@ -1,0 +1,52 @@
+#include "env/suite.h"
+
+#include "env/tau2/retail.h"
+
+namespace env {
+
+const Task* Suite::FindTask(std::string_view id) const {
+  for (const Task& t : tasks) {
+    if (t.id == id) return &t;
+  }
+  return nullptr;
+}
+
+namespace {
+
+base::Result<std::unique_ptr<Suite>> LoadTau2Retail(const std::string& dir) {
+  auto suite = std::make_unique<Suite>();
+  suite->name = "tau2-retail";
+  ASSAY_TRY(tau2::RegisterRetailTools(suite->tools));
+  ASSAY_ASSIGN_OR_RETURN(Value db, tau2::LoadRetailDb(dir + "/db.json"));
+  ASSAY_ASSIGN_OR_RETURN(suite->tasks, tau2::LoadRetailTasks(dir + "/tasks.json", db));
+  return suite;
+}
+
+}  // namespace
+
+const std::vector<SuiteInfo>& Suites() {
+  static const std::vector<SuiteInfo> kSuites = {
+      {"tau2-retail", "tau2-bench retail domain: 15 tools, 114 tasks judged by the db hash",
+       "../shared/data/tau2-retail", LoadTau2Retail},
+  };
+  return kSuites;
+}
+
+const SuiteInfo* FindSuite(std::string_view name) {
+  for (const SuiteInfo& s : Suites()) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+base::Result<std::unique_ptr<Suite>> LoadSuite(std::string_view name, const std::string& data_dir) {
+  const SuiteInfo* info = FindSuite(name);
+  if (info == nullptr) {
+    std::string names;
+    for (const SuiteInfo& s : Suites()) names += (names.empty() ? "" : ", ") + s.name;
+    return base::Error::NotFound("unknown suite '" + std::string(name) + "'; known: " + names);
+  }
+  return info->load(data_dir.empty() ? info->default_data_dir : data_dir);
+}
+
+}  // namespace env
