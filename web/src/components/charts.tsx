@@ -1,0 +1,42 @@
+import React from 'react';
+
+/** Throughput over time as bars with a readable axis; drawn by hand in SVG. */
+export function ThroughputChart({ points, width = 640, height = 200 }: { points: { bucket_start: string; submissions: number }[]; width?: number; height?: number }) {
+  if (!points.length) return <p className="muted">No submissions yet.</p>;
+  const pad = { l: 36, r: 8, t: 10, b: 26 };
+  const w = width - pad.l - pad.r; const h = height - pad.t - pad.b;
+  const max = Math.max(1, ...points.map((p) => p.submissions));
+  const nice = max <= 5 ? max : Math.ceil(max / 5) * 5;
+  const bw = w / points.length;
+  const ticks = [0, nice / 2, nice].map((v) => Math.round(v));
+  const fmt = (s: string) => { const d = new Date(s); return isNaN(+d) ? s : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }); };
+  const total = points.reduce((a, p) => a + p.submissions, 0);
+  return (
+    <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`Throughput: ${total} submissions over ${points.length} intervals, peak ${max}`}>
+      {ticks.map((t) => {
+        const y = pad.t + h - (t / nice) * h;
+        return <g key={t}><line x1={pad.l} x2={pad.l + w} y1={y} y2={y} className="grid" /><text x={pad.l - 6} y={y + 4} textAnchor="end" className="axis">{t}</text></g>;
+      })}
+      {points.map((p, i) => {
+        const bh = (p.submissions / nice) * h;
+        return <rect key={i} x={pad.l + i * bw + bw * 0.12} y={pad.t + h - bh} width={Math.max(1, bw * 0.76)} height={bh} className="bar-fill"><title>{`${fmt(p.bucket_start)}: ${p.submissions}`}</title></rect>;
+      })}
+      <text x={pad.l} y={height - 6} className="axis">{fmt(points[0].bucket_start)}</text>
+      <text x={pad.l + w} y={height - 6} textAnchor="end" className="axis">{fmt(points[points.length - 1].bucket_start)}</text>
+    </svg>
+  );
+}
+
+/** One stacked horizontal bar: parts of a whole, with a legend. */
+export function StackBar({ parts, total, label }: { parts: { label: string; value: number; cls: string }[]; total: number; label: string }) {
+  const t = Math.max(total, parts.reduce((a, p) => a + p.value, 0), 1);
+  return (
+    <figure className="stack">
+      <figcaption>{label}</figcaption>
+      <div className="stackbar" role="img" aria-label={`${label}: ${parts.map((p) => `${p.label} ${p.value}`).join(', ')} of ${total}`}>
+        {parts.map((p) => p.value > 0 ? <span key={p.label} className={p.cls} style={{ width: `${(p.value / t) * 100}%` }} title={`${p.label}: ${p.value}`} /> : null)}
+      </div>
+      <ul className="legend">{parts.map((p) => <li key={p.label}><span className={`sw ${p.cls}`} />{p.label} <b>{p.value}</b></li>)}<li className="muted">of {total}</li></ul>
+    </figure>
+  );
+}

@@ -1,0 +1,44 @@
+import React, { useEffect, useState } from 'react';
+import { errorText } from '../lib/api';
+
+export function ErrorBox({ error, onDismiss }: { error: unknown; onDismiss?: () => void }) {
+  if (!error) return null;
+  return (
+    <div className="error" role="alert">
+      <strong>Something went wrong.</strong> {errorText(error)}
+      {onDismiss ? <button type="button" className="link" onClick={onDismiss}>dismiss</button> : null}
+    </div>
+  );
+}
+
+/** Loads data once per dependency change; returns [data, error, reload]. */
+export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): [T | undefined, unknown, () => void] {
+  const [data, setData] = useState<T>();
+  const [err, setErr] = useState<unknown>();
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setErr(undefined);
+    fn().then((d) => live && setData(d), (e) => live && setErr(e));
+    return () => { live = false; };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, n]);
+  return [data, err, () => setN((x) => x + 1)];
+}
+
+export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: React.ReactNode }) {
+  useEffect(() => {
+    const prev = document.activeElement as HTMLElement | null;
+    const on = (e: KeyboardEvent) => { if (e.key === 'Escape') { e.preventDefault(); onClose(); } };
+    addEventListener('keydown', on);
+    return () => { removeEventListener('keydown', on); prev?.focus?.(); };
+  }, [onClose]);
+  return (
+    <div className="modal-bg" onClick={onClose}>
+      <div className="modal" role="dialog" aria-modal="true" aria-label={title} onClick={(e) => e.stopPropagation()}>
+        <header><h2>{title}</h2><button type="button" className="link" onClick={onClose} autoFocus>Close <kbd>Esc</kbd></button></header>
+        {children}
+      </div>
+    </div>
+  );
+}

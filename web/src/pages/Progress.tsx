@@ -1,0 +1,35 @@
+import React from 'react';
+import { api } from '../lib/api';
+import { ErrorBox, useLoad } from '../components/ui';
+import { StackBar, ThroughputChart } from '../components/charts';
+import { ProjectNav } from './ManagerProjects';
+
+export function ProgressPage({ projectId }: { projectId: string }) {
+  const [p, err, reload] = useLoad(() => api.progress(projectId), [projectId]);
+  const [proj] = useLoad(() => api.project(projectId), [projectId]);
+  const done = p ? p.approved + p.rejected + p.pending_review : 0;
+  const pct = p && p.target_submissions ? Math.round((Math.min(done, p.target_submissions) / p.target_submissions) * 100) : 0;
+  const reviewed = p ? p.approved + p.rejected : 0;
+  return (
+    <div className="page">
+      <ProjectNav id={projectId} here="progress" />
+      <div className="row"><h1>Progress{proj ? ` · ${proj.name}` : ''}</h1><span className="spacer" /><button type="button" onClick={reload}>Refresh</button></div>
+      <ErrorBox error={err} />
+      {!p ? <p className="muted">Loading…</p> : (
+        <>
+          <div className="kpis">
+            <div className="kpi"><span className="big">{pct}%</span><span className="muted">done ({done} of {p.target_submissions} = {p.items} items × overlap {p.overlap})</span></div>
+            <div className="kpi"><span className="big">{reviewed ? Math.round((p.approved / reviewed) * 100) + '%' : '—'}</span><span className="muted">approval rate ({reviewed} reviewed)</span></div>
+            <div className="kpi"><span className="big">{p.pending_review}</span><span className="muted">waiting for review</span></div>
+          </div>
+          <StackBar label="Submissions against target" total={p.target_submissions} parts={[
+            { label: 'approved', value: p.approved, cls: 'ok' }, { label: 'rejected', value: p.rejected, cls: 'bad' },
+            { label: 'pending review', value: p.pending_review, cls: 'pend' }, { label: 'in progress (leased)', value: p.leased, cls: 'lease' },
+          ]} />
+          <h2>Throughput</h2>
+          <ThroughputChart points={p.throughput ?? []} />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+import React, { useCallback, useEffect, useRef, useState } from 'react';
+import { api, type Item, type Submission } from '../lib/api';
+import { ErrorBox, useLoad } from '../components/ui';
+import { isTyping, TemplateView } from '../components/Template';
+import { ProjectNav } from './ManagerProjects';
+
+export const MIN_REASON = 20;
+
+/** Items of a project by id (the review screen needs item data next to each answer). */
+export function useItems(projectId: string): Map<string, Item> {
+  const [m, setM] = useState(new Map<string, Item>());
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const out = new Map<string, Item>(); let cursor: string | undefined;
+      for (let page = 0; page < 50; page++) {
+        const r = await api.items(projectId, cursor);
+        r.items.forEach((it) => out.set(it.id, it));
+        if (!live) return;
+        setM(new Map(out));
+        if (!r.next_cursor) break;
+        cursor = r.next_cursor;
+      }
+    })().catch(() => {});
+    return () => { live = false; };
+  }, [projectId]);
+  return m;
+}
+
+export function ReviewPage({ projectId }: { projectId: string }) {
+  const [data, err, reload] = useLoad(() => api.submissions(projectId, { state: 'pending', limit: 100 }), [projectId]);
+  const [proj] = useLoad(() => api.project(projectId), [projectId]);
+  const items = useItems(projectId);
+  const [idx, setIdx] = useState(0);
+  const [rejecting, setRejecting] = useState(false);
+  const [reason, setReason] = useState('');
+  const [doneIds, setDoneIds] = useState<Set<string>>(new Set());
+  const [actErr, setActErr] = useState<unknown>();
+  const [msg, setMsg] = useState('');
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
+  const queue: Submission[] = (data?.submissions ?? []).filter((s) => !doneIds.has(s.id));
+  const cur = queue[Math.min(idx, Math.max(0, queue.length - 1))];
+
+  const act = useCallback(async (verdict: 'approve' | 'reject') => {
+    if (!cur) return;
+    if (verdict === 'reject' && reason.trim().length < MIN_REASON) { setRejecting(true); requestAnimationFrame(() => reasonRef.current?.focus()); return; }
+    setActErr(undefined);
+    try {
+      await api.review(cur.id, verdict, verdict === 'reject' ? reason.trim() : reason.trim());
+      setDoneIds((s) => new Set(s).add(cur.id)); setRejecting(false); setReason('');
+      setMsg(`${verdict === 'approve' ? 'Approved' : 'Rejected'}.`);
+      (document.getElementById('review-main') as HTMLElement | null)?.focus();
+    } catch (e) { setActErr(e); }
+  }, [cur, reason]);
+
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && rejecting) { e.preventDefault(); void act('reject'); return; }
+      if (e.key === 'Escape' && rejecting) { e.preventDefault(); setRejecting(false); return; }
+      if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === 'a') { e.preventDefault(); void act('approve'); }
+      else if (e.key === 'r') { e.preventDefault(); setRejecting(true); requestAnimationFrame(() => reasonRef.current?.focus()); }
+      else if (e.key === 'j') { e.preventDefault(); setIdx((i) => Math.min(queue.length - 1, i + 1)); }
+      else if (e.key === 'k') { e.preventDefault(); setIdx((i) => Math.max(0, i - 1)); }
+    };
+    addEventListener('keydown', on);
+    return () => removeEventListener('keydown', on);
+  }, [act, rejecting, queue.length]);
+
+  const short = reason.trim().length < MIN_REASON;
+  return (
+    <div className="page wide">
+      <ProjectNav id={projectId} here="review" />
+      <div className="row"><h1>Review queue</h1><span className="muted">{queue.length} pending</span><span className="spacer" /><button type="button" onClick={() => { setDoneIds(new Set()); reload(); }}>Refresh</button></div>
+      <p className="muted small"><kbd>A</kbd> approve · <kbd>R</kbd> reject (reason ≥ {MIN_REASON} characters, <kbd>Ctrl+↵</kbd> to confirm) · <kbd>J</kbd>/<kbd>K</kbd> next / previous</p>
+      <ErrorBox error={err || actErr} onDismiss={() => setActErr(undefined)} />
+      <p role="status" aria-live="polite" className="muted small">{msg}</p>
+      {!data || !proj ? <p className="muted">Loading…</p> : !cur ? <div className="card empty"><h2>Queue is empty</h2><p>Nothing waits for review.</p></div> : (
+        <div id="review-main" tabIndex={-1} className="review">
+          <div className="review-meta muted small">
+            {Math.min(idx, queue.length - 1) + 1} / {queue.length} · expert <span className="mono">{cur.expert_id.slice(-8)}</span> · item {items.get(cur.item_id)?.external_id ?? cur.item_id.slice(-8)} · {Math.round(cur.active_ms / 1000)} s active · {new Date(cur.submitted_at).toLocaleString()}
+          </div>
+          {items.get(cur.item_id) ? <TemplateView template={proj.template} data={items.get(cur.item_id)!.data} answer={cur.answer} readOnly idPrefix="rv" />
+            : <pre className="code"><code>{JSON.stringify(cur.answer, null, 2)}</code></pre>}
+          <div className="review-actions">
+            <button type="button" className="ok-btn" onClick={() => act('approve')}>Approve <kbd>A</kbd></button>
+            <button type="button" className="bad-btn" onClick={() => { setRejecting(true); requestAnimationFrame(() => reasonRef.current?.focus()); }}>Reject… <kbd>R</kbd></button>
+          </div>
+          {rejecting ? (
+            <div className="reject-box">
+              <label className="block">Reason for the expert (at least {MIN_REASON} characters; they will read it)
+                <textarea ref={reasonRef} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={short} />
+              </label>
+              <div className="row">
+                <span className={`small ${short ? 'warn' : 'muted'}`}>{reason.trim().length} / {MIN_REASON}</span>
+                <span className="spacer" />
+                <button type="button" onClick={() => setRejecting(false)}>Cancel <kbd>Esc</kbd></button>
+                <button type="button" className="bad-btn" disabled={short} onClick={() => act('reject')}>Confirm reject <kbd>Ctrl+↵</kbd></button>
+              </div>
+            </div>
+          ) : null}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,246 @@
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, ApiError, submitWithRetry, type Lease, type Project } from '../lib/api';
+import { clearDraft, loadDraft, saveDraft, type Draft } from '../lib/draft';
+import { ActivityClock } from '../lib/activity';
+import { missing } from '../lib/template';
+import { Markdown } from '../lib/markdown';
+import { isTyping, TemplateView } from '../components/Template';
+import { ErrorBox, Modal } from '../components/ui';
+
+const leaseKey = (pid: string, which: 'cur' | 'next') => `assay.lease.${which}.${pid}`;
+function storedLease(pid: string, which: 'cur' | 'next'): Lease | null {
+  try {
+    const l = JSON.parse(localStorage.getItem(leaseKey(pid, which)) ?? 'null') as Lease | null;
+    return l && Date.parse(l.expires_at) > Date.now() + 5000 ? l : null;
+  } catch { return null; }
+}
+function storeLease(pid: string, which: 'cur' | 'next', l: Lease | null) {
+  if (l) localStorage.setItem(leaseKey(pid, which), JSON.stringify(l)); else localStorage.removeItem(leaseKey(pid, which));
+}
+
+export const SHORTCUTS: [string, string][] = [
+  ['Ctrl+Enter', 'Submit (works while typing)'],
+  ['J / K', 'Next / previous question'],
+  ['Esc', 'Leave a text field (then shortcuts work)'],
+  ['A / B / T', 'Pairwise: A better, B better, tie'],
+  ['1 – 3', 'Pairwise strength: slightly / clearly / much'],
+  ['digits', 'Rating, rubric row, choice option'],
+  ['↑ ↓, Alt+↑ ↓', 'Ranking: move focus, move the response'],
+  ['Enter', 'Spans: add the quoted span'],
+  ['Shift+R', 'Renew the lease'],
+  ['Shift+S', 'Skip this task (returns it)'],
+  ['Shift+I', 'Show / hide instructions'],
+  ['?', 'This help'],
+];
+
+function fmtLeft(ms: number) {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export function Workspace({ projectId }: { projectId: string }) {
+  const [project, setProject] = useState<Project>();
+  const [lease, setLease] = useState<Lease | null | undefined>(undefined); // null = no work left
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [err, setErr] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const [help, setHelp] = useState(false);
+  const [showInstr, setShowInstr] = useState(false);
+  const [now, setNow] = useState(Date.now());
+  const [done, setDone] = useState(0);
+  const [status, setStatus] = useState('');
+  const [showMissing, setShowMissing] = useState(false);
+  const nextRef = useRef<Promise<Lease | null> | null>(null);
+  const clockRef = useRef<ActivityClock | null>(null);
+  const switchStart = useRef<number | null>(null);
+  const draftRef = useRef<Draft | null>(null);
+  draftRef.current = draft;
+
+  useEffect(() => { api.project(projectId).then((p) => { setProject(p); if (!localStorage.getItem(`assay.seen.${projectId}`)) { setShowInstr(true); localStorage.setItem(`assay.seen.${projectId}`, '1'); } }, setErr); }, [projectId]);
+
+  const show = useCallback((l: Lease | null) => {
+    storeLease(projectId, 'cur', l);
+    setLease(l); setShowMissing(false);
+    if (l) {
+      const d = loadDraft(l.assignment_id);
+      setDraft(d);
+      clockRef.current = new ActivityClock(d.active_ms);
+    } else setDraft(null);
+  }, [projectId]);
+
+  const fetchLease = useCallback(async (): Promise<Lease | null> => (await api.lease(projectId)) ?? null, [projectId]);
+
+  // first lease: resume the one held before a reload, else ask for one
+  useEffect(() => {
+    const held = storedLease(projectId, 'cur');
+    if (held) show(held);
+    else fetchLease().then(show, (e) => { setErr(e); setLease(null); });
+    const nx = storedLease(projectId, 'next');
+    if (nx) nextRef.current = Promise.resolve(nx);
+  }, [projectId, fetchLease, show]);
+
+  // prefetch the next task once the expert is working on this one
+  const prefetch = useCallback(() => {
+    if (nextRef.current) return;
+    nextRef.current = fetchLease().then((l) => { storeLease(projectId, 'next', l); return l; }, () => null);
+  }, [fetchLease, projectId]);
+
+  const takeNext = useCallback(async () => {
+    const p = nextRef.current; nextRef.current = null;
+    let l = p ? await p : null;
+    storeLease(projectId, 'next', null);
+    if (!l || Date.parse(l.expires_at) < Date.now() + 5000) l = await fetchLease();
+    show(l);
+  }, [fetchLease, projectId, show]);
+
+  // time to next task on screen (exposed for the e2e test)
+  useEffect(() => {
+    if (switchStart.current != null && lease) {
+      const t0 = switchStart.current; switchStart.current = null;
+      requestAnimationFrame(() => { const ms = performance.now() - t0; (window as any).__assayNextTaskMs = ms; setStatus((s) => `${s} Next task on screen in ${Math.round(ms)} ms.`); });
+    }
+    if (lease) requestAnimationFrame(() => focusInput(0));
+  }, [lease]);
+
+  // active time + countdown
+  useEffect(() => {
+    const onInput = () => clockRef.current?.input();
+    const evs = ['keydown', 'pointerdown', 'wheel', 'input', 'touchstart'] as const;
+    evs.forEach((e) => addEventListener(e, onInput, { passive: true }));
+    let lastMove = 0;
+    const onMove = () => { const t = Date.now(); if (t - lastMove > 2000) { lastMove = t; onInput(); } };
+    addEventListener('pointermove', onMove, { passive: true });
+    const iv = setInterval(() => {
+      setNow(Date.now());
+      const c = clockRef.current; const d = draftRef.current;
+      if (c && d && lease) { c.tick(); d.active_ms = c.active_ms; saveDraft(lease.assignment_id, d); }
+    }, 1000);
+    return () => { evs.forEach((e) => removeEventListener(e, onInput)); removeEventListener('pointermove', onMove); clearInterval(iv); };
+  }, [lease]);
+
+  const leftMs = lease ? Date.parse(lease.expires_at) - now : 0;
+  const renew = useCallback(async () => {
+    if (!lease) return;
+    try {
+      const r = await api.renew(lease.assignment_id, lease.lease_token);
+      const l = { ...lease, expires_at: r.expires_at };
+      storeLease(projectId, 'cur', l); setLease(l); setStatus('Lease renewed.');
+    } catch (e) { setErr(e); }
+  }, [lease, projectId]);
+  // auto-renew while the expert is active: at 20% of the lease left
+  const renewing = useRef(false);
+  useEffect(() => {
+    if (!lease || !project || renewing.current) return;
+    const total = project.lease_seconds * 1000;
+    const idle = clockRef.current ? false : true;
+    if (leftMs > 0 && leftMs < Math.max(30_000, total * 0.2) && !idle && document.hasFocus()) {
+      renewing.current = true; renew().finally(() => { renewing.current = false; });
+    }
+  }, [leftMs, lease, project, renew]);
+
+  const setAnswer = (name: string, v: unknown) => {
+    if (!lease || !draft) return;
+    const answer = { ...draft.answer };
+    if (v === undefined) delete answer[name]; else answer[name] = v;
+    const d = { ...draft, answer, active_ms: clockRef.current?.active_ms ?? draft.active_ms };
+    setDraft(d); saveDraft(lease.assignment_id, d);
+    prefetch();
+  };
+
+  const miss = useMemo(() => (project && lease && draft ? missing(project.template, draft.answer, lease.item.data) : []), [project, lease, draft]);
+
+  const submit = useCallback(async () => {
+    if (!lease || !draft || busy) return;
+    if (miss.length) { setShowMissing(true); setStatus(`Still to answer: ${miss.join(', ')}.`); focusSection(miss[0]); return; }
+    setBusy(true); setErr(undefined);
+    const t0 = performance.now();
+    clockRef.current?.tick();
+    try {
+      await submitWithRetry(lease.assignment_id, {
+        lease_token: lease.lease_token, client_submission_id: draft.client_submission_id,
+        answer: draft.answer, active_ms: Math.round(clockRef.current?.active_ms ?? draft.active_ms),
+      });
+      clearDraft(lease.assignment_id);
+      setDone((n) => n + 1); setStatus('Submitted.');
+      switchStart.current = t0;
+      await takeNext();
+    } catch (e) {
+      setErr(e);
+    } finally { setBusy(false); }
+  }, [lease, draft, busy, miss, takeNext]);
+
+  const skip = useCallback(async () => {
+    if (!lease || busy) return;
+    setBusy(true);
+    try {
+      await api.returnLease(lease.assignment_id, lease.lease_token).catch((e) => { if (!(e instanceof ApiError && e.status < 500)) throw e; });
+      clearDraft(lease.assignment_id); setStatus('Task skipped.');
+      switchStart.current = performance.now();
+      await takeNext();
+    } catch (e) { setErr(e); } finally { setBusy(false); }
+  }, [lease, busy, takeNext]);
+
+  // global shortcuts
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { e.preventDefault(); void submit(); return; }
+      if (e.key === 'Escape' && isTyping(e.target)) { (e.target as HTMLElement).closest<HTMLElement>('[data-input]')?.focus(); return; }
+      if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === '?') { e.preventDefault(); setHelp((h) => !h); }
+      else if (e.key === 'j') { e.preventDefault(); focusInput(+1); }
+      else if (e.key === 'k') { e.preventDefault(); focusInput(-1); }
+      else if (e.key === 'R') { e.preventDefault(); void renew(); }
+      else if (e.key === 'S') { e.preventDefault(); void skip(); }
+      else if (e.key === 'I') { e.preventDefault(); setShowInstr((x) => !x); }
+    };
+    addEventListener('keydown', on);
+    return () => removeEventListener('keydown', on);
+  }, [submit, skip, renew]);
+
+  if (!project || lease === undefined) return <div className="page"><ErrorBox error={err} /><p className="muted">Loading task…</p></div>;
+  const low = leftMs < 60_000;
+  return (
+    <div className="workspace">
+      <div className="ws-bar" role="toolbar" aria-label="Task controls">
+        <strong className="ws-title">{project.name}</strong>
+        {lease ? <span className={`countdown ${low ? 'low' : ''}`} role="timer" aria-label={`Lease time left ${fmtLeft(leftMs)}`}>⏱ {fmtLeft(leftMs)}</span> : null}
+        {lease ? <button type="button" onClick={renew} title="Shift+R">Renew</button> : null}
+        <span className="muted small">{done} done this session</span>
+        <span className="spacer" />
+        <button type="button" onClick={() => setShowInstr((x) => !x)} aria-expanded={showInstr} title="Shift+I">Instructions</button>
+        <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="?">?</button>
+        {lease ? <button type="button" onClick={skip} disabled={busy} title="Shift+S">Skip</button> : null}
+        {lease ? <button type="button" className="primary" onClick={submit} disabled={busy} title="Ctrl+Enter">{busy ? 'Submitting…' : 'Submit'} <kbd>Ctrl+↵</kbd></button> : null}
+      </div>
+      <ErrorBox error={err} onDismiss={() => setErr(undefined)} />
+      <p className="sr-status muted small" role="status" aria-live="polite">{status}</p>
+      {showInstr ? <aside className="instructions card" aria-label="Instructions"><Markdown source={project.instructions} /></aside> : null}
+      {lease === null ? (
+        <div className="card empty"><h2>No tasks right now</h2><p>Everything available to you is done or taken. Thank you!</p><a href="#/expert" className="button">Back to my projects</a></div>
+      ) : draft ? (
+        <TemplateView template={project.template} data={lease.item.data} answer={draft.answer} onChange={setAnswer} missingNames={showMissing ? miss : []} idPrefix={`t${lease.assignment_id.slice(-6)}`} />
+      ) : null}
+      {help ? (
+        <Modal title="Keyboard shortcuts" onClose={() => setHelp(false)}>
+          <table className="shortcuts"><tbody>{SHORTCUTS.map(([k, d]) => <tr key={k}><th scope="row"><kbd>{k}</kbd></th><td>{d}</td></tr>)}</tbody></table>
+        </Modal>
+      ) : null}
+    </div>
+  );
+}
+
+function sections(): HTMLElement[] { return [...document.querySelectorAll<HTMLElement>('[data-input]')]; }
+function focusTarget(s: HTMLElement): HTMLElement {
+  return s.querySelector<HTMLElement>('input:checked:not([disabled]), [data-rank-item], input:not([disabled]), textarea, select, button') ?? s;
+}
+/** dir 0 = first; +1/-1 relative to the section holding focus. */
+function focusInput(dir: number) {
+  const ss = sections(); if (!ss.length) return;
+  const cur = ss.findIndex((s) => s.contains(document.activeElement));
+  const i = dir === 0 ? 0 : cur < 0 ? 0 : Math.max(0, Math.min(ss.length - 1, cur + dir));
+  const t = focusTarget(ss[i]); t.focus(); ss[i].scrollIntoView({ block: 'nearest' });
+}
+function focusSection(name: string) {
+  const s = document.querySelector<HTMLElement>(`[data-input="${CSS.escape(name)}"]`);
+  if (s) { focusTarget(s).focus(); s.scrollIntoView({ block: 'center' }); }
+}
