@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "base/hash.h"
 #include "env/diff.h"
+#include "env/sha256.h"
 #include "env/session.h"
 #include "env/task.h"
 #include "env/tool.h"
@@ -150,6 +152,31 @@ TEST(Checker, ReportsCollateralDamage) {
   EXPECT_FALSE(report.passed);
   EXPECT_NE(report.Render().find("collateral /counter/other/untouched"), std::string::npos)
       << report.Render();
+}
+
+}  // namespace
+}  // namespace env
+
+namespace env {
+namespace {
+
+TEST(Sha256Stream, MatchesLibsodiumForEveryLengthAndSplit) {
+  std::string data;
+  for (int i = 0; i < 300; ++i) data += static_cast<char>((i * 131 + 7) & 0xFF);
+  for (size_t len = 0; len <= data.size(); ++len) {
+    const std::string_view input(data.data(), len);
+    Sha256Stream whole;
+    whole.Update(input);
+    const std::string expected = base::Sha256Hex(input);
+    ASSERT_EQ(whole.FinalHex(), expected) << "length " << len;
+    Sha256Stream pieces;  // uneven pieces cross block boundaries
+    for (size_t pos = 0; pos < len; pos += 1 + pos % 70) {
+      pieces.Update(input.substr(pos, 1 + pos % 70));
+    }
+    ASSERT_EQ(pieces.FinalHex(), expected) << "length " << len;
+  }
+  EXPECT_EQ(base::Sha256Hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace

@@ -11,8 +11,8 @@
 #include <cstring>
 #include <mutex>
 
-#include "base/hash.h"
 #include "base/json.h"
+#include "env/sha256.h"
 
 namespace env {
 
@@ -70,7 +70,7 @@ class HashSink final : public TextSink {
   std::string Hex() { return hash_.FinalHex(); }
 
  private:
-  base::Sha256 hash_;
+  Sha256Stream hash_;
 };
 
 bool ParseIndex(std::string_view token, size_t* index) {
