@@ -20,7 +20,11 @@ void DiffInto(const Value& before, const Value& after, const std::string& path,
         out.push_back({Change::Kind::kAdded, AppendPointer(path, b[j].first), {}, b[j].second});
         ++j;
       } else {
-        DiffInto(a[i].second, b[j].second, AppendPointer(path, a[i].first), out);
+        // Check sharing before building the child's path: most members of a wide object are
+        // shared after a write, and a path costs an allocation.
+        if (!a[i].second.SameNode(b[j].second)) {
+          DiffInto(a[i].second, b[j].second, AppendPointer(path, a[i].first), out);
+        }
         ++i;
         ++j;
       }
@@ -31,7 +35,9 @@ void DiffInto(const Value& before, const Value& after, const std::string& path,
     const auto& a = before.elements();
     const auto& b = after.elements();
     const size_t common = std::min(a.size(), b.size());
-    for (size_t k = 0; k < common; ++k) DiffInto(a[k], b[k], AppendPointer(path, std::to_string(k)), out);
+    for (size_t k = 0; k < common; ++k) {
+      if (!a[k].SameNode(b[k])) DiffInto(a[k], b[k], AppendPointer(path, std::to_string(k)), out);
+    }
     for (size_t k = common; k < a.size(); ++k) {
       out.push_back({Change::Kind::kRemoved, AppendPointer(path, std::to_string(k)), a[k], {}});
     }

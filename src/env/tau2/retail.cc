@@ -152,10 +152,15 @@ const Value* GetVariant(const Value& db, std::string_view product_id, std::strin
   return variant;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+// Python's a.lower() == b.lower() for ASCII text, without allocating.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // --- read tools ------------------------------------------------------------------------------
@@ -189,12 +194,13 @@ ToolResult GetItemDetails(ToolContext& ctx, const nlohmann::json& args) {
 }
 
 ToolResult FindUserIdByNameZip(ToolContext& ctx, const nlohmann::json& args) {
-  const std::string first = Lower(Str(args, "first_name"));
-  const std::string last = Lower(Str(args, "last_name"));
+  const std::string& first = Str(args, "first_name");
+  const std::string& last = Str(args, "last_name");
   const std::string& zip = Str(args, "zip");
   for (const auto& [user_id, user] : ctx.State(kApp).Find("users")->members()) {
     const Value& name = *user.Find("name");
-    if (Lower(Field(name, "first_name")) == first && Lower(Field(name, "last_name")) == last &&
+    if (EqualsIgnoreCase(Field(name, "first_name"), first) &&
+        EqualsIgnoreCase(Field(name, "last_name"), last) &&
         Field(*user.Find("address"), "zip") == zip) {
       return ToolResult::Ok(user_id);
     }
@@ -203,9 +209,9 @@ ToolResult FindUserIdByNameZip(ToolContext& ctx, const nlohmann::json& args) {
 }
 
 ToolResult FindUserIdByEmail(ToolContext& ctx, const nlohmann::json& args) {
-  const std::string email = Lower(Str(args, "email"));
+  const std::string& email = Str(args, "email");
   for (const auto& [user_id, user] : ctx.State(kApp).Find("users")->members()) {
-    if (Lower(Field(user, "email")) == email) return ToolResult::Ok(user_id);
+    if (EqualsIgnoreCase(Field(user, "email"), email)) return ToolResult::Ok(user_id);
   }
   return Fail("User not found");
 }
