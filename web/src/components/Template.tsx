@@ -94,7 +94,10 @@ function Rating({ c, value, onChange, readOnly, id }: InputProps<number>) {
   const vals = Array.from({ length: max - min + 1 }, (_, i) => min + i);
   const onKey = (e: React.KeyboardEvent) => {
     const n = Number(e.key);
-    if (!readOnly && e.key.length === 1 && vals.includes(n) && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); onChange(n); }
+    if (!readOnly && e.key.length === 1 && vals.includes(n) && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault(); onChange(n);
+      (e.currentTarget as HTMLElement).querySelectorAll<HTMLInputElement>('input[type=radio]')[n - min]?.focus();
+    }
   };
   return (
     <div className="scale" role="radiogroup" aria-label={String(c.label ?? c.name)} onKeyDown={onKey}>
@@ -220,7 +223,11 @@ function Rubric({ c, value, onChange, readOnly, id }: InputProps<RubricVal>) {
         {crit.map((k) => (
           <tr key={k.id} onKeyDown={(e) => {
             const n = Number(e.key);
-            if (!readOnly && !isTyping(e.target) && e.key.length === 1 && pts.includes(n)) { e.preventDefault(); setScore(k.id, n); }
+            if (!readOnly && !isTyping(e.target) && e.key.length === 1 && pts.includes(n)) {
+              e.preventDefault(); setScore(k.id, n);
+              // keep focus on the chosen radio so Tab leaves the row from there
+              e.currentTarget.querySelectorAll<HTMLInputElement>('input[type=radio]')[n - scale.min]?.focus();
+            }
           }}>
             <th scope="row"><span>{k.label}</span>{k.description ? <small className="muted">{k.description}</small> : null}</th>
             {pts.map((p) => (

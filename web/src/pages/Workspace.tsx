@@ -218,7 +218,7 @@ export function Workspace({ projectId }: { projectId: string }) {
       {lease === null ? (
         <div className="card empty"><h2>No tasks right now</h2><p>Everything available to you is done or taken. Thank you!</p><a href="#/expert" className="button">Back to my projects</a></div>
       ) : draft ? (
-        <TemplateView template={project.template} data={lease.item.data} answer={draft.answer} onChange={setAnswer} missingNames={showMissing ? miss : []} idPrefix={`t${lease.assignment_id.slice(-6)}`} />
+        <TemplateView key={lease.assignment_id} template={project.template} data={lease.item.data} answer={draft.answer} onChange={setAnswer} missingNames={showMissing ? miss : []} idPrefix={`t${lease.assignment_id.slice(-6)}`} />
       ) : null}
       {help ? (
         <Modal title="Keyboard shortcuts" onClose={() => setHelp(false)}>

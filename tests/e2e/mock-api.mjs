@@ -1,0 +1,176 @@
+// In-memory stand-in for `assay serve`, following docs/api.md, for looking at pages and running
+// the e2e flow before the C++ routes land (E2E_SERVER=mock). Test-only: never part of web/dist.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+
+const uuid = () => crypto.randomUUID();
+const nowIso = () => new Date().toISOString();
+const err = (status, code, message, details = {}) => ({ status, body: { error: { code, message, details } } });
+
+export function createMock({ webDir }) {
+  const users = new Map(); const sessions = new Map(); const tokens = new Map();
+  const projects = new Map(); const members = []; const items = new Map(); const assignments = new Map(); const submissions = new Map();
+  const addUser = (email, password, role, name) => { const u = { id: uuid(), email, name: name ?? email.split('@')[0], role, password }; users.set(u.id, u); return u; };
+  const pub = (u) => ({ id: u.id, email: u.email, name: u.name, role: u.role });
+  const roleOf = (u, pid) => u.role === 'admin' ? 'admin' : members.find((m) => m.user_id === u.id && m.project_id === pid)?.role;
+
+  function route(req, url, body, user) {
+    const p = url.pathname.replace(/^\/api\/v1/, ''); const m = req.method;
+    let mm;
+    if (m === 'POST' && p === '/auth/login') {
+      const u = [...users.values()].find((x) => x.email === body?.email && x.password === body?.password);
+      if (!u) return err(401, 'unauthenticated', 'Wrong email or password.');
+      const sid = uuid(); sessions.set(sid, u.id);
+      return { status: 200, body: { user: pub(u) }, headers: { 'Set-Cookie': `assay_session=${sid}; HttpOnly; SameSite=Lax; Path=/` } };
+    }
+    if (!user) return err(401, 'unauthenticated', 'Sign in first.');
+    if (m === 'POST' && p === '/auth/logout') return { status: 204, headers: { 'Set-Cookie': 'assay_session=; Max-Age=0; Path=/' } };
+    if (m === 'GET' && p === '/me') return { status: 200, body: pub(user) };
+    if (m === 'POST' && p === '/users') {
+      if (!['admin', 'manager'].includes(user.role)) return err(403, 'permission_denied', 'Managers only.');
+      return { status: 201, body: { user: pub(addUser(body.email, body.password, body.role, body.name)) } };
+    }
+    if (m === 'GET' && p === '/me/submissions') return { status: 200, body: { submissions: [...submissions.values()].filter((s) => s.expert_id === user.id).reverse() } };
+    if (m === 'GET' && p === '/me/stats') {
+      const by = new Map();
+      for (const s of submissions.values()) if (s.expert_id === user.id) {
+        const x = by.get(s.project_id) ?? { project_id: s.project_id, name: projects.get(s.project_id).name, submitted: 0, approved: 0, rejected: 0, active_seconds: 0 };
+        x.submitted++; if (s.state === 'approved') x.approved++; if (s.state === 'rejected') x.rejected++; x.active_seconds += Math.round(s.active_ms / 1000);
+        by.set(s.project_id, x);
+      }
+      return { status: 200, body: { projects: [...by.values()].map((x) => ({ ...x, approval_rate: x.approved + x.rejected ? x.approved / (x.approved + x.rejected) : null })) } };
+    }
+    if (m === 'GET' && p === '/projects') return { status: 200, body: { projects: [...projects.values()].filter((x) => roleOf(user, x.id)).map((x) => ({ ...x, my_role: roleOf(user, x.id) })), next_cursor: null } };
+    if (m === 'POST' && p === '/projects') {
+      if (!['admin', 'manager'].includes(user.role)) return err(403, 'permission_denied', 'Managers only.');
+      if (!body?.name) return err(400, 'invalid_argument', 'name is required', { field: 'name' });
+      const pr = { id: uuid(), name: body.name, instructions: body.instructions ?? '', template: body.template ?? [], answer_schema: {}, overlap: body.overlap ?? 1, lease_seconds: body.lease_seconds ?? 1800, created_at: nowIso() };
+      projects.set(pr.id, pr); members.push({ project_id: pr.id, user_id: user.id, role: 'manager' });
+      return { status: 201, body: { ...pr, my_role: 'manager' } };
+    }
+    if ((mm = p.match(/^\/projects\/([^/]+)(\/.*)?$/))) {
+      const pr = projects.get(mm[1]); const rest = mm[2] ?? ''; const role = pr && roleOf(user, pr.id);
+      if (!pr || !role) return err(404, 'not_found', 'No such project.');
+      const mgr = ['admin', 'manager'].includes(role); const rev = mgr || role === 'reviewer';
+      if (m === 'GET' && rest === '') return { status: 200, body: { ...pr, my_role: role } };
+      if (m === 'PATCH' && rest === '' && mgr) { Object.assign(pr, body); return { status: 200, body: pr }; }
+      if (m === 'POST' && rest === '/members' && mgr) {
+        const u = body.user_id ? users.get(body.user_id) : [...users.values()].find((x) => x.email === body.email);
+        if (!u) return err(404, 'not_found', 'No such user.');
+        members.push({ project_id: pr.id, user_id: u.id, role: body.role }); return { status: 201, body: {} };
+      }
+      if (m === 'POST' && rest === '/items' && mgr) {
+        const text = typeof body === 'string' ? body : '';
+        const res = { imported: 0, skipped: 0, errors: [] };
+        const rows = text.trimStart().startsWith('[') ? JSON.parse(text).map((x, i) => [i + 1, JSON.stringify(x)]) : text.split('\n').map((l, i) => [i + 1, l]);
+        for (const [line, l] of rows) {
+          if (!l.trim()) continue;
+          let o; try { o = JSON.parse(l); } catch (e) { res.errors.push({ line, message: `invalid JSON: ${e.message}` }); continue; }
+          if (!o || typeof o !== 'object' || typeof o.data !== 'object') { res.errors.push({ line, message: 'expected an object with "data"' }); continue; }
+          const ext = o.id ?? o.external_id ?? null;
+          if (ext && [...items.values()].some((x) => x.project_id === pr.id && x.external_id === ext)) { res.skipped++; continue; }
+          const it = { id: uuid(), project_id: pr.id, external_id: ext, data: o.data, gold: o.gold ?? null, seq: items.size };
+          items.set(it.id, it); res.imported++;
+        }
+        return { status: 200, body: res };
+      }
+      if (m === 'GET' && rest === '/items' && rev) {
+        const list = [...items.values()].filter((x) => x.project_id === pr.id).map((x) => ({ id: x.id, external_id: x.external_id, data: x.data, gold: x.gold, submissions: [...submissions.values()].filter((s) => s.item_id === x.id).length }));
+        return { status: 200, body: { items: list, next_cursor: null } };
+      }
+      if (m === 'POST' && rest === '/leases') {
+        const now = Date.now();
+        for (const a of assignments.values()) if (a.state === 'leased' && a.expires_ms < now) a.state = 'expired';
+        const mine = new Set([...assignments.values()].filter((a) => a.expert_id === user.id).map((a) => a.item_id));
+        const busy = (it) => [...assignments.values()].filter((a) => a.item_id === it.id && ['leased', 'submitted'].includes(a.state)).length;
+        const it = [...items.values()].filter((x) => x.project_id === pr.id).sort((a, b) => a.seq - b.seq).find((x) => !mine.has(x.id) && busy(x) < pr.overlap);
+        if (!it) return { status: 204 };
+        const a = { id: uuid(), item_id: it.id, project_id: pr.id, expert_id: user.id, token: uuid(), expires_ms: now + pr.lease_seconds * 1000, state: 'leased' };
+        assignments.set(a.id, a);
+        return { status: 200, body: { assignment_id: a.id, lease_token: a.token, expires_at: new Date(a.expires_ms).toISOString(), item: { id: it.id, data: it.data } } };
+      }
+      if (m === 'GET' && rest === '/submissions' && rev) {
+        const st = url.searchParams.get('state'); const ex = url.searchParams.get('expert_id');
+        return { status: 200, body: { submissions: [...submissions.values()].filter((s) => s.project_id === pr.id && (!st || s.state === st) && (!ex || s.expert_id === ex)), next_cursor: null } };
+      }
+      if (m === 'GET' && rest === '/progress' && rev) {
+        const subs = [...submissions.values()].filter((s) => s.project_id === pr.id);
+        const n = [...items.values()].filter((x) => x.project_id === pr.id).length;
+        const buckets = new Map();
+        for (const s of subs) { const b = new Date(Math.floor(Date.parse(s.submitted_at) / 60000) * 60000).toISOString(); buckets.set(b, (buckets.get(b) ?? 0) + 1); }
+        return { status: 200, body: { items: n, overlap: pr.overlap, target_submissions: n * pr.overlap, submitted: subs.length, approved: subs.filter((s) => s.state === 'approved').length, rejected: subs.filter((s) => s.state === 'rejected').length, pending_review: subs.filter((s) => s.state === 'pending').length, leased: [...assignments.values()].filter((a) => a.project_id === pr.id && a.state === 'leased').length, throughput: [...buckets].map(([bucket_start, submissions]) => ({ bucket_start, submissions })) } };
+      }
+      if (m === 'GET' && rest === '/export' && mgr) {
+        const lines = [...items.values()].filter((x) => x.project_id === pr.id).map((x) => JSON.stringify({ item_id: x.id, external_id: x.external_id, data: x.data, submissions: [...submissions.values()].filter((s) => s.item_id === x.id).map((s) => ({ expert_id: s.expert_id, answer: s.answer, active_ms: s.active_ms, state: s.state, review: s.review })) }));
+        return { status: 200, raw: lines.join('\n') + '\n', type: 'application/x-ndjson' };
+      }
+      return err(404, 'not_found', `No route ${m} ${p}`);
+    }
+    if ((mm = p.match(/^\/assignments\/([^/]+)\/(renew|submit|return)$/))) {
+      const a = assignments.get(mm[1]);
+      if (!a || a.expert_id !== user.id) return err(404, 'not_found', 'No such assignment.');
+      if (mm[2] === 'submit') {
+        const dup = [...submissions.values()].find((s) => s.assignment_id === a.id && s.client_submission_id === body.client_submission_id);
+        if (dup) return { status: 200, body: { submission: dup } };
+      }
+      if (body?.lease_token !== a.token) return err(409, 'failed_precondition', 'Stale lease token.');
+      if (a.state !== 'leased' || a.expires_ms < Date.now()) return err(409, 'failed_precondition', 'The lease has expired.');
+      if (mm[2] === 'renew') { a.expires_ms = Date.now() + projects.get(a.project_id).lease_seconds * 1000; return { status: 200, body: { expires_at: new Date(a.expires_ms).toISOString() } }; }
+      if (mm[2] === 'return') { a.state = 'returned'; return { status: 200, body: {} }; }
+      const s = { id: uuid(), assignment_id: a.id, item_id: a.item_id, project_id: a.project_id, expert_id: user.id, client_submission_id: body.client_submission_id, answer: body.answer, active_ms: body.active_ms, submitted_at: nowIso(), state: 'pending', review: null };
+      submissions.set(s.id, s); a.state = 'submitted';
+      return { status: 201, body: { submission: s } };
+    }
+    if ((mm = p.match(/^\/submissions\/([^/]+)\/review$/)) && m === 'POST') {
+      const s = submissions.get(mm[1]);
+      if (!s) return err(404, 'not_found', 'No such submission.');
+      if (body.verdict === 'reject' && String(body.reason ?? '').trim().length < 20) return err(400, 'invalid_argument', 'A rejection needs a reason of at least 20 characters.', { field: 'reason' });
+      s.review = { verdict: body.verdict, reason: body.reason ?? '', reviewer_id: user.id, reviewed_at: nowIso() };
+      s.state = body.verdict === 'approve' ? 'approved' : 'rejected';
+      return { status: 200, body: s.review };
+    }
+    return err(404, 'not_found', `No route ${m} ${p}`);
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      if (url.pathname === '/healthz') { res.end('{"status":"ok"}'); return; }
+      if (url.pathname.startsWith('/api/v1/')) {
+        const raw = Buffer.concat(chunks).toString();
+        let body;
+        if ((req.headers['content-type'] ?? '').includes('x-ndjson') || url.pathname.endsWith('/items')) body = raw;
+        else { try { body = raw ? JSON.parse(raw) : undefined; } catch { body = undefined; } }
+        const cookie = /assay_session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+        const user = users.get(sessions.get(cookie) ?? tokens.get(bearer));
+        if (cookie && req.method !== 'GET' && req.headers.origin && req.headers.origin !== `http://${req.headers.host}`) { send(res, err(403, 'permission_denied', 'Cross-origin request refused.')); return; }
+        send(res, route(req, url, body, user));
+        return;
+      }
+      let f = path.join(webDir, path.normalize(url.pathname).replace(/^(\.\.[/\\])+/, ''));
+      if (!fs.existsSync(f) || fs.statSync(f).isDirectory()) f = path.join(webDir, 'index.html');
+      const type = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html' }[path.extname(f)] ?? 'application/octet-stream';
+      res.writeHead(200, { 'Content-Type': type }); fs.createReadStream(f).pipe(res);
+    });
+  });
+  function send(res, r) {
+    const h = { ...(r.headers ?? {}) };
+    if (r.raw !== undefined) { res.writeHead(r.status, { ...h, 'Content-Type': r.type }); res.end(r.raw); return; }
+    if (r.body === undefined) { res.writeHead(r.status, h); res.end(); return; }
+    res.writeHead(r.status, { ...h, 'Content-Type': 'application/json' }); res.end(JSON.stringify(r.body));
+  }
+  const admin = addUser('admin@example.com', 'admin-password-1', 'admin', 'Admin');
+  const adminToken = uuid(); tokens.set(adminToken, admin.id);
+  return { server, adminToken };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const port = Number(process.env.PORT ?? 5199);
+  const { server, adminToken } = createMock({ webDir: path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../web/dist') });
+  server.listen(port, '127.0.0.1', () => console.log(`mock assay on http://127.0.0.1:${port} (admin token ${adminToken})`));
+}
