@@ -181,3 +181,133 @@ TEST(Sha256Stream, MatchesLibsodiumForEveryLengthAndSplit) {
 
 }  // namespace
 }  // namespace env
+
+namespace env {
+namespace {
+
+TEST(ToolRegistry, RefusesBadRegistrations) {
+  ToolRegistry tools = CounterTools();
+  auto handler = [](ToolContext&, const nlohmann::json&) { return ToolResult::Ok(""); };
+  EXPECT_EQ(tools.Register(Tool{"add", "", "{}", true, "x", handler}).error().code(),
+            base::ErrorCode::kConflict);
+  EXPECT_FALSE(tools.Register(Tool{"bad name", "", "{}", true, "x", handler}).has_value());
+  EXPECT_FALSE(tools.Register(Tool{"t", "", R"({"type":"strnig"})", true, "x", handler}).has_value());
+  EXPECT_FALSE(tools.Register(Tool{"t", "", "{", true, "x", handler}).has_value());
+  EXPECT_FALSE(tools.Register(Tool{"t", "", "{}", true, "x", nullptr}).has_value());
+  const nlohmann::json listed = tools.McpTools();
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[1]["name"], "get");
+  EXPECT_EQ(listed[1]["annotations"]["readOnlyHint"], true);
+  EXPECT_EQ(tools.OpenAiTools()[0]["function"]["parameters"]["required"][0], "n");
+}
+
+TEST(Schema, EnumsNestedArraysAndAnyOf) {
+  auto schema = Schema::CompileText(R"({"type":"object","properties":{
+      "mode":{"enum":["a","b"]},
+      "rows":{"type":"array","maxItems":2,"items":{"type":"object","properties":{"x":{"type":"number"}},"required":["x"]}},
+      "when":{"anyOf":[{"type":"string"},{"type":"null"}]}}})");
+  ASSERT_TRUE(schema.has_value());
+  EXPECT_TRUE(schema->Validate(nlohmann::json::parse(R"({"mode":"a","rows":[{"x":1},{"x":2.5}],"when":null})")).has_value());
+  EXPECT_EQ(schema->Validate(nlohmann::json::parse(R"({"mode":"c"})")).error().message(),
+            R"(argument 'mode': must be one of ["a","b"], got "c")");
+  EXPECT_EQ(schema->Validate(nlohmann::json::parse(R"({"rows":[{"x":1},{"y":2}]})")).error().message(),
+            "missing required argument 'rows[1].x'");
+  EXPECT_EQ(schema->Validate(nlohmann::json::parse(R"({"rows":[{"x":"1"}]})")).error().message(),
+            "argument 'rows[0].x': expected number, got string \"1\"");
+  EXPECT_EQ(schema->Validate(nlohmann::json::parse(R"({"rows":[{"x":1},{"x":1},{"x":1}]})")).error().message(),
+            "argument 'rows': must have at most 2 items");
+  EXPECT_FALSE(schema->Validate(nlohmann::json::parse(R"({"when":3})")).has_value());
+}
+
+TEST(Session, HandlerExceptionsBecomeErrorResults) {
+  ToolRegistry tools;
+  ASSERT_TRUE(tools.Register(Tool{"boom", "throws", "{}", false, "x",
+                                  [](ToolContext&, const nlohmann::json& args) -> ToolResult {
+                                    return ToolResult::Ok(args.at("missing").get<std::string>());
+                                  }}).has_value());
+  base::FakeClock clock;
+  Session s(tools, World(), clock, 1);
+  ToolResult r = s.CallJson("boom", "{}", Actor::kHuman);
+  EXPECT_TRUE(r.is_error);
+  EXPECT_NE(r.content.find("internal error in tool 'boom'"), std::string::npos);
+  ASSERT_EQ(s.trajectory().size(), 1u);
+  EXPECT_EQ(s.trajectory().steps()[0].actor, Actor::kHuman);
+}
+
+TEST(Trajectory, RecordsTimeAndRoundTripsThroughOpenAiMessages) {
+  ToolRegistry tools = CounterTools();
+  base::FakeClock clock(1'000'000);
+  Session s(tools, CounterWorld(), clock, 1);
+  s.CallJson("add", R"({"n":3})");
+  clock.Advance(5'000'000);
+  s.CallJson("get", "{}", Actor::kHuman);
+  const auto& steps = s.trajectory().steps();
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0].started_at_us, 1'000'000);
+  EXPECT_EQ(steps[1].started_at_us, 6'000'000);
+  EXPECT_TRUE(steps[0].changed_state);
+  EXPECT_FALSE(steps[1].changed_state);
+  EXPECT_EQ(steps[1].call_id, "call_0002");
+  auto actions = ActionsFromOpenAiMessages(s.trajectory().ToOpenAiMessages());
+  ASSERT_TRUE(actions.has_value());
+  ASSERT_EQ(actions->size(), 2u);
+  EXPECT_EQ((*actions)[0].name, "add");
+  EXPECT_EQ(Replay(tools, CounterWorld(), *actions, clock, 5).world().Hash(), s.world().Hash());
+}
+
+TEST(Trajectory, ParsesJsonlActionsAndNamesBadLines) {
+  auto ok = ParseActionsJsonl(
+      "{\"name\":\"add\",\"arguments\":{\"n\":1}}\n\n"
+      "{\"function\":{\"name\":\"get\",\"arguments\":\"{}\"},\"actor\":\"human\"}\r\n");
+  ASSERT_TRUE(ok.has_value()) << ok.error().ToString();
+  ASSERT_EQ(ok->size(), 2u);
+  EXPECT_EQ((*ok)[0].arguments_json, R"({"n":1})");
+  EXPECT_EQ((*ok)[1].actor, Actor::kHuman);
+  auto bad = ParseActionsJsonl("{\"name\":\"add\"}\n{\"arguments\":{}}\n");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().message().rfind("line 2:", 0), 0u) << bad.error().message();
+}
+
+TEST(Task, FromJsonChecksPredicatesAndChanges) {
+  auto task = TaskFromJson(nlohmann::json::parse(R"({
+      "id": "c1", "instruction": "add 2",
+      "initial": {"counter": {"value": 0, "other": {"untouched": true}}},
+      "reference_actions": [{"name": "add", "arguments": {"n": 2}}],
+      "checker": {"predicates": [{"path": "/counter/value", "equals": 2},
+                                 {"path": "/counter/gone", "absent": true}],
+                  "expected_changes": [{"path": "/counter/value", "value": 2}],
+                  "forbid_other_changes": true}})"));
+  ASSERT_TRUE(task.has_value()) << task.error().ToString();
+  ToolRegistry tools = CounterTools();
+  base::FakeClock clock;
+  Session good = Replay(tools, task->initial, task->reference_actions, clock, 1);
+  CheckReport pass = Check(*task, good.world());
+  EXPECT_TRUE(pass.passed) << pass.Render();
+  EXPECT_EQ(pass.score, 1.0);
+  Session over = Replay(tools, task->initial, {{"add", R"({"n":3})"}}, clock, 1);
+  CheckReport fail = Check(*task, over.world());
+  EXPECT_FALSE(fail.passed);
+  EXPECT_DOUBLE_EQ(fail.score, 1.0 / 3.0);  // absent predicate holds; equals and change fail
+  EXPECT_NE(fail.Render().find("/counter/value is 3"), std::string::npos) << fail.Render();
+  EXPECT_FALSE(TaskFromJson(nlohmann::json::parse(R"({"id":"x","checker":{"predicates":[{"path":"/a"}]}})")).has_value());
+}
+
+TEST(Diff, KindChangeIsOneChangeAndSharedTreesAreEmpty) {
+  Value a = MustParse(R"({"x": [1, 2], "y": {"z": 1}})");
+  Value b = *a.SetAt("/x", Value::String("flat"));
+  std::vector<Change> d = Diff(a, b);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(FormatChange(d[0]), R"(~ /x: [1, 2] -> "flat")");
+  EXPECT_TRUE(Diff(a, a).empty());
+  EXPECT_TRUE(Diff(a, MustParse(a.Canonical())).empty());  // equal but not shared
+  EXPECT_EQ(Diff(MustParse(R"({"a/b": 1})"), MustParse(R"({"a/b": 2})"))[0].path, "/a~1b");
+}
+
+TEST(Value, IntAndFloatAreDifferentStates) {
+  EXPECT_NE(MustParse("{\"p\": 100}").Sha256(), MustParse("{\"p\": 100.0}").Sha256());
+  EXPECT_NE(MustParse("100"), MustParse("100.0"));
+  EXPECT_EQ(MustParse("[100.0]").Canonical(), "[100.0]");
+}
+
+}  // namespace
+}  // namespace env

@@ -26,7 +26,7 @@ base::Result<std::unique_ptr<Suite>> LoadTau2Retail(const std::string& dir) {
 
 const std::vector<SuiteInfo>& Suites() {
   static const std::vector<SuiteInfo> kSuites = {
-      {"tau2-retail", "tau2-bench retail domain: 15 tools, 114 tasks judged by the db hash",
+      {"tau2-retail", "tau2-bench retail domain: 16 tools, 114 tasks judged by the db hash",
        "../shared/data/tau2-retail", LoadTau2Retail},
   };
   return kSuites;

@@ -70,7 +70,10 @@ void CheckChanges(const Checker& checker, const World& final_world,
     const bool expected = std::any_of(
         checker.expected_changes.begin(), checker.expected_changes.end(),
         [&](const ExpectedChange& e) { return PathWithin(c.path, e.path) || PathWithin(e.path, c.path); });
-    if (!expected) items.push_back({"collateral " + c.path, false, FormatChange(c)});
+    if (!expected) {
+      items.push_back({"collateral " + c.path, false,
+                       std::string(ChangeKindName(c.kind)) + " " + FormatChange(c).substr(c.path.size() + 4)});
+    }
   }
 }
 
@@ -129,6 +132,70 @@ nlohmann::json CheckReport::ToJson() const {
   }
   return {{"score", score}, {"passed", passed}, {"items", std::move(j_items)},
           {"changes", ChangesToJson(changes)}};
+}
+
+namespace {
+
+base::Result<Predicate> PredicateFromJson(const nlohmann::json& p) {
+  if (!p.is_object() || !p.contains("path") || !p["path"].is_string()) {
+    return base::Error::Invalid("a predicate needs a string \"path\"");
+  }
+  std::string path = p["path"].get<std::string>();
+  if (p.contains("equals")) return PathEquals(std::move(path), Value::FromJson(p["equals"]));
+  if (p.value("exists", false)) return PathExists(std::move(path));
+  if (p.value("absent", false)) return PathAbsent(std::move(path));
+  return base::Error::Invalid("predicate on " + path + " needs \"equals\", \"exists\" or \"absent\"");
+}
+
+}  // namespace
+
+base::Result<Task> TaskFromJson(const nlohmann::json& j, const World& base) {
+  if (!j.is_object()) return base::Error::Invalid("a task must be a JSON object");
+  Task task;
+  task.id = j.value("id", "");
+  if (task.id.empty()) return base::Error::Invalid("a task needs an \"id\"");
+  task.instruction = j.value("instruction", "");
+  task.initial = base;
+  if (auto init = j.find("initial"); init != j.end()) {
+    if (!init->is_object()) return base::Error::Invalid("task " + task.id + ": \"initial\" must be an object");
+    for (auto it = init->begin(); it != init->end(); ++it) task.initial.Set(it.key(), Value::FromJson(*it));
+  }
+  if (auto actions = j.find("reference_actions"); actions != j.end()) {
+    if (!actions->is_array()) return base::Error::Invalid("task " + task.id + ": \"reference_actions\" must be an array");
+    for (const auto& a : *actions) {
+      if (!a.is_object() || !a.contains("name")) {
+        return base::Error::Invalid("task " + task.id + ": each reference action needs a \"name\"");
+      }
+      const auto args = a.value("arguments", nlohmann::json::object());
+      task.reference_actions.push_back(
+          {a["name"].get<std::string>(), args.is_string() ? args.get<std::string>() : args.dump()});
+    }
+  }
+  if (auto c = j.find("checker"); c != j.end() && c->is_object()) {
+    if (auto preds = c->find("predicates"); preds != c->end() && preds->is_array()) {
+      for (const auto& p : *preds) {
+        auto pred = PredicateFromJson(p);
+        if (!pred) return base::Error::Invalid("task " + task.id + ": " + pred.error().message());
+        task.checker.predicates.push_back(std::move(*pred));
+      }
+    }
+    if (auto h = c->find("expected_hash"); h != c->end() && h->is_string()) {
+      task.checker.expected_hash = h->get<std::string>();
+    }
+    task.checker.hash_app = c->value("hash_app", "");
+    if (auto changes = c->find("expected_changes"); changes != c->end() && changes->is_array()) {
+      for (const auto& e : *changes) {
+        if (!e.is_object() || !e.contains("path")) {
+          return base::Error::Invalid("task " + task.id + ": each expected change needs a \"path\"");
+        }
+        ExpectedChange change{e["path"].get<std::string>(), std::nullopt};
+        if (e.contains("value")) change.value = Value::FromJson(e["value"]);
+        task.checker.expected_changes.push_back(std::move(change));
+      }
+    }
+    task.checker.forbid_other_changes = c->value("forbid_other_changes", false);
+  }
+  return task;
 }
 
 World DeriveCheckerFromReference(Task& task, const ToolRegistry& tools, const base::Clock& clock,

@@ -78,6 +78,18 @@ struct CheckReport {
   nlohmann::json ToJson() const;
 };
 
+// A task written as data (so apps can keep tasks in JSON files):
+//   {"id": "mail-1", "instruction": "…", "initial": {"mail": {…}},
+//    "reference_actions": [{"name": "…", "arguments": {…}}],
+//    "checker": {"predicates": [{"path": "/mail/m/1/read", "equals": true},
+//                               {"path": "/mail/drafts/d1", "exists": true},
+//                               {"path": "/mail/m/2", "absent": true}],
+//                "expected_hash": "…", "hash_app": "mail",
+//                "expected_changes": [{"path": "/mail/m/1/read", "value": true}],
+//                "forbid_other_changes": true}}
+// "initial" may be omitted when `base` supplies the world.
+base::Result<Task> TaskFromJson(const nlohmann::json& j, const World& base = World());
+
 // Checks `final_world` against the task's checker.
 CheckReport Check(const Task& task, const World& final_world);
 

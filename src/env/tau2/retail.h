@@ -1,5 +1,5 @@
 // The tau2-bench retail domain (github.com/sierra-research/tau2-bench, MIT): its database as a
-// world app ("retail"), its 15 agent tools with the reference semantics — including where and
+// world app ("retail"), its agent tools with the reference semantics — including where and
 // how the reference fails, and the state a failing call leaves behind — and its tasks with their
 // reference actions.
 //
@@ -35,7 +35,7 @@ inline constexpr std::string_view kRetailInitialHash =
 base::Result<Value> LoadRetailDb(const std::string& path);
 Value NormalizeRetailDb(const Value& raw);
 
-// The 15 tools: calculate, cancel_pending_order, exchange_delivered_order_items,
+// The tools (16 at tau2-bench commit a2c0247, where the issue counts 15): calculate, cancel_pending_order, exchange_delivered_order_items,
 // find_user_id_by_name_zip, find_user_id_by_email, get_order_details, get_product_details,
 // get_item_details, get_user_details, list_all_product_types, modify_pending_order_address,
 // modify_pending_order_items, modify_pending_order_payment, modify_user_address,
