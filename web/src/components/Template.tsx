@@ -322,6 +322,7 @@ export function DiffView({ a, b }: { a: string; b: string }) {
 function Rewrite({ c, data, value, onChange, readOnly, id }: InputProps<string>) {
   const src = asText(getPath(data, c.source));
   const cur = value ?? src;
+  if (readOnly) return <div className="rewrite"><div className="label-like">Changes against the model's response</div><DiffView a={src} b={cur} /></div>;
   return (
     <div className="rewrite">
       <div className="two">

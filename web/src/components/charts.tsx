@@ -1,7 +1,7 @@
 import React from 'react';
 
 /** Throughput over time as bars with a readable axis; drawn by hand in SVG. */
-export function ThroughputChart({ points, width = 640, height = 200 }: { points: { bucket_start: string; submissions: number }[]; width?: number; height?: number }) {
+export function ThroughputChart({ points, width = 720, height = 180 }: { points: { bucket_start: string; submissions: number }[]; width?: number; height?: number }) {
   if (!points.length) return <p className="muted">No submissions yet.</p>;
   const pad = { l: 36, r: 8, t: 10, b: 26 };
   const w = width - pad.l - pad.r; const h = height - pad.t - pad.b;
@@ -19,10 +19,11 @@ export function ThroughputChart({ points, width = 640, height = 200 }: { points:
       })}
       {points.map((p, i) => {
         const bh = (p.submissions / nice) * h;
-        return <rect key={i} x={pad.l + i * bw + bw * 0.12} y={pad.t + h - bh} width={Math.max(1, bw * 0.76)} height={bh} className="bar-fill"><title>{`${fmt(p.bucket_start)}: ${p.submissions}`}</title></rect>;
+        const barW = Math.max(1, Math.min(36, bw * 0.76));
+        return <rect key={i} x={pad.l + i * bw + (bw - barW) / 2} y={pad.t + h - bh} width={barW} height={bh} rx={2} className="bar-fill"><title>{`${fmt(p.bucket_start)}: ${p.submissions}`}</title></rect>;
       })}
       <text x={pad.l} y={height - 6} className="axis">{fmt(points[0].bucket_start)}</text>
-      <text x={pad.l + w} y={height - 6} textAnchor="end" className="axis">{fmt(points[points.length - 1].bucket_start)}</text>
+      {points.length > 1 ? <text x={pad.l + w} y={height - 6} textAnchor="end" className="axis">{fmt(points[points.length - 1].bucket_start)}</text> : null}
     </svg>
   );
 }

@@ -203,7 +203,7 @@ export function Workspace({ projectId }: { projectId: string }) {
     <div className="workspace">
       <div className="ws-bar" role="toolbar" aria-label="Task controls">
         <strong className="ws-title">{project.name}</strong>
-        {lease ? <span className={`countdown ${low ? 'low' : ''}`} role="timer" aria-label={`Lease time left ${fmtLeft(leftMs)}`}>⏱ {fmtLeft(leftMs)}</span> : null}
+        {lease ? <span className={`countdown ${low ? 'low' : ''}`} role="timer" aria-label={`Lease time left ${fmtLeft(leftMs)}`}><span className="muted">lease</span> {fmtLeft(leftMs)}</span> : null}
         {lease ? <button type="button" onClick={renew} title="Shift+R">Renew</button> : null}
         <span className="muted small">{done} done this session</span>
         <span className="spacer" />
