@@ -10,6 +10,8 @@ export class ActivityClock {
     this.last_input_ms = now();
     this.last_tick_ms = now();
   }
+  /** True while input happened within the idle window. */
+  isActive(): boolean { return this.now() - this.last_input_ms < IDLE_MS && this.focused(); }
   input(): void { this.tick(); this.last_input_ms = this.now(); }
   /** Adds the time since the last tick if the page counted as active during it. */
   tick(): number {

@@ -132,8 +132,8 @@ export function Workspace({ projectId }: { projectId: string }) {
   useEffect(() => {
     if (!lease || !project || renewing.current) return;
     const total = project.lease_seconds * 1000;
-    const idle = clockRef.current ? false : true;
-    if (leftMs > 0 && leftMs < Math.max(30_000, total * 0.2) && !idle && document.hasFocus()) {
+    // renew only for an expert who is actually working (input in the last 60 s)
+    if (leftMs > 0 && leftMs < Math.max(30_000, total * 0.2) && clockRef.current?.isActive()) {
       renewing.current = true; renew().finally(() => { renewing.current = false; });
     }
   }, [leftMs, lease, project, renew]);
