@@ -238,9 +238,9 @@ function focusInput(dir: number) {
   const ss = sections(); if (!ss.length) return;
   const cur = ss.findIndex((s) => s.contains(document.activeElement));
   const i = dir === 0 ? 0 : cur < 0 ? 0 : Math.max(0, Math.min(ss.length - 1, cur + dir));
-  const t = focusTarget(ss[i]); t.focus(); ss[i].scrollIntoView({ block: 'nearest' });
+  const t = focusTarget(ss[i]); t.focus(); ss[i].scrollIntoView?.({ block: 'nearest' });
 }
 function focusSection(name: string) {
-  const s = document.querySelector<HTMLElement>(`[data-input="${CSS.escape(name)}"]`);
-  if (s) { focusTarget(s).focus(); s.scrollIntoView({ block: 'center' }); }
+  const s = sections().find((x) => x.dataset.input === name);
+  if (s) { focusTarget(s).focus(); s.scrollIntoView?.({ block: 'center' }); }
 }
