@@ -137,6 +137,18 @@ async function main() {
     await mgr.getByLabel('Template (JSON array of components)').fill(JSON.stringify(TEMPLATE, null, 2));
     await mgr.getByLabel('Sample item data for the preview').fill(JSON.stringify(ITEMS[0].data, null, 2));
     await mgr.getByText('Template is valid.').waitFor();
+    // the preview is the real renderer: a mouse selection in the span text fills the quote
+    // with the exact slice (UTF-16 offsets from the DOM selection)
+    await mgr.evaluate(() => {
+      const el = document.querySelector('.editor-preview .span-text');
+      const t = el.firstChild; const at = t.textContent.indexOf('Sydney');
+      const r = document.createRange(); r.setStart(t, at); r.setEnd(t, at + 6);
+      const sel = getSelection(); sel.removeAllRanges(); sel.addRange(r);
+      el.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+    });
+    assert.equal(await mgr.locator('.editor-preview .span-form input[type=text]').first().inputValue(), 'Sydney');
+    await mgr.locator('.editor-preview .span-form button').click();
+    await mgr.locator('.editor-preview .span-list').getByText('[28–34]').waitFor();
     await both(mgr, '03-template-editor');
     await mgr.getByRole('button', { name: 'Create project' }).click();
     await mgr.getByRole('heading', { name: 'Import items' }).waitFor();

@@ -41,3 +41,29 @@ export function StackBar({ parts, total, label }: { parts: { label: string; valu
     </figure>
   );
 }
+
+/** Items by how many submissions they have, 0 … overlap (and more): where the work stands. */
+export function CoverageChart({ counts, overlap }: { counts: number[]; overlap: number }) {
+  const top = Math.max(overlap, ...counts, 0);
+  const buckets = Array.from({ length: top + 1 }, (_, k) => counts.filter((c) => c === k).length);
+  const max = Math.max(1, ...buckets);
+  const W = 720; const H = 150; const pad = { l: 36, r: 8, t: 8, b: 34 };
+  const bw = (W - pad.l - pad.r) / buckets.length; const h = H - pad.t - pad.b;
+  return (
+    <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Items by submissions: ${buckets.map((n, k) => `${n} with ${k}`).join(', ')}; target ${overlap}`}>
+      <line x1={pad.l} x2={W - pad.r} y1={pad.t + h} y2={pad.t + h} className="grid" />
+      <text x={pad.l - 6} y={pad.t + 10} textAnchor="end" className="axis">{max}</text>
+      {buckets.map((n, k) => {
+        const bh = (n / max) * h; const barW = Math.min(60, bw * 0.7);
+        return (
+          <g key={k}>
+            <rect x={pad.l + k * bw + (bw - barW) / 2} y={pad.t + h - bh} width={barW} height={bh} rx={2} className={k >= overlap ? 'bar-done' : 'bar-fill'}><title>{`${n} items with ${k} submissions`}</title></rect>
+            <text x={pad.l + k * bw + bw / 2} y={H - 18} textAnchor="middle" className="axis">{k}{k === overlap ? ' (done)' : ''}</text>
+            {n ? <text x={pad.l + k * bw + bw / 2} y={pad.t + h - bh - 3} textAnchor="middle" className="axis">{n}</text> : null}
+          </g>
+        );
+      })}
+      <text x={pad.l} y={H - 3} className="axis">submissions per item →</text>
+    </svg>
+  );
+}

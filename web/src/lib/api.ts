@@ -9,7 +9,7 @@ export interface Project {
   id: string; name: string; instructions: string; template: Template; answer_schema?: unknown;
   overlap: number; lease_seconds: number; created_at?: string; my_role?: Role;
 }
-export interface Item { id: string; data: Record<string, unknown>; external_id?: string; gold?: unknown; submissions?: number }
+export interface Item { id: string; data: Record<string, unknown>; external_id?: string; gold?: unknown; submissions?: number | unknown[] }
 export interface Lease { assignment_id: string; lease_token: string; expires_at: string; item: { id: string; data: Record<string, unknown> } }
 export interface Review { verdict: 'approve' | 'reject'; reason: string; reviewer_id?: string; reviewed_at?: string }
 export interface Submission {

@@ -1,12 +1,14 @@
 import React from 'react';
 import { api } from '../lib/api';
 import { ErrorBox, useLoad } from '../components/ui';
-import { StackBar, ThroughputChart } from '../components/charts';
+import { CoverageChart, StackBar, ThroughputChart } from '../components/charts';
+import { useItems } from './Review';
 import { ProjectNav } from './ManagerProjects';
 
 export function ProgressPage({ projectId }: { projectId: string }) {
   const [p, err, reload] = useLoad(() => api.progress(projectId), [projectId]);
   const [proj] = useLoad(() => api.project(projectId), [projectId]);
+  const items = useItems(projectId);
   const done = p ? p.approved + p.rejected + p.pending_review : 0;
   const pct = p && p.target_submissions ? Math.round((Math.min(done, p.target_submissions) / p.target_submissions) * 100) : 0;
   const reviewed = p ? p.approved + p.rejected : 0;
@@ -26,6 +28,8 @@ export function ProgressPage({ projectId }: { projectId: string }) {
             { label: 'approved', value: p.approved, cls: 'ok' }, { label: 'rejected', value: p.rejected, cls: 'bad' },
             { label: 'pending review', value: p.pending_review, cls: 'pend' }, { label: 'in progress (leased)', value: p.leased, cls: 'lease' },
           ]} />
+          <h2>Items against overlap</h2>
+          {items.size ? <CoverageChart counts={[...items.values()].map((it) => (Array.isArray(it.submissions) ? it.submissions.length : Number(it.submissions ?? 0)))} overlap={p.overlap} /> : <p className="muted">No items yet.</p>}
           <h2>Throughput</h2>
           <ThroughputChart points={p.throughput ?? []} />
         </>

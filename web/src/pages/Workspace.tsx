@@ -213,6 +213,12 @@ export function Workspace({ projectId }: { projectId: string }) {
         {lease ? <button type="button" className="primary" onClick={submit} disabled={busy} title="Ctrl+Enter">{busy ? 'Submitting…' : 'Submit'} <kbd>Ctrl+↵</kbd></button> : null}
       </div>
       <ErrorBox error={err} onDismiss={() => setErr(undefined)} />
+      {err instanceof ApiError && lease && (err.status === 409 || err.status === 404 || err.status === 410) ? (
+        <div className="card row">
+          <span>This task's lease is no longer valid (it expired or was taken back). Your draft stays saved on this device.</span>
+          <button type="button" onClick={() => { setErr(undefined); storeLease(projectId, 'cur', null); void takeNext(); }}>Get another task</button>
+        </div>
+      ) : null}
       <p className="sr-status muted small" role="status" aria-live="polite">{status}</p>
       {showInstr ? <aside className="instructions card" aria-label="Instructions"><Markdown source={project.instructions} /></aside> : null}
       {lease === null ? (
