@@ -230,13 +230,13 @@ const std::string& Value::AsString() const {
   assert(is_string());
   return node_->s;
 }
-const std::vector<Value>& Value::elements() const {
-  static const std::vector<Value> kEmpty;
-  return is_array() ? node_->elements : kEmpty;
+std::span<const Value> Value::elements() const {
+  if (!is_array()) return {};
+  return node_->elements;
 }
-const std::vector<Value::Member>& Value::members() const {
-  static const std::vector<Member> kEmpty;
-  return is_object() ? node_->members : kEmpty;
+std::span<const Value::Member> Value::members() const {
+  if (!is_object()) return {};
+  return node_->members;
 }
 size_t Value::size() const {
   if (is_array()) return node_->elements.size();
@@ -344,7 +344,7 @@ base::Result<Value> SetRecursive(const Value& cur, const std::vector<std::string
                                    std::to_string(depth));
     }
     if (last && remove) {
-      std::vector<Value> elements = cur.elements();
+      std::vector<Value> elements(cur.elements().begin(), cur.elements().end());
       elements.erase(elements.begin() + static_cast<std::ptrdiff_t>(index));
       return Value::Array(std::move(elements));
     }

@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -73,8 +74,10 @@ class Value {
   int64_t AsInt() const;
   double AsDouble() const;
   const std::string& AsString() const;
-  const std::vector<Value>& elements() const;  // array
-  const std::vector<Member>& members() const;  // object, sorted by key
+  // Views of the children (empty for other kinds). Spans rather than vectors so the storage
+  // can change (e.g. to chunks for very wide objects) without touching callers.
+  std::span<const Value> elements() const;  // array
+  std::span<const Member> members() const;  // object, sorted by key
   size_t size() const;                         // array or object; 0 otherwise
 
   // Object member or nullptr (binary search).

@@ -246,7 +246,8 @@ ToolResult CancelPendingOrder(ToolContext& ctx, const nlohmann::json& args) {
   const std::string& reason = Str(args, "reason");
   if (reason != "no longer needed" && reason != "ordered by mistake") return Fail("Invalid reason");
 
-  std::vector<Value> history = order.Find("payment_history")->elements();
+  const auto paid_history = order.Find("payment_history")->elements();
+  std::vector<Value> history(paid_history.begin(), paid_history.end());
   const std::string user_id = Field(order, "user_id");
   const size_t paid = history.size();
   for (size_t i = 0; i < paid; ++i) {
