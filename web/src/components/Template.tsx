@@ -232,9 +232,13 @@ function Rubric({ c, value, onChange, readOnly, id }: InputProps<RubricVal>) {
             <th scope="row"><span>{k.label}</span>{k.description ? <small className="muted">{k.description}</small> : null}</th>
             {pts.map((p) => (
               <td key={p}>
-                <label className="cell">
-                  <input type="radio" name={`${id}-${k.id}`} disabled={readOnly} checked={v[k.id]?.score === p} onChange={() => setScore(k.id, p)} aria-label={`${k.label}: ${p}`} />
-                </label>
+                {readOnly ? (
+                  <span className={`dot ${v[k.id]?.score === p ? 'on' : ''}`} aria-label={v[k.id]?.score === p ? `${k.label}: ${p} (chosen)` : undefined}>{v[k.id]?.score === p ? p : ''}</span>
+                ) : (
+                  <label className="cell">
+                    <input type="radio" name={`${id}-${k.id}`} checked={v[k.id]?.score === p} onChange={() => setScore(k.id, p)} aria-label={`${k.label}: ${p}`} />
+                  </label>
+                )}
               </td>
             ))}
             {c.comments ? (
