@@ -83,7 +83,7 @@ const ITEMS = [
 const shots = [];
 async function shot(page, name) {
   const f = path.join(out, `${name}.png`);
-  await page.screenshot({ path: f, fullPage: true });
+  await page.screenshot({ path: f, fullPage: false }); // what the viewport shows: 1280×800 or 390×844
   shots.push(f);
 }
 async function both(page, name) {

@@ -21,7 +21,7 @@ export function ImportPage({ projectId }: { projectId: string }) {
     <div className="page">
       <ProjectNav id={projectId} here="import" />
       <h1>Import items</h1>
-      <p className="muted">JSONL (one item per line) or a JSON array. Each item: <code>{'{"external_id": "…", "data": {…}, "gold": …}'}</code> or the data object itself.</p>
+      <p className="muted">JSONL (one item per line) or a JSON array. Each item: <code>{'{"id": "…", "data": {…}, "gold": …}'}</code> — <code>id</code> (your external id) and <code>gold</code> are optional.</p>
       <form onSubmit={run}>
         <label className="block">File<input type="file" accept=".jsonl,.json,.ndjson,application/json" onChange={(e) => setFile(e.target.files?.[0] ?? null)} /></label>
         <label className="block">…or paste JSONL<textarea className="mono" rows={10} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} disabled={!!file} /></label>
