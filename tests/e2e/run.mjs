@@ -184,6 +184,7 @@ async function main() {
       const pl = plans[n];
       const item = n === 0 ? ITEMS[0] : ITEMS[1];
       await ex.getByText(item.data.response_a).first().waitFor();
+      await ex.waitForFunction(() => document.activeElement?.closest('[data-input]')?.getAttribute('data-input') === 'preference');
       // pairwise: focus starts on the first question
       await ex.keyboard.press(pl.pref); await ex.keyboard.press(pl.strength);
       // rubric
@@ -213,6 +214,7 @@ async function main() {
       const grades = { accuracy: { score: Number(pl.acc) }, clarity: { score: Number(pl.clar) } };
       if (pl.accComment) grades.accuracy.comment = pl.accComment;
       expected.push({ external_id: item.id, answer: { preference: { choice: pl.pref, strength: Number(pl.strength) }, grades, errors: [span], gold: rewritten } });
+      await ex.evaluate(() => { window.__assayNextTaskMs = null; });
       await ex.keyboard.press('Control+Enter');
       if (n === 0) { await ex.getByText(ITEMS[1].data.response_a).first().waitFor(); }
       else await ex.getByRole('heading', { name: 'No tasks right now' }).waitFor();
@@ -258,6 +260,8 @@ async function main() {
     }
     const verdicts = lines.map((l) => l.submissions[0].review?.verdict ?? l.submissions[0].state).sort();
     assert.ok(JSON.stringify(verdicts).includes('approve') && JSON.stringify(verdicts).includes('reject'), `reviews in export: ${verdicts}`);
+    const rejected = lines.map((l) => l.submissions[0]).find((x) => (x.review?.verdict ?? x.state).startsWith('reject'));
+    if (rejected.review) assert.equal(rejected.review.reason, reason, 'the rejection reason is exported as typed');
 
     // ---- expert sees the review and its reason
     await ex.goto(base + '/#/expert');

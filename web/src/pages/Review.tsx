@@ -59,7 +59,7 @@ export function ReviewPage({ projectId }: { projectId: string }) {
       if (e.key === 'Escape' && rejecting) { e.preventDefault(); setRejecting(false); return; }
       if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === 'a') { e.preventDefault(); void act('approve'); }
-      else if (e.key === 'r') { e.preventDefault(); setRejecting(true); requestAnimationFrame(() => reasonRef.current?.focus()); }
+      else if (e.key === 'r') { e.preventDefault(); if (rejecting) reasonRef.current?.focus(); else setRejecting(true); } // autoFocus at commit: no typed letter is lost
       else if (e.key === 'j') { e.preventDefault(); setIdx((i) => Math.min(queue.length - 1, i + 1)); }
       else if (e.key === 'k') { e.preventDefault(); setIdx((i) => Math.max(0, i - 1)); }
     };
@@ -89,7 +89,7 @@ export function ReviewPage({ projectId }: { projectId: string }) {
           {rejecting ? (
             <div className="reject-box">
               <label className="block">Reason for the expert (at least {MIN_REASON} characters; they will read it)
-                <textarea ref={reasonRef} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={short} />
+                <textarea ref={reasonRef} autoFocus rows={3} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={short} />
               </label>
               <div className="row">
                 <span className={`small ${short ? 'warn' : 'muted'}`}>{reason.trim().length} / {MIN_REASON}</span>

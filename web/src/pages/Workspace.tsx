@@ -99,7 +99,7 @@ export function Workspace({ projectId }: { projectId: string }) {
       const t0 = switchStart.current; switchStart.current = null;
       requestAnimationFrame(() => { const ms = performance.now() - t0; (window as any).__assayNextTaskMs = ms; setStatus((s) => `${s} Next task on screen in ${Math.round(ms)} ms.`); });
     }
-    if (lease) requestAnimationFrame(() => focusInput(0));
+    if (lease) focusInput(0); // effects run after the commit: the inputs are in the DOM
   }, [lease]);
 
   // active time + countdown
@@ -204,10 +204,10 @@ export function Workspace({ projectId }: { projectId: string }) {
       <div className="ws-bar" role="toolbar" aria-label="Task controls">
         <strong className="ws-title">{project.name}</strong>
         {lease ? <span className={`countdown ${low ? 'low' : ''}`} role="timer" aria-label={`Lease time left ${fmtLeft(leftMs)}`}><span className="muted">lease</span> {fmtLeft(leftMs)}</span> : null}
-        {lease ? <button type="button" onClick={renew} title="Shift+R">Renew</button> : null}
+        {lease ? <button type="button" className="lg" onClick={renew} title="Shift+R">Renew</button> : null}
         <span className="muted small">{done} done this session</span>
         <span className="spacer" />
-        <button type="button" onClick={() => setShowInstr((x) => !x)} aria-expanded={showInstr} title="Shift+I">Instructions</button>
+        <button type="button" onClick={() => setShowInstr((x) => !x)} aria-expanded={showInstr} title="Shift+I"><span className="lg">Instructions</span><span className="sm">Info</span></button>
         <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="?">?</button>
         {lease ? <button type="button" onClick={skip} disabled={busy} title="Shift+S">Skip</button> : null}
         {lease ? <button type="button" className="primary" onClick={submit} disabled={busy} title="Ctrl+Enter">{busy ? 'Submitting…' : 'Submit'} <kbd>Ctrl+↵</kbd></button> : null}
