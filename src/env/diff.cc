@@ -9,26 +9,15 @@ void DiffInto(const Value& before, const Value& after, const std::string& path,
               std::vector<Change>& out) {
   if (before.SameNode(after)) return;
   if (before.is_object() && after.is_object()) {
-    const auto& a = before.members();
-    const auto& b = after.members();
-    size_t i = 0, j = 0;
-    while (i < a.size() || j < b.size()) {
-      if (j == b.size() || (i < a.size() && a[i].first < b[j].first)) {
-        out.push_back({Change::Kind::kRemoved, AppendPointer(path, a[i].first), a[i].second, {}});
-        ++i;
-      } else if (i == a.size() || b[j].first < a[i].first) {
-        out.push_back({Change::Kind::kAdded, AppendPointer(path, b[j].first), {}, b[j].second});
-        ++j;
+    Value::ZipChangedMembers(before, after, [&](const std::string& key, const Value* a, const Value* b) {
+      if (a == nullptr) {
+        out.push_back({Change::Kind::kAdded, AppendPointer(path, key), {}, *b});
+      } else if (b == nullptr) {
+        out.push_back({Change::Kind::kRemoved, AppendPointer(path, key), *a, {}});
       } else {
-        // Check sharing before building the child's path: most members of a wide object are
-        // shared after a write, and a path costs an allocation.
-        if (!a[i].second.SameNode(b[j].second)) {
-          DiffInto(a[i].second, b[j].second, AppendPointer(path, a[i].first), out);
-        }
-        ++i;
-        ++j;
+        DiffInto(*a, *b, AppendPointer(path, key), out);
       }
-    }
+    });
     return;
   }
   if (before.is_array() && after.is_array()) {

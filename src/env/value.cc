@@ -20,6 +20,9 @@ namespace env {
 // text, so a world's root (megabytes) is never materialised just to be hashed, while records
 // (an order, a mail) are serialised once and shared by every fork that did not touch them.
 constexpr size_t kCacheMaxNodes = 4096;
+// Object members per chunk: a write copies one chunk (at most this many members) plus the list
+// of chunk pointers (members / 32..64 entries).
+constexpr size_t kChunkMax = 64;
 
 struct Value::Node {
   Kind kind = Kind::kNull;
@@ -28,7 +31,8 @@ struct Value::Node {
   double d = 0;
   std::string s;
   std::vector<Value> elements;
-  std::vector<Member> members;  // sorted by key, unique
+  MemberChunks chunks;      // object: sorted by key, unique, non-empty chunks of <= kChunkMax
+  size_t member_count = 0;  // object: total members
   size_t node_count = 1;
   mutable std::once_flag canonical_once;
   mutable std::string canonical;  // set once under canonical_once (containers only)
@@ -43,16 +47,43 @@ size_t CountNodes(const std::vector<Value>& elements) {
   for (const Value& e : elements) n += e.NodeCount();
   return n;
 }
-size_t CountNodes(const std::vector<Value::Member>& members) {
+size_t CountNodes(const std::vector<Member>& members) {
   size_t n = 1;
   for (const auto& [k, v] : members) n += v.NodeCount();
   return n;
 }
 
+MemberChunks ChunksFromSorted(std::vector<Member> sorted) {
+  MemberChunks chunks;
+  chunks.reserve((sorted.size() + kChunkMax - 1) / kChunkMax);
+  for (size_t i = 0; i < sorted.size(); i += kChunkMax) {
+    const size_t end = std::min(sorted.size(), i + kChunkMax);
+    chunks.push_back(std::make_shared<const MemberChunk>(
+        std::make_move_iterator(sorted.begin() + static_cast<std::ptrdiff_t>(i)),
+        std::make_move_iterator(sorted.begin() + static_cast<std::ptrdiff_t>(end))));
+  }
+  return chunks;
+}
+
+// The chunk that holds `key` or would receive it: the first whose last key is >= key, else the
+// last chunk. `chunks` must not be empty.
+size_t ChunkFor(const MemberChunks& chunks, std::string_view key) {
+  size_t lo = 0, hi = chunks.size();
+  while (lo < hi) {
+    const size_t mid = (lo + hi) / 2;
+    if (chunks[mid]->back().first < key) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo == chunks.size() ? chunks.size() - 1 : lo;
+}
+
 template <typename Members>  // const or mutable vector<Member>
 auto FindMember(Members& members, std::string_view key) {
   return std::lower_bound(members.begin(), members.end(), key,
-                          [](const Value::Member& m, std::string_view k) { return m.first < k; });
+                          [](const Member& m, std::string_view k) { return m.first < k; });
 }
 
 class StringSink final : public TextSink {
@@ -128,7 +159,8 @@ Value Value::Object(std::vector<Member> members) {
   auto n = std::make_shared<Node>();
   n->kind = Kind::kObject;
   n->node_count = CountNodes(unique);
-  n->members = std::move(unique);
+  n->member_count = unique.size();
+  n->chunks = ChunksFromSorted(std::move(unique));
   return Value(std::move(n));
 }
 
@@ -164,7 +196,8 @@ Value Value::FromJson(const nlohmann::json& j) {
       auto n = std::make_shared<Node>();
       n->kind = Kind::kObject;
       n->node_count = CountNodes(members);
-      n->members = std::move(members);
+      n->member_count = members.size();
+      n->chunks = ChunksFromSorted(std::move(members));
       return Value(std::move(n));
     }
     case nlohmann::json::value_t::binary:
@@ -187,7 +220,7 @@ nlohmann::json Value::ToJson() const {
     }
     case Kind::kObject: {
       nlohmann::json out = nlohmann::json::object();
-      for (const auto& [k, v] : node_->members) out[k] = v.ToJson();
+      for (const auto& [k, v] : members()) out[k] = v.ToJson();
       return out;
     }
   }
@@ -234,21 +267,22 @@ std::span<const Value> Value::elements() const {
   if (!is_array()) return {};
   return node_->elements;
 }
-std::span<const Value::Member> Value::members() const {
+MemberRange Value::members() const {
   if (!is_object()) return {};
-  return node_->members;
+  return MemberRange(&node_->chunks, node_->member_count);
 }
 size_t Value::size() const {
   if (is_array()) return node_->elements.size();
-  if (is_object()) return node_->members.size();
+  if (is_object()) return node_->member_count;
   return 0;
 }
 size_t Value::NodeCount() const { return node_ ? node_->node_count : 1; }
 
 const Value* Value::Find(std::string_view key) const {
-  if (!is_object()) return nullptr;
-  auto it = FindMember(node_->members, key);
-  if (it == node_->members.end() || it->first != key) return nullptr;
+  if (!is_object() || node_->chunks.empty()) return nullptr;
+  const MemberChunk& chunk = *node_->chunks[ChunkFor(node_->chunks, key)];
+  auto it = FindMember(chunk, key);
+  if (it == chunk.end() || it->first != key) return nullptr;
   return &it->second;
 }
 
@@ -273,28 +307,56 @@ Value Value::With(std::string_view key, Value v) const {
   assert(is_object());
   auto n = std::make_shared<Node>();
   n->kind = Kind::kObject;
-  n->members = node_->members;
-  auto it = FindMember(n->members, key);
-  if (it != n->members.end() && it->first == key) {
+  n->chunks = node_->chunks;  // pointers only; the one touched chunk is copied below
+  if (n->chunks.empty()) {
+    n->node_count = 1 + v.NodeCount();
+    n->member_count = 1;
+    n->chunks.push_back(std::make_shared<const MemberChunk>(MemberChunk{{std::string(key), std::move(v)}}));
+    return Value(std::move(n));
+  }
+  const size_t c = ChunkFor(n->chunks, key);
+  auto chunk = std::make_shared<MemberChunk>(*n->chunks[c]);
+  auto it = FindMember(*chunk, key);
+  n->member_count = node_->member_count;
+  if (it != chunk->end() && it->first == key) {
     n->node_count = node_->node_count - it->second.NodeCount() + v.NodeCount();
     it->second = std::move(v);
   } else {
     n->node_count = node_->node_count + v.NodeCount();
-    n->members.emplace(it, std::string(key), std::move(v));
+    ++n->member_count;
+    chunk->emplace(it, std::string(key), std::move(v));
+  }
+  if (chunk->size() > kChunkMax) {  // split in halves
+    const auto half = static_cast<std::ptrdiff_t>(chunk->size() / 2);
+    auto upper = std::make_shared<const MemberChunk>(std::make_move_iterator(chunk->begin() + half),
+                                                     std::make_move_iterator(chunk->end()));
+    chunk->resize(static_cast<size_t>(half));
+    n->chunks[c] = std::move(chunk);
+    n->chunks.insert(n->chunks.begin() + static_cast<std::ptrdiff_t>(c) + 1, std::move(upper));
+  } else {
+    n->chunks[c] = std::move(chunk);
   }
   return Value(std::move(n));
 }
 
 Value Value::Without(std::string_view key) const {
   assert(is_object());
-  auto it = FindMember(node_->members, key);
-  if (it == node_->members.end() || it->first != key) return *this;
+  if (node_->chunks.empty()) return *this;
+  const size_t c = ChunkFor(node_->chunks, key);
+  const MemberChunk& old = *node_->chunks[c];
+  auto found = FindMember(old, key);
+  if (found == old.end() || found->first != key) return *this;
   auto n = std::make_shared<Node>();
   n->kind = Kind::kObject;
-  n->node_count = node_->node_count - it->second.NodeCount();
-  n->members.reserve(node_->members.size() - 1);
-  for (const Member& m : node_->members) {
-    if (m.first != key) n->members.push_back(m);
+  n->node_count = node_->node_count - found->second.NodeCount();
+  n->member_count = node_->member_count - 1;
+  n->chunks = node_->chunks;
+  if (old.size() == 1) {
+    n->chunks.erase(n->chunks.begin() + static_cast<std::ptrdiff_t>(c));
+  } else {
+    auto chunk = std::make_shared<MemberChunk>(old);
+    chunk->erase(chunk->begin() + (found - old.begin()));
+    n->chunks[c] = std::move(chunk);
   }
   return Value(std::move(n));
 }
@@ -372,6 +434,41 @@ base::Result<Value> Value::RemoveAt(std::string_view pointer) const {
   return SetRecursive(*this, tokens, 0, Value(), /*remove=*/true);
 }
 
+void Value::ZipChangedMembers(
+    const Value& a, const Value& b,
+    const std::function<void(const std::string& key, const Value* before, const Value* after)>& f) {
+  assert(a.is_object() && b.is_object());
+  const MemberChunks& ca = a.node_->chunks;
+  const MemberChunks& cb = b.node_->chunks;
+  size_t i = 0, io = 0, j = 0, jo = 0;  // chunk index and offset on each side
+  auto advance = [](const MemberChunks& chunks, size_t& chunk, size_t& offset) {
+    if (++offset == chunks[chunk]->size()) {
+      ++chunk;
+      offset = 0;
+    }
+  };
+  while (i < ca.size() || j < cb.size()) {
+    if (i < ca.size() && j < cb.size() && io == 0 && jo == 0 && ca[i] == cb[j]) {
+      ++i;  // a chunk both versions share: nothing in it changed
+      ++j;
+      continue;
+    }
+    if (j == cb.size() || (i < ca.size() && (*ca[i])[io].first < (*cb[j])[jo].first)) {
+      f((*ca[i])[io].first, &(*ca[i])[io].second, nullptr);
+      advance(ca, i, io);
+    } else if (i == ca.size() || (*cb[j])[jo].first < (*ca[i])[io].first) {
+      f((*cb[j])[jo].first, nullptr, &(*cb[j])[jo].second);
+      advance(cb, j, jo);
+    } else {
+      const Member& ma = (*ca[i])[io];
+      const Member& mb = (*cb[j])[jo];
+      if (!ma.second.SameNode(mb.second)) f(ma.first, &ma.second, &mb.second);
+      advance(ca, i, io);
+      advance(cb, j, jo);
+    }
+  }
+}
+
 bool Value::operator==(const Value& other) const {
   if (node_ == other.node_) return true;
   if (kind() != other.kind()) return false;
@@ -382,7 +479,16 @@ bool Value::operator==(const Value& other) const {
     case Kind::kFloat: return node_->d == other.node_->d;
     case Kind::kString: return node_->s == other.node_->s;
     case Kind::kArray: return node_->elements == other.node_->elements;
-    case Kind::kObject: return node_->members == other.node_->members;
+    case Kind::kObject: {
+      if (node_->member_count != other.node_->member_count) return false;
+      if (node_->chunks == other.node_->chunks) return true;
+      auto a = members().begin();
+      for (const Member& m : other.members()) {
+        if (a->first != m.first || a->second != m.second) return false;
+        ++a;
+      }
+      return true;
+    }
   }
   return false;
 }
@@ -496,7 +602,7 @@ void Value::WriteCanonical(TextSink& sink) const {
   } else {
     buf += '{';
     bool first = true;
-    for (const auto& [k, child] : node_->members) {
+    for (const auto& [k, child] : members()) {
       if (!first) buf += ", ";
       first = false;
       AppendPythonJsonString(k, buf);

@@ -20,7 +20,10 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <iterator>
 #include <memory>
 #include <span>
 #include <string>
@@ -39,10 +42,19 @@ class TextSink {
   virtual void Append(std::string_view text) = 0;
 };
 
+class Value;
+using Member = std::pair<std::string, Value>;
+// An object's members are kept in sorted chunks of at most 64, shared between versions of the
+// object, so a write to a wide object copies one chunk and the chunk list, not every member.
+using MemberChunk = std::vector<Member>;
+using MemberChunks = std::vector<std::shared_ptr<const MemberChunk>>;
+
+class MemberRange;
+
 class Value {
  public:
   enum class Kind : uint8_t { kNull, kBool, kInt, kFloat, kString, kArray, kObject };
-  using Member = std::pair<std::string, Value>;
+  using Member = env::Member;
 
   Value() = default;  // null
   static Value Bool(bool b);
@@ -74,10 +86,9 @@ class Value {
   int64_t AsInt() const;
   double AsDouble() const;
   const std::string& AsString() const;
-  // Views of the children (empty for other kinds). Spans rather than vectors so the storage
-  // can change (e.g. to chunks for very wide objects) without touching callers.
+  // Views of the children (empty for other kinds).
   std::span<const Value> elements() const;  // array
-  std::span<const Member> members() const;  // object, sorted by key
+  MemberRange members() const;              // object, sorted by key
   size_t size() const;                         // array or object; 0 otherwise
 
   // Object member or nullptr (binary search).
@@ -94,6 +105,12 @@ class Value {
   // last token may name a new object member, an existing array index, or "-" (append).
   base::Result<Value> SetAt(std::string_view pointer, Value v) const;
   base::Result<Value> RemoveAt(std::string_view pointer) const;
+
+  // Calls f(key, before, after) for every key whose member is not the same node in objects a and
+  // b (before/after null where the key is missing), in key order, skipping chunks both share.
+  static void ZipChangedMembers(
+      const Value& a, const Value& b,
+      const std::function<void(const std::string& key, const Value* before, const Value* after)>& f);
 
   // Whether both handles point at the same node (so they are equal without looking inside).
   bool SameNode(const Value& other) const { return node_ == other.node_; }
@@ -115,6 +132,54 @@ class Value {
  private:
   explicit Value(std::shared_ptr<const Node> node) : node_(std::move(node)) {}
   std::shared_ptr<const Node> node_;  // null for JSON null
+};
+
+// A read-only view of an object's members in key order (forward iteration).
+class MemberRange {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Member;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Member*;
+    using reference = const Member&;
+    iterator() = default;
+    iterator(const MemberChunks* chunks, size_t chunk, size_t offset)
+        : chunks_(chunks), chunk_(chunk), offset_(offset) {}
+    const Member& operator*() const { return (*(*chunks_)[chunk_])[offset_]; }
+    const Member* operator->() const { return &**this; }
+    iterator& operator++() {
+      if (++offset_ == (*chunks_)[chunk_]->size()) {
+        ++chunk_;
+        offset_ = 0;
+      }
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator old = *this;
+      ++*this;
+      return old;
+    }
+    bool operator==(const iterator& o) const { return chunk_ == o.chunk_ && offset_ == o.offset_; }
+    bool operator!=(const iterator& o) const { return !(*this == o); }
+
+   private:
+    const MemberChunks* chunks_ = nullptr;
+    size_t chunk_ = 0;
+    size_t offset_ = 0;
+  };
+
+  MemberRange() = default;
+  MemberRange(const MemberChunks* chunks, size_t size) : chunks_(chunks), size_(size) {}
+  iterator begin() const { return {chunks_, 0, 0}; }
+  iterator end() const { return {chunks_, chunks_ ? chunks_->size() : 0, 0}; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+ private:
+  const MemberChunks* chunks_ = nullptr;
+  size_t size_ = 0;
 };
 
 // Python's repr(float): shortest round-trip digits, "100.0", "1e-05", "1e+16", "NaN", "Infinity".
