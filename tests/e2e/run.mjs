@@ -216,7 +216,7 @@ async function main() {
       expected.push({ external_id: item.id, answer: { preference: { choice: pl.pref, strength: Number(pl.strength) }, grades, errors: [span], gold: rewritten } });
       await ex.evaluate(() => { window.__assayNextTaskMs = null; });
       await ex.keyboard.press('Control+Enter');
-      if (n === 0) { await ex.getByText(ITEMS[1].data.response_a).first().waitFor(); }
+      if (n === 0) { await ex.getByText(ITEMS[1].data.response_a).first().waitFor(); await ex.waitForFunction(() => window.__assayNextTaskMs != null); }
       else await ex.getByRole('heading', { name: 'No tasks right now' }).waitFor();
       const ms = await ex.evaluate(() => window.__assayNextTaskMs);
       if (ms != null) nextTaskMs.push(Math.round(ms));
