@@ -30,7 +30,7 @@ export function SubmissionsPage({ projectId }: { projectId: string }) {
             {data.submissions.map((s) => (
               <tr key={s.id}>
                 <td>{new Date(s.submitted_at).toLocaleString()}</td>
-                <td className="mono small">{s.expert_id.slice(-8)}</td>
+                <td className="mono small"><button type="button" className="link" title="Show only this expert" onClick={() => { setExpert(s.expert_id); setCursor(undefined); }}>{s.expert_id.slice(-8)}</button></td>
                 <td className="mono small">{items.get(s.item_id)?.external_id ?? s.item_id.slice(-8)}</td>
                 <td>{Math.round(s.active_ms / 1000)} s</td>
                 <td><span className={`chip ${s.state === 'approved' ? 'ok' : s.state === 'rejected' ? 'bad' : 'pend'}`}>{s.state}</span></td>
