@@ -253,6 +253,11 @@ TEST(Trajectory, RecordsTimeAndRoundTripsThroughOpenAiMessages) {
   ASSERT_EQ(actions->size(), 2u);
   EXPECT_EQ((*actions)[0].name, "add");
   EXPECT_EQ(Replay(tools, CounterWorld(), *actions, clock, 5).world().Hash(), s.world().Hash());
+  auto restored = Trajectory::FromJson(s.trajectory().ToJson());
+  ASSERT_TRUE(restored.has_value()) << restored.error().ToString();
+  EXPECT_EQ(restored->ToJson(), s.trajectory().ToJson());
+  EXPECT_EQ(restored->steps()[1].actor, Actor::kHuman);
+  EXPECT_FALSE(Trajectory::FromJson(nlohmann::json::parse(R"({"steps":[{"actor":"robot","name":"x"}]})")).has_value());
 }
 
 TEST(Trajectory, ParsesJsonlActionsAndNamesBadLines) {

@@ -37,6 +37,31 @@ nlohmann::json Trajectory::ToJson() const {
   return {{"steps", std::move(steps)}};
 }
 
+base::Result<Trajectory> Trajectory::FromJson(const nlohmann::json& j) {
+  if (!j.is_object() || !j.contains("steps") || !j["steps"].is_array()) {
+    return base::Error::Invalid("a trajectory is {\"steps\": [...]}");
+  }
+  Trajectory t;
+  size_t index = 0;
+  for (const auto& s : j["steps"]) {
+    ++index;
+    if (!s.is_object() || !s.contains("name") || !s["name"].is_string()) {
+      return base::Error::Invalid("step " + std::to_string(index) + " needs a string \"name\"");
+    }
+    Step step;
+    step.call_id = s.value("call_id", "");
+    ASSAY_ASSIGN_OR_RETURN(step.actor, ParseActor(s.value("actor", "agent")));
+    step.name = s["name"].get<std::string>();
+    step.arguments_json = s.value("arguments", "{}");
+    step.result = {s.value("content", ""), s.value("is_error", false)};
+    step.started_at_us = s.value("started_at_us", int64_t{0});
+    step.finished_at_us = s.value("finished_at_us", int64_t{0});
+    step.changed_state = s.value("changed_state", false);
+    t.Add(std::move(step));
+  }
+  return t;
+}
+
 std::vector<Action> Trajectory::Actions() const {
   std::vector<Action> actions;
   actions.reserve(steps_.size());

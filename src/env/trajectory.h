@@ -49,6 +49,9 @@ class Trajectory {
   nlohmann::json ToOpenAiMessages() const;
   // Everything, including actor, times and is_error: {"steps":[…]}.
   nlohmann::json ToJson() const;
+  // Reads ToJson()'s form back (to persist a session: keep the initial world and this, then
+  // Replay(tools, initial, trajectory.Actions(), …) rebuilds the same state).
+  static base::Result<Trajectory> FromJson(const nlohmann::json& j);
   // The calls, for replay.
   std::vector<Action> Actions() const;
 
