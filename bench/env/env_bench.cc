@@ -2,9 +2,9 @@
 // hashing, and the tau2 retail replay beside the Python reference's time (20.1 s for all 114
 // tasks on this kind of machine, as measured by the tau2-bench evaluator).
 #include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "base/clock.h"
@@ -33,7 +33,8 @@ const env::Suite& Retail() {
 }
 
 // A read tool call through the whole engine path: schema validation, handler, trajectory record.
-void BM_ReadToolCall(benchmark::State& state, const char* tool, const char* args_json, bool record) {
+void BM_ReadToolCall(benchmark::State& state, const char* tool, const char* args_json,
+                     bool record) {
   const env::Suite& suite = Retail();
   base::FakeClock clock;
   const nlohmann::json args = nlohmann::json::parse(args_json);
@@ -51,8 +52,8 @@ void BM_ReadToolCall(benchmark::State& state, const char* tool, const char* args
       state.ResumeTiming();
     }
   }
-  state.counters["calls_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()),
-                                                      benchmark::Counter::kIsRate);
+  state.counters["calls_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK_CAPTURE(BM_ReadToolCall, find_user_id_by_email_recorded, "find_user_id_by_email",
                   R"({"email":"yusuf.rossi7301@example.com"})", true);
@@ -97,7 +98,8 @@ void BM_ForkAndWriteOne(benchmark::State& state) {
   for (auto _ : state) {
     env::World fork = world;
     char path[48];
-    std::snprintf(path, sizeof path, "/records/r%08lld/done", static_cast<long long>(i++ % state.range(0)));
+    std::snprintf(path, sizeof path, "/records/r%08lld/done",
+                  static_cast<long long>(i++ % state.range(0)));
     auto next = fork.Get("app").SetAt(path, env::Value::Bool(true));
     fork.Set("app", std::move(*next));
     benchmark::DoNotOptimize(fork);

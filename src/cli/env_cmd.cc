@@ -1,13 +1,12 @@
 // `assay env list|run|replay|check` — environment suites from the command line.
 // Wiring only: load a suite (src/env/suite.h), run sessions, render reports.
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -18,8 +17,8 @@
 #include "cli/commands.h"
 #include "env/session.h"
 #include "env/suite.h"
-#include "env/tau2/retail.h"
 #include "env/task.h"
+#include "env/tau2/retail.h"
 #include "env/trajectory.h"
 
 namespace cli {
@@ -70,7 +69,8 @@ int RunList(const ListOptions& o) {
   if (o.json) {
     nlohmann::json tasks = nlohmann::json::array();
     for (const env::Task& t : s.tasks) {
-      tasks.push_back({{"id", t.id}, {"instruction", t.instruction},
+      tasks.push_back({{"id", t.id},
+                       {"instruction", t.instruction},
                        {"reference_actions", t.reference_actions.size()}});
     }
     nlohmann::json out = {{"suite", s.name}, {"tasks", tasks}};
@@ -107,12 +107,15 @@ struct RunOptions {
 
 // Runs the actions on the task's initial world and checks the result against the checker the
 // reference actions imply (hash + exact expected changes + nothing else changed).
-int RunAndCheck(const RunOptions& o, const std::vector<env::Action>& actions, const env::Suite& suite) {
+int RunAndCheck(const RunOptions& o, const std::vector<env::Action>& actions,
+                const env::Suite& suite) {
   const env::Task* found = suite.FindTask(o.task);
-  if (found == nullptr) return Report(base::Error::NotFound("no task '" + o.task + "' in " + suite.name));
+  if (found == nullptr)
+    return Report(base::Error::NotFound("no task '" + o.task + "' in " + suite.name));
   env::Task task = *found;
   base::FakeClock clock;
-  if (!task.reference_actions.empty()) env::DeriveCheckerFromReference(task, suite.tools, clock, o.seed);
+  if (!task.reference_actions.empty())
+    env::DeriveCheckerFromReference(task, suite.tools, clock, o.seed);
   env::Session session = env::Replay(suite.tools, task.initial, actions, clock, o.seed);
   const env::CheckReport report = env::Check(task, session.world());
   if (!o.trajectory_out.empty()) {
@@ -126,7 +129,8 @@ int RunAndCheck(const RunOptions& o, const std::vector<env::Action>& actions, co
     std::cout << j.dump(2) << "\n";
   } else {
     size_t errors = 0;
-    for (const env::Step& step : session.trajectory().steps()) errors += step.result.is_error ? 1 : 0;
+    for (const env::Step& step : session.trajectory().steps())
+      errors += step.result.is_error ? 1 : 0;
     std::printf("task %s: %zu calls (%zu errors)\n", task.id.c_str(), actions.size(), errors);
     std::fputs(report.Render().c_str(), stdout);
   }
@@ -162,9 +166,11 @@ int CheckHashes(const CheckOptions& o, const env::Suite& suite) {
   if (!text) return Report(text.error());
   auto expected = base::ParseJson(*text);
   if (!expected || !expected->is_object() || !expected->contains("tasks")) {
-    return Report(base::Error::Invalid(o.hashes_path + ": expected {\"initial_db_hash\", \"tasks\"}"));
+    return Report(
+        base::Error::Invalid(o.hashes_path + ": expected {\"initial_db_hash\", \"tasks\"}"));
   }
-  const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
+  const int threads =
+      o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
   auto ours = env::tau2::ReplayRetailSuite(suite.tasks.front().initial.Get(env::tau2::kRetailApp),
                                            suite.tasks, suite.tools, threads);
   if (!ours) return Report(ours.error());
@@ -207,9 +213,9 @@ int RunCheck(const CheckOptions& o) {
   if (!text) return Report(text.error());
   auto messages = base::ParseJson(*text);
   if (!messages) return Report(messages.error());
-  auto actions = env::ActionsFromOpenAiMessages(messages->is_object() && messages->contains("messages")
-                                                    ? (*messages)["messages"]
-                                                    : *messages);
+  auto actions = env::ActionsFromOpenAiMessages(
+      messages->is_object() && messages->contains("messages") ? (*messages)["messages"]
+                                                              : *messages);
   if (!actions) return Report(actions.error());
   return RunAndCheck(o.run, *actions, **suite);
 }
@@ -230,7 +236,8 @@ int RunReplay(const ReplayOptions& o) {
   auto suite = env::LoadSuite(o.suite.suite, o.suite.data_dir);
   if (!suite) return Report(suite.error());
   const auto loaded = std::chrono::steady_clock::now();
-  const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
+  const int threads =
+      o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
   const env::Suite& s = **suite;
   auto hashes = env::tau2::ReplayRetailSuite(s.tasks.front().initial.Get(env::tau2::kRetailApp),
                                              s.tasks, s.tools, threads);
@@ -266,18 +273,21 @@ void AddEnvCommand(CLI::App& app) {
   list->callback([list_options] { SetExitCode(RunList(*list_options)); });
 
   auto run_options = std::make_shared<RunOptions>();
-  auto* run = env_cmd->add_subcommand("run", "Run actions (JSONL) on a task's world and print the check report");
+  auto* run = env_cmd->add_subcommand(
+      "run", "Run actions (JSONL) on a task's world and print the check report");
   AddSuiteOptions(run, &run_options->suite);
   run->add_option("task", run_options->task, "task id")->required();
   run->add_option("--actions", run_options->actions_path,
                   "JSONL, one {\"name\",\"arguments\"} per line (default: the reference actions)");
-  run->add_option("--trajectory-out", run_options->trajectory_out, "write the OpenAI messages here");
+  run->add_option("--trajectory-out", run_options->trajectory_out,
+                  "write the OpenAI messages here");
   run->add_option("--seed", run_options->seed, "id seed");
   run->add_flag("--json", run_options->json, "JSON report");
   run->callback([run_options] { SetExitCode(RunRun(*run_options)); });
 
   auto replay_options = std::make_shared<ReplayOptions>();
-  auto* replay = env_cmd->add_subcommand("replay", "Replay every task's reference actions; write db hashes");
+  auto* replay =
+      env_cmd->add_subcommand("replay", "Replay every task's reference actions; write db hashes");
   AddSuiteOptions(replay, &replay_options->suite);
   replay->add_option("--out", replay_options->out_path, "output JSON (default: stdout)");
   replay->add_option("--threads", replay_options->threads, "threads (default: all cores)");
@@ -285,11 +295,14 @@ void AddEnvCommand(CLI::App& app) {
 
   auto check_options = std::make_shared<CheckOptions>();
   auto* check = env_cmd->add_subcommand(
-      "check", "Check a trajectory (OpenAI messages) against a task, or a hashes file against our replay");
+      "check",
+      "Check a trajectory (OpenAI messages) against a task, or a hashes file against our replay");
   AddSuiteOptions(check, &check_options->run.suite);
   check->add_option("task", check_options->run.task, "task id (with --trajectory)");
-  check->add_option("--trajectory", check_options->run.trajectory_path, "OpenAI chat messages JSON");
-  check->add_option("--hashes", check_options->hashes_path, "hashes JSON to compare (replay's format)");
+  check->add_option("--trajectory", check_options->run.trajectory_path,
+                    "OpenAI chat messages JSON");
+  check->add_option("--hashes", check_options->hashes_path,
+                    "hashes JSON to compare (replay's format)");
   check->add_option("--threads", check_options->threads, "threads for --hashes");
   check->add_flag("--json", check_options->run.json, "JSON report");
   check->callback([check_options] { SetExitCode(RunCheck(*check_options)); });

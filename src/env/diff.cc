@@ -9,15 +9,16 @@ void DiffInto(const Value& before, const Value& after, const std::string& path,
               std::vector<Change>& out) {
   if (before.SameNode(after)) return;
   if (before.is_object() && after.is_object()) {
-    Value::ZipChangedMembers(before, after, [&](const std::string& key, const Value* a, const Value* b) {
-      if (a == nullptr) {
-        out.push_back({Change::Kind::kAdded, AppendPointer(path, key), {}, *b});
-      } else if (b == nullptr) {
-        out.push_back({Change::Kind::kRemoved, AppendPointer(path, key), *a, {}});
-      } else {
-        DiffInto(*a, *b, AppendPointer(path, key), out);
-      }
-    });
+    Value::ZipChangedMembers(
+        before, after, [&](const std::string& key, const Value* a, const Value* b) {
+          if (a == nullptr) {
+            out.push_back({Change::Kind::kAdded, AppendPointer(path, key), {}, *b});
+          } else if (b == nullptr) {
+            out.push_back({Change::Kind::kRemoved, AppendPointer(path, key), *a, {}});
+          } else {
+            DiffInto(*a, *b, AppendPointer(path, key), out);
+          }
+        });
     return;
   }
   if (before.is_array() && after.is_array()) {
@@ -52,9 +53,12 @@ std::string Abbreviate(const Value& v, size_t max_chars) {
 
 std::string_view ChangeKindName(Change::Kind kind) {
   switch (kind) {
-    case Change::Kind::kAdded: return "added";
-    case Change::Kind::kRemoved: return "removed";
-    case Change::Kind::kChanged: return "changed";
+    case Change::Kind::kAdded:
+      return "added";
+    case Change::Kind::kRemoved:
+      return "removed";
+    case Change::Kind::kChanged:
+      return "changed";
   }
   return "?";
 }
@@ -67,8 +71,10 @@ std::vector<Change> Diff(const Value& before, const Value& after) {
 
 std::string FormatChange(const Change& c, size_t max_chars) {
   switch (c.kind) {
-    case Change::Kind::kAdded: return "+ " + c.path + ": " + Abbreviate(c.after, max_chars);
-    case Change::Kind::kRemoved: return "- " + c.path + ": " + Abbreviate(c.before, max_chars);
+    case Change::Kind::kAdded:
+      return "+ " + c.path + ": " + Abbreviate(c.after, max_chars);
+    case Change::Kind::kRemoved:
+      return "- " + c.path + ": " + Abbreviate(c.before, max_chars);
     case Change::Kind::kChanged:
       return "~ " + c.path + ": " + Abbreviate(c.before, max_chars) + " -> " +
              Abbreviate(c.after, max_chars);

@@ -1,11 +1,12 @@
 // Engine tests: values and canonical text, diff, schema validation, sessions, checker.
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "base/hash.h"
 #include "env/diff.h"
-#include "env/sha256.h"
 #include "env/session.h"
+#include "env/sha256.h"
 #include "env/task.h"
 #include "env/tool.h"
 #include "env/value.h"
@@ -74,24 +75,23 @@ TEST(Diff, ReportsAddedRemovedChanged) {
 
 ToolRegistry CounterTools() {
   ToolRegistry tools;
-  auto ok = tools.Register(Tool{
-      "add", "Add n to the counter.",
-      R"({"type":"object","properties":{"n":{"type":"integer","minimum":1}},"required":["n"],
+  auto ok = tools.Register(
+      Tool{"add", "Add n to the counter.",
+           R"({"type":"object","properties":{"n":{"type":"integer","minimum":1}},"required":["n"],
           "additionalProperties":false})",
-      false, "counter",
-      [](ToolContext& ctx, const nlohmann::json& args) -> ToolResult {
-        const int64_t n = args["n"].get<int64_t>();
-        if (n > 100) return ToolResult::Error("n too large");
-        const Value& c = ctx.State("counter");
-        ctx.SetState("counter", c.With("value", Value::Int(c.Find("value")->AsInt() + n)));
-        return ToolResult::Ok("ok");
-      }});
+           false, "counter", [](ToolContext& ctx, const nlohmann::json& args) -> ToolResult {
+             const int64_t n = args["n"].get<int64_t>();
+             if (n > 100) return ToolResult::Error("n too large");
+             const Value& c = ctx.State("counter");
+             ctx.SetState("counter", c.With("value", Value::Int(c.Find("value")->AsInt() + n)));
+             return ToolResult::Ok("ok");
+           }});
   EXPECT_TRUE(ok.has_value());
-  auto ok2 = tools.Register(Tool{
-      "get", "Read the counter.", R"({"type":"object","properties":{}})", true, "counter",
-      [](ToolContext& ctx, const nlohmann::json&) -> ToolResult {
-        return ToolResult::Ok(ctx.State("counter").Canonical());
-      }});
+  auto ok2 =
+      tools.Register(Tool{"get", "Read the counter.", R"({"type":"object","properties":{}})", true,
+                          "counter", [](ToolContext& ctx, const nlohmann::json&) -> ToolResult {
+                            return ToolResult::Ok(ctx.State("counter").Canonical());
+                          }});
   EXPECT_TRUE(ok2.has_value());
   return tools;
 }
@@ -191,7 +191,8 @@ TEST(ToolRegistry, RefusesBadRegistrations) {
   EXPECT_EQ(tools.Register(Tool{"add", "", "{}", true, "x", handler}).error().code(),
             base::ErrorCode::kConflict);
   EXPECT_FALSE(tools.Register(Tool{"bad name", "", "{}", true, "x", handler}).has_value());
-  EXPECT_FALSE(tools.Register(Tool{"t", "", R"({"type":"strnig"})", true, "x", handler}).has_value());
+  EXPECT_FALSE(
+      tools.Register(Tool{"t", "", R"({"type":"strnig"})", true, "x", handler}).has_value());
   EXPECT_FALSE(tools.Register(Tool{"t", "", "{", true, "x", handler}).has_value());
   EXPECT_FALSE(tools.Register(Tool{"t", "", "{}", true, "x", nullptr}).has_value());
   const nlohmann::json listed = tools.McpTools();
@@ -207,24 +208,32 @@ TEST(Schema, EnumsNestedArraysAndAnyOf) {
       "rows":{"type":"array","maxItems":2,"items":{"type":"object","properties":{"x":{"type":"number"}},"required":["x"]}},
       "when":{"anyOf":[{"type":"string"},{"type":"null"}]}}})");
   ASSERT_TRUE(schema.has_value());
-  EXPECT_TRUE(schema->Validate(nlohmann::json::parse(R"({"mode":"a","rows":[{"x":1},{"x":2.5}],"when":null})")).has_value());
+  EXPECT_TRUE(schema
+                  ->Validate(nlohmann::json::parse(
+                      R"({"mode":"a","rows":[{"x":1},{"x":2.5}],"when":null})"))
+                  .has_value());
   EXPECT_EQ(schema->Validate(nlohmann::json::parse(R"({"mode":"c"})")).error().message(),
             R"(argument 'mode': must be one of ["a","b"], got "c")");
-  EXPECT_EQ(schema->Validate(nlohmann::json::parse(R"({"rows":[{"x":1},{"y":2}]})")).error().message(),
-            "missing required argument 'rows[1].x'");
+  EXPECT_EQ(
+      schema->Validate(nlohmann::json::parse(R"({"rows":[{"x":1},{"y":2}]})")).error().message(),
+      "missing required argument 'rows[1].x'");
   EXPECT_EQ(schema->Validate(nlohmann::json::parse(R"({"rows":[{"x":"1"}]})")).error().message(),
             "argument 'rows[0].x': expected number, got string \"1\"");
-  EXPECT_EQ(schema->Validate(nlohmann::json::parse(R"({"rows":[{"x":1},{"x":1},{"x":1}]})")).error().message(),
+  EXPECT_EQ(schema->Validate(nlohmann::json::parse(R"({"rows":[{"x":1},{"x":1},{"x":1}]})"))
+                .error()
+                .message(),
             "argument 'rows': must have at most 2 items");
   EXPECT_FALSE(schema->Validate(nlohmann::json::parse(R"({"when":3})")).has_value());
 }
 
 TEST(Session, HandlerExceptionsBecomeErrorResults) {
   ToolRegistry tools;
-  ASSERT_TRUE(tools.Register(Tool{"boom", "throws", "{}", false, "x",
-                                  [](ToolContext&, const nlohmann::json& args) -> ToolResult {
-                                    return ToolResult::Ok(args.at("missing").get<std::string>());
-                                  }}).has_value());
+  ASSERT_TRUE(tools
+                  .Register(Tool{"boom", "throws", "{}", false, "x",
+                                 [](ToolContext&, const nlohmann::json& args) -> ToolResult {
+                                   return ToolResult::Ok(args.at("missing").get<std::string>());
+                                 }})
+                  .has_value());
   base::FakeClock clock;
   Session s(tools, World(), clock, 1);
   ToolResult r = s.CallJson("boom", "{}", Actor::kHuman);
@@ -257,7 +266,9 @@ TEST(Trajectory, RecordsTimeAndRoundTripsThroughOpenAiMessages) {
   ASSERT_TRUE(restored.has_value()) << restored.error().ToString();
   EXPECT_EQ(restored->ToJson(), s.trajectory().ToJson());
   EXPECT_EQ(restored->steps()[1].actor, Actor::kHuman);
-  EXPECT_FALSE(Trajectory::FromJson(nlohmann::json::parse(R"({"steps":[{"actor":"robot","name":"x"}]})")).has_value());
+  EXPECT_FALSE(
+      Trajectory::FromJson(nlohmann::json::parse(R"({"steps":[{"actor":"robot","name":"x"}]})"))
+          .has_value());
 }
 
 TEST(Trajectory, ParsesJsonlActionsAndNamesBadLines) {
@@ -294,7 +305,9 @@ TEST(Task, FromJsonChecksPredicatesAndChanges) {
   EXPECT_FALSE(fail.passed);
   EXPECT_DOUBLE_EQ(fail.score, 1.0 / 3.0);  // absent predicate holds; equals and change fail
   EXPECT_NE(fail.Render().find("/counter/value is 3"), std::string::npos) << fail.Render();
-  EXPECT_FALSE(TaskFromJson(nlohmann::json::parse(R"({"id":"x","checker":{"predicates":[{"path":"/a"}]}})")).has_value());
+  EXPECT_FALSE(
+      TaskFromJson(nlohmann::json::parse(R"({"id":"x","checker":{"predicates":[{"path":"/a"}]}})"))
+          .has_value());
 }
 
 TEST(Diff, KindChangeIsOneChangeAndSharedTreesAreEmpty) {
@@ -347,13 +360,20 @@ std::string RandomContainerPath(const nlohmann::json& doc, base::Rng& rng) {
 
 nlohmann::json RandomLeaf(base::Rng& rng) {
   switch (rng.Below(7)) {
-    case 0: return nullptr;
-    case 1: return rng.Below(2) == 1;
-    case 2: return static_cast<int64_t>(rng.Below(2000)) - 1000;
-    case 3: return (static_cast<double>(rng.Below(200000)) - 100000) / 100.0;
-    case 4: return "s" + std::to_string(rng.Below(50));
-    case 5: return nlohmann::json::array({1, "x"});
-    default: return nlohmann::json::object({{"k" + std::to_string(rng.Below(5)), 1.5}});
+    case 0:
+      return nullptr;
+    case 1:
+      return rng.Below(2) == 1;
+    case 2:
+      return static_cast<int64_t>(rng.Below(2000)) - 1000;
+    case 3:
+      return (static_cast<double>(rng.Below(200000)) - 100000) / 100.0;
+    case 4:
+      return "s" + std::to_string(rng.Below(50));
+    case 5:
+      return nlohmann::json::array({1, "x"});
+    default:
+      return nlohmann::json::object({{"k" + std::to_string(rng.Below(5)), 1.5}});
   }
 }
 
@@ -425,7 +445,8 @@ namespace {
 
 TEST(Value, WideObjectsShareChunksAcrossWrites) {
   std::vector<Value::Member> members;
-  for (int i = 0; i < 5000; ++i) members.emplace_back("r" + std::to_string(100000 + i), Value::Int(i));
+  for (int i = 0; i < 5000; ++i)
+    members.emplace_back("r" + std::to_string(100000 + i), Value::Int(i));
   const Value wide = Value::Object(std::move(members));
   ASSERT_EQ(wide.size(), 5000u);
   Value w = wide.With("r102500", Value::Int(-1)).With("r099999", Value::Int(7)).Without("r104999");
@@ -441,7 +462,8 @@ TEST(Value, WideObjectsShareChunksAcrossWrites) {
   EXPECT_EQ(d[2].path, "/r104999");
   // Grow one chunk far past its limit: it splits, and order and lookups hold.
   Value grown = wide;
-  for (int i = 0; i < 500; ++i) grown = grown.With("r102500x" + std::to_string(1000 + i), Value::Int(i));
+  for (int i = 0; i < 500; ++i)
+    grown = grown.With("r102500x" + std::to_string(1000 + i), Value::Int(i));
   EXPECT_EQ(grown.size(), 5500u);
   std::string previous;
   size_t count = 0;

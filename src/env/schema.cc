@@ -1,8 +1,7 @@
 #include "env/schema.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "base/json.h"
 
@@ -59,15 +58,23 @@ base::Status CheckSchema(const nlohmann::json& s, int depth) {
 
 std::string TypeOf(const nlohmann::json& v) {
   switch (v.type()) {
-    case nlohmann::json::value_t::null: return "null";
-    case nlohmann::json::value_t::boolean: return "boolean";
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::boolean:
+      return "boolean";
     case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned: return "integer";
-    case nlohmann::json::value_t::number_float: return "number";
-    case nlohmann::json::value_t::string: return "string";
-    case nlohmann::json::value_t::array: return "array";
-    case nlohmann::json::value_t::object: return "object";
-    default: return "unknown";
+    case nlohmann::json::value_t::number_unsigned:
+      return "integer";
+    case nlohmann::json::value_t::number_float:
+      return "number";
+    case nlohmann::json::value_t::string:
+      return "string";
+    case nlohmann::json::value_t::array:
+      return "array";
+    case nlohmann::json::value_t::object:
+      return "object";
+    default:
+      return "unknown";
   }
 }
 
@@ -95,8 +102,8 @@ base::Status Fail(const std::string& path, const std::string& what) {
   return base::Error::Invalid(Where(path) + ": " + what);
 }
 
-base::Status ValidateValue(const nlohmann::json& s, const nlohmann::json& v, const std::string& path,
-                           int depth) {
+base::Status ValidateValue(const nlohmann::json& s, const nlohmann::json& v,
+                           const std::string& path, int depth) {
   if (depth > kMaxDepth) return Fail(path, "nests too deeply");
   if (s.is_boolean()) return s.get<bool>() ? base::Ok() : Fail(path, "is not allowed");
   if (auto it = s.find("type"); it != s.end()) {
@@ -145,10 +152,12 @@ base::Status ValidateValue(const nlohmann::json& s, const nlohmann::json& v, con
     }
   }
   if (v.is_array()) {
-    if (auto it = s.find("minItems"); it != s.end() && it->is_number() && v.size() < it->get<size_t>()) {
+    if (auto it = s.find("minItems");
+        it != s.end() && it->is_number() && v.size() < it->get<size_t>()) {
       return Fail(path, "must have at least " + it->dump() + " items");
     }
-    if (auto it = s.find("maxItems"); it != s.end() && it->is_number() && v.size() > it->get<size_t>()) {
+    if (auto it = s.find("maxItems");
+        it != s.end() && it->is_number() && v.size() > it->get<size_t>()) {
       return Fail(path, "must have at most " + it->dump() + " items");
     }
     if (auto it = s.find("items"); it != s.end()) {
@@ -181,10 +190,11 @@ base::Status ValidateValue(const nlohmann::json& s, const nlohmann::json& v, con
               allowed += (allowed.empty() ? "" : ", ") + name;
             }
           }
-          return base::Error::Invalid("unknown argument '" + child_path + "' (allowed: " +
-                                      (allowed.empty() ? "none" : allowed) + ")");
+          return base::Error::Invalid("unknown argument '" + child_path +
+                                      "' (allowed: " + (allowed.empty() ? "none" : allowed) + ")");
         }
-        if (additional->is_object()) ASSAY_TRY(ValidateValue(*additional, child, child_path, depth + 1));
+        if (additional->is_object())
+          ASSAY_TRY(ValidateValue(*additional, child, child_path, depth + 1));
       }
     }
   }

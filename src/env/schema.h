@@ -7,9 +7,8 @@
 //   base::Status ok = s.Validate(args);   // "argument 'item_ids': expected array, got string"
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 

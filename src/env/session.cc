@@ -1,9 +1,8 @@
 #include "env/session.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <exception>
+#include <nlohmann/json.hpp>
 
 #include "base/json.h"
 
@@ -42,7 +41,8 @@ ToolResult Session::Call(std::string_view name, const nlohmann::json& args, Acto
 ToolResult Session::CallJson(std::string_view name, std::string_view args_json, Actor actor) {
   auto parsed = base::ParseJson(args_json.empty() ? std::string_view("{}") : args_json);
   if (!parsed) {
-    ToolResult result = ToolResult::Error("arguments are not valid JSON: " + parsed.error().message());
+    ToolResult result =
+        ToolResult::Error("arguments are not valid JSON: " + parsed.error().message());
     Record(actor, name, std::string(args_json), result, clock_.NowMicros(), false);
     return result;
   }
@@ -55,7 +55,8 @@ ToolResult Session::Execute(const RegisteredTool& tool, const nlohmann::json& ar
     return tool.tool.handler(ctx, args);
   } catch (const std::exception& e) {
     // A handler bug must not take the session down; the agent sees an error result.
-    return ToolResult::Error(std::string("internal error in tool '") + tool.tool.name + "': " + e.what());
+    return ToolResult::Error(std::string("internal error in tool '") + tool.tool.name +
+                             "': " + e.what());
   }
 }
 

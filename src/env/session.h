@@ -11,10 +11,9 @@
 //   std::string h = s.world().Hash();
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,7 +36,9 @@ class Session {
   // Same, with the arguments as JSON text (malformed JSON is an error result).
   ToolResult CallJson(std::string_view name, std::string_view args_json,
                       Actor actor = Actor::kAgent);
-  ToolResult Run(const Action& action) { return CallJson(action.name, action.arguments_json, action.actor); }
+  ToolResult Run(const Action& action) {
+    return CallJson(action.name, action.arguments_json, action.actor);
+  }
 
   // Whether to record steps (default on). Off for bulk replays that only need the final state.
   void set_recording(bool on) { recording_ = on; }

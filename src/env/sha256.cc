@@ -37,12 +37,12 @@ bool CpuHasShaExtensions() {
 // Processes `count` 64-byte blocks with the SHA-NI instructions. The state is kept in the
 // ABEF/CDGH register layout the instructions expect.
 __attribute__((target("sha,sse4.1,ssse3"))) void CompressShaNi(uint32_t state[8],
-                                                                const uint8_t* data, size_t count) {
+                                                               const uint8_t* data, size_t count) {
   const __m128i kByteSwap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
   __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[0]));
   __m128i state1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[4]));
-  tmp = _mm_shuffle_epi32(tmp, 0xB1);            // CDAB
-  state1 = _mm_shuffle_epi32(state1, 0x1B);      // EFGH
+  tmp = _mm_shuffle_epi32(tmp, 0xB1);                // CDAB
+  state1 = _mm_shuffle_epi32(state1, 0x1B);          // EFGH
   __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);  // ABEF
   state1 = _mm_blend_epi16(state1, tmp, 0xF0);       // CDGH
 

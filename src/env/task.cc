@@ -1,8 +1,7 @@
 #include "env/task.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "env/session.h"
 
@@ -11,8 +10,8 @@ namespace env {
 Predicate PathEquals(std::string pointer, Value expected) {
   std::string description = pointer + " == " + expected.Canonical();
   return {std::move(description),
-          [pointer = std::move(pointer), expected = std::move(expected)](
-              const World& w) -> std::optional<std::string> {
+          [pointer = std::move(pointer),
+           expected = std::move(expected)](const World& w) -> std::optional<std::string> {
             const Value root = w.AsValue();
             const Value* actual = root.At(pointer);
             if (actual == nullptr) return pointer + " does not exist";
@@ -23,7 +22,8 @@ Predicate PathEquals(std::string pointer, Value expected) {
 
 Predicate PathExists(std::string pointer) {
   std::string description = pointer + " exists";
-  return {std::move(description), [pointer = std::move(pointer)](const World& w) -> std::optional<std::string> {
+  return {std::move(description),
+          [pointer = std::move(pointer)](const World& w) -> std::optional<std::string> {
             const Value root = w.AsValue();
             if (root.At(pointer) == nullptr) return pointer + " does not exist";
             return std::nullopt;
@@ -32,7 +32,8 @@ Predicate PathExists(std::string pointer) {
 
 Predicate PathAbsent(std::string pointer) {
   std::string description = pointer + " is absent";
-  return {std::move(description), [pointer = std::move(pointer)](const World& w) -> std::optional<std::string> {
+  return {std::move(description),
+          [pointer = std::move(pointer)](const World& w) -> std::optional<std::string> {
             const Value root = w.AsValue();
             if (const Value* v = root.At(pointer)) return pointer + " exists: " + v->Canonical();
             return std::nullopt;
@@ -67,12 +68,15 @@ void CheckChanges(const Checker& checker, const World& final_world,
   }
   if (!checker.forbid_other_changes) return;
   for (const Change& c : changes) {
-    const bool expected = std::any_of(
-        checker.expected_changes.begin(), checker.expected_changes.end(),
-        [&](const ExpectedChange& e) { return PathWithin(c.path, e.path) || PathWithin(e.path, c.path); });
+    const bool expected =
+        std::any_of(checker.expected_changes.begin(), checker.expected_changes.end(),
+                    [&](const ExpectedChange& e) {
+                      return PathWithin(c.path, e.path) || PathWithin(e.path, c.path);
+                    });
     if (!expected) {
-      items.push_back({"collateral " + c.path, false,
-                       std::string(ChangeKindName(c.kind)) + " " + FormatChange(c).substr(c.path.size() + 4)});
+      items.push_back(
+          {"collateral " + c.path, false,
+           std::string(ChangeKindName(c.kind)) + " " + FormatChange(c).substr(c.path.size() + 4)});
     }
   }
 }
@@ -87,8 +91,8 @@ CheckReport Check(const Task& task, const World& final_world) {
     report.items.push_back({"predicate: " + p.description, !why.has_value(), why.value_or("")});
   }
   if (checker.expected_hash) {
-    const std::string actual = checker.hash_app.empty() ? final_world.Hash()
-                                                        : final_world.AppHash(checker.hash_app);
+    const std::string actual =
+        checker.hash_app.empty() ? final_world.Hash() : final_world.AppHash(checker.hash_app);
     CheckItem item{checker.hash_app.empty() ? "hash" : "hash of " + checker.hash_app, false, ""};
     item.passed = actual == *checker.expected_hash;
     if (!item.passed) item.detail = "expected " + *checker.expected_hash + ", got " + actual;
@@ -130,7 +134,9 @@ nlohmann::json CheckReport::ToJson() const {
   for (const CheckItem& item : items) {
     j_items.push_back({{"name", item.name}, {"passed", item.passed}, {"detail", item.detail}});
   }
-  return {{"score", score}, {"passed", passed}, {"items", std::move(j_items)},
+  return {{"score", score},
+          {"passed", passed},
+          {"items", std::move(j_items)},
           {"changes", ChangesToJson(changes)}};
 }
 
@@ -144,7 +150,8 @@ base::Result<Predicate> PredicateFromJson(const nlohmann::json& p) {
   if (p.contains("equals")) return PathEquals(std::move(path), Value::FromJson(p["equals"]));
   if (p.value("exists", false)) return PathExists(std::move(path));
   if (p.value("absent", false)) return PathAbsent(std::move(path));
-  return base::Error::Invalid("predicate on " + path + " needs \"equals\", \"exists\" or \"absent\"");
+  return base::Error::Invalid("predicate on " + path +
+                              " needs \"equals\", \"exists\" or \"absent\"");
 }
 
 }  // namespace
@@ -157,11 +164,14 @@ base::Result<Task> TaskFromJson(const nlohmann::json& j, const World& base) {
   task.instruction = j.value("instruction", "");
   task.initial = base;
   if (auto init = j.find("initial"); init != j.end()) {
-    if (!init->is_object()) return base::Error::Invalid("task " + task.id + ": \"initial\" must be an object");
-    for (auto it = init->begin(); it != init->end(); ++it) task.initial.Set(it.key(), Value::FromJson(*it));
+    if (!init->is_object())
+      return base::Error::Invalid("task " + task.id + ": \"initial\" must be an object");
+    for (auto it = init->begin(); it != init->end(); ++it)
+      task.initial.Set(it.key(), Value::FromJson(*it));
   }
   if (auto actions = j.find("reference_actions"); actions != j.end()) {
-    if (!actions->is_array()) return base::Error::Invalid("task " + task.id + ": \"reference_actions\" must be an array");
+    if (!actions->is_array())
+      return base::Error::Invalid("task " + task.id + ": \"reference_actions\" must be an array");
     for (const auto& a : *actions) {
       if (!a.is_object() || !a.contains("name")) {
         return base::Error::Invalid("task " + task.id + ": each reference action needs a \"name\"");
@@ -186,7 +196,8 @@ base::Result<Task> TaskFromJson(const nlohmann::json& j, const World& base) {
     if (auto changes = c->find("expected_changes"); changes != c->end() && changes->is_array()) {
       for (const auto& e : *changes) {
         if (!e.is_object() || !e.contains("path")) {
-          return base::Error::Invalid("task " + task.id + ": each expected change needs a \"path\"");
+          return base::Error::Invalid("task " + task.id +
+                                      ": each expected change needs a \"path\"");
         }
         ExpectedChange change{e["path"].get<std::string>(), std::nullopt};
         if (e.contains("value")) change.value = Value::FromJson(e["value"]);
@@ -200,10 +211,12 @@ base::Result<Task> TaskFromJson(const nlohmann::json& j, const World& base) {
 
 World DeriveCheckerFromReference(Task& task, const ToolRegistry& tools, const base::Clock& clock,
                                  uint64_t seed) {
-  Session reference = Replay(tools, task.initial, task.reference_actions, clock, seed, /*record=*/false);
+  Session reference =
+      Replay(tools, task.initial, task.reference_actions, clock, seed, /*record=*/false);
   const World& final_world = reference.world();
-  task.checker.expected_hash =
-      task.checker.hash_app.empty() ? final_world.Hash() : final_world.AppHash(task.checker.hash_app);
+  task.checker.expected_hash = task.checker.hash_app.empty()
+                                   ? final_world.Hash()
+                                   : final_world.AppHash(task.checker.hash_app);
   task.checker.expected_changes.clear();
   for (const Change& c : Diff(task.initial.AsValue(), final_world.AsValue())) {
     ExpectedChange e{c.path, std::nullopt};

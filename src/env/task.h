@@ -10,16 +10,15 @@
 // Every item counts once; score = passed / total; `passed` means all items passed.
 //
 //   env::Task task{.id = "mail-1", .instruction = "Mark Bob's mail read", .initial = world};
-//   task.checker.predicates.push_back(env::PathEquals("/mail/messages/m1/read", env::Value::Bool(true)));
-//   task.checker.expected_changes = {{"/mail/messages/m1/read"}};
+//   task.checker.predicates.push_back(env::PathEquals("/mail/messages/m1/read",
+//   env::Value::Bool(true))); task.checker.expected_changes = {{"/mail/messages/m1/read"}};
 //   task.checker.forbid_other_changes = true;
 //   env::CheckReport report = env::Check(task, session.world());
 //   std::cout << report.Render();
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,8 +41,8 @@ Predicate PathExists(std::string pointer);
 Predicate PathAbsent(std::string pointer);
 
 struct ExpectedChange {
-  std::string path;              // JSON Pointer into World::AsValue(); covers everything under it
-  std::optional<Value> value;    // the value it must end with (absent: any change will do)
+  std::string path;            // JSON Pointer into World::AsValue(); covers everything under it
+  std::optional<Value> value;  // the value it must end with (absent: any change will do)
 };
 
 struct Checker {
@@ -51,7 +50,7 @@ struct Checker {
   std::optional<std::string> expected_hash;  // of the whole world, or of hash_app if set
   std::string hash_app;                      // "" = whole world
   std::vector<ExpectedChange> expected_changes;
-  bool forbid_other_changes = false;         // collateral-damage detection
+  bool forbid_other_changes = false;  // collateral-damage detection
 };
 
 struct Task {
@@ -63,7 +62,7 @@ struct Task {
 };
 
 struct CheckItem {
-  std::string name;    // "predicate: …", "hash", "change /a/b", "collateral /x/y"
+  std::string name;  // "predicate: …", "hash", "change /a/b", "collateral /x/y"
   bool passed = false;
   std::string detail;  // what differed
 };

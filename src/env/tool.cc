@@ -30,16 +30,18 @@ base::Status ToolRegistry::Register(Tool tool) {
   if (!ValidToolName(tool.name)) {
     return base::Error::Invalid("tool name must match [a-zA-Z0-9_-]{1,64}: '" + tool.name + "'");
   }
-  if (tools_.count(tool.name) != 0) return base::Error::Conflict("duplicate tool '" + tool.name + "'");
+  if (tools_.count(tool.name) != 0)
+    return base::Error::Conflict("duplicate tool '" + tool.name + "'");
   if (!tool.handler) return base::Error::Invalid("tool '" + tool.name + "' has no handler");
-  auto compiled = Schema::CompileText(tool.parameters.empty() ? "{\"type\":\"object\"}" : tool.parameters);
+  auto compiled =
+      Schema::CompileText(tool.parameters.empty() ? "{\"type\":\"object\"}" : tool.parameters);
   if (!compiled) {
-    return base::Error::Invalid("tool '" + tool.name + "': bad parameters schema: " +
-                                compiled.error().message());
+    return base::Error::Invalid("tool '" + tool.name +
+                                "': bad parameters schema: " + compiled.error().message());
   }
   std::string name = tool.name;
-  tools_.emplace(std::move(name),
-                 std::make_unique<RegisteredTool>(RegisteredTool{std::move(tool), std::move(*compiled)}));
+  tools_.emplace(std::move(name), std::make_unique<RegisteredTool>(
+                                      RegisteredTool{std::move(tool), std::move(*compiled)}));
   return base::Ok();
 }
 

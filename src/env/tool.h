@@ -30,12 +30,11 @@
 //       }}));
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -127,9 +126,9 @@ class ToolRegistry {
 }  // namespace env
 
 // Inside a tool handler: declares `lhs` from a Result or returns its error as an error result.
-#define ASSAY_ASSIGN_OR_RETURN_TOOL(lhs, expr)                                              \
+#define ASSAY_ASSIGN_OR_RETURN_TOOL(lhs, expr) \
   ASSAY_ASSIGN_OR_RETURN_TOOL_IMPL(ASSAY_CONCAT(assay_tool_r_, __LINE__), lhs, expr)
-#define ASSAY_ASSIGN_OR_RETURN_TOOL_IMPL(tmp, lhs, expr)                    \
-  auto tmp = (expr);                                                        \
-  if (!tmp) return ::env::ToolResult::Error(tmp.error().message());         \
+#define ASSAY_ASSIGN_OR_RETURN_TOOL_IMPL(tmp, lhs, expr)            \
+  auto tmp = (expr);                                                \
+  if (!tmp) return ::env::ToolResult::Error(tmp.error().message()); \
   lhs = std::move(tmp).value()

@@ -13,10 +13,12 @@ nlohmann::json Trajectory::ToOpenAiMessages() const {
         {{"role", "assistant"},
          {"content", nullptr},
          {"tool_calls",
-          nlohmann::json::array({{{"id", s.call_id},
-                                  {"type", "function"},
-                                  {"function", {{"name", s.name}, {"arguments", s.arguments_json}}}}})}});
-    messages.push_back({{"role", "tool"}, {"tool_call_id", s.call_id}, {"content", s.result.content}});
+          nlohmann::json::array(
+              {{{"id", s.call_id},
+                {"type", "function"},
+                {"function", {{"name", s.name}, {"arguments", s.arguments_json}}}}})}});
+    messages.push_back(
+        {{"role", "tool"}, {"tool_call_id", s.call_id}, {"content", s.result.content}});
   }
   return messages;
 }
@@ -112,11 +114,13 @@ base::Result<std::vector<Action>> ParseActionsJsonl(std::string_view text) {
     if (line.empty()) continue;
     auto parsed = base::ParseJson(line);
     if (!parsed) {
-      return base::Error::Invalid("line " + std::to_string(line_no) + ": " + parsed.error().message());
+      return base::Error::Invalid("line " + std::to_string(line_no) + ": " +
+                                  parsed.error().message());
     }
     auto action = ActionFromJson(*parsed);
     if (!action) {
-      return base::Error::Invalid("line " + std::to_string(line_no) + ": " + action.error().message());
+      return base::Error::Invalid("line " + std::to_string(line_no) + ": " +
+                                  action.error().message());
     }
     actions.push_back(std::move(*action));
   }

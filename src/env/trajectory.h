@@ -7,9 +7,8 @@
 //   ASSAY_ASSIGN_OR_RETURN(std::vector<env::Action> actions, env::ParseActionsJsonl(text));
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +26,7 @@ struct Action {
 };
 
 struct Step {
-  std::string call_id;        // "call_0001", … (deterministic)
+  std::string call_id;  // "call_0001", … (deterministic)
   Actor actor = Actor::kAgent;
   std::string name;
   std::string arguments_json;  // compact JSON text as received

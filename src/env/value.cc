@@ -1,7 +1,5 @@
 #include "env/value.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cassert>
 #include <charconv>
@@ -10,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "base/json.h"
 #include "env/sha256.h"
@@ -208,11 +207,16 @@ Value Value::FromJson(const nlohmann::json& j) {
 
 nlohmann::json Value::ToJson() const {
   switch (kind()) {
-    case Kind::kNull: return nullptr;
-    case Kind::kBool: return node_->b;
-    case Kind::kInt: return node_->i;
-    case Kind::kFloat: return node_->d;
-    case Kind::kString: return node_->s;
+    case Kind::kNull:
+      return nullptr;
+    case Kind::kBool:
+      return node_->b;
+    case Kind::kInt:
+      return node_->i;
+    case Kind::kFloat:
+      return node_->d;
+    case Kind::kString:
+      return node_->s;
     case Kind::kArray: {
       nlohmann::json out = nlohmann::json::array();
       for (const Value& e : node_->elements) out.push_back(e.ToJson());
@@ -236,13 +240,20 @@ Value::Kind Value::kind() const { return node_ ? node_->kind : Kind::kNull; }
 
 std::string_view Value::KindName(Kind kind) {
   switch (kind) {
-    case Kind::kNull: return "null";
-    case Kind::kBool: return "boolean";
-    case Kind::kInt: return "integer";
-    case Kind::kFloat: return "number";
-    case Kind::kString: return "string";
-    case Kind::kArray: return "array";
-    case Kind::kObject: return "object";
+    case Kind::kNull:
+      return "null";
+    case Kind::kBool:
+      return "boolean";
+    case Kind::kInt:
+      return "integer";
+    case Kind::kFloat:
+      return "number";
+    case Kind::kString:
+      return "string";
+    case Kind::kArray:
+      return "array";
+    case Kind::kObject:
+      return "object";
   }
   return "?";
 }
@@ -311,7 +322,8 @@ Value Value::With(std::string_view key, Value v) const {
   if (n->chunks.empty()) {
     n->node_count = 1 + v.NodeCount();
     n->member_count = 1;
-    n->chunks.push_back(std::make_shared<const MemberChunk>(MemberChunk{{std::string(key), std::move(v)}}));
+    n->chunks.push_back(
+        std::make_shared<const MemberChunk>(MemberChunk{{std::string(key), std::move(v)}}));
     return Value(std::move(n));
   }
   const size_t c = ChunkFor(n->chunks, key);
@@ -415,9 +427,8 @@ base::Result<Value> SetRecursive(const Value& cur, const std::vector<std::string
                            SetRecursive(cur.elements()[index], tokens, depth + 1, leaf, remove));
     return cur.WithElement(index, std::move(updated));
   }
-  return base::Error::Invalid("cannot descend into a " +
-                              std::string(Value::KindName(cur.kind())) + " at depth " +
-                              std::to_string(depth));
+  return base::Error::Invalid("cannot descend into a " + std::string(Value::KindName(cur.kind())) +
+                              " at depth " + std::to_string(depth));
 }
 
 }  // namespace
@@ -473,12 +484,18 @@ bool Value::operator==(const Value& other) const {
   if (node_ == other.node_) return true;
   if (kind() != other.kind()) return false;
   switch (kind()) {
-    case Kind::kNull: return true;
-    case Kind::kBool: return node_->b == other.node_->b;
-    case Kind::kInt: return node_->i == other.node_->i;
-    case Kind::kFloat: return node_->d == other.node_->d;
-    case Kind::kString: return node_->s == other.node_->s;
-    case Kind::kArray: return node_->elements == other.node_->elements;
+    case Kind::kNull:
+      return true;
+    case Kind::kBool:
+      return node_->b == other.node_->b;
+    case Kind::kInt:
+      return node_->i == other.node_->i;
+    case Kind::kFloat:
+      return node_->d == other.node_->d;
+    case Kind::kString:
+      return node_->s == other.node_->s;
+    case Kind::kArray:
+      return node_->elements == other.node_->elements;
     case Kind::kObject: {
       if (node_->member_count != other.node_->member_count) return false;
       if (node_->chunks == other.node_->chunks) return true;
@@ -497,17 +514,26 @@ namespace {
 
 void WriteScalar(const Value& v, std::string& out) {
   switch (v.kind()) {
-    case Value::Kind::kNull: out += "null"; break;
-    case Value::Kind::kBool: out += v.AsBool() ? "true" : "false"; break;
+    case Value::Kind::kNull:
+      out += "null";
+      break;
+    case Value::Kind::kBool:
+      out += v.AsBool() ? "true" : "false";
+      break;
     case Value::Kind::kInt: {
       char buf[24];
       auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v.AsInt());
       out.append(buf, ptr);
       break;
     }
-    case Value::Kind::kFloat: AppendPythonFloatRepr(v.AsDouble(), out); break;
-    case Value::Kind::kString: AppendPythonJsonString(v.AsString(), out); break;
-    default: break;
+    case Value::Kind::kFloat:
+      AppendPythonFloatRepr(v.AsDouble(), out);
+      break;
+    case Value::Kind::kString:
+      AppendPythonJsonString(v.AsString(), out);
+      break;
+    default:
+      break;
   }
 }
 
@@ -750,14 +776,36 @@ void AppendPythonJsonString(std::string_view s, std::string& out) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; ++i; continue;
-      case '\\': out += "\\\\"; ++i; continue;
-      case '\n': out += "\\n"; ++i; continue;
-      case '\r': out += "\\r"; ++i; continue;
-      case '\t': out += "\\t"; ++i; continue;
-      case '\b': out += "\\b"; ++i; continue;
-      case '\f': out += "\\f"; ++i; continue;
-      default: break;
+      case '"':
+        out += "\\\"";
+        ++i;
+        continue;
+      case '\\':
+        out += "\\\\";
+        ++i;
+        continue;
+      case '\n':
+        out += "\\n";
+        ++i;
+        continue;
+      case '\r':
+        out += "\\r";
+        ++i;
+        continue;
+      case '\t':
+        out += "\\t";
+        ++i;
+        continue;
+      case '\b':
+        out += "\\b";
+        ++i;
+        continue;
+      case '\f':
+        out += "\\f";
+        ++i;
+        continue;
+      default:
+        break;
     }
     uint32_t cp = 0;
     i += DecodeUtf8(s, i, &cp);

@@ -18,13 +18,12 @@
 //   std::string text = u.Canonical();   // {"a": [7, 2.5], "b": "x"}
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <iterator>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
 #include <string_view>
@@ -89,7 +88,7 @@ class Value {
   // Views of the children (empty for other kinds).
   std::span<const Value> elements() const;  // array
   MemberRange members() const;              // object, sorted by key
-  size_t size() const;                         // array or object; 0 otherwise
+  size_t size() const;                      // array or object; 0 otherwise
 
   // Object member or nullptr (binary search).
   const Value* Find(std::string_view key) const;
@@ -110,7 +109,8 @@ class Value {
   // b (before/after null where the key is missing), in key order, skipping chunks both share.
   static void ZipChangedMembers(
       const Value& a, const Value& b,
-      const std::function<void(const std::string& key, const Value* before, const Value* after)>& f);
+      const std::function<void(const std::string& key, const Value* before, const Value* after)>&
+          f);
 
   // Whether both handles point at the same node (so they are equal without looking inside).
   bool SameNode(const Value& other) const { return node_ == other.node_; }

@@ -139,7 +139,8 @@ class Parser {
     if (literal.empty() || literal == ".") return Syntax();
     if (dot) return Number::Float(std::strtod(literal.c_str(), nullptr));
     // Python 3 rejects leading zeros in non-zero decimal integers ("012").
-    if (literal.size() > 1 && literal[0] == '0' && literal.find_first_not_of('0') != std::string::npos) {
+    if (literal.size() > 1 && literal[0] == '0' &&
+        literal.find_first_not_of('0') != std::string::npos) {
       return Syntax();
     }
     errno = 0;
@@ -151,8 +152,8 @@ class Parser {
   static Number AddSub(Number a, Number b, bool subtract) {
     if (a.is_int && b.is_int) {
       int64_t r = 0;
-      const bool overflow = subtract ? __builtin_sub_overflow(a.i, b.i, &r)
-                                     : __builtin_add_overflow(a.i, b.i, &r);
+      const bool overflow =
+          subtract ? __builtin_sub_overflow(a.i, b.i, &r) : __builtin_add_overflow(a.i, b.i, &r);
       if (!overflow) return Number::Int(r);
     }
     return Number::Float(subtract ? a.AsDouble() - b.AsDouble() : a.AsDouble() + b.AsDouble());
@@ -168,7 +169,8 @@ class Parser {
 
   static base::Result<Number> Div(Number a, Number b) {
     if (b.AsDouble() == 0) {
-      return base::Error::Invalid(a.is_int && b.is_int ? "division by zero" : "float division by zero");
+      return base::Error::Invalid(a.is_int && b.is_int ? "division by zero"
+                                                       : "float division by zero");
     }
     return Number::Float(a.AsDouble() / b.AsDouble());
   }

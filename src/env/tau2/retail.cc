@@ -4,13 +4,12 @@
 // back). Error results carry the reference's text, "Error: <message>".
 #include "env/tau2/retail.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -84,7 +83,8 @@ const Value* GetPaymentMethod(const Value& db, std::string_view user_id, std::st
 
 bool IsGiftCard(const Value& pm) { return Field(pm, "source") == "gift_card"; }
 
-Value SetBalance(const Value& db, std::string_view user_id, std::string_view pm_id, double balance) {
+Value SetBalance(const Value& db, std::string_view user_id, std::string_view pm_id,
+                 double balance) {
   return Put(db, Ptr({"users", user_id, "payment_methods", pm_id, "balance"}),
              Value::Float(PythonRound(balance, 2)));
 }
@@ -156,7 +156,8 @@ const Value* GetVariant(const Value& db, std::string_view product_id, std::strin
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }
@@ -499,8 +500,12 @@ std::string ObjectSchema(std::initializer_list<std::pair<const char*, const char
 }
 
 std::string AddressSchema(const char* id_field) {
-  return ObjectSchema({{id_field, "string"}, {"address1", "string"}, {"address2", "string"},
-                       {"city", "string"}, {"state", "string"}, {"country", "string"},
+  return ObjectSchema({{id_field, "string"},
+                       {"address1", "string"},
+                       {"address2", "string"},
+                       {"city", "string"},
+                       {"state", "string"},
+                       {"country", "string"},
                        {"zip", "string"}});
 }
 
@@ -508,15 +513,27 @@ std::string AddressSchema(const char* id_field) {
 
 base::Status RegisterRetailTools(ToolRegistry& r) {
   const std::vector<Tool> tools = {
-      {"calculate", "Evaluate an arithmetic expression (numbers, + - * /, parentheses); the result is rounded to 2 decimals.",
+      {"calculate",
+       "Evaluate an arithmetic expression (numbers, + - * /, parentheses); the result is rounded "
+       "to 2 decimals.",
        ObjectSchema({{"expression", "string"}}), true, kApp, CalculateTool},
-      {"cancel_pending_order", "Cancel a pending order (reason: 'no longer needed' or 'ordered by mistake'); payments are refunded, to gift cards immediately. Ask the user to confirm first.",
-       ObjectSchema({{"order_id", "string"}, {"reason", "string"}}), false, kApp, CancelPendingOrder},
-      {"exchange_delivered_order_items", "Request an exchange of items of a delivered order for other variants of the same products; the price difference is paid or refunded with the given payment method. Once per order; confirm first.",
-       ObjectSchema({{"order_id", "string"}, {"item_ids", "string[]"}, {"new_item_ids", "string[]"}, {"payment_method_id", "string"}}),
+      {"cancel_pending_order",
+       "Cancel a pending order (reason: 'no longer needed' or 'ordered by mistake'); payments are "
+       "refunded, to gift cards immediately. Ask the user to confirm first.",
+       ObjectSchema({{"order_id", "string"}, {"reason", "string"}}), false, kApp,
+       CancelPendingOrder},
+      {"exchange_delivered_order_items",
+       "Request an exchange of items of a delivered order for other variants of the same products; "
+       "the price difference is paid or refunded with the given payment method. Once per order; "
+       "confirm first.",
+       ObjectSchema({{"order_id", "string"},
+                     {"item_ids", "string[]"},
+                     {"new_item_ids", "string[]"},
+                     {"payment_method_id", "string"}}),
        false, kApp, ExchangeDeliveredOrderItems},
       {"find_user_id_by_name_zip", "Find a user id by first name, last name and zip code.",
-       ObjectSchema({{"first_name", "string"}, {"last_name", "string"}, {"zip", "string"}}), true, kApp, FindUserIdByNameZip},
+       ObjectSchema({{"first_name", "string"}, {"last_name", "string"}, {"zip", "string"}}), true,
+       kApp, FindUserIdByNameZip},
       {"find_user_id_by_email", "Find a user id by e-mail address.",
        ObjectSchema({{"email", "string"}}), true, kApp, FindUserIdByEmail},
       {"get_order_details", "Get the status and details of an order (ids look like '#W0000000').",
@@ -527,21 +544,35 @@ base::Status RegisterRetailTools(ToolRegistry& r) {
        ObjectSchema({{"item_id", "string"}}), true, kApp, GetItemDetails},
       {"get_user_details", "Get a user's profile, payment methods and order ids.",
        ObjectSchema({{"user_id", "string"}}), true, kApp, GetUserDetails},
-      {"list_all_product_types", "List every product name with its product id (JSON, sorted by name).",
-       ObjectSchema({}), true, kApp, ListAllProductTypes},
-      {"modify_pending_order_address", "Change the shipping address of a pending order. Confirm first.",
-       AddressSchema("order_id"), false, kApp, ModifyPendingOrderAddress},
-      {"modify_pending_order_items", "Swap items of a pending order for other variants of the same products; the price difference is paid or refunded with the given payment method. Once per order; confirm first.",
-       ObjectSchema({{"order_id", "string"}, {"item_ids", "string[]"}, {"new_item_ids", "string[]"}, {"payment_method_id", "string"}}),
+      {"list_all_product_types",
+       "List every product name with its product id (JSON, sorted by name).", ObjectSchema({}),
+       true, kApp, ListAllProductTypes},
+      {"modify_pending_order_address",
+       "Change the shipping address of a pending order. Confirm first.", AddressSchema("order_id"),
+       false, kApp, ModifyPendingOrderAddress},
+      {"modify_pending_order_items",
+       "Swap items of a pending order for other variants of the same products; the price "
+       "difference is paid or refunded with the given payment method. Once per order; confirm "
+       "first.",
+       ObjectSchema({{"order_id", "string"},
+                     {"item_ids", "string[]"},
+                     {"new_item_ids", "string[]"},
+                     {"payment_method_id", "string"}}),
        false, kApp, ModifyPendingOrderItems},
-      {"modify_pending_order_payment", "Pay a pending order with a different payment method of the same user. Confirm first.",
-       ObjectSchema({{"order_id", "string"}, {"payment_method_id", "string"}}), false, kApp, ModifyPendingOrderPayment},
+      {"modify_pending_order_payment",
+       "Pay a pending order with a different payment method of the same user. Confirm first.",
+       ObjectSchema({{"order_id", "string"}, {"payment_method_id", "string"}}), false, kApp,
+       ModifyPendingOrderPayment},
       {"modify_user_address", "Change a user's default address. Confirm first.",
        AddressSchema("user_id"), false, kApp, ModifyUserAddress},
-      {"return_delivered_order_items", "Request a return of items of a delivered order; refund to the original payment method or a gift card. Confirm first.",
-       ObjectSchema({{"order_id", "string"}, {"item_ids", "string[]"}, {"payment_method_id", "string"}}),
+      {"return_delivered_order_items",
+       "Request a return of items of a delivered order; refund to the original payment method or a "
+       "gift card. Confirm first.",
+       ObjectSchema(
+           {{"order_id", "string"}, {"item_ids", "string[]"}, {"payment_method_id", "string"}}),
        false, kApp, ReturnDeliveredOrderItems},
-      {"transfer_to_human_agents", "Hand the conversation to a human agent with a summary of the issue.",
+      {"transfer_to_human_agents",
+       "Hand the conversation to a human agent with a summary of the issue.",
        ObjectSchema({{"summary", "string"}}), true, kApp, TransferToHumanAgents},
   };
   for (const Tool& tool : tools) ASSAY_TRY(r.Register(tool));
@@ -552,7 +583,9 @@ base::Status RegisterRetailTools(ToolRegistry& r) {
 
 namespace {
 
-Value AsFloat(const Value& v) { return v.kind() == Value::Kind::kInt ? Value::Float(v.AsDouble()) : v; }
+Value AsFloat(const Value& v) {
+  return v.kind() == Value::Kind::kInt ? Value::Float(v.AsDouble()) : v;
+}
 
 // Applies f to each member of an object, rebuilding it.
 template <typename F>
@@ -577,9 +610,13 @@ Value WithFloat(const Value& record, std::string_view key) {
   return record.With(key, AsFloat(*v));
 }
 
-constexpr const char* kOptionalOrderFields[] = {
-    "cancel_reason", "exchange_items", "exchange_new_items", "exchange_payment_method_id",
-    "exchange_price_difference", "return_items", "return_payment_method_id"};
+constexpr const char* kOptionalOrderFields[] = {"cancel_reason",
+                                                "exchange_items",
+                                                "exchange_new_items",
+                                                "exchange_payment_method_id",
+                                                "exchange_price_difference",
+                                                "return_items",
+                                                "return_payment_method_id"};
 
 }  // namespace
 
@@ -587,38 +624,41 @@ Value NormalizeRetailDb(const Value& raw) {
   Value db = raw;
   if (const Value* orders = raw.Find("orders")) {
     db = db.With("orders", MapMembers(*orders, [](const Value& order) {
-      Value o = order;
-      for (const char* field : kOptionalOrderFields) {
-        if (o.Find(field) == nullptr) o = o.With(field, Value());
-      }
-      o = WithFloat(o, "exchange_price_difference");
-      if (const Value* items = o.Find("items")) {
-        o = o.With("items", MapElements(*items, [](const Value& i) { return WithFloat(i, "price"); }));
-      }
-      if (const Value* history = o.Find("payment_history")) {
-        o = o.With("payment_history",
-                   MapElements(*history, [](const Value& p) { return WithFloat(p, "amount"); }));
-      }
-      return o;
-    }));
+                   Value o = order;
+                   for (const char* field : kOptionalOrderFields) {
+                     if (o.Find(field) == nullptr) o = o.With(field, Value());
+                   }
+                   o = WithFloat(o, "exchange_price_difference");
+                   if (const Value* items = o.Find("items")) {
+                     o = o.With("items", MapElements(*items, [](const Value& i) {
+                                  return WithFloat(i, "price");
+                                }));
+                   }
+                   if (const Value* history = o.Find("payment_history")) {
+                     o = o.With("payment_history", MapElements(*history, [](const Value& p) {
+                                  return WithFloat(p, "amount");
+                                }));
+                   }
+                   return o;
+                 }));
   }
   if (const Value* products = raw.Find("products")) {
     db = db.With("products", MapMembers(*products, [](const Value& product) {
-      const Value* variants = product.Find("variants");
-      if (variants == nullptr) return product;
-      return product.With("variants", MapMembers(*variants, [](const Value& v) {
-        return WithFloat(v, "price");
-      }));
-    }));
+                   const Value* variants = product.Find("variants");
+                   if (variants == nullptr) return product;
+                   return product.With("variants", MapMembers(*variants, [](const Value& v) {
+                                         return WithFloat(v, "price");
+                                       }));
+                 }));
   }
   if (const Value* users = raw.Find("users")) {
     db = db.With("users", MapMembers(*users, [](const Value& user) {
-      const Value* methods = user.Find("payment_methods");
-      if (methods == nullptr) return user;
-      return user.With("payment_methods", MapMembers(*methods, [](const Value& pm) {
-        return WithFloat(pm, "balance");
-      }));
-    }));
+                   const Value* methods = user.Find("payment_methods");
+                   if (methods == nullptr) return user;
+                   return user.With("payment_methods", MapMembers(*methods, [](const Value& pm) {
+                                      return WithFloat(pm, "balance");
+                                    }));
+                 }));
   }
   return db;
 }
@@ -669,12 +709,15 @@ base::Result<std::vector<Task>> LoadRetailTasks(const std::string& path, const V
     }
     const auto criteria = t.find("evaluation_criteria");
     if (criteria != t.end() && criteria->is_object()) {
-      if (auto actions = criteria->find("actions"); actions != criteria->end() && actions->is_array()) {
+      if (auto actions = criteria->find("actions");
+          actions != criteria->end() && actions->is_array()) {
         for (const auto& a : *actions) {
           if (a.value("requestor", "assistant") != "assistant") {
-            return base::Error::Invalid("task " + task.id + ": user-side actions are not supported");
+            return base::Error::Invalid("task " + task.id +
+                                        ": user-side actions are not supported");
           }
-          task.reference_actions.push_back({a.value("name", ""), a.value("arguments", nlohmann::json::object()).dump()});
+          task.reference_actions.push_back(
+              {a.value("name", ""), a.value("arguments", nlohmann::json::object()).dump()});
         }
       }
     }

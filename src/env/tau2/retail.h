@@ -35,9 +35,10 @@ inline constexpr std::string_view kRetailInitialHash =
 base::Result<Value> LoadRetailDb(const std::string& path);
 Value NormalizeRetailDb(const Value& raw);
 
-// The tools (16 at tau2-bench commit a2c0247, where the issue counts 15): calculate, cancel_pending_order, exchange_delivered_order_items,
-// find_user_id_by_name_zip, find_user_id_by_email, get_order_details, get_product_details,
-// get_item_details, get_user_details, list_all_product_types, modify_pending_order_address,
+// The tools (16 at tau2-bench commit a2c0247, where the issue counts 15): calculate,
+// cancel_pending_order, exchange_delivered_order_items, find_user_id_by_name_zip,
+// find_user_id_by_email, get_order_details, get_product_details, get_item_details,
+// get_user_details, list_all_product_types, modify_pending_order_address,
 // modify_pending_order_items, modify_pending_order_payment, modify_user_address,
 // return_delivered_order_items, transfer_to_human_agents.
 base::Status RegisterRetailTools(ToolRegistry& registry);

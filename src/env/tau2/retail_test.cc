@@ -3,9 +3,9 @@
 #include "env/tau2/retail.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "base/clock.h"
 #include "env/session.h"
@@ -69,21 +69,28 @@ TEST_F(RetailTest, ReadToolsFindRecordsAndFailLikeTheReference) {
   EXPECT_EQ(nlohmann::json::parse(order.content)["status"], "delivered");
   ExpectFails("get_order_details", R"({"order_id":"W2378156"})", "Order not found");
 
-  EXPECT_EQ(nlohmann::json::parse(Call("get_user_details", R"({"user_id":"yusuf_rossi_9620"})").content)["email"],
+  EXPECT_EQ(nlohmann::json::parse(
+                Call("get_user_details", R"({"user_id":"yusuf_rossi_9620"})").content)["email"],
             "yusuf.rossi7301@example.com");
   ExpectFails("get_user_details", R"({"user_id":"nobody"})", "User not found");
 
-  EXPECT_EQ(nlohmann::json::parse(Call("get_product_details", R"({"product_id":"9783735446"})").content)["variants"].size(), 5u);
+  EXPECT_EQ(nlohmann::json::parse(
+                Call("get_product_details", R"({"product_id":"9783735446"})").content)["variants"]
+                .size(),
+            5u);
   ExpectFails("get_product_details", R"({"product_id":"2143041831"})", "Product not found");
 
-  EXPECT_EQ(nlohmann::json::parse(Call("get_item_details", R"({"item_id":"2143041831"})").content)["item_id"],
+  EXPECT_EQ(nlohmann::json::parse(
+                Call("get_item_details", R"({"item_id":"2143041831"})").content)["item_id"],
             "2143041831");
   ExpectFails("get_item_details", R"({"item_id":"9783735446"})", "Item not found");
 
-  EXPECT_EQ(Call("find_user_id_by_name_zip", R"({"first_name":"yusuf","last_name":"ROSSI","zip":"19122"})").content,
+  EXPECT_EQ(Call("find_user_id_by_name_zip",
+                 R"({"first_name":"yusuf","last_name":"ROSSI","zip":"19122"})")
+                .content,
             "yusuf_rossi_9620");
-  ExpectFails("find_user_id_by_name_zip", R"({"first_name":"Yusuf","last_name":"Rossi","zip":"19123"})",
-              "User not found");
+  ExpectFails("find_user_id_by_name_zip",
+              R"({"first_name":"Yusuf","last_name":"Rossi","zip":"19123"})", "User not found");
   EXPECT_EQ(Call("find_user_id_by_email", R"({"email":"YUSUF.Rossi7301@example.com"})").content,
             "yusuf_rossi_9620");
   ExpectFails("find_user_id_by_email", R"({"email":"yusuf@example.com"})", "User not found");
@@ -107,116 +114,154 @@ TEST_F(RetailTest, CalculateFollowsPythonArithmetic) {
 TEST_F(RetailTest, CancelPendingOrderRefundsGiftCardAtOnce) {
   ExpectFails("cancel_pending_order", R"({"order_id":"#W2611340","reason":"no longer needed"})",
               "Non-pending order cannot be cancelled");
-  ExpectFails("cancel_pending_order", R"({"order_id":"#W6779827","reason":"too slow"})", "Invalid reason");
-  ExpectFails("cancel_pending_order", R"({"order_id":"#W0","reason":"no longer needed"})", "Order not found");
-  ToolResult r = Call("cancel_pending_order", R"({"order_id":"#W6779827","reason":"no longer needed"})");
+  ExpectFails("cancel_pending_order", R"({"order_id":"#W6779827","reason":"too slow"})",
+              "Invalid reason");
+  ExpectFails("cancel_pending_order", R"({"order_id":"#W0","reason":"no longer needed"})",
+              "Order not found");
+  ToolResult r =
+      Call("cancel_pending_order", R"({"order_id":"#W6779827","reason":"no longer needed"})");
   ASSERT_FALSE(r.is_error) << r.content;
   EXPECT_EQ(At("/orders/#W6779827/status").AsString(), "cancelled");
   EXPECT_EQ(At("/orders/#W6779827/cancel_reason").AsString(), "no longer needed");
-  EXPECT_EQ(At("/orders/#W6779827/payment_history").Canonical(),
-            R"([{"amount": 4079.45, "payment_method_id": "gift_card_7219486", "transaction_type": "payment"}, )"
-            R"({"amount": 4079.45, "payment_method_id": "gift_card_7219486", "transaction_type": "refund"}])");
-  EXPECT_EQ(At("/users/ethan_lopez_6291/payment_methods/gift_card_7219486/balance").Canonical(), "4128.45");
+  EXPECT_EQ(
+      At("/orders/#W6779827/payment_history").Canonical(),
+      R"([{"amount": 4079.45, "payment_method_id": "gift_card_7219486", "transaction_type": "payment"}, )"
+      R"({"amount": 4079.45, "payment_method_id": "gift_card_7219486", "transaction_type": "refund"}])");
+  EXPECT_EQ(At("/users/ethan_lopez_6291/payment_methods/gift_card_7219486/balance").Canonical(),
+            "4128.45");
 }
 
 TEST_F(RetailTest, ExchangeDeliveredOrderItems) {
-  ExpectFails("exchange_delivered_order_items",
-              R"({"order_id":"#W6779827","item_ids":[],"new_item_ids":[],"payment_method_id":"gift_card_7219486"})",
-              "Non-delivered order cannot be exchanged");
-  ExpectFails("exchange_delivered_order_items",
-              R"({"order_id":"#W2378156","item_ids":["1151293680","1151293680"],"new_item_ids":["7706410293","7706410293"],"payment_method_id":"credit_card_9513926"})",
-              "Number of 1151293680 not found.");
-  ExpectFails("exchange_delivered_order_items",
-              R"({"order_id":"#W2378156","item_ids":["1151293680"],"new_item_ids":[],"payment_method_id":"credit_card_9513926"})",
-              "The number of items to be exchanged should match.");
-  ExpectFails("exchange_delivered_order_items",
-              R"({"order_id":"#W2378156","item_ids":["1151293680"],"new_item_ids":["2143041831"],"payment_method_id":"credit_card_9513926"})",
-              "Variant not found");
-  ExpectFails("exchange_delivered_order_items",
-              R"({"order_id":"#W2378156","item_ids":["1151293680"],"new_item_ids":["7706410293"],"payment_method_id":"gift_card_0"})",
-              "Payment method not found");
-  ToolResult r = Call("exchange_delivered_order_items",
-                      R"({"order_id":"#W2378156","item_ids":["4983901480","1151293680"],"new_item_ids":["7747408585","7706410293"],"payment_method_id":"credit_card_9513926"})");
+  ExpectFails(
+      "exchange_delivered_order_items",
+      R"({"order_id":"#W6779827","item_ids":[],"new_item_ids":[],"payment_method_id":"gift_card_7219486"})",
+      "Non-delivered order cannot be exchanged");
+  ExpectFails(
+      "exchange_delivered_order_items",
+      R"({"order_id":"#W2378156","item_ids":["1151293680","1151293680"],"new_item_ids":["7706410293","7706410293"],"payment_method_id":"credit_card_9513926"})",
+      "Number of 1151293680 not found.");
+  ExpectFails(
+      "exchange_delivered_order_items",
+      R"({"order_id":"#W2378156","item_ids":["1151293680"],"new_item_ids":[],"payment_method_id":"credit_card_9513926"})",
+      "The number of items to be exchanged should match.");
+  ExpectFails(
+      "exchange_delivered_order_items",
+      R"({"order_id":"#W2378156","item_ids":["1151293680"],"new_item_ids":["2143041831"],"payment_method_id":"credit_card_9513926"})",
+      "Variant not found");
+  ExpectFails(
+      "exchange_delivered_order_items",
+      R"({"order_id":"#W2378156","item_ids":["1151293680"],"new_item_ids":["7706410293"],"payment_method_id":"gift_card_0"})",
+      "Payment method not found");
+  ToolResult r = Call(
+      "exchange_delivered_order_items",
+      R"({"order_id":"#W2378156","item_ids":["4983901480","1151293680"],"new_item_ids":["7747408585","7706410293"],"payment_method_id":"credit_card_9513926"})");
   ASSERT_FALSE(r.is_error) << r.content;
   EXPECT_EQ(At("/orders/#W2378156/status").AsString(), "exchange requested");
   EXPECT_EQ(At("/orders/#W2378156/exchange_items").Canonical(), R"(["1151293680", "4983901480"])");
-  EXPECT_EQ(At("/orders/#W2378156/exchange_new_items").Canonical(), R"(["7706410293", "7747408585"])");
+  EXPECT_EQ(At("/orders/#W2378156/exchange_new_items").Canonical(),
+            R"(["7706410293", "7747408585"])");
   EXPECT_EQ(At("/orders/#W2378156/exchange_price_difference").Canonical(), "-16.63");
-  ExpectFails("exchange_delivered_order_items",  // once per order: no longer delivered
-              R"({"order_id":"#W2378156","item_ids":["1151293680"],"new_item_ids":["7706410293"],"payment_method_id":"credit_card_9513926"})",
-              "Non-delivered order cannot be exchanged");
+  ExpectFails(
+      "exchange_delivered_order_items",  // once per order: no longer delivered
+      R"({"order_id":"#W2378156","item_ids":["1151293680"],"new_item_ids":["7706410293"],"payment_method_id":"credit_card_9513926"})",
+      "Non-delivered order cannot be exchanged");
 }
 
 TEST_F(RetailTest, ModifyPendingOrderItemsKeepsReferenceArithmetic) {
-  ExpectFails("modify_pending_order_items",
-              R"({"order_id":"#W4776164","item_ids":["8349118980"],"new_item_ids":["8349118980"],"payment_method_id":"credit_card_9513926"})",
-              "The new item id should be different from the old item id");
-  ExpectFails("modify_pending_order_items",
-              R"({"order_id":"#W4776164","item_ids":["1"],"new_item_ids":["2"],"payment_method_id":"credit_card_9513926"})",
-              "1 not found");
-  ExpectFails("modify_pending_order_items",
-              R"({"order_id":"#W9318778","item_ids":["2143041831"],"new_item_ids":["9647292434"],"payment_method_id":"gift_card_7728021"})",
-              "Variant not found");
-  ExpectFails("modify_pending_order_items",
-              R"({"order_id":"#W9318778","item_ids":["2143041831"],"new_item_ids":["3624655057"],"payment_method_id":"gift_card_7728021"})",
-              "Insufficient gift card balance to pay for the new item");
-  ExpectFails("modify_pending_order_items",
-              R"({"order_id":"#W9318778","item_ids":["2143041831"],"new_item_ids":["6170152315"],"payment_method_id":"gift_card_7728021"})",
-              "New item 6170152315 not found or available");
-  ToolResult r = Call("modify_pending_order_items",
-                      R"({"order_id":"#W4776164","item_ids":["8349118980"],"new_item_ids":["9647292434"],"payment_method_id":"credit_card_9513926"})");
+  ExpectFails(
+      "modify_pending_order_items",
+      R"({"order_id":"#W4776164","item_ids":["8349118980"],"new_item_ids":["8349118980"],"payment_method_id":"credit_card_9513926"})",
+      "The new item id should be different from the old item id");
+  ExpectFails(
+      "modify_pending_order_items",
+      R"({"order_id":"#W4776164","item_ids":["1"],"new_item_ids":["2"],"payment_method_id":"credit_card_9513926"})",
+      "1 not found");
+  ExpectFails(
+      "modify_pending_order_items",
+      R"({"order_id":"#W9318778","item_ids":["2143041831"],"new_item_ids":["9647292434"],"payment_method_id":"gift_card_7728021"})",
+      "Variant not found");
+  ExpectFails(
+      "modify_pending_order_items",
+      R"({"order_id":"#W9318778","item_ids":["2143041831"],"new_item_ids":["3624655057"],"payment_method_id":"gift_card_7728021"})",
+      "Insufficient gift card balance to pay for the new item");
+  ExpectFails(
+      "modify_pending_order_items",
+      R"({"order_id":"#W9318778","item_ids":["2143041831"],"new_item_ids":["6170152315"],"payment_method_id":"gift_card_7728021"})",
+      "New item 6170152315 not found or available");
+  ToolResult r = Call(
+      "modify_pending_order_items",
+      R"({"order_id":"#W4776164","item_ids":["8349118980"],"new_item_ids":["9647292434"],"payment_method_id":"credit_card_9513926"})");
   ASSERT_FALSE(r.is_error) << r.content;
   EXPECT_EQ(At("/orders/#W4776164/status").AsString(), "pending (item modified)");
   EXPECT_EQ(At("/orders/#W4776164/items/0/item_id").AsString(), "9647292434");
   EXPECT_EQ(At("/orders/#W4776164/items/0/price").Canonical(), "53.48");
   // The reference does not round this difference.
-  EXPECT_EQ(At("/orders/#W4776164/payment_history/1").Canonical(),
-            R"({"amount": 0.04999999999999716, "payment_method_id": "credit_card_9513926", "transaction_type": "payment"})");
-  ExpectFails("modify_pending_order_items",  // only once: status is no longer exactly "pending"
-              R"({"order_id":"#W4776164","item_ids":["9647292434"],"new_item_ids":["8349118980"],"payment_method_id":"credit_card_9513926"})",
-              "Non-pending order cannot be modified");
+  EXPECT_EQ(
+      At("/orders/#W4776164/payment_history/1").Canonical(),
+      R"({"amount": 0.04999999999999716, "payment_method_id": "credit_card_9513926", "transaction_type": "payment"})");
+  ExpectFails(
+      "modify_pending_order_items",  // only once: status is no longer exactly "pending"
+      R"({"order_id":"#W4776164","item_ids":["9647292434"],"new_item_ids":["8349118980"],"payment_method_id":"credit_card_9513926"})",
+      "Non-pending order cannot be modified");
 }
 
 TEST_F(RetailTest, ModifyPendingOrderPaymentMovesGiftCardMoney) {
-  ExpectFails("modify_pending_order_payment", R"({"order_id":"#W6779827","payment_method_id":"gift_card_7219486"})",
+  ExpectFails("modify_pending_order_payment",
+              R"({"order_id":"#W6779827","payment_method_id":"gift_card_7219486"})",
               "The new payment method should be different from the current one");
-  ExpectFails("modify_pending_order_payment", R"({"order_id":"#W6779827","payment_method_id":"paypal_1"})",
+  ExpectFails("modify_pending_order_payment",
+              R"({"order_id":"#W6779827","payment_method_id":"paypal_1"})",
               "Payment method not found");
-  ExpectFails("modify_pending_order_payment", R"({"order_id":"#W2611340","payment_method_id":"credit_card_9789590"})",
+  ExpectFails("modify_pending_order_payment",
+              R"({"order_id":"#W2611340","payment_method_id":"credit_card_9789590"})",
               "Non-pending order cannot be modified");
-  ToolResult r = Call("modify_pending_order_payment", R"({"order_id":"#W6779827","payment_method_id":"credit_card_9789590"})");
+  ToolResult r = Call("modify_pending_order_payment",
+                      R"({"order_id":"#W6779827","payment_method_id":"credit_card_9789590"})");
   ASSERT_FALSE(r.is_error) << r.content;
   EXPECT_EQ(At("/orders/#W6779827/payment_history").size(), 3u);
   EXPECT_EQ(At("/orders/#W6779827/payment_history/2/transaction_type").AsString(), "refund");
-  EXPECT_EQ(At("/users/ethan_lopez_6291/payment_methods/gift_card_7219486/balance").Canonical(), "4128.45");
-  ExpectFails("modify_pending_order_payment", R"({"order_id":"#W6779827","payment_method_id":"gift_card_7219486"})",
+  EXPECT_EQ(At("/users/ethan_lopez_6291/payment_methods/gift_card_7219486/balance").Canonical(),
+            "4128.45");
+  ExpectFails("modify_pending_order_payment",
+              R"({"order_id":"#W6779827","payment_method_id":"gift_card_7219486"})",
               "There should be exactly one payment for a pending order");
 }
 
 TEST_F(RetailTest, AddressToolsReplaceTheWholeAddress) {
-  const char* kAddress = R"("address1":"1 Main St","address2":"","city":"Austin","state":"TX","country":"USA","zip":"78701")";
-  ExpectFails("modify_user_address", std::string(R"({"user_id":"nobody",)") + kAddress + "}", "User not found");
-  ExpectFails("modify_pending_order_address", std::string(R"({"order_id":"#W2611340",)") + kAddress + "}",
+  const char* kAddress =
+      R"("address1":"1 Main St","address2":"","city":"Austin","state":"TX","country":"USA","zip":"78701")";
+  ExpectFails("modify_user_address", std::string(R"({"user_id":"nobody",)") + kAddress + "}",
+              "User not found");
+  ExpectFails("modify_pending_order_address",
+              std::string(R"({"order_id":"#W2611340",)") + kAddress + "}",
               "Non-pending order cannot be modified");
-  ASSERT_FALSE(Call("modify_user_address", std::string(R"({"user_id":"yusuf_rossi_9620",)") + kAddress + "}").is_error);
-  EXPECT_EQ(At("/users/yusuf_rossi_9620/address").Canonical(),
-            R"({"address1": "1 Main St", "address2": "", "city": "Austin", "country": "USA", "state": "TX", "zip": "78701"})");
-  ASSERT_FALSE(Call("modify_pending_order_address", std::string(R"({"order_id":"#W6779827",)") + kAddress + "}").is_error);
+  ASSERT_FALSE(
+      Call("modify_user_address", std::string(R"({"user_id":"yusuf_rossi_9620",)") + kAddress + "}")
+          .is_error);
+  EXPECT_EQ(
+      At("/users/yusuf_rossi_9620/address").Canonical(),
+      R"({"address1": "1 Main St", "address2": "", "city": "Austin", "country": "USA", "state": "TX", "zip": "78701"})");
+  ASSERT_FALSE(Call("modify_pending_order_address",
+                    std::string(R"({"order_id":"#W6779827",)") + kAddress + "}")
+                   .is_error);
   EXPECT_EQ(At("/orders/#W6779827/address/city").AsString(), "Austin");
 }
 
 TEST_F(RetailTest, ReturnDeliveredOrderItems) {
-  ExpectFails("return_delivered_order_items",
-              R"({"order_id":"#W2378156","item_ids":["4602305039"],"payment_method_id":"paypal_0"})",
-              "Payment method not found");
-  ExpectFails("return_delivered_order_items",
-              R"({"order_id":"#W2378156","item_ids":["1"],"payment_method_id":"credit_card_9513926"})",
-              "Some item not found");
+  ExpectFails(
+      "return_delivered_order_items",
+      R"({"order_id":"#W2378156","item_ids":["4602305039"],"payment_method_id":"paypal_0"})",
+      "Payment method not found");
+  ExpectFails(
+      "return_delivered_order_items",
+      R"({"order_id":"#W2378156","item_ids":["1"],"payment_method_id":"credit_card_9513926"})",
+      "Some item not found");
   ExpectFails("return_delivered_order_items",
               R"({"order_id":"#W6779827","item_ids":[],"payment_method_id":"gift_card_7219486"})",
               "Non-delivered order cannot be returned");
-  ToolResult r = Call("return_delivered_order_items",
-                      R"({"order_id":"#W2378156","item_ids":["9408160950","4602305039"],"payment_method_id":"credit_card_9513926"})");
+  ToolResult r = Call(
+      "return_delivered_order_items",
+      R"({"order_id":"#W2378156","item_ids":["9408160950","4602305039"],"payment_method_id":"credit_card_9513926"})");
   ASSERT_FALSE(r.is_error) << r.content;
   EXPECT_EQ(At("/orders/#W2378156/status").AsString(), "return requested");
   EXPECT_EQ(At("/orders/#W2378156/return_items").Canonical(), R"(["4602305039", "9408160950"])");
@@ -227,10 +272,12 @@ TEST_F(RetailTest, SchemaRefusesMalformedArgumentsWithoutTouchingState) {
   const std::string before = Hash();
   EXPECT_EQ(Call("cancel_pending_order", R"({"order_id":"#W6779827"})").content,
             "missing required argument 'reason'");
-  EXPECT_EQ(Call("return_delivered_order_items",
-                 R"({"order_id":"#W2378156","item_ids":"4602305039","payment_method_id":"credit_card_9513926"})")
-                .content,
-            "argument 'item_ids': expected array, got string \"4602305039\"");
+  EXPECT_EQ(
+      Call(
+          "return_delivered_order_items",
+          R"({"order_id":"#W2378156","item_ids":"4602305039","payment_method_id":"credit_card_9513926"})")
+          .content,
+      "argument 'item_ids': expected array, got string \"4602305039\"");
   EXPECT_EQ(Hash(), before);
 }
 
@@ -238,12 +285,20 @@ TEST_F(RetailTest, SchemaRefusesMalformedArgumentsWithoutTouchingState) {
 // reference tools on all 114 tasks), and leaves the db unchanged.
 TEST(Tau2Retail, ReferenceActionsFailWhereTheReferenceFails) {
   const std::map<std::string, std::vector<std::string>> kExpected = {
-      {"2", {"Product not found"}}, {"3", {"Product not found"}}, {"4", {"Product not found"}},
-      {"35", {"User not found"}}, {"37", {"User not found"}}, {"38", {"User not found"}},
-      {"39", {"User not found"}}, {"46", {"Order not found", "Order not found"}},
-      {"47", {"Order not found", "Order not found"}}, {"54", {"User not found"}},
-      {"55", {"User not found"}}, {"64", {"Non-delivered order cannot be exchanged"}},
-      {"67", {"User not found", "User not found"}}, {"68", {"User not found"}},
+      {"2", {"Product not found"}},
+      {"3", {"Product not found"}},
+      {"4", {"Product not found"}},
+      {"35", {"User not found"}},
+      {"37", {"User not found"}},
+      {"38", {"User not found"}},
+      {"39", {"User not found"}},
+      {"46", {"Order not found", "Order not found"}},
+      {"47", {"Order not found", "Order not found"}},
+      {"54", {"User not found"}},
+      {"55", {"User not found"}},
+      {"64", {"Non-delivered order cannot be exchanged"}},
+      {"67", {"User not found", "User not found"}},
+      {"68", {"User not found"}},
       {"105", {"Insufficient gift card balance to pay for the price difference"}}};
   const Suite& suite = RetailSuite();
   base::FakeClock clock;
@@ -296,9 +351,13 @@ TEST(Tau2Retail, ForkThenReplayGivesTheSameHash) {
   for (size_t i = mid; i < task.reference_actions.size(); ++i) fork.Run(task.reference_actions[i]);
   EXPECT_EQ(fork.world().AppHash(kRetailApp), straight.world().AppHash(kRetailApp));
   EXPECT_NE(half.world().AppHash(kRetailApp), straight.world().AppHash(kRetailApp));
-  EXPECT_EQ(half.world().AppHash(kRetailApp), Replay(suite.tools, task.initial,
-            std::vector<Action>(task.reference_actions.begin(), task.reference_actions.begin() + mid),
-            clock, 7).world().AppHash(kRetailApp));
+  EXPECT_EQ(half.world().AppHash(kRetailApp),
+            Replay(suite.tools, task.initial,
+                   std::vector<Action>(task.reference_actions.begin(),
+                                       task.reference_actions.begin() + mid),
+                   clock, 7)
+                .world()
+                .AppHash(kRetailApp));
   // The checker derived from the reference passes the straight run and flags the fork's parent.
   Task checked = task;
   DeriveCheckerFromReference(checked, suite.tools, clock, 1);
