@@ -188,7 +188,7 @@ function Ranking({ c, data, value, onChange, readOnly }: InputProps<string[]>) {
               }}>
               <span className="rank">{pos + 1}</span>
               <span className="badge">{r ? letter(r.i) : '?'}</span>
-              <span className="snippet">{r?.content.slice(0, 140)}</span>
+              <span className="snippet">{r?.content.replace(/[`*_#>]/g, "").slice(0, 140)}</span>
               {!readOnly ? (
                 <span className="rank-btns">
                   <button type="button" tabIndex={-1} aria-label="Move up" onClick={() => move(pos, pos - 1)} disabled={pos === 0}>↑</button>
