@@ -355,9 +355,9 @@ function Claims({ c, data, value, onChange, readOnly, id }: InputProps<Claim[]>)
         <tbody>
           {rows.map((r, i) => (
             <tr key={i}>
-              <td><textarea id={`${id}-claim-${i}`} aria-label={`Claim ${i + 1}`} rows={2} value={r.claim} readOnly={readOnly} onChange={(e) => set(i, { claim: e.target.value })} /></td>
-              <td><select aria-label={`Verdict for claim ${i + 1}`} value={r.verdict} disabled={readOnly} onChange={(e) => set(i, { verdict: e.target.value as Claim['verdict'] })}>{VERDICTS.map((v) => <option key={v}>{v}</option>)}</select></td>
-              <td><textarea aria-label={`Evidence for claim ${i + 1}`} rows={2} value={r.evidence} readOnly={readOnly} onChange={(e) => set(i, { evidence: e.target.value })} /></td>
+              <td data-label="Claim"><textarea id={`${id}-claim-${i}`} aria-label={`Claim ${i + 1}`} rows={2} value={r.claim} readOnly={readOnly} onChange={(e) => set(i, { claim: e.target.value })} /></td>
+              <td data-label="Verdict"><select aria-label={`Verdict for claim ${i + 1}`} value={r.verdict} disabled={readOnly} onChange={(e) => set(i, { verdict: e.target.value as Claim['verdict'] })}>{VERDICTS.map((v) => <option key={v}>{v}</option>)}</select></td>
+              <td data-label="Evidence"><textarea aria-label={`Evidence for claim ${i + 1}`} rows={2} value={r.evidence} readOnly={readOnly} onChange={(e) => set(i, { evidence: e.target.value })} /></td>
               <td>{!readOnly ? <button type="button" className="link" onClick={() => { const n = rows.filter((_, j) => j !== i); onChange(n.length ? n : undefined); }} aria-label={`Remove claim ${i + 1}`}>remove</button> : null}</td>
             </tr>
           ))}
