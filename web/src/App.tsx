@@ -1,5 +1,5 @@
 import React, { useEffect, useState } from 'react';
-import { api, ApiError, type User } from './lib/api';
+import { api, type User } from './lib/api';
 import { go, useRoute } from './lib/router';
 import { Login } from './pages/Login';
 import { Home } from './pages/Home';
@@ -14,10 +14,13 @@ export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const route = useRoute();
   useEffect(() => {
-    api.me().then(setUser, (e) => { if (e instanceof ApiError && e.status === 401) setUser(null); else setUser(null); });
+    api.me().then(setUser, () => setUser(null));
+    const out = () => setUser(null);
+    addEventListener('assay:unauthenticated', out);
+    return () => removeEventListener('assay:unauthenticated', out);
   }, []);
   if (user === undefined) return <div className="center muted">Loading…</div>;
-  if (!user) return <Login onLogin={(u) => { setUser(u); go(''); }} />;
+  if (!user) return <Login onLogin={(u) => setUser(u)} />; // stay on the page the session ended on
   const isManager = user.role === 'admin' || user.role === 'manager' || user.role === 'reviewer';
   const [a, b, c] = route;
   let page: React.ReactNode;

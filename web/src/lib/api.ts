@@ -50,6 +50,10 @@ export async function request<T>(method: string, path: string, body?: unknown, s
   const text = await res.text();
   let json: unknown = undefined;
   try { json = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
+  if (res.status === 401 && path !== '/auth/login' && typeof window !== 'undefined') {
+    // session ended: the app shows the login screen; drafts stay in localStorage
+    window.dispatchEvent(new CustomEvent('assay:unauthenticated'));
+  }
   if (!res.ok) {
     const err = (json as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })?.error;
     throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? (text.slice(0, 200) || res.statusText), err?.details ?? {});
