@@ -153,7 +153,13 @@ async function main() {
     await mgr.getByRole('button', { name: 'Create project' }).click();
     await mgr.getByRole('heading', { name: 'Import items' }).waitFor();
     const projectId = decodeURIComponent(mgr.url().split('#/manage/')[1].split('/')[0]);
-    await adminApi(base, srv.adminToken, 'POST', `/projects/${projectId}/members`, { email: EXPERT.email, role: 'expert' });
+    // the manager adds the expert from the settings page
+    await mgr.goto(`${base}/#/manage/${projectId}/edit`);
+    await mgr.getByRole('heading', { name: 'Add people to this project' }).waitFor();
+    await mgr.locator('.members').getByLabel('Email').fill(EXPERT.email);
+    await mgr.locator('.members').getByRole('button', { name: 'Add' }).click();
+    await mgr.getByText(`${EXPERT.email} added as expert.`).waitFor();
+    await mgr.goto(`${base}/#/manage/${projectId}/import`);
     const jsonl = ITEMS.map((x) => JSON.stringify(x)).join('\n') + '\n{not json}\n';
     await mgr.getByLabel('…or paste JSONL').fill(jsonl);
     await mgr.getByRole('button', { name: 'Upload' }).click();

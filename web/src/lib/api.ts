@@ -80,6 +80,8 @@ export const api = {
   project: (id: string) => request<Project>('GET', `/projects/${enc(id)}`),
   createProject: (p: Partial<Project>) => request<Project>('POST', '/projects', p),
   updateProject: (id: string, p: Partial<Project>) => request<Project>('PATCH', `/projects/${enc(id)}`, p),
+  addMember: (id: string, email: string, role: Role) => request<unknown>('POST', `/projects/${enc(id)}/members`, { email, role }),
+  createUser: (u: { email: string; password: string; role: Role; name?: string }) => request<{ user: User }>('POST', '/users', u),
   progress: (id: string) => request<Progress>('GET', `/projects/${enc(id)}/progress`),
   items: (id: string, cursor?: string, limit = 200) =>
     request<{ items: Item[]; next_cursor: string | null }>('GET', `/projects/${enc(id)}/items?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`),

@@ -1,5 +1,5 @@
 import React, { useMemo, useState } from 'react';
-import { api, type Project, type Template } from '../lib/api';
+import { api, type Project, type Role, type Template } from '../lib/api';
 import { go } from '../lib/router';
 import { validateTemplate } from '../lib/template';
 import { TemplateView } from '../components/Template';
@@ -125,6 +125,38 @@ function ProjectForm({ initial }: { initial?: Project }) {
           ) : <p className="muted">Fix the errors to see the preview.</p>}
         </div>
       </form>
+      {initial ? <Members projectId={initial.id} /> : null}
     </div>
+  );
+}
+
+function Members({ projectId }: { projectId: string }) {
+  const [email, setEmail] = useState(''); const [role, setRole] = useState<Role>('expert');
+  const [create, setCreate] = useState(false); const [password, setPassword] = useState(''); const [name, setName] = useState('');
+  const [err, setErr] = useState<unknown>(); const [msg, setMsg] = useState('');
+  const add = async (e: React.FormEvent) => {
+    e.preventDefault(); setErr(undefined); setMsg('');
+    try {
+      if (create) await api.createUser({ email, password, role, name: name || undefined });
+      await api.addMember(projectId, email, role);
+      setMsg(`${email} added as ${role}.`); setEmail(''); setPassword(''); setName('');
+    } catch (x) { setErr(x); }
+  };
+  return (
+    <section className="card members" aria-labelledby="members-h">
+      <h2 id="members-h">Add people to this project</h2>
+      <form onSubmit={add} className="row">
+        <label className="block">Email<input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} /></label>
+        <label className="block">Role<select value={role} onChange={(e) => setRole(e.target.value as Role)}><option>expert</option><option>reviewer</option><option>manager</option></select></label>
+        <label className="option"><input type="checkbox" checked={create} onChange={(e) => setCreate(e.target.checked)} /> create the account</label>
+        {create ? <>
+          <label className="block">Name<input value={name} onChange={(e) => setName(e.target.value)} /></label>
+          <label className="block">Initial password<input type="password" required minLength={8} autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} /></label>
+        </> : null}
+        <button type="submit">Add</button>
+      </form>
+      <ErrorBox error={err} />
+      <p role="status" className="muted small">{msg}</p>
+    </section>
   );
 }
