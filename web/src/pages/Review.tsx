@@ -92,7 +92,7 @@ export function ReviewPage({ projectId }: { projectId: string }) {
                 <textarea ref={reasonRef} autoFocus rows={3} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={short} />
               </label>
               <div className="row">
-                <span className={`small ${short ? 'warn' : 'muted'}`}>{reason.trim().length} / {MIN_REASON}</span>
+                <span className={`small ${short ? 'warn' : 'muted'}`}>{reason.trim().length} characters{short ? ` — at least ${MIN_REASON}` : ""}</span>
                 <span className="spacer" />
                 <button type="button" onClick={() => setRejecting(false)}>Cancel <kbd>Esc</kbd></button>
                 <button type="button" className="bad-btn" disabled={short} onClick={() => act('reject')}>Confirm reject <kbd>Ctrl+↵</kbd></button>
