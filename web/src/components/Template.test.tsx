@@ -125,3 +125,24 @@ describe('span selector', () => {
     expect(selectionOffsets(root, sel)).toBeNull();
   });
 });
+
+describe('ranking by drag and drop', () => {
+  it('dropping the third response on the first position puts it first', () => {
+    const { container, out } = harness([{ type: 'ranking', name: 'rk', source: 'responses' }]);
+    const items = container.querySelectorAll('[data-rank-item]');
+    fireEvent.dragStart(items[2], { dataTransfer: { effectAllowed: '' } });
+    fireEvent.dragOver(items[0]);
+    fireEvent.drop(items[0]);
+    expect(out.answer).toEqual({ rk: ['r3', 'r1', 'r2'] });
+  });
+});
+
+describe('read-only rendering (review)', () => {
+  it('shows the chosen values without editable controls', () => {
+    const t: Template = [{ type: 'rubric', name: 'rb', criteria: [{ id: 'acc', label: 'Accuracy' }], scale: { min: 1, max: 3 } }, { type: 'rewrite', name: 'rw', source: 'text' }];
+    const { container } = render(<TemplateView template={t} data={DATA} answer={{ rb: { acc: { score: 2 } }, rw: 'Paris is the capital of France.' }} readOnly />);
+    expect(container.querySelector('.dot.on')!.textContent).toBe('2');
+    expect(container.querySelector('textarea')).toBeNull();
+    expect(container.querySelector('ins')!.textContent).toContain('France');
+  });
+});

@@ -57,7 +57,7 @@ export function CoverageChart({ counts, overlap }: { counts: number[]; overlap: 
         const bh = (n / max) * h; const barW = Math.min(60, bw * 0.7);
         return (
           <g key={k}>
-            <rect x={pad.l + k * bw + (bw - barW) / 2} y={pad.t + h - bh} width={barW} height={bh} rx={2} className={k >= overlap ? 'bar-done' : 'bar-fill'}><title>{`${n} items with ${k} submissions`}</title></rect>
+            <rect x={pad.l + k * bw + (bw - barW) / 2} y={pad.t + h - bh} width={barW} height={bh} rx={2} className={k >= overlap ? 'bar-done' : 'bar-fill'}><title>{`${n} item${n === 1 ? "" : "s"} with ${k} submission${k === 1 ? "" : "s"}`}</title></rect>
             <text x={pad.l + k * bw + bw / 2} y={H - 18} textAnchor="middle" className="axis">{k}{k === overlap ? ' (done)' : ''}</text>
             {n ? <text x={pad.l + k * bw + bw / 2} y={pad.t + h - bh - 3} textAnchor="middle" className="axis">{n}</text> : null}
           </g>
