@@ -213,6 +213,9 @@ export function Workspace({ projectId }: { projectId: string }) {
         {lease ? <button type="button" className="primary" onClick={submit} disabled={busy} title="Ctrl+Enter">{busy ? 'Submitting…' : 'Submit'} <kbd>Ctrl+↵</kbd></button> : null}
       </div>
       <ErrorBox error={err} onDismiss={() => setErr(undefined)} />
+      {lease && leftMs <= 0 ? (
+        <div className="error" role="alert">The lease on this task has run out, so the server may refuse the submission. Try <b>Submit</b> anyway (it is refused cleanly if too late) or skip to another task; your draft stays on this device.</div>
+      ) : null}
       {err instanceof ApiError && lease && (err.status === 409 || err.status === 404 || err.status === 410) ? (
         <div className="card row">
           <span>This task's lease is no longer valid (it expired or was taken back). Your draft stays saved on this device.</span>
