@@ -3,7 +3,7 @@ import react from '@vitejs/plugin-react';
 
 // `ASSAY_URL=http://127.0.0.1:8080 npm run dev` proxies the API to a running assay (or the mock
 // in tests/e2e), so the dev server and the API share one origin as in production.
-const target = process.env.ASSAY_URL;
+const target: string | undefined = (globalThis as any).process?.env?.ASSAY_URL;
 
 export default defineConfig({
   plugins: [react()],
