@@ -85,11 +85,14 @@ export function Workspace({ projectId }: { projectId: string }) {
     nextRef.current = fetchLease().then((l) => { storeLease(projectId, 'next', l); return l; }, () => null);
   }, [fetchLease, projectId]);
 
-  const takeNext = useCallback(async () => {
+  const takeNext = useCallback(async (doneId?: string) => {
     const p = nextRef.current; nextRef.current = null;
     let l = p ? await p : null;
     storeLease(projectId, 'next', null);
-    if (!l || Date.parse(l.expires_at) < Date.now() + 5000) l = await fetchLease();
+    // a server that answers a lease request with the lease already held would hand back the
+    // task just finished: never show that one again
+    if (!l || l.assignment_id === doneId || Date.parse(l.expires_at) < Date.now() + 5000) l = await fetchLease();
+    if (l && l.assignment_id === doneId) l = null;
     show(l);
   }, [fetchLease, projectId, show]);
 
@@ -163,7 +166,7 @@ export function Workspace({ projectId }: { projectId: string }) {
       clearDraft(lease.assignment_id);
       setDone((n) => n + 1); setStatus('Submitted.');
       switchStart.current = t0;
-      await takeNext();
+      await takeNext(lease.assignment_id);
     } catch (e) {
       setErr(e);
     } finally { setBusy(false); }
@@ -176,7 +179,7 @@ export function Workspace({ projectId }: { projectId: string }) {
       await api.returnLease(lease.assignment_id, lease.lease_token).catch((e) => { if (!(e instanceof ApiError && e.status < 500)) throw e; });
       clearDraft(lease.assignment_id); setStatus('Task skipped.');
       switchStart.current = performance.now();
-      await takeNext();
+      await takeNext(lease.assignment_id);
     } catch (e) { setErr(e); } finally { setBusy(false); }
   }, [lease, busy, takeNext]);
 
@@ -219,7 +222,7 @@ export function Workspace({ projectId }: { projectId: string }) {
       {err instanceof ApiError && lease && (err.status === 409 || err.status === 404 || err.status === 410) ? (
         <div className="card row">
           <span>This task's lease is no longer valid (it expired or was taken back). Your draft stays saved on this device.</span>
-          <button type="button" onClick={() => { setErr(undefined); storeLease(projectId, 'cur', null); void takeNext(); }}>Get another task</button>
+          <button type="button" onClick={() => { setErr(undefined); storeLease(projectId, 'cur', null); void takeNext(lease.assignment_id); }}>Get another task</button>
         </div>
       ) : null}
       <p className="sr-status muted small" role="status" aria-live="polite">{status}</p>
