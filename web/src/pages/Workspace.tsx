@@ -228,7 +228,11 @@ export function Workspace({ projectId }: { projectId: string }) {
       <p className="sr-status muted small" role="status" aria-live="polite">{status}</p>
       {showInstr ? <aside className="instructions card" aria-label="Instructions"><Markdown source={project.instructions} /></aside> : null}
       {lease === null ? (
-        <div className="card empty"><h2>No tasks right now</h2><p>Everything available to you is done or taken. Thank you!</p><a href="#/expert" className="button">Back to my projects</a></div>
+        <div className="card empty"><h2>No tasks right now</h2><p>Everything available to you is done or taken by others right now. Thank you!</p>
+          <div className="row" style={{ justifyContent: 'center' }}>
+            <button type="button" onClick={() => { setErr(undefined); fetchLease().then(show, setErr); }}>Check again</button>
+            <a href="#/expert" className="button">Back to my projects</a>
+          </div></div>
       ) : draft ? (
         <TemplateView key={lease.assignment_id} template={project.template} data={lease.item.data} answer={draft.answer} onChange={setAnswer} missingNames={showMissing ? miss : []} idPrefix={`t${lease.assignment_id.slice(-6)}`} />
       ) : null}
