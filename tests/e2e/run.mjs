@@ -176,7 +176,7 @@ async function main() {
     await ex.keyboard.press('Tab'); // reach the link by keyboard
     await ex.getByRole('link', { name: 'Start working' }).focus();
     await ex.keyboard.press('Enter');
-    await ex.getByRole('toolbar', { name: 'Task controls' }).waitFor();
+    await ex.getByRole('region', { name: 'Task controls' }).waitFor();
     await ex.getByText('Accuracy first').waitFor(); // instructions open on the first visit
     await both(ex, '06-workspace-instructions');
     await ex.keyboard.press('Shift+I'); // hide instructions

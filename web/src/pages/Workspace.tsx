@@ -204,7 +204,7 @@ export function Workspace({ projectId }: { projectId: string }) {
   const low = leftMs < 60_000;
   return (
     <div className="workspace">
-      <div className="ws-bar" role="toolbar" aria-label="Task controls">
+      <div className="ws-bar" role="region" aria-label="Task controls">
         <strong className="ws-title">{project.name}</strong>
         {lease ? <span className={`countdown ${low ? 'low' : ''}`} role="timer" aria-label={`Lease time left ${fmtLeft(leftMs)}`}><span className="muted">lease</span> {fmtLeft(leftMs)}</span> : null}
         {lease ? <button type="button" className="lg" onClick={renew} title="Shift+R">Renew</button> : null}
