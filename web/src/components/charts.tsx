@@ -67,3 +67,45 @@ export function CoverageChart({ counts, overlap }: { counts: number[]; overlap: 
     </svg>
   );
 }
+
+export interface ExpertRow { expert: string; approved: number; rejected: number; pending: number; median_active_s: number }
+/** One row per expert: stacked approved / rejected / pending, and median active time per task. */
+export function ExpertChart({ rows }: { rows: ExpertRow[] }) {
+  if (!rows.length) return <p className="muted">No submissions yet.</p>;
+  const max = Math.max(1, ...rows.map((r) => r.approved + r.rejected + r.pending));
+  return (
+    <table className="expert-chart">
+      <thead><tr><th scope="col">Expert</th><th scope="col">Submissions (approved / rejected / pending)</th><th scope="col">Approval</th><th scope="col">Median time</th></tr></thead>
+      <tbody>
+        {rows.map((r) => {
+          const reviewed = r.approved + r.rejected;
+          const pct = (n: number) => `${(n / max) * 100}%`;
+          return (
+            <tr key={r.expert}>
+              <th scope="row" className="mono small">{r.expert}</th>
+              <td><div className="hbar" role="img" aria-label={`${r.approved} approved, ${r.rejected} rejected, ${r.pending} pending`}>
+                <span className="ok" style={{ width: pct(r.approved) }} /><span className="bad" style={{ width: pct(r.rejected) }} /><span className="pend" style={{ width: pct(r.pending) }} />
+                <b>{r.approved + r.rejected + r.pending}</b></div></td>
+              <td className={reviewed && r.approved / reviewed < 0.8 ? 'warn' : ''}>{reviewed ? `${Math.round((r.approved / reviewed) * 100)}%` : '—'}</td>
+              <td>{r.median_active_s >= 60 ? `${(r.median_active_s / 60).toFixed(1)} min` : `${Math.round(r.median_active_s)} s`}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+export function expertRows(subs: { expert_id: string; state: string; active_ms: number }[]): ExpertRow[] {
+  const by = new Map<string, { a: number; r: number; p: number; t: number[] }>();
+  for (const s of subs) {
+    const x = by.get(s.expert_id) ?? { a: 0, r: 0, p: 0, t: [] };
+    if (s.state === 'approved') x.a++; else if (s.state === 'rejected') x.r++; else x.p++;
+    x.t.push(s.active_ms / 1000); by.set(s.expert_id, x);
+  }
+  return [...by].map(([expert, x]) => {
+    const t = x.t.sort((a, b) => a - b);
+    const mid = t.length % 2 ? t[(t.length - 1) / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
+    return { expert, approved: x.a, rejected: x.r, pending: x.p, median_active_s: mid };
+  }).sort((a, b) => b.approved + b.rejected + b.pending - (a.approved + a.rejected + a.pending));
+}

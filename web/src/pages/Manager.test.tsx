@@ -39,3 +39,17 @@ describe('charts', () => {
     expect(container.querySelectorAll('rect.bar-done')).toHaveLength(1);
   });
 });
+
+import { expertRows } from '../components/charts';
+describe('expertRows', () => {
+  it('counts states and takes the median active time per expert', () => {
+    const rows = expertRows([
+      { expert_id: 'e1', state: 'approved', active_ms: 10_000 }, { expert_id: 'e1', state: 'rejected', active_ms: 30_000 },
+      { expert_id: 'e1', state: 'pending', active_ms: 20_000 }, { expert_id: 'e2', state: 'approved', active_ms: 5_000 },
+    ]);
+    expect(rows).toEqual([
+      { expert: 'e1', approved: 1, rejected: 1, pending: 1, median_active_s: 20 },
+      { expert: 'e2', approved: 1, rejected: 0, pending: 0, median_active_s: 5 },
+    ]);
+  });
+});

@@ -1,7 +1,8 @@
 import React from 'react';
 import { api } from '../lib/api';
 import { ErrorBox, useLoad } from '../components/ui';
-import { CoverageChart, StackBar, ThroughputChart } from '../components/charts';
+import { CoverageChart, ExpertChart, expertRows, StackBar, ThroughputChart } from '../components/charts';
+import type { Submission } from '../lib/api';
 import { useItems } from './Review';
 import { ProjectNav } from './ManagerProjects';
 
@@ -9,6 +10,15 @@ export function ProgressPage({ projectId }: { projectId: string }) {
   const [p, err, reload] = useLoad(() => api.progress(projectId), [projectId]);
   const [proj] = useLoad(() => api.project(projectId), [projectId]);
   const items = useItems(projectId);
+  const [subs] = useLoad(async () => {
+    const all: Submission[] = []; let cursor: string | undefined;
+    for (let i = 0; i < 20; i++) { // up to 4000 submissions for the per-expert picture
+      const r = await api.submissions(projectId, { limit: 200, cursor });
+      all.push(...r.submissions);
+      if (!r.next_cursor) break; cursor = r.next_cursor;
+    }
+    return all;
+  }, [projectId]);
   const done = p ? p.approved + p.rejected + p.pending_review : 0;
   const pct = p && p.target_submissions ? Math.round((Math.min(done, p.target_submissions) / p.target_submissions) * 100) : 0;
   const reviewed = p ? p.approved + p.rejected : 0;
@@ -32,6 +42,8 @@ export function ProgressPage({ projectId }: { projectId: string }) {
           {items.size ? <CoverageChart counts={[...items.values()].map((it) => (Array.isArray(it.submissions) ? it.submissions.length : Number(it.submissions ?? 0)))} overlap={p.overlap} /> : <p className="muted">No items yet.</p>}
           <h2>Throughput</h2>
           <ThroughputChart points={p.throughput ?? []} />
+          <h2>Experts</h2>
+          {subs ? <ExpertChart rows={expertRows(subs).map((r) => ({ ...r, expert: r.expert.slice(-8) }))} /> : <p className="muted">Loading…</p>}
         </>
       )}
     </div>
