@@ -1,7 +1,22 @@
-import React from 'react';
+import React, { useEffect, useRef, useState } from 'react';
+
+/** Draws a chart at the container's real width so text stays at its CSS size on any screen. */
+export function Sized({ children }: { children: (width: number) => React.ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [w, setW] = useState(0);
+  useEffect(() => {
+    const el = ref.current; if (!el) return;
+    const on = () => setW(el.clientWidth);
+    on();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(on); ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return <div ref={ref}>{children(w || 960)}</div>;
+}
 
 /** Throughput over time as bars with a readable axis; drawn by hand in SVG. */
-export function ThroughputChart({ points, width = 720, height = 180 }: { points: { bucket_start: string; submissions: number }[]; width?: number; height?: number }) {
+export function ThroughputChart({ points, width = 960, height = 200 }: { points: { bucket_start: string; submissions: number }[]; width?: number; height?: number }) {
   if (!points.length) return <p className="muted">No submissions yet.</p>;
   const pad = { l: 36, r: 8, t: 10, b: 26 };
   const w = width - pad.l - pad.r; const h = height - pad.t - pad.b;
@@ -43,11 +58,11 @@ export function StackBar({ parts, total, label }: { parts: { label: string; valu
 }
 
 /** Items by how many submissions they have, 0 … overlap (and more): where the work stands. */
-export function CoverageChart({ counts, overlap }: { counts: number[]; overlap: number }) {
+export function CoverageChart({ counts, overlap, width = 960 }: { counts: number[]; overlap: number; width?: number }) {
   const top = Math.max(overlap, ...counts, 0);
   const buckets = Array.from({ length: top + 1 }, (_, k) => counts.filter((c) => c === k).length);
   const max = Math.max(1, ...buckets);
-  const W = 720; const H = 150; const pad = { l: 36, r: 8, t: 8, b: 34 };
+  const W = width; const H = 170; const pad = { l: 36, r: 8, t: 20, b: 34 };
   const bw = (W - pad.l - pad.r) / buckets.length; const h = H - pad.t - pad.b;
   return (
     <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Items by submissions: ${buckets.map((n, k) => `${n} with ${k}`).join(', ')}; target ${overlap}`}>

@@ -1,7 +1,7 @@
 import React from 'react';
 import { api } from '../lib/api';
 import { ErrorBox, useLoad } from '../components/ui';
-import { CoverageChart, ExpertChart, expertRows, StackBar, ThroughputChart } from '../components/charts';
+import { CoverageChart, ExpertChart, expertRows, Sized, StackBar, ThroughputChart } from '../components/charts';
 import type { Submission } from '../lib/api';
 import { useItems } from './Review';
 import { ProjectNav } from './ManagerProjects';
@@ -39,9 +39,9 @@ export function ProgressPage({ projectId }: { projectId: string }) {
             { label: 'pending review', value: p.pending_review, cls: 'pend' }, { label: 'in progress (leased)', value: p.leased, cls: 'lease' },
           ]} />
           <h2>Items against overlap</h2>
-          {items.size ? <CoverageChart counts={[...items.values()].map((it) => (Array.isArray(it.submissions) ? it.submissions.length : Number(it.submissions ?? 0)))} overlap={p.overlap} /> : <p className="muted">No items yet.</p>}
+          {items.size ? <Sized>{(w) => <CoverageChart width={w} counts={[...items.values()].map((it) => (Array.isArray(it.submissions) ? it.submissions.length : Number(it.submissions ?? 0)))} overlap={p.overlap} />}</Sized> : <p className="muted">No items yet.</p>}
           <h2>Throughput</h2>
-          <ThroughputChart points={p.throughput ?? []} />
+          <Sized>{(w) => <ThroughputChart width={w} points={p.throughput ?? []} />}</Sized>
           <h2>Experts</h2>
           {subs ? <ExpertChart rows={expertRows(subs).map((r) => ({ ...r, expert: r.expert.slice(-8) }))} /> : <p className="muted">Loading…</p>}
         </>
