@@ -53,3 +53,11 @@ describe('expertRows', () => {
     ]);
   });
 });
+
+import { GoldCheck } from './Review';
+describe('GoldCheck', () => {
+  it('marks each gold field as matching or not, ignoring key order', () => {
+    const { container } = render(<GoldCheck gold={{ pref: { choice: 'a', strength: 2 }, score: 4 }} answer={{ pref: { strength: 2, choice: 'a' }, score: 3 }} />);
+    expect([...container.querySelectorAll('.chip')].map((c) => c.textContent)).toEqual(['pref: matches', 'score: differs']);
+  });
+});

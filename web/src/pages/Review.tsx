@@ -82,6 +82,7 @@ export function ReviewPage({ projectId }: { projectId: string }) {
           </div>
           {items.get(cur.item_id) ? <TemplateView template={proj.template} data={items.get(cur.item_id)!.data} answer={cur.answer} readOnly idPrefix="rv" />
             : <pre className="code"><code>{JSON.stringify(cur.answer, null, 2)}</code></pre>}
+          <GoldCheck gold={items.get(cur.item_id)?.gold} answer={cur.answer} />
           <div className="review-actions">
             <button type="button" className="ok-btn" onClick={() => act('approve')}>Approve <kbd>A</kbd></button>
             <button type="button" className="bad-btn" onClick={() => { setRejecting(true); requestAnimationFrame(() => reasonRef.current?.focus()); }}>Reject… <kbd>R</kbd></button>
@@ -101,6 +102,24 @@ export function ReviewPage({ projectId }: { projectId: string }) {
           ) : null}
         </div>
       )}
+    </div>
+  );
+}
+
+const canon = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+
+/** For gold items: which answer fields match the gold answer. */
+export function GoldCheck({ gold, answer }: { gold: unknown; answer: Record<string, unknown> }) {
+  if (gold == null || typeof gold !== 'object') return null;
+  const fields = Object.keys(gold as Record<string, unknown>);
+  return (
+    <div className="card gold" aria-label="Gold comparison">
+      <b>Gold item</b>{' '}
+      {fields.map((f) => {
+        const ok = canon((gold as Record<string, unknown>)[f]) === canon(answer[f]);
+        return <span key={f} className={`chip ${ok ? 'ok' : 'bad'}`}>{f}: {ok ? 'matches' : 'differs'}</span>;
+      })}
+      <details><summary>Gold answer</summary><pre className="code"><code>{JSON.stringify(gold, null, 2)}</code></pre></details>
     </div>
   );
 }
