@@ -73,3 +73,27 @@ describe('Workspace', () => {
     expect(srv.calls.some((c) => c.url.endsWith('/submit'))).toBe(false);
   });
 });
+
+describe('lease renewal', () => {
+  it('renews with the lease token and keeps focus where the expert is typing', async () => {
+    const calls: { url: string; body: any }[] = [];
+    const tpl = { ...PROJECT, template: [{ type: 'rating', name: 'score', min: 1, max: 5 }, { type: 'textarea', name: 'note' }] };
+    vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit = {}) => {
+      const body = init.body ? JSON.parse(String(init.body)) : undefined;
+      calls.push({ url, body });
+      if (url.endsWith('/projects/p1')) return new Response(JSON.stringify(tpl));
+      if (url.endsWith('/leases')) return new Response(JSON.stringify(lease(1)));
+      if (url.endsWith('/renew')) return new Response(JSON.stringify({ expires_at: new Date(Date.now() + 900_000).toISOString() }));
+      return new Response('{}', { status: 404 });
+    }));
+    const w = render(<Workspace projectId="p1" />);
+    await w.findByText(/lease/);
+    const ta = w.container.querySelector('textarea')!;
+    ta.focus();
+    await act(async () => { fireEvent.click(w.getByRole('button', { name: 'Renew' })); });
+    await waitFor(() => expect(calls.some((c) => c.url.endsWith('/as1/renew'))).toBe(true));
+    expect(calls.find((c) => c.url.endsWith('/as1/renew'))!.body).toEqual({ lease_token: 'tok1' });
+    await w.findByText('Lease renewed.');
+    expect(document.activeElement).toBe(ta);
+  });
+});

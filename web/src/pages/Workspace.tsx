@@ -53,6 +53,7 @@ export function Workspace({ projectId }: { projectId: string }) {
   const nextRef = useRef<Promise<Lease | null> | null>(null);
   const clockRef = useRef<ActivityClock | null>(null);
   const switchStart = useRef<number | null>(null);
+  const focusedFor = useRef<string | null>(null);
   const draftRef = useRef<Draft | null>(null);
   draftRef.current = draft;
 
@@ -102,7 +103,9 @@ export function Workspace({ projectId }: { projectId: string }) {
       const t0 = switchStart.current; switchStart.current = null;
       requestAnimationFrame(() => { const ms = performance.now() - t0; (window as any).__assayNextTaskMs = ms; setStatus((s) => `${s} Next task on screen in ${Math.round(ms)} ms.`); });
     }
-    if (lease) focusInput(0); // effects run after the commit: the inputs are in the DOM
+    // a new task puts focus on its first question (effects run after the commit, so the inputs
+    // are in the DOM); a renewed lease on the same task must not move the expert's focus
+    if (lease && focusedFor.current !== lease.assignment_id) { focusedFor.current = lease.assignment_id; focusInput(0); }
   }, [lease]);
 
   // active time + countdown
