@@ -64,7 +64,9 @@ export async function request<T>(method: string, path: string, body?: unknown, s
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
     const field = e.details && typeof e.details.field === 'string' ? ` (${e.details.field})` : '';
-    return `${e.message}${field} [${e.code}]`;
+    const rest = Object.entries(e.details ?? {}).filter(([k]) => k !== 'field');
+    const extra = rest.length ? ` — ${rest.map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ').slice(0, 300)}` : '';
+    return `${e.message}${field}${extra} [${e.code}]`;
   }
   return String((e as Error)?.message ?? e);
 }

@@ -98,3 +98,11 @@ describe('template', () => {
     expect(missing(t, { r: 3, p: { choice: 'tie' } }, {})).toEqual([]);
   });
 });
+
+import { ApiError, errorText } from './api';
+describe('errorText', () => {
+  it('shows message, the bad field, other details and the code', () => {
+    expect(errorText(new ApiError(400, 'invalid_argument', 'Answer does not fit the template.', { field: 'answer.rating', max: 5 })))
+      .toBe('Answer does not fit the template. (answer.rating) — max: 5 [invalid_argument]');
+  });
+});
