@@ -12,6 +12,8 @@ void AddExportCommand(CLI::App& app);
 void AddTokenCommand(CLI::App& app);
 void AddQualityCommand(CLI::App&);
 void AddEnvCommand(CLI::App&);
+void AddServeCommand(CLI::App&);
+void AddDemoCommand(CLI::App&);
 
 const std::vector<CommandRegistrar>& AllCommands() {
   static const std::vector<CommandRegistrar> kCommands = {
@@ -22,6 +24,8 @@ const std::vector<CommandRegistrar>& AllCommands() {
       AddTokenCommand,
       AddQualityCommand,
       AddEnvCommand,
+      AddServeCommand,
+      AddDemoCommand,
   };
   return kCommands;
 }

@@ -86,11 +86,16 @@ class Client::Impl {
     }
     ClientResponse out;
     bhttp::write(stream_->socket(), req, ec);
-    if (ec) return out;
+    // A server may answer (413) and close before reading the whole body: read what it said.
+    beast::error_code write_ec = ec;
+    ec = {};
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(1ull << 32);
     bhttp::read(stream_->socket(), buffer_, parser, ec);
-    if (ec) return out;
+    if (ec) {
+      if (write_ec) ec = write_ec;
+      return out;
+    }
     auto res = parser.release();
     out.status = static_cast<int>(res.result_int());
     for (const auto& f : res) {

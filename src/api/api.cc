@@ -1,0 +1,250 @@
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "api/router.h"
+#include "base/json.h"
+
+namespace api {
+namespace {
+
+constexpr std::string_view kSessionCookie = "assay_session";
+
+bool IsUnsafe(std::string_view method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+std::string_view CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    size_t semi = header.find(';');
+    std::string_view part = header.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name && part[name.size()] == '=') {
+      return part.substr(name.size() + 1);
+    }
+    if (semi == std::string_view::npos) break;
+    header.remove_prefix(semi + 1);
+  }
+  return {};
+}
+
+// A cookie-authenticated unsafe request must come from our own origin.
+bool SameOrigin(const http::Request& req) {
+  std::string_view site = req.GetHeader("sec-fetch-site");
+  if (!site.empty()) return site == "same-origin" || site == "none";
+  std::string_view origin = req.GetHeader("origin");
+  if (origin.empty()) return true;  // not a browser (curl, scripts)
+  std::string_view host = req.GetHeader("host");
+  return origin == std::string("http://") + std::string(host) ||
+         origin == std::string("https://") + std::string(host);
+}
+
+std::string_view MimeFor(std::string_view path) {
+  auto ends = [&](std::string_view ext) {
+    return path.size() >= ext.size() && path.substr(path.size() - ext.size()) == ext;
+  };
+  if (ends(".html")) return "text/html; charset=utf-8";
+  if (ends(".js")) return "text/javascript; charset=utf-8";
+  if (ends(".css")) return "text/css; charset=utf-8";
+  if (ends(".svg")) return "image/svg+xml";
+  if (ends(".png")) return "image/png";
+  if (ends(".ico")) return "image/x-icon";
+  if (ends(".json")) return "application/json";
+  if (ends(".woff2")) return "font/woff2";
+  return "application/octet-stream";
+}
+
+bool ReadFile(const std::string& path, std::string& out) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return false;
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+}  // namespace
+
+std::string_view PathParams::Get(std::string_view name) const {
+  for (const auto& [k, v] : values) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+bool MatchPath(std::string_view pattern, std::string_view path, PathParams& params) {
+  params.values.clear();
+  while (!pattern.empty() || !path.empty()) {
+    if (pattern.empty() || path.empty()) return false;
+    if (pattern.front() != '/' || path.front() != '/') return false;
+    pattern.remove_prefix(1);
+    path.remove_prefix(1);
+    size_t ps = pattern.find('/'), qs = path.find('/');
+    std::string_view pseg = pattern.substr(0, ps), qseg = path.substr(0, qs);
+    if (pseg.size() > 2 && pseg.front() == '{' && pseg.back() == '}') {
+      if (qseg.empty()) return false;
+      params.values.emplace_back(std::string(pseg.substr(1, pseg.size() - 2)), std::string(qseg));
+    } else if (pseg != qseg) {
+      return false;
+    }
+    pattern = ps == std::string_view::npos ? std::string_view() : pattern.substr(ps);
+    path = qs == std::string_view::npos ? std::string_view() : path.substr(qs);
+  }
+  return true;
+}
+
+int StatusFor(base::ErrorCode code) {
+  using base::ErrorCode;
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kPermissionDenied: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kLeaseLost: return 409;
+    case ErrorCode::kPayloadTooLarge: return 413;
+    case ErrorCode::kUnsupportedMediaType: return 415;
+    case ErrorCode::kFailedPrecondition: return 422;
+    case ErrorCode::kResourceExhausted: return 429;
+    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kUnavailable: return 503;
+  }
+  return 500;
+}
+
+http::Response ErrorJson(const base::Error& e) {
+  std::string body = "{\"error\":{\"code\":\"";
+  body += base::ErrorCodeName(e.code());
+  body += "\",\"message\":";
+  body += base::JsonQuote(e.message());
+  body += ",\"details\":";
+  body += e.DetailsJson();
+  body += "}}";
+  return http::Response::Json(StatusFor(e.code()), std::move(body));
+}
+
+size_t Api::BodyLimitBytes(std::string_view method, std::string_view path) const {
+  PathParams params;
+  for (const Route& r : Routes()) {
+    if (r.method == method && MatchPath(r.path, path, params)) return r.max_body_bytes;
+  }
+  return 1 << 20;
+}
+
+http::Response Api::ErrorResponse(const base::Error& error, const http::Request&) {
+  return ErrorJson(error);
+}
+
+base::Result<std::optional<work::Caller>> Api::Authenticate(const http::Request& req,
+                                                            bool& via_cookie) {
+  std::string_view auth = req.GetHeader("authorization");
+  if (auth.size() > 7 && auth.substr(0, 7) == "Bearer ") {
+    ASSAY_ASSIGN_OR_RETURN(work::Caller c, deps_.work->AuthenticateBearer(auth.substr(7)));
+    return std::optional<work::Caller>(c);
+  }
+  std::string_view cookie = CookieValue(req.GetHeader("cookie"), kSessionCookie);
+  if (!cookie.empty()) {
+    via_cookie = true;
+    ASSAY_ASSIGN_OR_RETURN(work::Caller c, deps_.work->AuthenticateSession(cookie));
+    return std::optional<work::Caller>(c);
+  }
+  return std::optional<work::Caller>();
+}
+
+base::Result<http::Response> Api::Dispatch(http::Request& req, const Route*& matched) {
+  PathParams params;
+  bool path_known = false;
+  for (const Route& r : Routes()) {
+    if (!MatchPath(r.path, req.path, params)) continue;
+    path_known = true;
+    if (r.method == req.method) {
+      matched = &r;
+      break;
+    }
+  }
+  if (!matched) {
+    if (path_known) {
+      return base::Error(base::ErrorCode::kInvalidArgument, "method not allowed on this path")
+          .Detail("method", req.method);
+    }
+    return base::Error::NotFound("no such route").Detail("path", req.path);
+  }
+  const Route& route = *matched;
+  if (!route.body_types.empty() && !req.body.empty()) {
+    const std::string ct = req.ContentType();
+    bool accepted = false;
+    std::string_view types = route.body_types;
+    while (!types.empty()) {
+      size_t comma = types.find(',');
+      if (types.substr(0, comma) == ct) accepted = true;
+      types = comma == std::string_view::npos ? std::string_view() : types.substr(comma + 1);
+    }
+    if (!accepted) {
+      return base::Error(base::ErrorCode::kUnsupportedMediaType, "unsupported content type")
+          .Detail("content_type", ct)
+          .Detail("accepted", route.body_types);
+    }
+  }
+  Call call{req, std::move(params), std::nullopt, false};
+  if (route.gate != Gate::kPublic) {
+    ASSAY_ASSIGN_OR_RETURN(call.caller, Authenticate(req, call.via_cookie));
+    if (!call.caller) return base::Error::Unauthenticated("sign in first");
+    if (call.via_cookie && IsUnsafe(req.method) && !SameOrigin(req)) {
+      return base::Error::Forbidden("cross-origin request refused");
+    }
+    if (route.gate == Gate::kManager && call.caller->role < work::Role::kManager) {
+      return base::Error::Forbidden("this needs a manager");
+    }
+  }
+  return route.handler(deps_, call);
+}
+
+http::Response Api::Handle(http::Request& req) {
+  const bool is_api = req.path.rfind("/api/", 0) == 0 || req.path == "/healthz" ||
+                      req.path == "/metrics";
+  if (!is_api && (req.method == "GET" || req.method == "HEAD") && !deps_.web_root.empty()) {
+    return ServeStatic(req);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const Route* matched = nullptr;
+  base::Result<http::Response> r = Dispatch(req, matched);
+  http::Response res = r ? std::move(r).value() : ErrorJson(r.error());
+  if (!r && r.error().code() == base::ErrorCode::kInternal) {
+    deps_.logger.Error("api.internal_error",
+                       {{"request_id", req.request_id}, {"error", r.error().ToString()}});
+  }
+  if (deps_.metrics) {
+    const std::string label = matched ? std::string(matched->method) + " " + std::string(matched->path)
+                                      : "unmatched";
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    deps_.metrics->GetHistogram("assay_http_request_duration_seconds", "Handler latency by route",
+                                {{"route", label}})
+        .Observe(seconds);
+    deps_.metrics->GetCounter("assay_http_requests_total", "Requests by route and status",
+                              {{"route", label}, {"status", std::to_string(res.status)}})
+        .Add();
+  }
+  return res;
+}
+
+http::Response Api::ServeStatic(const http::Request& req) {
+  std::string rel = req.path;
+  if (rel.find("..") != std::string::npos) return ErrorJson(base::Error::NotFound("no such file"));
+  if (rel == "/" || rel.empty()) rel = "/index.html";
+  std::string body;
+  std::string file = deps_.web_root + rel;
+  if (!ReadFile(file, body)) {
+    // Client-side routes get the app shell; missing assets are 404.
+    if (rel.rfind("/assets/", 0) == 0) return ErrorJson(base::Error::NotFound("no such file"));
+    file = deps_.web_root + "/index.html";
+    if (!ReadFile(file, body)) return ErrorJson(base::Error::NotFound("the web app is not built"));
+  }
+  http::Response res = http::Response::Text(200, std::move(body), std::string(MimeFor(file)));
+  res.SetHeader("Cache-Control", rel.rfind("/assets/", 0) == 0 ? "public, max-age=31536000, immutable"
+                                                               : "no-cache");
+  res.SetHeader("X-Content-Type-Options", "nosniff");
+  return res;
+}
+
+}  // namespace api

@@ -1,0 +1,38 @@
+// Handler functions named by the route table (routes.cc).
+#pragma once
+
+#include "api/router.h"
+
+namespace api {
+
+#define ASSAY_API_HANDLER(name) base::Result<http::Response> name(Deps& deps, const Call& call);
+ASSAY_API_HANDLER(Healthz)
+ASSAY_API_HANDLER(MetricsText)
+ASSAY_API_HANDLER(OpenApi)
+ASSAY_API_HANDLER(Login)
+ASSAY_API_HANDLER(Logout)
+ASSAY_API_HANDLER(Me)
+ASSAY_API_HANDLER(MySubmissions)
+ASSAY_API_HANDLER(MyStats)
+ASSAY_API_HANDLER(CreateToken)
+ASSAY_API_HANDLER(CreateUser)
+ASSAY_API_HANDLER(ListProjects)
+ASSAY_API_HANDLER(CreateProject)
+ASSAY_API_HANDLER(GetProject)
+ASSAY_API_HANDLER(UpdateProject)
+ASSAY_API_HANDLER(AddMember)
+ASSAY_API_HANDLER(Progress)
+ASSAY_API_HANDLER(ImportItems)
+ASSAY_API_HANDLER(ListItems)
+ASSAY_API_HANDLER(Lease)
+ASSAY_API_HANDLER(ListSubmissions)
+ASSAY_API_HANDLER(Export)
+ASSAY_API_HANDLER(GetAssignment)
+ASSAY_API_HANDLER(Renew)
+ASSAY_API_HANDLER(Submit)
+ASSAY_API_HANDLER(Return)
+ASSAY_API_HANDLER(GetSubmission)
+ASSAY_API_HANDLER(ReviewSubmission)
+#undef ASSAY_API_HANDLER
+
+}  // namespace api

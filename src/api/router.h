@@ -1,0 +1,91 @@
+// api::Api — the HTTP API over src/work: the route table (routes.cc) is data, one row per
+// route, and drives dispatch, authentication, role gates, body limits, metrics, the OpenAPI
+// document and the table-driven access tests. Handlers only adapt: parse → call work → render.
+//
+//   api::Api api(deps);
+//   http::Server server(options, api, logger);
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/metrics.h"
+#include "base/result.h"
+#include "http/message.h"
+#include "http/server.h"
+#include "work/service.h"
+
+namespace api {
+
+// Who may call a route before the work layer checks the object itself.
+enum class Gate {
+  kPublic,     // anyone
+  kSignedIn,   // any signed-in user
+  kManager,    // org role manager or admin
+};
+
+struct PathParams {
+  std::vector<std::pair<std::string, std::string>> values;
+  std::string_view Get(std::string_view name) const;
+};
+
+struct Deps {
+  work::Service* work = nullptr;
+  const base::Clock* clock = nullptr;
+  base::Metrics* metrics = nullptr;
+  base::Logger logger;
+  std::string web_root;  // built web app (web/dist); empty: no UI
+};
+
+struct Call {
+  const http::Request& http;
+  PathParams params;
+  std::optional<work::Caller> caller;  // set for every gate but kPublic
+  bool via_cookie = false;
+};
+
+using HandlerFn = base::Result<http::Response> (*)(Deps& deps, const Call& call);
+
+struct Route {
+  std::string_view method;
+  std::string_view path;      // "/api/v1/projects/{project_id}/items"
+  Gate gate;
+  HandlerFn handler;
+  std::string_view summary;   // OpenAPI
+  size_t max_body_bytes = 1 << 20;
+  std::string_view body_types = "application/json";  // accepted, comma-separated; "" = no body
+};
+
+// Every route the server answers (routes.cc).
+const std::vector<Route>& Routes();
+
+// Maps an error code to its HTTP status: the one place that does.
+int StatusFor(base::ErrorCode code);
+http::Response ErrorJson(const base::Error& error);
+// The OpenAPI 3.1 document generated from Routes().
+std::string OpenApiJson();
+
+class Api final : public http::Handler {
+ public:
+  explicit Api(Deps deps) : deps_(std::move(deps)) {}
+  size_t BodyLimitBytes(std::string_view method, std::string_view path) const override;
+  http::Response Handle(http::Request& request) override;
+  http::Response ErrorResponse(const base::Error& error, const http::Request& request) override;
+
+ private:
+  base::Result<http::Response> Dispatch(http::Request& request, const Route*& matched);
+  base::Result<std::optional<work::Caller>> Authenticate(const http::Request& request,
+                                                         bool& via_cookie);
+  http::Response ServeStatic(const http::Request& request);
+  Deps deps_;
+};
+
+// Matches a concrete path against a route pattern, filling params.
+bool MatchPath(std::string_view pattern, std::string_view path, PathParams& params);
+
+}  // namespace api

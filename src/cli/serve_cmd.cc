@@ -1,0 +1,109 @@
+// `assay serve` and `assay demo`: the HTTP API + web UI on one port.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "api/router.h"
+#include "base/metrics.h"
+#include "base/uuid7.h"
+#include "cli/commands.h"
+#include "http/server.h"
+#include "storage/migrations.h"
+#include "work/demo.h"
+#include "work/service.h"
+
+namespace cli {
+namespace {
+
+struct ServeFlags {
+  std::string db = "sqlite:var/assay.db";
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  std::string web = "web/dist";
+  std::string log_level = "info";
+  int workers = 64;
+  bool access_log = true;
+  bool trust_proxy = false;
+};
+
+void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
+  cmd->add_option("--db", f.db, "sqlite:PATH (or a bare path)")->capture_default_str();
+  cmd->add_option("--address", f.address, "Listen address")->capture_default_str();
+  cmd->add_option("--port", f.port, "Listen port (0: any free port)")->capture_default_str();
+  cmd->add_option("--web", f.web, "Folder of the built web app")->capture_default_str();
+  cmd->add_option("--log-level", f.log_level, "debug|info|warn|error|off")->capture_default_str();
+  cmd->add_option("--workers", f.workers, "Requests handled at once")->capture_default_str();
+  cmd->add_flag("!--no-access-log", f.access_log, "Do not log every request");
+  cmd->add_flag("--trust-proxy", f.trust_proxy, "Honour X-Forwarded-Proto (behind https proxy)");
+}
+
+int Serve(const ServeFlags& f, bool demo) {
+  base::Logger log = base::Logger::Stderr(base::ParseLogLevel(f.log_level));
+  base::SystemClock clock;
+  std::string path = f.db.rfind("sqlite:", 0) == 0 ? f.db.substr(7) : f.db;
+  if (demo && f.db.find("://") == std::string::npos) {
+    std::filesystem::path p(path);
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+    // The demo starts from a fresh database every time.
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  }
+  auto db = storage::OpenAndMigrate(f.db, clock);
+  if (!db) {
+    std::cerr << "assay: cannot open database: " << db.error().ToString() << "\n";
+    return 1;
+  }
+  base::Uuid7Generator ids(clock, static_cast<uint64_t>(clock.NowMicros()));
+  work::Service service(**db, clock, ids);
+  base::Metrics metrics;
+  std::string web_root;
+  if (std::filesystem::exists(std::filesystem::path(f.web) / "index.html")) web_root = f.web;
+  api::Api api({&service, &clock, &metrics, log, web_root});
+  http::ServerOptions opt;
+  opt.address = f.address;
+  opt.port = static_cast<uint16_t>(f.port);
+  opt.worker_threads = f.workers;
+  opt.access_log = f.access_log;
+  opt.trust_forwarded_proto = f.trust_proxy;
+  http::Server server(opt, api, log);
+  server.StopOnSignals();
+  auto port = server.Start();
+  if (!port) {
+    std::cerr << "assay: " << port.error().ToString() << " " << port.error().DetailsJson() << "\n";
+    return 1;
+  }
+  if (demo) {
+    auto seed = work::SeedDemo(service);
+    if (!seed) {
+      std::cerr << "assay: demo seed failed: " << seed.error().ToString() << "\n";
+      return 1;
+    }
+    std::cout << "\nassay demo: " << seed->items << " pairwise items seeded\n  logins (email / password / role):\n";
+    for (const auto& l : seed->logins) std::cout << "    " << l.email << "  " << l.password << "  " << l.role << "\n";
+  }
+  std::cout << "assay listening on http://" << f.address << ":" << *port << "/"
+            << (web_root.empty() ? "  (API only: web app not built)" : "") << "\n"
+            << std::flush;
+  server.Wait();
+  std::cout << "assay: stopped\n";
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app) {
+  auto flags = std::make_shared<ServeFlags>();
+  auto* cmd = app.add_subcommand("serve", "Serve the HTTP API and the web app");
+  AddServeFlags(cmd, *flags);
+  cmd->callback([flags] { SetExitCode(Serve(*flags, false)); });
+}
+
+void AddDemoCommand(CLI::App& app) {
+  auto flags = std::make_shared<ServeFlags>();
+  flags->db = "sqlite:var/demo.db";
+  auto* cmd = app.add_subcommand("demo", "Serve a fresh demo: a manager, three experts, 50 items");
+  AddServeFlags(cmd, *flags);
+  cmd->callback([flags] { SetExitCode(Serve(*flags, true)); });
+}
+
+}  // namespace cli
