@@ -59,6 +59,10 @@ class Server::Impl {
   base::Logger log;
   base::SystemClock clock;
   net::io_context ioc;
+  // Keeps ioc.run() going while a handler runs on the worker pool: then no asynchronous
+  // operation is pending, and without the guard the I/O threads would return before the
+  // response is written.
+  net::executor_work_guard<net::io_context::executor_type> keep_running{ioc.get_executor()};
   tcp::acceptor acceptor;
   net::signal_set signals;
   net::thread_pool workers;
@@ -422,9 +426,14 @@ void Server::Impl::Wait() {
   joined = true;
   lock.unlock();
   workers.join();
+  keep_running.reset();
   ioc.stop();
   for (auto& t : io_threads) t.join();
   io_threads.clear();
+  // The posted close in Stop() may not have run before ioc.stop(); the threads are gone now,
+  // so close the listener here: nothing may connect to a stopped server.
+  beast::error_code ec;
+  acceptor.close(ec);
 }
 
 Server::Server(ServerOptions options, Handler& handler, base::Logger logger)
