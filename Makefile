@@ -11,9 +11,7 @@ run: deps build web
 	@mkdir -p var
 	./$(BUILD)/assay demo --db $(DB) --port $(PORT) --web web/dist
 
-# test-e2e (browser, real server) is run separately until its review step passes against the
-# real server (it gets through project set-up, import and the expert's keyboard tasks today).
-test: deps build web test-unit test-web
+test: deps build web test-unit test-web test-e2e
 
 deps:
 	@scripts/install-deps

@@ -38,7 +38,11 @@ export function ReviewPage({ projectId }: { projectId: string }) {
   const [actErr, setActErr] = useState<unknown>();
   const [msg, setMsg] = useState('');
   const reasonRef = useRef<HTMLTextAreaElement>(null);
-  const queue: Submission[] = (data?.submissions ?? []).filter((s) => !doneIds.has(s.id));
+  // Oldest first: a reviewer works the queue in the order experts submitted (ids are UUIDv7,
+  // so they rise with time; the server lists newest first).
+  const queue: Submission[] = (data?.submissions ?? [])
+    .filter((s) => !doneIds.has(s.id))
+    .sort((a, b) => a.id.localeCompare(b.id));
   const cur = queue[Math.min(idx, Math.max(0, queue.length - 1))];
 
   const act = useCallback(async (verdict: 'approve' | 'reject') => {
