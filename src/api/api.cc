@@ -1,14 +1,12 @@
+#include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include "api/router.h"
+#include "base/file.h"
 #include "base/json.h"
 
 namespace api {
 namespace {
-
-constexpr std::string_view kSessionCookie = "assay_session";
 
 bool IsUnsafe(std::string_view method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
@@ -54,16 +52,22 @@ std::string_view MimeFor(std::string_view path) {
   return "application/octet-stream";
 }
 
-bool ReadFile(const std::string& path, std::string& out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  out = ss.str();
-  return true;
+}  // namespace
+
+std::string_view SessionCookieValue(const http::Request& request) {
+  return CookieValue(request.GetHeader("cookie"), kSessionCookie);
 }
 
-}  // namespace
+std::vector<std::string_view> BodyTypes(const Route& route) {
+  std::vector<std::string_view> out;
+  std::string_view types = route.body_types;
+  while (!types.empty()) {
+    size_t comma = types.find(',');
+    out.push_back(types.substr(0, comma));
+    types = comma == std::string_view::npos ? std::string_view() : types.substr(comma + 1);
+  }
+  return out;
+}
 
 std::string_view PathParams::Get(std::string_view name) const {
   for (const auto& [k, v] : values) {
@@ -142,7 +146,7 @@ base::Result<std::optional<work::Caller>> Api::Authenticate(const http::Request&
     ASSAY_ASSIGN_OR_RETURN(work::Caller c, deps_.work->AuthenticateBearer(auth.substr(7)));
     return std::optional<work::Caller>(c);
   }
-  std::string_view cookie = CookieValue(req.GetHeader("cookie"), kSessionCookie);
+  std::string_view cookie = SessionCookieValue(req);
   if (!cookie.empty()) {
     via_cookie = true;
     ASSAY_ASSIGN_OR_RETURN(work::Caller c, deps_.work->AuthenticateSession(cookie));
@@ -172,14 +176,8 @@ base::Result<http::Response> Api::Dispatch(http::Request& req, const Route*& mat
   const Route& route = *matched;
   if (!route.body_types.empty() && !req.body.empty()) {
     const std::string ct = req.ContentType();
-    bool accepted = false;
-    std::string_view types = route.body_types;
-    while (!types.empty()) {
-      size_t comma = types.find(',');
-      if (types.substr(0, comma) == ct) accepted = true;
-      types = comma == std::string_view::npos ? std::string_view() : types.substr(comma + 1);
-    }
-    if (!accepted) {
+    const auto types = BodyTypes(route);
+    if (std::find(types.begin(), types.end(), ct) == types.end()) {
       return base::Error(base::ErrorCode::kUnsupportedMediaType, "unsupported content type")
           .Detail("content_type", ct)
           .Detail("accepted", route.body_types);
@@ -232,15 +230,16 @@ http::Response Api::ServeStatic(const http::Request& req) {
   std::string rel = req.path;
   if (rel.find("..") != std::string::npos) return ErrorJson(base::Error::NotFound("no such file"));
   if (rel == "/" || rel.empty()) rel = "/index.html";
-  std::string body;
   std::string file = deps_.web_root + rel;
-  if (!ReadFile(file, body)) {
+  base::Result<std::string> body = base::ReadFile(file);
+  if (!body) {
     // Client-side routes get the app shell; missing assets are 404.
     if (rel.rfind("/assets/", 0) == 0) return ErrorJson(base::Error::NotFound("no such file"));
     file = deps_.web_root + "/index.html";
-    if (!ReadFile(file, body)) return ErrorJson(base::Error::NotFound("the web app is not built"));
+    body = base::ReadFile(file);
+    if (!body) return ErrorJson(base::Error::NotFound("the web app is not built"));
   }
-  http::Response res = http::Response::Text(200, std::move(body), std::string(MimeFor(file)));
+  http::Response res = http::Response::Text(200, std::move(body).value(), std::string(MimeFor(file)));
   res.SetHeader("Cache-Control", rel.rfind("/assets/", 0) == 0 ? "public, max-age=31536000, immutable"
                                                                : "no-cache");
   res.SetHeader("X-Content-Type-Options", "nosniff");

@@ -13,8 +13,6 @@ namespace {
 using base::Result;
 using http::Response;
 
-constexpr std::string_view kSessionCookie = "assay_session";
-
 Result<nlohmann::json> BodyObject(const Call& call) {
   if (call.http.body.empty()) return nlohmann::json::object();
   ASSAY_ASSIGN_OR_RETURN(nlohmann::json j, base::ParseJson(call.http.body));
@@ -87,13 +85,8 @@ Result<Response> Login(Deps& d, const Call& call) {
 }
 
 Result<Response> Logout(Deps& d, const Call& call) {
-  std::string_view cookie = call.http.GetHeader("cookie");
-  size_t at = cookie.find(std::string(kSessionCookie) + "=");
-  if (at != std::string_view::npos) {
-    std::string_view v = cookie.substr(at + kSessionCookie.size() + 1);
-    v = v.substr(0, v.find(';'));
-    ASSAY_TRY(d.work->Logout(v));
-  }
+  std::string_view token = SessionCookieValue(call.http);
+  if (!token.empty()) ASSAY_TRY(d.work->Logout(token));
   Response r = Response::Empty(204);
   r.SetHeader("Set-Cookie", CookieHeader(call, "", 0));
   return r;

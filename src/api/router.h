@@ -63,6 +63,12 @@ struct Route {
 
 // Every route the server answers (routes.cc).
 const std::vector<Route>& Routes();
+// The media types a route accepts, from its comma-separated body_types.
+std::vector<std::string_view> BodyTypes(const Route& route);
+
+inline constexpr std::string_view kSessionCookie = "assay_session";
+// The session cookie's value in the request, or "".
+std::string_view SessionCookieValue(const http::Request& request);
 
 // Maps an error code to its HTTP status: the one place that does.
 int StatusFor(base::ErrorCode code);

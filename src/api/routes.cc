@@ -89,11 +89,8 @@ std::string OpenApiJson() {
     }
     if (!r.body_types.empty()) {
       nlohmann::json content = nlohmann::json::object();
-      std::string_view types = r.body_types;
-      while (!types.empty()) {
-        size_t comma = types.find(',');
-        content[std::string(types.substr(0, comma))] = {{"schema", {{"type", "object"}}}};
-        types = comma == std::string_view::npos ? std::string_view() : types.substr(comma + 1);
+      for (std::string_view type : BodyTypes(r)) {
+        content[std::string(type)] = {{"schema", {{"type", "object"}}}};
       }
       op["requestBody"] = {{"content", content}};
     }

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "base/clock.h"
+#include "base/file.h"
 #include "base/json.h"
 #include "base/result.h"
 #include "cli/commands.h"
@@ -32,14 +33,6 @@ struct SuiteOptions {
 void AddSuiteOptions(CLI::App* cmd, SuiteOptions* o) {
   cmd->add_option("--suite", o->suite, "suite name (see `assay env list`)");
   cmd->add_option("--data", o->data_dir, "directory with the suite's data files");
-}
-
-base::Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return base::Error::NotFound("cannot open " + path);
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
 }
 
 int Report(const base::Error& e) {
@@ -146,7 +139,7 @@ int RunRun(const RunOptions& o) {
     if (task == nullptr) return Report(base::Error::NotFound("no task '" + o.task + "'"));
     actions = task->reference_actions;  // no --actions: run the reference (a self-check)
   } else {
-    auto text = ReadFile(o.actions_path);
+    auto text = base::ReadFile(o.actions_path);
     if (!text) return Report(text.error());
     auto parsed = env::ParseActionsJsonl(*text);
     if (!parsed) return Report(parsed.error());
@@ -162,7 +155,7 @@ struct CheckOptions {
 };
 
 int CheckHashes(const CheckOptions& o, const env::Suite& suite) {
-  auto text = ReadFile(o.hashes_path);
+  auto text = base::ReadFile(o.hashes_path);
   if (!text) return Report(text.error());
   auto expected = base::ParseJson(*text);
   if (!expected || !expected->is_object() || !expected->contains("tasks")) {
@@ -209,7 +202,7 @@ int RunCheck(const CheckOptions& o) {
   if (o.run.task.empty() || o.run.trajectory_path.empty()) {
     return Report(base::Error::Invalid("give --hashes FILE, or TASK with --trajectory FILE"));
   }
-  auto text = ReadFile(o.run.trajectory_path);
+  auto text = base::ReadFile(o.run.trajectory_path);
   if (!text) return Report(text.error());
   auto messages = base::ParseJson(*text);
   if (!messages) return Report(messages.error());

@@ -4,11 +4,8 @@
 #include <cstdio>
 #include <iostream>
 
-#include "base/clock.h"
-#include "base/rng.h"
-#include "base/uuid7.h"
 #include "cli/commands.h"
-#include "storage/migrations.h"
+#include "cli/offline.h"
 #include "work/service.h"
 
 namespace cli {
@@ -24,16 +21,9 @@ void AddExportCommand(CLI::App& app) {
   cmd->add_option("--out", o->out, "Output file (default: stdout)");
   cmd->add_option("--format", o->format, "jsonl")->check(CLI::IsMember({"jsonl"}));
   cmd->callback([o] {
-    base::SystemClock clock;
-    uint64_t seed;
-    base::SecureRandomBytes(&seed, sizeof seed);
-    base::Uuid7Generator ids(clock, seed);
-    auto db = storage::OpenAndMigrate(o->db, clock);
-    if (!db) {
-      std::cerr << "assay export: " << db.error().ToString() << "\n";
-      return SetExitCode(1);
-    }
-    work::Service service(**db, clock, ids);
+    auto offline = OpenOfflineWork(o->db, "export");
+    if (!offline) return SetExitCode(1);
+    work::Service& service = offline->service;
     std::FILE* out = stdout;
     std::string tmp;
     if (!o->out.empty()) {

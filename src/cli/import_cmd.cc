@@ -4,15 +4,12 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
-#include "base/clock.h"
-#include "base/rng.h"
-#include "base/uuid7.h"
+#include "base/file.h"
 #include "cli/commands.h"
-#include "storage/migrations.h"
+#include "cli/offline.h"
 #include "work/render.h"
 #include "work/service.h"
 
@@ -47,25 +44,16 @@ void AddImportCommand(CLI::App& app) {
       ss << std::cin.rdbuf();
       body = ss.str();
     } else {
-      std::ifstream in(o->file, std::ios::binary);
-      if (!in) {
+      auto text = base::ReadFile(o->file);
+      if (!text) {
         std::cerr << "assay import: cannot read " << o->file << "\n";
         return SetExitCode(1);
       }
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      body = ss.str();
+      body = std::move(text).value();
     }
-    base::SystemClock clock;
-    uint64_t seed;
-    base::SecureRandomBytes(&seed, sizeof seed);
-    base::Uuid7Generator ids(clock, seed);
-    auto db = storage::OpenAndMigrate(o->db, clock);
-    if (!db) {
-      std::cerr << "assay import: " << db.error().ToString() << "\n";
-      return SetExitCode(1);
-    }
-    work::Service service(**db, clock, ids);
+    auto offline = OpenOfflineWork(o->db, "import");
+    if (!offline) return SetExitCode(1);
+    work::Service& service = offline->service;
     const bool tty = ::isatty(STDERR_FILENO);
     auto result = service.ImportItems(work::Caller::System(), o->project, body,
                                       tty ? work::ImportProgressFn(DrawProgress) : work::ImportProgressFn());

@@ -4,11 +4,8 @@
 
 #include <iostream>
 
-#include "base/clock.h"
-#include "base/rng.h"
-#include "base/uuid7.h"
 #include "cli/commands.h"
-#include "storage/migrations.h"
+#include "cli/offline.h"
 #include "work/service.h"
 
 namespace cli {
@@ -27,16 +24,9 @@ void AddTokenCommand(CLI::App& app) {
       ->check(CLI::IsMember({"admin", "manager", "reviewer", "expert"}));
   create->add_option("--name", o->name, "A label for the token");
   create->callback([o] {
-    base::SystemClock clock;
-    uint64_t seed;
-    base::SecureRandomBytes(&seed, sizeof seed);
-    base::Uuid7Generator ids(clock, seed);
-    auto db = storage::OpenAndMigrate(o->db, clock);
-    if (!db) {
-      std::cerr << "assay token: " << db.error().ToString() << "\n";
-      return SetExitCode(1);
-    }
-    work::Service service(**db, clock, ids);
+    auto offline = OpenOfflineWork(o->db, "token");
+    if (!offline) return SetExitCode(1);
+    work::Service& service = offline->service;
     auto role = work::ParseRole(o->role);
     auto user = service.EnsureUser(o->email, *role);
     if (!user) {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "base/clock.h"
+#include "base/file.h"
 #include "base/json.h"
 #include "env/session.h"
 
@@ -663,20 +664,8 @@ Value NormalizeRetailDb(const Value& raw) {
   return db;
 }
 
-namespace {
-
-base::Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return base::Error::NotFound("cannot open " + path);
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
-}  // namespace
-
 base::Result<Value> LoadRetailDb(const std::string& path) {
-  ASSAY_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  ASSAY_ASSIGN_OR_RETURN(std::string text, base::ReadFile(path));
   ASSAY_ASSIGN_OR_RETURN(Value raw, Value::Parse(text));
   for (const char* table : {"orders", "products", "users"}) {
     const Value* t = raw.Find(table);
@@ -688,7 +677,7 @@ base::Result<Value> LoadRetailDb(const std::string& path) {
 }
 
 base::Result<std::vector<Task>> LoadRetailTasks(const std::string& path, const Value& db) {
-  ASSAY_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  ASSAY_ASSIGN_OR_RETURN(std::string text, base::ReadFile(path));
   ASSAY_ASSIGN_OR_RETURN(nlohmann::json j, base::ParseJson(text));
   if (!j.is_array()) return base::Error::Invalid(path + ": expected an array of tasks");
   World initial;
