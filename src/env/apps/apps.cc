@@ -1,0 +1,30 @@
+#include "env/apps/apps.h"
+
+namespace env::apps {
+
+const std::vector<App>& Apps() {
+  // One row per app: {name, description, Seed, RegisterTools, Tasks}.
+  static const std::vector<App> kApps = {
+  };
+  return kApps;
+}
+
+const App* FindApp(std::string_view name) {
+  for (const App& app : Apps()) {
+    if (app.name == name) return &app;
+  }
+  return nullptr;
+}
+
+World WorkplaceWorld() {
+  World world;
+  for (const App& app : Apps()) world.Set(std::string(app.name), app.seed());
+  return world;
+}
+
+base::Status RegisterWorkplaceTools(ToolRegistry& registry) {
+  for (const App& app : Apps()) ASSAY_TRY(app.register_tools(registry));
+  return base::Ok();
+}
+
+}  // namespace env::apps
