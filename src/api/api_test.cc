@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "api/router.h"
@@ -184,8 +185,9 @@ TEST_F(ApiTest, EveryRouteRefusesTheWrongCaller) {
   std::string aid = l["assignment_id"];
   json submit = {{"lease_token", l["lease_token"]}, {"client_submission_id", "c"},
                  {"answer", {{"preference", {{"choice", "tie"}}}}}, {"active_ms", 1}};
-  std::string sid = Body(Call(expert, "POST", "/api/v1/assignments/" + aid + "/submit", submit.dump()))
-                        ["submission"]["id"];
+  json submitted = Body(Call(expert, "POST", "/api/v1/assignments/" + aid + "/submit", submit.dump()));
+  std::string sid = submitted["submission"]["id"];
+  std::string item = submitted["submission"]["item_id"];
   ASSERT_FALSE(sid.empty());
 
   std::string stranger_manager = Token("other@x.org", work::Role::kManager);
@@ -201,6 +203,7 @@ TEST_F(ApiTest, EveryRouteRefusesTheWrongCaller) {
     fill("project_id", project);
     fill("assignment_id", aid);
     fill("submission_id", sid);
+    fill("item_id", item);
     ASSERT_EQ(path.find('{'), std::string::npos) << "no fixture for a parameter of " << r.path;
     // A well-formed body, so only the caller's right to the object can make the call fail.
     const std::string body =
@@ -227,6 +230,62 @@ TEST_F(ApiTest, EveryRouteRefusesTheWrongCaller) {
     ++checked;
   }
   EXPECT_GE(checked, 12);
+}
+
+TEST_F(ApiTest, ReviewQueueOldestFirstWithItemsAndManagersSeeWhoSubmitted) {
+  std::string manager = Token("m@x.org", work::Role::kManager);
+  std::string reviewer = Token("r@x.org", work::Role::kReviewer);
+  std::string expert = Token("e@x.org", work::Role::kExpert);
+  std::string project = CreateProject(manager, 1);
+  AddMember(manager, project, "r@x.org", "reviewer");
+  AddMember(manager, project, "e@x.org", "expert");
+  std::string items;
+  for (int i = 1; i <= 3; ++i) {
+    items += R"({"id":"q)" + std::to_string(i) + R"(","data":{"prompt":"p)" + std::to_string(i) +
+             R"(","responses":[{"id":"a","content":"x"},{"id":"b","content":"y"}]}})" "\n";
+  }
+  ASSERT_EQ(Call(manager, "POST", "/api/v1/projects/" + project + "/items", items, "application/x-ndjson").status, 200);
+  std::vector<std::string> order;  // submission ids in the order the expert submitted
+  for (int i = 0; i < 3; ++i) {
+    json l = Body(Call(expert, "POST", "/api/v1/projects/" + project + "/leases"));
+    json submit = {{"lease_token", l["lease_token"]}, {"client_submission_id", "c" + std::to_string(i)},
+                   {"answer", {{"preference", {{"choice", "a"}}}}}, {"active_ms", 1}};
+    clock_.Advance(1000000);
+    order.push_back(Body(Call(expert, "POST", "/api/v1/assignments/" + std::string(l["assignment_id"]) + "/submit",
+                              submit.dump()))["submission"]["id"]);
+  }
+  const std::string list = "/api/v1/projects/" + project + "/submissions?state=pending";
+  // Oldest first, paged with the cursor, for the review queue.
+  json first = Body(Call(reviewer, "GET", list + "&order=asc&limit=2"));
+  ASSERT_EQ(first["submissions"].size(), 2u) << first.dump();
+  EXPECT_EQ(first["submissions"][0]["id"], order[0]);
+  EXPECT_EQ(first["submissions"][1]["id"], order[1]);
+  json rest = Body(Call(reviewer, "GET", list + "&order=asc&limit=2&cursor=" + std::string(first["next_cursor"])));
+  ASSERT_EQ(rest["submissions"].size(), 1u);
+  EXPECT_EQ(rest["submissions"][0]["id"], order[2]);
+  EXPECT_EQ(Body(Call(reviewer, "GET", list))["submissions"][0]["id"], order[2]);  // default: newest first
+  EXPECT_EQ(Call(reviewer, "GET", list + "&order=sideways").status, 400);
+  // Reviewers judge blind; managers see who submitted which item.
+  EXPECT_FALSE(first["submissions"][0].contains("expert")) << first.dump();
+  json m = Body(Call(manager, "GET", list + "&order=asc"))["submissions"][0];
+  EXPECT_EQ(m["expert"]["email"], "e@x.org") << m.dump();
+  EXPECT_EQ(m["item_external_id"], "q1") << m.dump();
+  // The item behind a submission, for what was judged.
+  const std::string item_path = "/api/v1/items/" + std::string(m["item_id"]);
+  for (const std::string& who : {manager, reviewer}) {
+    json it = Body(Call(who, "GET", item_path));
+    EXPECT_EQ(it["data"]["prompt"], "p1") << it.dump();
+    EXPECT_EQ(it["external_id"], "q1");
+  }
+  EXPECT_EQ(Call(expert, "GET", item_path).status, 404);
+  EXPECT_EQ(Call(manager, "GET", "/api/v1/items/nope").status, 404);
+  // Members, for the project's managers.
+  json members = Body(Call(manager, "GET", "/api/v1/projects/" + project + "/members"))["members"];
+  std::map<std::string, std::string> role_of;
+  for (const json& mem : members) role_of[mem["email"]] = mem["role"];
+  EXPECT_EQ(role_of, (std::map<std::string, std::string>{
+                         {"m@x.org", "manager"}, {"r@x.org", "reviewer"}, {"e@x.org", "expert"}}));
+  EXPECT_EQ(Call(expert, "GET", "/api/v1/projects/" + project + "/members").status, 403);
 }
 
 TEST_F(ApiTest, OpenApiListsEveryRoute) {
