@@ -279,6 +279,9 @@ TEST_F(ApiTest, ReviewQueueOldestFirstWithItemsAndManagersSeeWhoSubmitted) {
   }
   EXPECT_EQ(Call(expert, "GET", item_path).status, 404);
   EXPECT_EQ(Call(manager, "GET", "/api/v1/items/nope").status, 404);
+  json of_item = Body(Call(manager, "GET", list + "&item_id=" + std::string(m["item_id"])))["submissions"];
+  ASSERT_EQ(of_item.size(), 1u);
+  EXPECT_EQ(of_item[0]["id"], order[0]);
   // Members, for the project's managers.
   json members = Body(Call(manager, "GET", "/api/v1/projects/" + project + "/members"))["members"];
   std::map<std::string, std::string> role_of;

@@ -213,6 +213,7 @@ Result<Response> ListSubmissions(Deps& d, const Call& call) {
   work::SubmissionFilter filter;
   filter.state = call.http.QueryParam("state");
   filter.expert_id = call.http.QueryParam("expert_id");
+  filter.item_id = call.http.QueryParam("item_id");
   const std::string order = call.http.QueryParam("order").value_or("desc");
   if (order != "asc" && order != "desc") {
     return base::Error::Invalid("order must be asc or desc").Detail("field", "order");

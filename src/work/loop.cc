@@ -271,13 +271,15 @@ base::Result<Page<Submission>> Service::ListSubmissions(const Caller& caller, st
     ASSAY_ASSIGN_OR_RETURN(std::string role,
                            internal::RequireProjectRole(c, caller, project_id, {"manager", "reviewer"}));
     std::string state = filter.state.value_or(""), expert = filter.expert_id.value_or("");
+    std::string item = filter.item_id.value_or("");
     // Ids are UUIDv7, so id order is submission order; the cursor is the last id seen.
     const std::string order = filter.oldest_first ? "AND (? = '' OR s.id > ?) ORDER BY s.id ASC LIMIT ?"
                                                   : "AND (? = '' OR s.id < ?) ORDER BY s.id DESC LIMIT ?";
     ASSAY_TRY(c.QueryEach(std::string(kSubmissionSelect) +
-                              "WHERE s.project_id = ? AND (? = '' OR s.state = ?) AND (? = '' OR s.expert_id = ?) " +
+                              "WHERE s.project_id = ? AND (? = '' OR s.state = ?) AND (? = '' OR s.expert_id = ?) "
+                              "AND (? = '' OR s.item_id = ?) " +
                               order,
-                          {project_id, state, state, expert, expert, cursor, cursor, limit + 1},
+                          {project_id, state, state, expert, expert, item, item, cursor, cursor, limit + 1},
                           [&](const storage::Row& r) -> base::Status {
                             page.items.push_back(SubmissionFromRow(r));
                             return base::Ok();

@@ -183,6 +183,7 @@ struct Page {
 struct SubmissionFilter {
   std::optional<std::string> state;  // pending | approved | rejected
   std::optional<std::string> expert_id;
+  std::optional<std::string> item_id;
   bool oldest_first = false;  // the review queue works from the oldest submission
 };
 
