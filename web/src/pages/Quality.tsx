@@ -134,7 +134,7 @@ export function ConfidenceHistogram({ labels, total, width = 960 }: { labels: Qu
             <g key={k}>
               <rect x={pad.l + k * bw + (bw - barW) / 2} y={pad.t + h - bh} width={barW} height={bh} rx={2} className={k < 6 ? 'bar-low' : 'bar-fill'}><title>{`${n} label${n === 1 ? '' : 's'} with confidence ${k * 10}–${(k + 1) * 10}%`}</title></rect>
               {n ? <text x={pad.l + k * bw + bw / 2} y={pad.t + h - bh - 3} textAnchor="middle" className="axis">{n}</text> : null}
-              {(width >= 500 || k % 2 === 0) ? <text x={pad.l + k * bw + bw / 2} y={H - 18} textAnchor="middle" className="axis">{k * 10}%</text> : null}
+              {(width >= 500 || k % 2 === 0) ? <text x={pad.l + k * bw + bw / 2} y={H - 18} textAnchor="middle" className="axis">{width >= 700 ? `${k * 10}–${(k + 1) * 10}%` : `${k * 10}%`}</text> : null}
             </g>
           );
         })}
@@ -151,14 +151,14 @@ export function LowestConfidence({ projectId, labels }: { projectId: string; lab
   return (
     <div className="table-wrap">
       <table className="table lowest">
-        <thead><tr><th scope="col">Item</th><th scope="col">Label</th><th scope="col">Confidence</th><th scope="col">Votes</th><th scope="col"><span className="sr-only">Submissions</span></th></tr></thead>
+        <thead><tr><th scope="col">Item</th><th scope="col">Label</th><th scope="col">Confidence</th><th scope="col" className="hide-narrow">Votes</th><th scope="col"><span className="sr-only">Submissions</span></th></tr></thead>
         <tbody>
           {rows.map((l) => (
             <tr key={l.item_id}>
               <td className="mono small">{l.external_id ?? l.item_id.slice(-8)}</td>
               <td>{l.label}</td>
               <td className={l.confidence < 0.6 ? 'warn acc-num' : 'acc-num'}>{pct(l.confidence)}</td>
-              <td className="small">{Object.entries(l.votes).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ×${v}`).join(' · ')}</td>
+              <td className="small hide-narrow">{Object.entries(l.votes).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ×${v}`).join(' · ')}</td>
               <td><a href={`#/manage/${encodeURIComponent(projectId)}/submissions/${encodeURIComponent(l.item_id)}`} aria-label={`Submissions for item ${l.external_id ?? l.item_id}`}>submissions</a></td>
             </tr>
           ))}
