@@ -60,6 +60,8 @@ export function createMock({ webDir }) {
       const sid = uuid(); sessions.set(sid, u.id);
       return { status: 200, body: { user: pub(u) }, headers: { 'Set-Cookie': `assay_session=${sid}; HttpOnly; SameSite=Lax; Path=/` } };
     }
+    // only the paths callers probe for (run.mjs checks for the quality route)
+    if (m === 'GET' && p === '/openapi.json') return { status: 200, body: { openapi: '3.1.0', paths: { '/api/v1/projects/{project_id}/quality': { get: { summary: 'Quality (mock)' } } } } };
     if (!user) return err(401, 'unauthenticated', 'Sign in first.');
     if (m === 'POST' && p === '/auth/logout') return { status: 204, headers: { 'Set-Cookie': 'assay_session=; Max-Age=0; Path=/' } };
     if (m === 'GET' && p === '/me') return { status: 200, body: pub(user) };

@@ -80,8 +80,19 @@ const ITEMS = [
   { id: 'cap-2', data: { prompt: 'Name the largest planet. <script>alert(1)</script>', response_a: 'Jupiter is the largest planet 🌍 in our solar system.', responses: [{ id: 'a', content: 'Jupiter is the largest planet 🌍 in our solar system.' }, { id: 'b', content: 'Saturn.' }] } },
 ];
 
+// Accessibility: axe-core (WCAG 2 A/AA rules: labels, names, contrast, landmarks) on every
+// page we screenshot, at both sizes.
+const axeSource = fs.readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const a11y = [];
+async function checkA11y(page, name) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  for (const v of r.violations) a11y.push(`${name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
 const shots = [];
 async function shot(page, name) {
+  await checkA11y(page, name);
   const f = path.join(out, `${name}.png`);
   await page.screenshot({ path: f, fullPage: false }); // what the viewport shows: 1280×800 or 390×844
   shots.push(f);
@@ -160,6 +171,7 @@ async function main() {
     await mgr.locator('.members').getByRole('button', { name: 'Add' }).click();
     await mgr.getByText(`${EXPERT.email} added as expert.`).waitFor();
     await mgr.locator('.member-list').getByRole('cell', { name: 'Eli Expert' }).waitFor(); // the members list shows who is on it
+    await mgr.evaluate(() => document.querySelector('.member-list').scrollIntoView({ block: 'end' }));
     await both(mgr, '03b-settings-members');
     await mgr.goto(`${base}/#/manage/${projectId}/import`);
     const jsonl = ITEMS.map((x) => JSON.stringify(x)).join('\n') + '\n{not json}\n';
@@ -320,6 +332,7 @@ async function main() {
     await both(ex, '15-expert-home-reviewed');
 
     assert.deepEqual(consoleErrors, [], 'no page errors');
+    assert.deepEqual(a11y, [], 'accessibility violations (axe-core, WCAG 2.1 A/AA)');
     console.log(`e2e (${mode}): OK — ${expected.length} tasks by keyboard, reviewed, export matches. next task on screen: ${nextTaskMs.join(', ')} ms. screenshots: ${shots.length} in ${out}`);
   } catch (e) {
     for (let i = 0; i < pages.length; i++) await pages[i].screenshot({ path: path.join(out, `failure-${i}.png`), fullPage: true }).catch(() => {});

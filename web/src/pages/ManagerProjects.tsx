@@ -3,7 +3,7 @@ import { api, type Project, type Role, type Template } from '../lib/api';
 import { go } from '../lib/router';
 import { validateTemplate } from '../lib/template';
 import { TemplateView } from '../components/Template';
-import { ErrorBox, useLoad } from '../components/ui';
+import { ErrorBox, ScrollX, useLoad } from '../components/ui';
 
 export function ProjectNav({ id, here }: { id: string; here: string }) {
   const links: [string, string][] = [['edit', 'Settings'], ['import', 'Import'], ['progress', 'Progress'], ['submissions', 'Submissions'], ['review', 'Review'], ['quality', 'Quality']];
@@ -162,12 +162,12 @@ function Members({ projectId }: { projectId: string }) {
       <h3>On this project</h3>
       <ErrorBox error={listErr} />
       {!list ? <p className="muted">Loading…</p> : list.members.length === 0 ? <p className="muted">Nobody yet.</p> : (
-        <div className="table-wrap">
+        <ScrollX label="Members">
           <table className="table member-list">
             <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th></tr></thead>
             <tbody>{list.members.map((m) => <tr key={m.user_id}><td>{m.name || '—'}</td><td>{m.email}</td><td>{m.role}</td></tr>)}</tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
     </section>
   );

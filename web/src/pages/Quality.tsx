@@ -1,6 +1,6 @@
 import React, { useEffect, useState } from 'react';
 import { api, type QualityField, type QualityLabel } from '../lib/api';
-import { ErrorBox, useLoad } from '../components/ui';
+import { ErrorBox, ScrollX, useLoad } from '../components/ui';
 import { Sized } from '../components/charts';
 import { alphaReading, confidenceBins, lowestConfidence, num, pct, rankWorkers } from '../lib/quality';
 import { ProjectNav } from './ManagerProjects';
@@ -88,7 +88,7 @@ export function WorkerAccuracy({ field }: { field: QualityField }) {
         Bar: agreement with the {field.method === 'ds' ? 'skill-weighted' : 'majority'} label{anyGold ? '; bracket: accuracy on gold items with its 95% interval' : ''}; dashed line: the others’ median.
         {flagged ? <> <b className="warn">{flagged} expert{flagged === 1 ? '' : 's'} far below the rest.</b></> : null}
       </p>
-      <div className="table-wrap">
+      <ScrollX label="Expert accuracy table">
         <table className="acc-chart">
           <thead><tr><th scope="col">Expert</th><th scope="col">Accuracy</th><th scope="col" className="acc-num">%</th><th scope="col" className="hide-narrow">Gold</th><th scope="col" className="hide-narrow">Labels</th></tr></thead>
           <tbody>
@@ -109,7 +109,7 @@ export function WorkerAccuracy({ field }: { field: QualityField }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollX>
     </>
   );
 }
@@ -149,7 +149,7 @@ export function LowestConfidence({ projectId, labels }: { projectId: string; lab
   const rows = lowestConfidence(labels, 15);
   if (!rows.length) return <p className="muted">No labels yet.</p>;
   return (
-    <div className="table-wrap">
+    <ScrollX label="Least certain items">
       <table className="table lowest">
         <thead><tr><th scope="col">Item</th><th scope="col">Label</th><th scope="col">Confidence</th><th scope="col" className="hide-narrow">Votes</th><th scope="col"><span className="sr-only">Submissions</span></th></tr></thead>
         <tbody>
@@ -164,6 +164,6 @@ export function LowestConfidence({ projectId, labels }: { projectId: string; lab
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollX>
   );
 }

@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { api, type Submission } from '../lib/api';
-import { ErrorBox, Modal, useLoad } from '../components/ui';
+import { ErrorBox, Modal, ScrollX, useLoad } from '../components/ui';
 import { TemplateView } from '../components/Template';
 import { useItem } from '../lib/items';
 import { go } from '../lib/router';
@@ -29,7 +29,7 @@ export function SubmissionsPage({ projectId, itemId }: { projectId: string; item
       </form>
       <ErrorBox error={err} />
       {!data ? <p className="muted">Loading…</p> : data.submissions.length === 0 ? <p className="muted">No submissions match.</p> : (
-        <div className="table-wrap">
+        <ScrollX label="Submissions table">
           <table className="table">
             <thead><tr><th scope="col">Submitted</th><th scope="col">Expert</th><th scope="col">Item</th><th scope="col">Active</th><th scope="col">State</th><th scope="col"><span className="sr-only">Details</span></th></tr></thead>
             <tbody>
@@ -45,7 +45,7 @@ export function SubmissionsPage({ projectId, itemId }: { projectId: string; item
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollX>
       )}
       {data?.next_cursor ? <button type="button" onClick={() => setCursor(data.next_cursor!)}>Next page</button> : null}
       {open && proj ? (
