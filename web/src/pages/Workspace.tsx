@@ -56,6 +56,11 @@ export function Workspace({ projectId }: { projectId: string }) {
   const focusedFor = useRef<string | null>(null);
   const draftRef = useRef<Draft | null>(null);
   draftRef.current = draft;
+  const leaseIdRef = useRef<string | undefined>(undefined);
+  leaseIdRef.current = lease?.assignment_id;
+  // A server that allows one live lease per expert answers a prefetch with the task in hand;
+  // then prefetching only costs a request, so stop asking for this page's life.
+  const leaseAhead = useRef(true);
 
   useEffect(() => { api.project(projectId).then((p) => { setProject(p); if (!localStorage.getItem(`assay.seen.${projectId}`)) { setShowInstr(true); localStorage.setItem(`assay.seen.${projectId}`, '1'); } }, setErr); }, [projectId]);
 
@@ -82,8 +87,12 @@ export function Workspace({ projectId }: { projectId: string }) {
 
   // prefetch the next task once the expert is working on this one
   const prefetch = useCallback(() => {
-    if (nextRef.current) return;
-    nextRef.current = fetchLease().then((l) => { storeLease(projectId, 'next', l); return l; }, () => null);
+    if (nextRef.current || !leaseAhead.current) return;
+    const heldId = leaseIdRef.current;
+    nextRef.current = fetchLease().then((l) => {
+      if (l && l.assignment_id === heldId) { leaseAhead.current = false; return null; }
+      storeLease(projectId, 'next', l); return l;
+    }, () => null);
   }, [fetchLease, projectId]);
 
   const takeNext = useCallback(async (doneId?: string) => {
