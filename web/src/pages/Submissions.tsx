@@ -16,6 +16,9 @@ export function SubmissionsPage({ projectId, itemId }: { projectId: string; item
   const [open, setOpen] = useState<Submission | null>(null);
   const [openItem, openItemErr] = useItem(open?.item_id);
   const [filterItem] = useItem(itemId);
+  // managers may list members: pick an expert by name; reviewers (who may not) filter by id
+  const [members] = useLoad(() => api.members(projectId).catch(() => null), [projectId]);
+  const experts = members?.members.filter((m) => m.role === 'expert') ?? null;
   return (
     <div className="page">
       <ProjectNav id={projectId} here="submissions" />
@@ -24,7 +27,13 @@ export function SubmissionsPage({ projectId, itemId }: { projectId: string; item
         <label>State<select value={state} onChange={(e) => { setState(e.target.value); setCursor(undefined); }}>
           <option value="">all</option><option value="pending">pending</option><option value="approved">approved</option><option value="rejected">rejected</option>
         </select></label>
-        <label>Expert id<input value={expert} onChange={(e) => { setExpert(e.target.value); setCursor(undefined); }} placeholder="any" /></label>
+        {experts ? (
+          <label>Expert<select value={expert} onChange={(e) => { setExpert(e.target.value); setCursor(undefined); }}>
+            <option value="">all</option>
+            {experts.map((m) => <option key={m.user_id} value={m.user_id}>{m.name ? `${m.name} (${m.email})` : m.email}</option>)}
+            {expert && !experts.some((m) => m.user_id === expert) ? <option value={expert}>{expert.slice(-8)}</option> : null}
+          </select></label>
+        ) : <label>Expert id<input value={expert} onChange={(e) => { setExpert(e.target.value); setCursor(undefined); }} placeholder="any" /></label>}
         {itemId ? <span className="chip">item {filterItem?.external_id ?? itemId.slice(-8)} <button type="button" className="link" onClick={() => go(`manage/${encodeURIComponent(projectId)}/submissions`)} aria-label="Show all items">×</button></span> : null}
       </form>
       <ErrorBox error={err} />
