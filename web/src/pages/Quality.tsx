@@ -31,8 +31,8 @@ export function QualityPage({ projectId }: { projectId: string }) {
       {!q ? (err ? null : <p className="muted">Loading…</p>) : (
         <>
           <div className="kpis">
-            <div className="kpi"><span className="big">{q.items}</span><span className="muted">items · {q.submissions} submissions counted (rejected ones left out)</span></div>
-            <div className="kpi"><span className="big">{q.overlap.items_decided}</span><span className="muted">items decided · {q.overlap.items_open} still open</span></div>
+            <div className="kpi"><span className="big">{q.items}</span><span className="muted">item{q.items === 1 ? '' : 's'} · {q.submissions} submission{q.submissions === 1 ? '' : 's'} counted (rejected ones left out)</span></div>
+            <div className="kpi"><span className="big">{q.overlap.items_decided}</span><span className="muted">item{q.overlap.items_decided === 1 ? '' : 's'} decided · {q.overlap.items_open} still open</span></div>
             <div className="kpi"><span className="big">{q.overlap.max_overlap > q.overlap.overlap ? `${q.overlap.overlap}–${q.overlap.max_overlap}` : q.overlap.overlap}</span>
               <span className="muted">{q.overlap.max_overlap > q.overlap.overlap ? `experts per item, more until a label reaches ${pct(q.overlap.target_confidence)} confidence` : 'experts per item'}</span></div>
           </div>
