@@ -25,7 +25,7 @@ export function App() {
   const isManager = user.role === 'admin' || user.role === 'manager' || user.role === 'reviewer';
   const [a, b, c, d] = route;
   let page: React.ReactNode;
-  if (a === 'work' && b) page = <Workspace projectId={b} />;
+  if (a === 'work' && b) page = <Workspace key={b} projectId={b} />; // a fresh workspace per project
   else if (a === 'manage' && b === 'new') page = <ProjectEdit />;
   else if (a === 'manage' && b && c === 'edit') page = <ProjectEdit projectId={b} />;
   else if (a === 'manage' && b && c === 'import') page = <ImportPage projectId={b} />;

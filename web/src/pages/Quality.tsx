@@ -64,7 +64,7 @@ export function FieldQualityView({ projectId, field }: { projectId: string; fiel
       <div className="kpis">
         <div className="kpi"><span className="big">{num(a.krippendorff_alpha)}</span><span className="muted">Krippendorff’s α ({field.level})</span></div>
         <div className="kpi"><span className="big">{pct(percent)}</span><span className="muted">pairs of labels that agree</span></div>
-        <div className="kpi"><span className="big">{num(a.fleiss_kappa)}</span><span className="muted">Fleiss’ κ{a.fleiss_kappa == null ? ' (items have unequal label counts)' : ''} · {a.items_with_2plus} items with 2+ labels</span></div>
+        <div className="kpi"><span className="big">{num(a.fleiss_kappa)}</span><span className="muted">Fleiss’ κ{a.fleiss_kappa == null && a.items_with_2plus >= 2 ? ' (items have unequal label counts)' : ''} · {a.items_with_2plus} item{a.items_with_2plus === 1 ? '' : 's'} with 2+ labels</span></div>
       </div>
       <p className={`reading ${reading.level}`}><b>{reading.level === 'unknown' ? 'Not measured yet.' : `α = ${num(a.krippendorff_alpha)}.`}</b> {reading.text} <span className="muted small">(α ≥ 0.8 good · 0.667–0.8 tentative · below 0.667 unreliable)</span></p>
       <h3>Expert accuracy</h3>
@@ -85,7 +85,7 @@ export function WorkerAccuracy({ field }: { field: QualityField }) {
   return (
     <>
       <p className="muted small">
-        Bar: agreement with the {field.method === 'ds' ? 'skill-weighted' : 'majority'} label{anyGold ? '; bracket: accuracy on gold items with its 95% interval' : ''}; dashed line: the others’ median.
+        Bar: agreement with the {field.method === 'ds' ? 'skill-weighted' : 'majority'} label{anyGold ? '; bracket: accuracy on gold items with its 95% interval' : ''}{rows.length > 2 ? '; dashed line: the others’ median' : ''}.
         {flagged ? <> <b className="warn">{flagged} expert{flagged === 1 ? '' : 's'} far below the rest.</b></> : null}
       </p>
       <ScrollX label="Expert accuracy table">
@@ -99,7 +99,7 @@ export function WorkerAccuracy({ field }: { field: QualityField }) {
                   <div className="acc-track" role="img" aria-label={`${r.name || r.email}: accuracy ${pct(r.accuracy)}${r.gold && r.gold.total ? `, gold ${r.gold.correct} of ${r.gold.total} (95% interval ${pct(r.gold.low)}–${pct(r.gold.high)})` : ''}${r.far ? ', far below the rest' : ''}`}>
                     <span className={`acc-bar ${r.far ? 'far' : ''}`} style={{ width: `${clamp01(r.accuracy) * 100}%` }} />
                     {r.gold && r.gold.total > 0 ? <span className="gold-ci" style={{ left: `${clamp01(r.gold.low) * 100}%`, width: `${Math.max(0.5, (clamp01(r.gold.high) - clamp01(r.gold.low)) * 100)}%` }} /> : null}
-                    {Number.isFinite(r.othersMedian) ? <span className="median" style={{ left: `${clamp01(r.othersMedian) * 100}%` }} /> : null}
+                    {rows.length > 2 && Number.isFinite(r.othersMedian) ? <span className="median" style={{ left: `${clamp01(r.othersMedian) * 100}%` }} /> : null}
                   </div>
                 </td>
                 <td className="acc-num">{pct(r.accuracy)}</td>

@@ -80,6 +80,22 @@ describe('Workspace', () => {
     expect(srv.calls.filter((c) => c.url.endsWith('/leases'))).toHaveLength(3); // first, the prefetch that came back held, the next task
   });
 
+  it('puts focus on the first question even when the task arrives before the project', async () => {
+    let releaseProject!: () => void;
+    const projectReady = new Promise<void>((r) => { releaseProject = r; });
+    let leased = false;
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+      if (url.endsWith('/projects/p1')) { await projectReady; return new Response(JSON.stringify(PROJECT)); }
+      if (url.endsWith('/leases')) { leased = true; return new Response(JSON.stringify(lease(1))); }
+      return new Response('{}', { status: 404 });
+    }));
+    const w = render(<Workspace projectId="p1" />);
+    await waitFor(() => expect(leased).toBe(true));
+    await act(async () => { releaseProject(); await projectReady; });
+    await w.findByText('Question 1');
+    await waitFor(() => expect(document.activeElement?.closest('[data-input]')?.getAttribute('data-input')).toBe('score'));
+  });
+
   it('refuses to submit with a required answer missing and says which', async () => {
     const srv = fakeServer();
     const w = render(<Workspace projectId="p1" />);

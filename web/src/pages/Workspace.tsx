@@ -114,8 +114,9 @@ export function Workspace({ projectId }: { projectId: string }) {
     }
     // a new task puts focus on its first question (effects run after the commit, so the inputs
     // are in the DOM); a renewed lease on the same task must not move the expert's focus
-    if (lease && focusedFor.current !== lease.assignment_id) { focusedFor.current = lease.assignment_id; focusInput(0); }
-  }, [lease]);
+    // (the lease may arrive before the project's template: focus once the questions are there)
+    if (lease && project && focusedFor.current !== lease.assignment_id && focusInput(0)) focusedFor.current = lease.assignment_id;
+  }, [lease, project]);
 
   // active time + countdown
   useEffect(() => {
@@ -262,11 +263,12 @@ function focusTarget(s: HTMLElement): HTMLElement {
   return s.querySelector<HTMLElement>('input:checked:not([disabled]), [data-rank-item], input:not([disabled]), textarea, select, button') ?? s;
 }
 /** dir 0 = first; +1/-1 relative to the section holding focus. */
-function focusInput(dir: number) {
-  const ss = sections(); if (!ss.length) return;
+function focusInput(dir: number): boolean {
+  const ss = sections(); if (!ss.length) return false;
   const cur = ss.findIndex((s) => s.contains(document.activeElement));
   const i = dir === 0 ? 0 : cur < 0 ? 0 : Math.max(0, Math.min(ss.length - 1, cur + dir));
   const t = focusTarget(ss[i]); t.focus(); ss[i].scrollIntoView?.({ block: 'nearest' });
+  return true;
 }
 function focusSection(name: string) {
   const s = sections().find((x) => x.dataset.input === name);
