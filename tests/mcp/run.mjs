@@ -4,7 +4,7 @@
 //   2. HTTP: `assay serve` /mcp through StreamableHTTPClientTransport with a bearer token from
 //      `assay token create`; sessions are separate worlds, belong to their token, end on DELETE.
 //   3. The conformance runner (@modelcontextprotocol/conformance 0.1.11) server scenarios that
-//      fit a server with its own tools, against `assay serve --mcp-anonymous` (the runner cannot
+//      fit a server with its own tools (the rest call the SDK sample server's tools), against `assay serve --mcp-anonymous` (the runner cannot
 //      send a token). Any failure exits 1.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -21,7 +21,7 @@ const root = path.resolve(here, '../..');
 const bin = process.env.ASSAY_BIN ?? path.join(root, 'build/assay');
 const data = process.env.ASSAY_TAU2_DATA ?? path.join(root, '../shared/data/tau2-retail');
 const conformance = path.join(here, 'node_modules/.bin/conformance');
-const SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'dns-rebinding-protection'];
+const SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'dns-rebinding-protection', 'server-sse-multiple-streams'];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-mcp-'));
 const servers = [];
 
