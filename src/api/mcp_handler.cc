@@ -21,7 +21,7 @@ using base::Result;
 using http::Response;
 using nlohmann::json;
 
-constexpr int kTransportError = -32000;   // as the SDKs use for HTTP-level refusals
+constexpr int kTransportError = -32000;  // as the SDKs use for HTTP-level refusals
 constexpr int kSessionNotFound = -32001;
 
 Response RpcError(int status, const json& id, int code, std::string_view message) {
@@ -75,7 +75,8 @@ Result<std::string> Owner(Deps& d, const http::Request& req) {
 std::variant<std::string, Response> Admit(Deps& d, const http::Request& req) {
   if (auto refused = CheckOrigin(d.mcp, req)) return std::move(*refused);
   Result<std::string> owner = Owner(d, req);
-  if (!owner) return RpcError(401, nullptr, kTransportError, "Unauthorized: " + owner.error().message());
+  if (!owner)
+    return RpcError(401, nullptr, kTransportError, "Unauthorized: " + owner.error().message());
   return std::move(owner).value();
 }
 
@@ -97,11 +98,14 @@ Response Initialize(Deps& d, const Call& call, const std::string& owner, const j
   const std::string task = call.http.QueryParam("task").value_or(d.mcp.default_task);
   const json& id = message["id"];
   if (task.empty()) {
-    return RpcError(400, id, mcp::kInvalidParams,
-                    "no task chosen: connect to /mcp?suite=" + suite + "&task=<id> (see `assay env list`)");
+    return RpcError(
+        400, id, mcp::kInvalidParams,
+        "no task chosen: connect to /mcp?suite=" + suite + "&task=<id> (see `assay env list`)");
   }
   Result<mcp::SessionStore::Created> created = d.mcp.sessions->Create(owner, suite, task);
-  if (!created) return RpcError(StatusFor(created.error().code()), id, mcp::kInvalidParams, created.error().message());
+  if (!created)
+    return RpcError(StatusFor(created.error().code()), id, mcp::kInvalidParams,
+                    created.error().message());
   std::optional<json> reply;
   {
     std::lock_guard lock(created->connection->mu);
@@ -124,7 +128,8 @@ Result<Response> McpPost(Deps& d, const Call& call) {
   if (auto* refused = std::get_if<Response>(&admitted)) return std::move(*refused);
   const std::string& owner = std::get<std::string>(admitted);
   if (!AcceptsJson(call.http.GetHeader("accept"))) {
-    return RpcError(406, nullptr, kTransportError, "Not Acceptable: this endpoint answers application/json");
+    return RpcError(406, nullptr, kTransportError,
+                    "Not Acceptable: this endpoint answers application/json");
   }
   std::string_view version = call.http.GetHeader("mcp-protocol-version");
   if (!version.empty() && !mcp::IsSupportedProtocolVersion(version)) {
@@ -132,11 +137,13 @@ Result<Response> McpPost(Deps& d, const Call& call) {
                     "Bad Request: unsupported MCP-Protocol-Version " + std::string(version));
   }
   Result<json> message = base::ParseJson(call.http.body);
-  if (!message) return RpcError(400, nullptr, mcp::kParseError, "Parse error: " + message.error().message());
+  if (!message)
+    return RpcError(400, nullptr, mcp::kParseError, "Parse error: " + message.error().message());
 
   std::string_view session_id = call.http.GetHeader("mcp-session-id");
   if (session_id.empty()) {
-    if (mcp::Classify(*message) == mcp::MessageKind::kRequest && (*message)["method"] == "initialize") {
+    if (mcp::Classify(*message) == mcp::MessageKind::kRequest &&
+        (*message)["method"] == "initialize") {
       return Initialize(d, call, owner, *message);
     }
     return RpcError(400, nullptr, kTransportError,
@@ -151,7 +158,8 @@ Result<Response> McpPost(Deps& d, const Call& call) {
 Result<Response> McpGet(Deps& d, const Call& call) {
   if (d.mcp.sessions == nullptr) return base::Error::NotFound("MCP is not served here");
   if (auto refused = CheckOrigin(d.mcp, call.http)) return std::move(*refused);
-  Response r = RpcError(405, nullptr, kTransportError, "Method Not Allowed: no server-sent event stream");
+  Response r =
+      RpcError(405, nullptr, kTransportError, "Method Not Allowed: no server-sent event stream");
   r.SetHeader("Allow", "POST, DELETE");
   return r;
 }
@@ -161,7 +169,8 @@ Result<Response> McpDelete(Deps& d, const Call& call) {
   auto admitted = Admit(d, call.http);
   if (auto* refused = std::get_if<Response>(&admitted)) return std::move(*refused);
   std::string_view session_id = call.http.GetHeader("mcp-session-id");
-  if (session_id.empty()) return RpcError(400, nullptr, kTransportError, "Bad Request: Mcp-Session-Id header required");
+  if (session_id.empty())
+    return RpcError(400, nullptr, kTransportError, "Bad Request: Mcp-Session-Id header required");
   if (!d.mcp.sessions->Remove(session_id, std::get<std::string>(admitted))) {
     return RpcError(404, nullptr, kSessionNotFound, "Session not found");
   }

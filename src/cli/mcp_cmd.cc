@@ -58,7 +58,8 @@ int RunMcp(const McpOptions& o) {
   // Judge the session as `assay env run` would judge the same calls.
   env::Task task = *c.task;
   base::FakeClock clock;
-  if (!task.reference_actions.empty()) env::DeriveCheckerFromReference(task, c.session.tools(), clock, 1);
+  if (!task.reference_actions.empty())
+    env::DeriveCheckerFromReference(task, c.session.tools(), clock, 1);
   const env::CheckReport report = env::Check(task, c.session.world());
   std::fprintf(stderr, "assay mcp: %zu calls; task %s %s (score %.2f)\n",
                c.session.trajectory().size(), task.id.c_str(),

@@ -45,14 +45,19 @@ void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
   cmd->add_option("--workers", f.workers, "Requests handled at once")->capture_default_str();
   cmd->add_flag("!--no-access-log", f.access_log, "Do not log every request");
   cmd->add_flag("--trust-proxy", f.trust_proxy, "Honour X-Forwarded-Proto (behind https proxy)");
-  cmd->add_option("--mcp-suite", f.mcp_suite, "MCP: suite when /mcp has no ?suite=")->capture_default_str();
-  cmd->add_option("--mcp-task", f.mcp_task, "MCP: task when /mcp has no ?task= (default: the URL must name one)");
-  cmd->add_option("--mcp-data", f.mcp_data, "MCP: directory of suite data files (default: each suite's own)");
+  cmd->add_option("--mcp-suite", f.mcp_suite, "MCP: suite when /mcp has no ?suite=")
+      ->capture_default_str();
+  cmd->add_option("--mcp-task", f.mcp_task,
+                  "MCP: task when /mcp has no ?task= (default: the URL must name one)");
+  cmd->add_option("--mcp-data", f.mcp_data,
+                  "MCP: directory of suite data files (default: each suite's own)");
   cmd->add_flag("--mcp-anonymous", f.mcp_anonymous,
                 "MCP: accept /mcp without a bearer token (local clients that cannot send one; "
                 "use only on a loopback address)");
-  cmd->add_option("--mcp-max-sessions", f.mcp_max_sessions, "MCP: sessions open at once")->capture_default_str();
-  cmd->add_option("--mcp-idle-minutes", f.mcp_idle_minutes, "MCP: a session idle this long ends")->capture_default_str();
+  cmd->add_option("--mcp-max-sessions", f.mcp_max_sessions, "MCP: sessions open at once")
+      ->capture_default_str();
+  cmd->add_option("--mcp-idle-minutes", f.mcp_idle_minutes, "MCP: a session idle this long ends")
+      ->capture_default_str();
 }
 
 int Serve(const ServeFlags& f, bool demo) {

@@ -14,14 +14,15 @@ using nlohmann::json;
 // A two-tool app: a counter one can read and bump.
 env::ToolRegistry CounterTools() {
   env::ToolRegistry r;
-  EXPECT_TRUE(r.Register({.name = "get_count",
-                          .description = "Read the counter.",
-                          .parameters = R"({"type":"object","properties":{},"additionalProperties":false})",
-                          .read_only = true,
-                          .app = "counter",
-                          .handler = [](env::ToolContext& ctx, const json&) {
-                            return env::ToolResult::Ok(ctx.State("counter").ToJson().dump());
-                          }}));
+  EXPECT_TRUE(
+      r.Register({.name = "get_count",
+                  .description = "Read the counter.",
+                  .parameters = R"({"type":"object","properties":{},"additionalProperties":false})",
+                  .read_only = true,
+                  .app = "counter",
+                  .handler = [](env::ToolContext& ctx, const json&) {
+                    return env::ToolResult::Ok(ctx.State("counter").ToJson().dump());
+                  }}));
   EXPECT_TRUE(r.Register(
       {.name = "add",
        .description = "Add to the counter.",
@@ -31,9 +32,10 @@ env::ToolRegistry CounterTools() {
        .app = "counter",
        .handler = [](env::ToolContext& ctx, const json& args) -> env::ToolResult {
          const int64_t now = ctx.State("counter").ToJson()["n"].get<int64_t>();
-         if (now + args["by"].get<int64_t>() > 10) return env::ToolResult::Error("the counter stops at 10");
-         ctx.SetState("counter", *env::Value::Parse(
-                                     json{{"n", now + args["by"].get<int64_t>()}}.dump()));
+         if (now + args["by"].get<int64_t>() > 10)
+           return env::ToolResult::Error("the counter stops at 10");
+         ctx.SetState("counter",
+                      *env::Value::Parse(json{{"n", now + args["by"].get<int64_t>()}}.dump()));
          return env::ToolResult::Ok("ok");
        }}));
   return r;
@@ -80,7 +82,7 @@ TEST_F(McpServerTest, InitializeAnswersTheLatestRevisionWithToolsCapability) {
   EXPECT_EQ(r["result"]["serverInfo"]["name"], "assay");
   EXPECT_TRUE(r["result"]["capabilities"].contains("tools"));
   EXPECT_TRUE(server_.initialized());
-  EXPECT_EQ(server_.client_info()["name"], "test");
+  EXPECT_EQ(json::parse(server_.client_info_json())["name"], "test");
   // A second initialize on the same connection is refused.
   EXPECT_EQ(Initialize()["error"]["code"], kInvalidRequest);
 }
@@ -99,7 +101,8 @@ TEST_F(McpServerTest, OlderRevisionIsAnsweredInKind) {
 }
 
 TEST_F(McpServerTest, InitializeWithoutProtocolVersionIsInvalidParams) {
-  json r = Send({{"jsonrpc", "2.0"}, {"id", 7}, {"method", "initialize"}, {"params", json::object()}});
+  json r =
+      Send({{"jsonrpc", "2.0"}, {"id", 7}, {"method", "initialize"}, {"params", json::object()}});
   EXPECT_EQ(r["id"], 7);
   EXPECT_EQ(r["error"]["code"], kInvalidParams);
   EXPECT_FALSE(server_.initialized());
@@ -118,7 +121,8 @@ TEST_F(McpServerTest, OnlyPingIsAnsweredBeforeInitialize) {
 
 TEST_F(McpServerTest, ToolsListGivesSchemasAndReadOnlyHints) {
   Initialize();
-  json r = Send({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "tools/list"}, {"params", json::object()}});
+  json r =
+      Send({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "tools/list"}, {"params", json::object()}});
   const json& tools = r["result"]["tools"];
   ASSERT_EQ(tools.size(), 2u);
   EXPECT_FALSE(r["result"].contains("nextCursor"));
@@ -177,7 +181,8 @@ TEST_F(McpServerTest, MalformedMessagesGetJsonRpcErrors) {
   EXPECT_EQ(p["error"]["code"], -32700);
   EXPECT_TRUE(p["id"].is_null());
   EXPECT_EQ(Send({{"id", 1}, {"method", "ping"}})["error"]["code"], -32600);  // no jsonrpc
-  EXPECT_EQ(Send({{"jsonrpc", "2.0"}, {"id", nullptr}, {"method", "ping"}})["error"]["code"], -32600);
+  EXPECT_EQ(Send({{"jsonrpc", "2.0"}, {"id", nullptr}, {"method", "ping"}})["error"]["code"],
+            -32600);
   EXPECT_EQ(Send({{"jsonrpc", "2.0"}, {"id", 1}, {"method", 5}})["error"]["code"], -32600);
   EXPECT_EQ(Send(json("hello"))["error"]["code"], -32600);
   Initialize();
@@ -223,7 +228,8 @@ class McpStoreTest : public ::testing::Test {
  protected:
   base::FakeClock clock_;
   SuiteCache suites_{std::string(ASSAY_SHARED_DATA_DIR) + "/tau2-retail"};
-  SessionStore store_{clock_, suites_, {.max_sessions = 2, .idle_timeout_us = 60 * base::kMicrosPerSecond}};
+  SessionStore store_{
+      clock_, suites_, {.max_sessions = 2, .idle_timeout_us = 60 * base::kMicrosPerSecond}};
 };
 
 TEST_F(McpStoreTest, SessionsBelongToTheirOwner) {

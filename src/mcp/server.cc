@@ -1,6 +1,7 @@
 #include "mcp/server.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "base/json.h"
 
@@ -69,7 +70,8 @@ Server::Server(env::Session& session, ServerOptions options)
 
 std::optional<std::string> Server::HandleText(std::string_view text) {
   base::Result<json> parsed = base::ParseJson(text);
-  if (!parsed) return ErrorMessage(nullptr, kParseError, "Parse error: " + parsed.error().message()).dump();
+  if (!parsed)
+    return ErrorMessage(nullptr, kParseError, "Parse error: " + parsed.error().message()).dump();
   std::optional<json> out = Handle(*parsed);
   if (!out) return std::nullopt;
   return out->dump();
@@ -78,11 +80,13 @@ std::optional<std::string> Server::HandleText(std::string_view text) {
 std::optional<json> Server::Handle(const json& message) {
   if (!message.is_array()) return HandleOne(message);
   if (!AllowsBatches(protocol_version_)) {
-    return ErrorMessage(nullptr, kInvalidRequest,
-                        "Invalid Request: JSON-RPC batches are not part of MCP " +
-                            (initialized() ? protocol_version_ : std::string(kLatestProtocolVersion)));
+    return ErrorMessage(
+        nullptr, kInvalidRequest,
+        "Invalid Request: JSON-RPC batches are not part of MCP " +
+            (initialized() ? protocol_version_ : std::string(kLatestProtocolVersion)));
   }
-  if (message.empty()) return ErrorMessage(nullptr, kInvalidRequest, "Invalid Request: empty batch");
+  if (message.empty())
+    return ErrorMessage(nullptr, kInvalidRequest, "Invalid Request: empty batch");
   json replies = json::array();
   for (const json& m : message) {
     if (m.is_object() && m.value("method", "") == "initialize") {
@@ -133,17 +137,20 @@ json Server::Request(const json& id, const std::string& method, const json& para
 }
 
 json Server::Initialize(const json& id, const json& params) {
-  if (initialized()) return ErrorMessage(id, kInvalidRequest, "Invalid Request: already initialized");
+  if (initialized())
+    return ErrorMessage(id, kInvalidRequest, "Invalid Request: already initialized");
   if (!params.is_object() || !params.contains("protocolVersion") ||
       !params["protocolVersion"].is_string()) {
-    return ErrorMessage(id, kInvalidParams, "Invalid params: protocolVersion (a string) is required");
+    return ErrorMessage(id, kInvalidParams,
+                        "Invalid params: protocolVersion (a string) is required");
   }
-  protocol_version_ = std::string(NegotiateProtocolVersion(params["protocolVersion"].get<std::string>()));
-  client_info_ = params.value("clientInfo", json::object());
-  std::string instructions = "Tools of the assay environment suite '" + options_.suite +
-                             "', task " + options_.task +
-                             ". Each call acts on this session's own copy of the task's world and is "
-                             "recorded in its trajectory.";
+  protocol_version_ =
+      std::string(NegotiateProtocolVersion(params["protocolVersion"].get<std::string>()));
+  client_info_json_ = params.value("clientInfo", json::object()).dump();
+  std::string instructions =
+      "Tools of the assay environment suite '" + options_.suite + "', task " + options_.task +
+      ". Each call acts on this session's own copy of the task's world and is "
+      "recorded in its trajectory.";
   return Result(id, {{"protocolVersion", protocol_version_},
                      {"capabilities", {{"tools", {{"listChanged", false}}}}},
                      {"serverInfo", {{"name", "assay"}, {"version", options_.version}}},

@@ -12,7 +12,7 @@
 // an unknown tool is the JSON-RPC error -32602. Not thread-safe: one caller at a time.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,7 +66,8 @@ class Server {
   // The client has sent notifications/initialized.
   bool ready() const { return ready_; }
   const std::string& protocol_version() const { return protocol_version_; }
-  const nlohmann::json& client_info() const { return client_info_; }
+  // The client's clientInfo from initialize, as JSON text ("{}" when it sent none).
+  const std::string& client_info_json() const { return client_info_json_; }
   env::Session& session() { return session_; }
 
  private:
@@ -79,7 +80,7 @@ class Server {
   env::Session& session_;
   ServerOptions options_;
   std::string protocol_version_;  // "" until initialize succeeds
-  nlohmann::json client_info_;
+  std::string client_info_json_ = "{}";
   bool ready_ = false;
 };
 

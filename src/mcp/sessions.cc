@@ -46,7 +46,8 @@ base::Result<SessionStore::Created> SessionStore::Create(const std::string& owne
                                                          std::string_view suite_name,
                                                          std::string_view task) {
   ASSAY_ASSIGN_OR_RETURN(std::shared_ptr<const env::Suite> suite, suites_.Get(suite_name));
-  ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Connection::Open(std::move(suite), task));
+  ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn,
+                         Connection::Open(std::move(suite), task));
   const int64_t now = clock_.NowMicros();
   std::lock_guard lock(mu_);
   DropExpiredLocked(now);
