@@ -7,6 +7,7 @@
 
 #include "api/router.h"
 #include "http/client.h"
+#include "mcp/sessions.h"
 #include "storage/migrations.h"
 #include "work/service.h"
 
@@ -33,7 +34,8 @@ class ApiTest : public ::testing::Test {
     work::ServiceOptions so;
     so.fast_password_hashing_for_tests = true;
     service_ = std::make_unique<work::Service>(*db_, clock_, ids_, so);
-    api_ = std::make_unique<Api>(Deps{service_.get(), &clock_, &metrics_, base::Logger::Null(), ""});
+    api_ = std::make_unique<Api>(Deps{service_.get(), &clock_, &metrics_, base::Logger::Null(), "",
+                                      {&mcp_sessions_, "tau2-retail", "", false, true}});
     http::ServerOptions opt;
     opt.port = 0;
     opt.access_log = false;
@@ -90,6 +92,8 @@ class ApiTest : public ::testing::Test {
   base::FakeClock clock_;
   base::Uuid7Generator ids_{clock_, 1};
   base::Metrics metrics_;
+  mcp::SuiteCache suites_{std::string(ASSAY_SHARED_DATA_DIR) + "/tau2-retail"};
+  mcp::SessionStore mcp_sessions_{clock_, suites_, {.max_sessions = 2}};
   std::unique_ptr<storage::Db> db_;
   std::unique_ptr<work::Service> service_;
   std::unique_ptr<Api> api_;
@@ -347,6 +351,94 @@ TEST_F(ApiTest, HealthAndMetrics) {
   auto m = Call("", "GET", "/metrics");
   EXPECT_NE(m.body.find("assay_http_requests_total{route=\"GET /healthz\",status=\"200\"} 1"),
             std::string::npos) << m.body;
+}
+
+// /mcp: the transport rules the SDK client does not exercise (tests/mcp drives the happy paths).
+http::ClientResponse McpSend(uint16_t port, const std::string& method, const std::string& target,
+                             const std::string& body, std::vector<http::Header> headers) {
+  http::Client c("127.0.0.1", port);
+  if (!body.empty()) headers.push_back({"Content-Type", "application/json"});
+  auto r = c.Send(method, target, body, headers);
+  EXPECT_TRUE(r) << r.error().ToString();
+  return r ? *r : http::ClientResponse{};
+}
+
+const char* kInit = R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})";
+const char* kPing = R"({"jsonrpc":"2.0","id":2,"method":"ping"})";
+
+TEST_F(ApiTest, McpSessionsNeedATokenAndBelongToIt) {
+  const std::string alice = "Bearer " + Token("alice@x.org", work::Role::kExpert);
+  const std::string bob = "Bearer " + Token("bob@x.org", work::Role::kExpert);
+  auto anon = McpSend(port_, "POST", "/mcp?task=0", kInit, {});
+  EXPECT_EQ(anon.status, 401);
+  EXPECT_EQ(anon.GetHeader("www-authenticate"), "Bearer");
+  EXPECT_EQ(Body(anon)["error"]["code"], -32000);
+
+  auto no_task = McpSend(port_, "POST", "/mcp", kInit, {{"Authorization", alice}});
+  EXPECT_EQ(no_task.status, 400);
+  EXPECT_NE(Body(no_task)["error"]["message"].get<std::string>().find("task="), std::string::npos);
+
+  auto init = McpSend(port_, "POST", "/mcp?suite=tau2-retail&task=0", kInit, {{"Authorization", alice}});
+  ASSERT_EQ(init.status, 200) << init.body;
+  EXPECT_EQ(Body(init)["result"]["protocolVersion"], "2025-11-25");
+  const std::string sid(init.GetHeader("mcp-session-id"));
+  ASSERT_EQ(sid.size(), 64u);
+
+  auto note = McpSend(port_, "POST", "/mcp", R"({"jsonrpc":"2.0","method":"notifications/initialized"})",
+                      {{"Authorization", alice}, {"Mcp-Session-Id", sid}});
+  EXPECT_EQ(note.status, 202);
+  EXPECT_EQ(note.body, "");
+  auto list = McpSend(port_, "POST", "/mcp", R"({"jsonrpc":"2.0","id":3,"method":"tools/list"})",
+                      {{"Authorization", alice}, {"Mcp-Session-Id", sid}, {"MCP-Protocol-Version", "2025-11-25"}});
+  EXPECT_EQ(list.status, 200);
+  EXPECT_EQ(Body(list)["result"]["tools"].size(), 16u);
+
+  EXPECT_EQ(McpSend(port_, "POST", "/mcp", kPing, {{"Authorization", bob}, {"Mcp-Session-Id", sid}}).status, 404);
+  EXPECT_EQ(McpSend(port_, "DELETE", "/mcp", "", {{"Authorization", bob}, {"Mcp-Session-Id", sid}}).status, 404);
+  auto missing = McpSend(port_, "POST", "/mcp", kPing, {{"Authorization", alice}});
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(McpSend(port_, "DELETE", "/mcp", "", {{"Authorization", alice}, {"Mcp-Session-Id", sid}}).status, 200);
+  EXPECT_EQ(McpSend(port_, "POST", "/mcp", kPing, {{"Authorization", alice}, {"Mcp-Session-Id", sid}}).status, 404);
+
+  // The store holds two sessions here: a third waits for one to end or expire (429).
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(McpSend(port_, "POST", "/mcp?task=1", kInit, {{"Authorization", alice}}).status, 200);
+  }
+  EXPECT_EQ(McpSend(port_, "POST", "/mcp?task=1", kInit, {{"Authorization", bob}}).status, 429);
+  clock_.Advance(31 * 60 * base::kMicrosPerSecond);
+  EXPECT_EQ(McpSend(port_, "POST", "/mcp?task=1", kInit, {{"Authorization", bob}}).status, 200);
+}
+
+TEST_F(ApiTest, McpRefusesForeignOriginsAndMalformedRequests) {
+  const std::string alice = "Bearer " + Token("alice@x.org", work::Role::kExpert);
+  auto rebound = McpSend(port_, "POST", "/mcp?task=0", kInit,
+                         {{"Authorization", alice}, {"Host", "evil.example"}, {"Origin", "http://evil.example"}});
+  EXPECT_EQ(rebound.status, 403);
+  auto foreign = McpSend(port_, "POST", "/mcp?task=0", kInit, {{"Authorization", alice}, {"Origin", "http://evil.example"}});
+  EXPECT_EQ(foreign.status, 403);
+  auto local = McpSend(port_, "POST", "/mcp?task=0", kInit, {{"Authorization", alice}, {"Origin", "http://localhost:5173"}});
+  EXPECT_EQ(local.status, 200);
+
+  auto get = McpSend(port_, "GET", "/mcp", "", {{"Authorization", alice}, {"Accept", "text/event-stream"}});
+  EXPECT_EQ(get.status, 405);
+  EXPECT_EQ(get.GetHeader("allow"), "POST, DELETE");
+  EXPECT_EQ(McpSend(port_, "POST", "/mcp?task=0", kInit, {{"Authorization", alice}, {"Accept", "text/html"}}).status, 406);
+  auto version = McpSend(port_, "POST", "/mcp?task=0", kInit, {{"Authorization", alice}, {"MCP-Protocol-Version", "1999-01-01"}});
+  EXPECT_EQ(version.status, 400);
+  auto parse = McpSend(port_, "POST", "/mcp?task=0", "{", {{"Authorization", alice}});
+  EXPECT_EQ(parse.status, 400);
+  EXPECT_EQ(Body(parse)["error"]["code"], -32700);
+  const std::string sid(local.GetHeader("mcp-session-id"));
+  auto batch = McpSend(port_, "POST", "/mcp", std::string("[") + kPing + "]", {{"Authorization", alice}, {"Mcp-Session-Id", sid}});
+  EXPECT_EQ(batch.status, 400);
+  EXPECT_EQ(Body(batch)["error"]["code"], -32600);
+  // A failed initialize opens no session.
+  auto bad_init = McpSend(port_, "POST", "/mcp?task=0", R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{}})",
+                          {{"Authorization", alice}});
+  EXPECT_EQ(bad_init.status, 200);
+  EXPECT_EQ(Body(bad_init)["error"]["code"], -32602);
+  EXPECT_EQ(bad_init.GetHeader("mcp-session-id"), "");
+  EXPECT_EQ(mcp_sessions_.size(), 1u);
 }
 
 }  // namespace

@@ -35,6 +35,9 @@ ASSAY_API_HANDLER(Submit)
 ASSAY_API_HANDLER(Return)
 ASSAY_API_HANDLER(GetSubmission)
 ASSAY_API_HANDLER(ReviewSubmission)
+ASSAY_API_HANDLER(McpPost)  // mcp_handler.cc
+ASSAY_API_HANDLER(McpGet)
+ASSAY_API_HANDLER(McpDelete)
 #undef ASSAY_API_HANDLER
 
 }  // namespace api

@@ -40,6 +40,10 @@ const std::vector<Route>& Routes() {
       {"GET", "/api/v1/items/{item_id}", Gate::kSignedIn, GetItem, "An item (managers, reviewers)", 0, ""},
       {"GET", "/api/v1/submissions/{submission_id}", Gate::kSignedIn, GetSubmission, "A submission", 0, ""},
       {"POST", "/api/v1/submissions/{submission_id}/review", Gate::kSignedIn, ReviewSubmission, "Approve or reject"},
+      // MCP (Streamable HTTP): the handler authenticates itself, as anonymous MCP is an option.
+      {"POST", "/mcp", Gate::kPublic, McpPost, "MCP: one JSON-RPC message (?suite=&task= on initialize)"},
+      {"GET", "/mcp", Gate::kPublic, McpGet, "MCP: no server-sent stream here (405)", 0, ""},
+      {"DELETE", "/mcp", Gate::kPublic, McpDelete, "MCP: end the session", 0, ""},
   };
   return kRoutes;
 }
