@@ -1,10 +1,17 @@
 #include "env/apps/apps.h"
 
+#include "env/apps/files.h"
+#include "env/apps/mail.h"
+
 namespace env::apps {
 
 const std::vector<App>& Apps() {
   // One row per app: {name, description, Seed, RegisterTools, Tasks}.
   static const std::vector<App> kApps = {
+      {"mail", "Leo Martins's mailbox: search, read, send, reply, forward, labels", MailSeed,
+       RegisterMailTools, MailTasks},
+      {"files", "shared drive: folders, documents, share links", FilesSeed, RegisterFilesTools,
+       FilesTasks},
   };
   return kApps;
 }
