@@ -1,5 +1,6 @@
 #include "env/apps/apps.h"
 
+#include "env/apps/chat.h"
 #include "env/apps/files.h"
 #include "env/apps/mail.h"
 
@@ -10,6 +11,8 @@ const std::vector<App>& Apps() {
   static const std::vector<App> kApps = {
       {"mail", "Leo Martins's mailbox: search, read, send, reply, forward, labels", MailSeed,
        RegisterMailTools, MailTasks},
+      {"chat", "team chat: channels, DMs, threads, reactions, the people directory", ChatSeed,
+       RegisterChatTools, ChatTasks},
       {"files", "shared drive: folders, documents, share links", FilesSeed, RegisterFilesTools,
        FilesTasks},
   };
