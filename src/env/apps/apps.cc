@@ -1,5 +1,6 @@
 #include "env/apps/apps.h"
 
+#include "env/apps/calendar.h"
 #include "env/apps/chat.h"
 #include "env/apps/files.h"
 #include "env/apps/mail.h"
@@ -13,6 +14,8 @@ const std::vector<App>& Apps() {
        RegisterMailTools, MailTasks},
       {"chat", "team chat: channels, DMs, threads, reactions, the people directory", ChatSeed,
        RegisterChatTools, ChatTasks},
+      {"calendar", "everyone's calendar: events, attendees, free/busy, daily/weekly recurrence",
+       CalendarSeed, RegisterCalendarTools, CalendarTasks},
       {"files", "shared drive: folders, documents, share links", FilesSeed, RegisterFilesTools,
        FilesTasks},
   };
