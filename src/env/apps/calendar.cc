@@ -526,9 +526,7 @@ base::Status RegisterCalendarTools(ToolRegistry& r) {
 }  // namespace env::apps
 
 namespace env::apps {
-namespace {
 
-// A new event I organise with this title word, time and attendees (each invited).
 std::function<bool(const Value&)> Booked(std::string title_word, std::string start, std::string end,
                                          std::vector<std::string> attendees) {
   return [=](const Value& e) {
@@ -538,14 +536,6 @@ std::function<bool(const Value&)> Booked(std::string title_word, std::string sta
            std::all_of(attendees.begin(), attendees.end(),
                        [&](const std::string& a) { return ListHas(e, "attendees", a); });
   };
-}
-
-}  // namespace
-
-// Shared with cross_tasks.cc: the event Jin's mail asks for.
-std::function<bool(const Value&)> CostReviewBooked() {
-  return Booked("cost review", "2026-01-07T12:30:00Z", "2026-01-07T13:15:00Z",
-                {"u-jpark", "u-rpatel", "u-lmartins"});
 }
 
 base::Result<std::vector<Task>> CalendarTasks(const World& w, const ToolRegistry& tools) {

@@ -8,6 +8,8 @@
 // is the session clock, so booking in the past is refused.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +25,11 @@ inline constexpr std::string_view kCalendarApp = "calendar";
 
 Value CalendarSeed();
 base::Status RegisterCalendarTools(ToolRegistry& registry);
+// For checkers: a confirmed event I organise whose title contains `title_word`, at exactly
+// start-end, inviting each of `attendees` (user ids).
+std::function<bool(const Value&)> Booked(std::string title_word, std::string start, std::string end,
+                                         std::vector<std::string> attendees);
+
 base::Result<std::vector<Task>> CalendarTasks(const World& workplace, const ToolRegistry& tools);
 
 }  // namespace env::apps
