@@ -85,16 +85,28 @@ bool MatchesQuery(std::string_view query, std::initializer_list<std::string_view
 
 ToolResult OkJson(const nlohmann::json& j) { return ToolResult::Ok(j.dump()); }
 
+base::Status AddTool(ToolRegistry& registry, std::string_view app, std::string name,
+                     std::string description, std::string_view properties,
+                     std::string_view required, bool read_only, ToolHandler handler) {
+  std::string schema = R"({"type":"object","properties":{)";
+  schema.append(properties).append(R"(},"required":[)").append(required);
+  schema.append(R"(],"additionalProperties":false})");
+  return registry.Register({std::move(name), std::move(description), std::move(schema), read_only,
+                            std::string(app), std::move(handler)});
+}
+
 std::string FormatCents(int64_t cents) {
   const bool negative = cents < 0;
   const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(cents) : cents;
-  std::string units = std::to_string(magnitude / 100);
-  for (int i = static_cast<int>(units.size()) - 3; i > 0; i -= 3) units.insert(i, ",");
+  const std::string digits = std::to_string(magnitude / 100);
+  std::string out(negative ? "-" : "");
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
   char fraction[4];
   std::snprintf(fraction, sizeof fraction, ".%02u", static_cast<unsigned>(magnitude % 100));
-  std::string out(negative ? "-" : "");
-  out.append(units).append(fraction);
-  return out;
+  return out.append(fraction);
 }
 
 // --- time ------------------------------------------------------------------------------------

@@ -50,6 +50,12 @@ ToolResult OkJson(const nlohmann::json& j);
 // 1842500 → "18,425.00", -6412833 → "-64,128.33".
 std::string FormatCents(int64_t cents);
 
+// Registers a tool whose arguments object has exactly these properties (`properties`: the JSON
+// text of the members, `required`: of the names, both without brackets).
+base::Status AddTool(ToolRegistry& registry, std::string_view app, std::string name,
+                     std::string description, std::string_view properties,
+                     std::string_view required, bool read_only, ToolHandler handler);
+
 // --- time ---------------------------------------------------------------------------------------
 
 // "2026-01-07T15:00:00Z" or "2026-01-07T15:00Z" → seconds since the epoch (UTC only).

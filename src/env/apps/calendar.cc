@@ -219,6 +219,16 @@ base::Result<int64_t> TimeArg(const nlohmann::json& args, const char* key) {
   return *t;
 }
 
+// "start" and "end" arguments: both times, end after start, at most `max_seconds` apart.
+base::Result<Interval> RangeArgs(const nlohmann::json& args, int64_t max_seconds,
+                                 std::string_view too_long) {
+  ASSAY_ASSIGN_OR_RETURN(int64_t from, TimeArg(args, "start"));
+  ASSAY_ASSIGN_OR_RETURN(int64_t to, TimeArg(args, "end"));
+  if (to <= from) return base::Error::Invalid("end must be after start");
+  if (to - from > max_seconds) return base::Error::Invalid(std::string(too_long));
+  return Interval{from, to};
+}
+
 int64_t NowSeconds(const ToolContext& ctx) { return ctx.NowMicros() / 1'000'000; }
 
 ToolResult UnknownEvent(std::string_view id) {
@@ -286,10 +296,8 @@ nlohmann::json Occurrence(const std::string& id, const Value& e, const Interval&
 
 ToolResult ListEvents(ToolContext& ctx, const nlohmann::json& args) {
   const Value& state = ctx.State(kApp);
-  ASSAY_ASSIGN_OR_RETURN_TOOL(int64_t from, TimeArg(args, "start"));
-  ASSAY_ASSIGN_OR_RETURN_TOOL(int64_t to, TimeArg(args, "end"));
-  if (to <= from) return ToolResult::Error("end must be after start");
-  if (to - from > 92 * kDay) return ToolResult::Error("list at most 92 days at a time");
+  ASSAY_ASSIGN_OR_RETURN_TOOL(Interval range, RangeArgs(args, 92 * kDay, "list at most 92 days at a time"));
+  const int64_t from = range.start, to = range.end;
   ASSAY_ASSIGN_OR_RETURN_TOOL(auto who, PeopleIds({Arg(args, "person", std::string(kMeId))}));
   std::vector<std::pair<Interval, nlohmann::json>> found;
   for (const auto& [id, e] : state.Find("events")->members()) {
@@ -314,10 +322,8 @@ ToolResult GetEvent(ToolContext& ctx, const nlohmann::json& args) {
 
 ToolResult FreeBusy(ToolContext& ctx, const nlohmann::json& args) {
   const Value& state = ctx.State(kApp);
-  ASSAY_ASSIGN_OR_RETURN_TOOL(int64_t from, TimeArg(args, "start"));
-  ASSAY_ASSIGN_OR_RETURN_TOOL(int64_t to, TimeArg(args, "end"));
-  if (to <= from) return ToolResult::Error("end must be after start");
-  if (to - from > 31 * kDay) return ToolResult::Error("ask for at most 31 days at a time");
+  ASSAY_ASSIGN_OR_RETURN_TOOL(Interval range, RangeArgs(args, 31 * kDay, "ask for at most 31 days at a time"));
+  const int64_t from = range.start, to = range.end;
   ASSAY_ASSIGN_OR_RETURN_TOOL(auto people, PeopleIds(ArgList(args, "people")));
   nlohmann::json busy = nlohmann::json::object();
   std::vector<Interval> all;
@@ -362,10 +368,8 @@ ToolResult FreeBusy(ToolContext& ctx, const nlohmann::json& args) {
 
 ToolResult CreateEvent(ToolContext& ctx, const nlohmann::json& args) {
   const Value& state = ctx.State(kApp);
-  ASSAY_ASSIGN_OR_RETURN_TOOL(int64_t start, TimeArg(args, "start"));
-  ASSAY_ASSIGN_OR_RETURN_TOOL(int64_t end, TimeArg(args, "end"));
-  if (end <= start) return ToolResult::Error("end must be after start");
-  if (end - start > kDay) return ToolResult::Error("an event lasts at most 24 hours");
+  ASSAY_ASSIGN_OR_RETURN_TOOL(Interval when, RangeArgs(args, kDay, "an event lasts at most 24 hours"));
+  const int64_t start = when.start, end = when.end;
   if (start < NowSeconds(ctx))
     return ToolResult::Error("start " + FormatTime(start) + " is in the past (now is " +
                              NowText(ctx) + ")");
@@ -471,12 +475,9 @@ ToolResult Respond(ToolContext& ctx, const nlohmann::json& args) {
 }  // namespace
 
 base::Status RegisterCalendarTools(ToolRegistry& r) {
-  auto add = [&](const char* name, const char* description, std::string props, std::string required,
-                 bool read_only, ToolHandler handler) {
-    return r.Register({name, description,
-                       R"({"type":"object","properties":{)" + props + R"(},"required":[)" +
-                           required + R"(],"additionalProperties":false})",
-                       read_only, kApp, std::move(handler)});
+  auto add = [&](const char* name, const char* description, const std::string& props,
+                 const std::string& required, bool read_only, ToolHandler handler) {
+    return AddTool(r, kApp, name, description, props, required, read_only, std::move(handler));
   };
   const std::string kTime = R"({"type":"string","description":"UTC, e.g. 2026-01-07T15:00:00Z"})";
   const std::string kRange = R"("start":)" + kTime + R"(,"end":)" + kTime;

@@ -313,12 +313,9 @@ ToolResult ListUsers(ToolContext&, const nlohmann::json& args) {
 }  // namespace
 
 base::Status RegisterChatTools(ToolRegistry& r) {
-  auto add = [&](const char* name, const char* description, std::string props, std::string required,
-                 bool read_only, ToolHandler handler) {
-    return r.Register({name, description,
-                       R"({"type":"object","properties":{)" + props + R"(},"required":[)" +
-                           required + R"(],"additionalProperties":false})",
-                       read_only, kApp, std::move(handler)});
+  auto add = [&](const char* name, const char* description, const std::string& props,
+                 const std::string& required, bool read_only, ToolHandler handler) {
+    return AddTool(r, kApp, name, description, props, required, read_only, std::move(handler));
   };
   const std::string kChannel =
       R"j("channel":{"type":"string","minLength":1,"description":"channel id or name (#finance), or a DM id (dm-u-achen)"})j";
@@ -357,9 +354,7 @@ base::Status RegisterChatTools(ToolRegistry& r) {
 }  // namespace env::apps
 
 namespace env::apps {
-namespace {
 
-// A message I posted in `channel` (thread "" = top level, else that thread) with every word.
 std::function<bool(const Value&)> Posted(std::string channel, std::string thread,
                                          std::vector<std::string> words) {
   return [=](const Value& m) {
@@ -370,8 +365,6 @@ std::function<bool(const Value&)> Posted(std::string channel, std::string thread
            });
   };
 }
-
-}  // namespace
 
 base::Result<std::vector<Task>> ChatTasks(const World& w, const ToolRegistry& tools) {
   std::vector<Task> tasks;

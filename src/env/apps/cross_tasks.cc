@@ -3,35 +3,12 @@
 #include "env/apps/app_util.h"
 #include "env/apps/apps.h"
 #include "env/apps/calendar.h"
+#include "env/apps/chat.h"
 #include "env/apps/files.h"
+#include "env/apps/mail.h"
 #include "env/apps/people.h"
 
 namespace env::apps {
-namespace {
-
-// A new mail I sent in `thread` to `to` whose body has every word.
-std::function<bool(const Value&)> MailedInThread(std::string thread, std::string to,
-                                                 std::vector<std::string> words) {
-  return [=](const Value& m) {
-    return ListHas(m, "labels", "sent") && HasString(m, "thread", thread) && ListHas(m, "to", to) &&
-           std::all_of(words.begin(), words.end(),
-                       [&](const std::string& w) { return ContainsIgnoreCase(Field(m, "body"), w); });
-  };
-}
-
-// A new chat message of mine in `channel` (and thread, "" = top level) with every word.
-std::function<bool(const Value&)> Said(std::string channel, std::string thread,
-                                       std::vector<std::string> words) {
-  return [=](const Value& m) {
-    return HasString(m, "user", kMeId) && HasString(m, "channel", channel) &&
-           HasString(m, "thread", thread) &&
-           std::all_of(words.begin(), words.end(),
-                       [&](const std::string& w) { return ContainsIgnoreCase(Field(m, "text"), w); });
-  };
-}
-
-}  // namespace
-
 base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry& /*tools*/) {
   std::vector<Task> tasks;
   tasks.push_back(
@@ -58,7 +35,7 @@ base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry
                      Booked("cost review", "2026-01-07T12:30:00Z", "2026-01-07T13:15:00Z",
                             {"u-jpark", "u-rpatel"}))
           .ExpectNew("/mail/messages", "a reply to Jin with the time",
-                     MailedInThread("t-004", "jin.park@northwind.example", {"12:30"}))
+                     SentTo("jin.park@northwind.example", {"12:30"}, "t-004"))
           .Build());
   tasks.push_back(
       TaskBuilder("cross-file-and-share",
@@ -76,7 +53,7 @@ base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry
           .Expect(PathEquals("/files/files/f-inv-4471/folder", Value::String("fo-finance-invoices")))
           .Changes("/files/files/f-inv-4471/folder")
           .ExpectNew("/chat/messages", "a reply in the close thread with the invoice link",
-                     Said("c-month-end-close", "cm-001", {FileLink("f-inv-4471")}))
+                     Posted("c-month-end-close", "cm-001", {FileLink("f-inv-4471")}))
           .Build());
   TaskBuilder summarise(
       "cross-summarise-thread",
@@ -100,7 +77,7 @@ base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry
   }
   tasks.push_back(summarise
                       .ExpectNew("/chat/messages", "a DM to Dana with Halcyon, $250, credit and Jan 9",
-                                 Said("dm-u-dwhitfield", "", {"Halcyon", "250", "credit", "Jan 9"}))
+                                 Posted("dm-u-dwhitfield", "", {"Halcyon", "250", "credit", "Jan 9"}))
                       .Build());
   tasks.push_back(
       TaskBuilder("cross-invoice-to-ap",
@@ -119,7 +96,7 @@ base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry
                        return false;
                      })
           .ExpectNew("/chat/messages", "a DM to Amy saying it was forwarded",
-                     Said("dm-u-achen", "", {"forward"}))
+                     Posted("dm-u-achen", "", {"forward"}))
           .Build());
   return tasks;
 }

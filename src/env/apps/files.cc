@@ -381,13 +381,15 @@ base::Status RegisterFilesTools(ToolRegistry& r) {
   const std::string kId = R"("id":{"type":"string","description":"file id, e.g. f-inv-4471"})";
   const std::string kFolder =
       R"("folder":{"type":"string","description":"folder id or path from the root, e.g. Finance/Invoices"})";
-  auto add = [&](const char* name, const char* description, std::string params, bool read_only,
-                 ToolHandler handler) {
-    return r.Register({name, description, std::move(params), read_only, kApp, std::move(handler)});
-  };
+  // object(properties, required) → the two halves AddTool takes.
+  using Params = std::pair<std::string, std::string>;
   auto object = [](std::string props, std::string required) {
-    return R"({"type":"object","properties":{)" + props + R"(},"required":[)" + required +
-           R"(],"additionalProperties":false})";
+    return Params{std::move(props), std::move(required)};
+  };
+  auto add = [&](const char* name, const char* description, const Params& params, bool read_only,
+                 ToolHandler handler) {
+    return AddTool(r, kApp, name, description, params.first, params.second, read_only,
+                   std::move(handler));
   };
   ASSAY_TRY(add("files_list", "List the subfolders and files of a folder (default: the root).",
                 object(kFolder, ""), true, List));

@@ -394,12 +394,9 @@ ToolResult CreateLabel(ToolContext& ctx, const nlohmann::json& args) {
 }  // namespace
 
 base::Status RegisterMailTools(ToolRegistry& r) {
-  auto add = [&](const char* name, const char* description, std::string props, std::string required,
-                 bool read_only, ToolHandler handler) {
-    return r.Register({name, description,
-                       R"({"type":"object","properties":{)" + props + R"(},"required":[)" +
-                           required + R"(],"additionalProperties":false})",
-                       read_only, kApp, std::move(handler)});
+  auto add = [&](const char* name, const char* description, const std::string& props,
+                 const std::string& required, bool read_only, ToolHandler handler) {
+    return AddTool(r, kApp, name, description, props, required, read_only, std::move(handler));
   };
   const std::string kId = R"("id":{"type":"string","description":"message id, e.g. m-001"})";
   const std::string kList =
@@ -446,17 +443,19 @@ base::Status RegisterMailTools(ToolRegistry& r) {
 }  // namespace env::apps
 
 namespace env::apps {
-namespace {
 
-// A message I sent (new under /mail/messages) to `to`, whose body has every word.
-std::function<bool(const Value&)> SentTo(std::string to, std::vector<std::string> words) {
-  return [to = std::move(to), words = std::move(words)](const Value& m) {
+std::function<bool(const Value&)> SentTo(std::string to, std::vector<std::string> words,
+                                         std::string thread) {
+  return [to = std::move(to), words = std::move(words), thread = std::move(thread)](const Value& m) {
     if (!ListHas(m, "labels", "sent") || !ListHas(m, "to", to)) return false;
+    if (!thread.empty() && Field(m, "thread") != thread) return false;
     return std::all_of(words.begin(), words.end(), [&](const std::string& w) {
       return ContainsIgnoreCase(Field(m, "body"), w);
     });
   };
 }
+
+namespace {
 
 bool Attached(const Value& m, std::string_view file_id) {
   for (const Value& a : m.Find("attachments")->elements()) {
