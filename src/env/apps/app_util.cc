@@ -189,18 +189,17 @@ TaskBuilder& TaskBuilder::ExpectNew(std::string collection, std::string descript
   const Value initial = task_.initial.AsValue();
   const Value* before = initial.At(collection);
   Value before_records = before != nullptr ? *before : Value::EmptyObject();
-  return Expect(
-      {"new record under " + collection + ": " + description,
-       [collection, before_records, match](const World& w) -> std::optional<std::string> {
-         const Value root = w.AsValue();
-         const Value* records = root.At(collection);
-         if (records != nullptr) {
-           for (const auto& [id, record] : records->members()) {
-             if (before_records.Find(id) == nullptr && match(record)) return std::nullopt;
-           }
-         }
-         return "no new record under " + collection + " matches";
-       }});
+  return Expect({"new record under " + collection + ": " + description,
+                 [collection, before_records, match](const World& w) -> std::optional<std::string> {
+                   const Value root = w.AsValue();
+                   const Value* records = root.At(collection);
+                   if (records != nullptr) {
+                     for (const auto& [id, record] : records->members()) {
+                       if (before_records.Find(id) == nullptr && match(record)) return std::nullopt;
+                     }
+                   }
+                   return "no new record under " + collection + " matches";
+                 }});
 }
 
 Task TaskBuilder::Build() const {
@@ -212,15 +211,15 @@ Task TaskBuilder::Build() const {
         collections = new_collections_](const World& w) -> std::optional<std::string> {
          std::string collateral;
          for (const Change& c : Diff(initial, w.AsValue())) {
-           bool allowed = std::any_of(changes.begin(), changes.end(), [&](const std::string& p) {
-             return PathWithin(c.path, p);
-           });
+           bool allowed = std::any_of(changes.begin(), changes.end(),
+                                      [&](const std::string& p) { return PathWithin(c.path, p); });
            if (!allowed && c.kind == Change::Kind::kAdded) {
              const std::string parent = c.path.substr(0, c.path.rfind('/'));
-             allowed = std::find(collections.begin(), collections.end(), parent) !=
-                       collections.end();
+             allowed =
+                 std::find(collections.begin(), collections.end(), parent) != collections.end();
            }
-           if (!allowed) collateral += (collateral.empty() ? "collateral: " : "; ") + FormatChange(c, 80);
+           if (!allowed)
+             collateral += (collateral.empty() ? "collateral: " : "; ") + FormatChange(c, 80);
          }
          if (collateral.empty()) return std::nullopt;
          return collateral;

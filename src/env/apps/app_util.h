@@ -32,7 +32,8 @@ namespace env::apps {
 
 // --- records and arguments --------------------------------------------------------------------
 
-// JSON Pointer from raw tokens (escaped): Ptr({"messages", id, "labels"}) = "/messages/<id>/labels".
+// JSON Pointer from raw tokens (escaped): Ptr({"messages", id, "labels"}) =
+// "/messages/<id>/labels".
 std::string Ptr(std::initializer_list<std::string_view> tokens);
 // Sets a value where the parent is known to exist.
 Value Put(const Value& state, const std::string& pointer, Value v);
@@ -95,7 +96,8 @@ class TaskBuilder {
 
 // Record predicates for ExpectNew.
 bool HasString(const Value& record, std::string_view key, std::string_view value);
-bool TextHas(const Value& record, std::string_view key, std::initializer_list<std::string_view> words);
+bool TextHas(const Value& record, std::string_view key,
+             std::initializer_list<std::string_view> words);
 bool ListHas(const Value& record, std::string_view key, std::string_view value);
 
 }  // namespace env::apps

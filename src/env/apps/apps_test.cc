@@ -95,7 +95,8 @@ TEST(Tasks, ReferenceActionsScoreOneAndDoingNothingScoresLess) {
     ASSERT_FALSE(task.reference_actions.empty()) << task.id;
     Session done = Replay(suite->tools, task.initial, task.reference_actions, clock, 1);
     for (const Step& step : done.trajectory().steps())
-      EXPECT_FALSE(step.result.is_error) << task.id << " " << step.name << ": " << step.result.content;
+      EXPECT_FALSE(step.result.is_error)
+          << task.id << " " << step.name << ": " << step.result.content;
     const CheckReport report = Check(task, done.world());
     EXPECT_TRUE(report.passed) << task.id << "\n" << report.Render();
     EXPECT_EQ(report.score, 1.0) << task.id;
@@ -116,7 +117,8 @@ TEST(Tasks, ReplayIsDeterministicAlsoAfterFork) {
     base::FakeClock clock;
     const auto& actions = task.reference_actions;
     const std::string hash = Replay(suite->tools, task.initial, actions, clock, 7).world().Hash();
-    EXPECT_EQ(Replay(suite->tools, task.initial, actions, clock, 7).world().Hash(), hash) << task.id;
+    EXPECT_EQ(Replay(suite->tools, task.initial, actions, clock, 7).world().Hash(), hash)
+        << task.id;
     // Run half, fork, finish both: the two finish at the same state as each other.
     Session s(suite->tools, task.initial, clock, 7);
     const size_t half = actions.size() / 2;
@@ -144,9 +146,9 @@ TEST(Tasks, AWrongActionIsReportedAsCollateralDamage) {
   // An exact task: the extra change is a "collateral" item naming the path.
   const Task* exact = suite->FindTask("mail-archive-newsletter");
   ASSERT_NE(exact, nullptr);
-  Session s = Replay(suite->tools, exact->initial,
-                     WithExtra(*exact, {"mail_label", R"({"id":"m-005","remove":["inbox"]})"}),
-                     clock, 1);
+  Session s =
+      Replay(suite->tools, exact->initial,
+             WithExtra(*exact, {"mail_label", R"({"id":"m-005","remove":["inbox"]})"}), clock, 1);
   CheckReport report = Check(*exact, s.world());
   EXPECT_FALSE(report.passed);
   bool named = false;
@@ -166,15 +168,16 @@ TEST(Tasks, AWrongActionIsReportedAsCollateralDamage) {
     if (item.passed) continue;
     ++failed;
     EXPECT_EQ(item.name, "predicate: nothing else changed");
-    EXPECT_NE(item.detail.find("/files/files/f-pto-policy/trashed"), std::string::npos) << item.detail;
+    EXPECT_NE(item.detail.find("/files/files/f-pto-policy/trashed"), std::string::npos)
+        << item.detail;
   }
   EXPECT_EQ(failed, 1u) << report.Render();
   // The right change with the wrong content fails its predicate.
   const Task* reply = suite->FindTask("mail-reply-halcyon");
   ASSERT_NE(reply, nullptr);
-  Session s3 = Replay(suite->tools, reply->initial,
-                      {{"mail_reply", R"({"id":"m-011","reply_all":true,"body":"Will check. Leo"})"}},
-                      clock, 1);
+  Session s3 = Replay(
+      suite->tools, reply->initial,
+      {{"mail_reply", R"({"id":"m-011","reply_all":true,"body":"Will check. Leo"})"}}, clock, 1);
   EXPECT_FALSE(Check(*reply, s3.world()).passed);
 }
 
@@ -195,7 +198,8 @@ TEST_F(ToolSchemas, EveryToolRefusesMissingUnknownAndMistypedArguments) {
     const nlohmann::json schema = nlohmann::json::parse(t->tool.parameters);
     nlohmann::json valid = nlohmann::json::object();
     for (const auto& required : schema.value("required", nlohmann::json::array())) {
-      valid[required.get<std::string>()] = Placeholder(schema["properties"][required.get<std::string>()]);
+      valid[required.get<std::string>()] =
+          Placeholder(schema["properties"][required.get<std::string>()]);
     }
     for (const auto& [name, property] : valid.items()) {
       nlohmann::json missing = valid;
@@ -204,11 +208,14 @@ TEST_F(ToolSchemas, EveryToolRefusesMissingUnknownAndMistypedArguments) {
     }
     nlohmann::json unknown = valid;
     unknown["no_such_argument"] = 1;
-    EXPECT_NE(Err(t->tool.name, unknown).find("no_such_argument"), std::string::npos) << t->tool.name;
+    EXPECT_NE(Err(t->tool.name, unknown).find("no_such_argument"), std::string::npos)
+        << t->tool.name;
     for (const auto& [name, property] : schema["properties"].items()) {
       nlohmann::json mistyped = valid;
-      mistyped[name] = property.value("type", "") == "string" ? nlohmann::json(12345) : nlohmann::json("x");
-      EXPECT_NE(Err(t->tool.name, mistyped).find(name), std::string::npos) << t->tool.name << " " << name;
+      mistyped[name] =
+          property.value("type", "") == "string" ? nlohmann::json(12345) : nlohmann::json("x");
+      EXPECT_NE(Err(t->tool.name, mistyped).find(name), std::string::npos)
+          << t->tool.name << " " << name;
     }
   }
 }
