@@ -1,7 +1,11 @@
 // Tests over the whole apps table: the seeds, every task's reference and empty runs, replay
 // determinism, collateral damage, schema errors for every tool.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -218,6 +222,64 @@ TEST_F(ToolSchemas, EveryToolRefusesMissingUnknownAndMistypedArguments) {
           << t->tool.name << " " << name;
     }
   }
+}
+
+// `assay env` on the apps, through the real binary: output and exit code.
+struct CliRun {
+  std::string out;
+  int exit_code = -1;
+};
+
+CliRun Assay(const std::string& args) {
+  CliRun r;
+  FILE* p = popen((std::string(ASSAY_BINARY) + " " + args + " 2>&1").c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string WriteActions(const std::string& name, const std::string& jsonl) {
+  const auto path =
+      std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()) + ".jsonl");
+  std::ofstream(path) << jsonl;
+  return path.string();
+}
+
+TEST(Cli, ListsEverySuiteAndRunsAnAgentsOwnWordingAgainstTheTaskChecker) {
+  if (!std::filesystem::exists(ASSAY_BINARY)) GTEST_SKIP() << "build the assay target first";
+  const CliRun list = Assay("env list");
+  EXPECT_EQ(list.exit_code, 0) << list.out;
+  for (const char* name : {"workplace", "mail", "chat", "calendar", "files"}) {
+    auto suite = LoadSuite(name, "");
+    ASSERT_TRUE(suite.has_value());
+    char line[64];
+    std::snprintf(line, sizeof line, "%-14s %4zu tasks %3zu tools", name, (*suite)->tasks.size(),
+                  (*suite)->tools.size());
+    EXPECT_NE(list.out.find(line), std::string::npos) << line << "\n" << list.out;
+  }
+  EXPECT_NE(list.out.find("tau2-retail"), std::string::npos);
+  // Different words from the reference's: the content checker passes it.
+  const std::string forward =
+      R"({"name":"mail_forward","arguments":{"id":"m-001","to":["Amy Chen"],"body":"Amy: for the payment run on Friday."}})"
+      "\n";
+  CliRun run = Assay("env run mail-forward-invoice --suite mail --actions " +
+                     WriteActions("forward", forward));
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("PASS  score 1.000"), std::string::npos) << run.out;
+  // The same plus archiving an unrelated message: collateral damage, exit 1.
+  run = Assay(
+      "env run mail-forward-invoice --suite mail --actions " +
+      WriteActions(
+          "collateral",
+          forward + R"({"name":"mail_label","arguments":{"id":"m-005","remove":["inbox"]}})"));
+  EXPECT_EQ(run.exit_code, 1) << run.out;
+  EXPECT_NE(run.out.find("collateral: - /mail/messages/m-005/labels"), std::string::npos)
+      << run.out;
+  std::filesystem::remove(WriteActions("forward", ""));
+  std::filesystem::remove(WriteActions("collateral", ""));
 }
 
 }  // namespace
