@@ -5,7 +5,6 @@
 //
 //   build/work_loop_bench --experts 16,256,1000 --seconds 20
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -33,6 +32,7 @@
 #include "base/uuid7.h"
 #include "storage/migrations.h"
 #include "storage/sqlite_db.h"
+#include "support/serve_process.h"
 #include "work/service.h"
 
 namespace {
@@ -110,46 +110,15 @@ Setup Prepare(const std::string& db_path, int experts, int64_t items) {
 
 // ---- the server -------------------------------------------------------------------------------
 
-struct ServerProcess {
-  pid_t pid = -1;
-  uint16_t port = 0;
-};
-
-ServerProcess StartServer(const Flags& flags, const std::string& db_path, const std::string& log_path) {
-  int fds[2];
-  if (pipe(fds) != 0) Die("pipe");
-  ServerProcess s;
-  s.pid = fork();
-  if (s.pid == 0) {
-    dup2(fds[1], 1);
-    int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (log >= 0) dup2(log, 2);
-    close(fds[0]);
-    std::vector<std::string> args = {flags.assay, "serve", "--db", "sqlite:" + db_path, "--port", "0", "--web", "/nonexistent"};
-    args.insert(args.end(), flags.server_args.begin(), flags.server_args.end());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(flags.assay.c_str(), argv.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  FILE* f = fdopen(fds[0], "r");
-  char line[512];
-  while (fgets(line, sizeof line, f)) {
-    std::string l(line);
-    size_t at = l.find("http://127.0.0.1:");
-    if (at != std::string::npos) {
-      s.port = static_cast<uint16_t>(std::stoi(l.substr(at + 17)));
-      break;
-    }
-  }
-  fclose(f);
+test::ServeProcess StartServer(const Flags& flags, const std::string& db_path, const std::string& log_path) {
+  std::vector<std::string> args = {"--db", "sqlite:" + db_path};
+  args.insert(args.end(), flags.server_args.begin(), flags.server_args.end());
+  test::ServeProcess s = test::StartServe(flags.assay, args, log_path);
   if (s.port == 0) Die("assay serve did not start (see " + log_path + ")");
   return s;
 }
 
-void StopServer(ServerProcess& s) {
+void StopServer(test::ServeProcess& s) {
   kill(s.pid, SIGTERM);
   waitpid(s.pid, nullptr, 0);
 }
@@ -499,7 +468,7 @@ int main(int argc, char** argv) {
     // Enough items that nobody runs dry: 20k cycles/s is beyond this machine.
     const int64_t items = static_cast<int64_t>(20000 * flags.seconds) + 10 * experts;
     Setup setup = Prepare(db_path.string(), experts, items);
-    ServerProcess server = StartServer(flags, db_path.string(), (dir / ("serve_c" + std::to_string(experts) + ".log")).string());
+    test::ServeProcess server = StartServer(flags, db_path.string(), (dir / ("serve_c" + std::to_string(experts) + ".log")).string());
     const double server_cpu0 = ProcessCpuSeconds(server.pid), client_cpu0 = ProcessCpuSeconds(getpid());
     LoadResult loop = RunLoad(Mode::kWorkLoop, flags, server.port, setup, experts, flags.seconds);
     const double server_cpu = ProcessCpuSeconds(server.pid) - server_cpu0;
