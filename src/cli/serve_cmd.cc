@@ -1,5 +1,7 @@
 // `assay serve` and `assay demo`: the HTTP API + web UI on one port.
 #include <CLI/CLI.hpp>
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -24,7 +26,7 @@ struct ServeFlags {
   int port = 8080;
   std::string web = "web/dist";
   std::string log_level = "info";
-  int workers = 64;
+  int workers = 1024;
   bool access_log = true;
   bool trust_proxy = false;
   // MCP at /mcp
@@ -42,7 +44,8 @@ void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
   cmd->add_option("--port", f.port, "Listen port (0: any free port)")->capture_default_str();
   cmd->add_option("--web", f.web, "Folder of the built web app")->capture_default_str();
   cmd->add_option("--log-level", f.log_level, "debug|info|warn|error|off")->capture_default_str();
-  cmd->add_option("--workers", f.workers, "Requests handled at once")->capture_default_str();
+  cmd->add_option("--workers", f.workers, "Requests handled at once (each waiting write holds one)")
+      ->capture_default_str();
   cmd->add_flag("!--no-access-log", f.access_log, "Do not log every request");
   cmd->add_flag("--trust-proxy", f.trust_proxy, "Honour X-Forwarded-Proto (behind https proxy)");
   cmd->add_option("--mcp-suite", f.mcp_suite, "MCP: suite when /mcp has no ?suite=")
@@ -60,8 +63,19 @@ void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
       ->capture_default_str();
 }
 
+// Each connection is a socket: lift the soft open-file limit (often 1024) to the hard one so
+// that a thousand experts can stay connected.
+void RaiseOpenFileLimit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
 int Serve(const ServeFlags& f, bool demo) {
   base::Logger log = base::Logger::Stderr(base::ParseLogLevel(f.log_level));
+  RaiseOpenFileLimit();
   base::SystemClock clock;
   std::string path = f.db.rfind("sqlite:", 0) == 0 ? f.db.substr(7) : f.db;
   if (demo && f.db.find("://") == std::string::npos) {
