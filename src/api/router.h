@@ -20,6 +20,8 @@
 #include "http/server.h"
 #include "work/service.h"
 
+namespace env { class SessionStore; }
+
 namespace api {
 
 // Who may call a route before the work layer checks the object itself.
@@ -40,6 +42,7 @@ struct Deps {
   base::Metrics* metrics = nullptr;
   base::Logger logger;
   std::string web_root;  // built web app (web/dist); empty: no UI
+  env::SessionStore* env_sessions = nullptr;  // environment sessions; null: env routes answer 503
 };
 
 struct Call {

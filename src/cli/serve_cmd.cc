@@ -1,5 +1,6 @@
 // `assay serve` and `assay demo`: the HTTP API + web UI on one port.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -8,6 +9,7 @@
 #include "base/metrics.h"
 #include "base/uuid7.h"
 #include "cli/commands.h"
+#include "env/session_store.h"
 #include "http/server.h"
 #include "storage/migrations.h"
 #include "work/demo.h"
@@ -25,6 +27,9 @@ struct ServeFlags {
   int workers = 64;
   bool access_log = true;
   bool trust_proxy = false;
+  std::string env_data;  // tau2-retail data dir; "" = the suite's default
+  int env_sessions_per_user = 16;
+  int env_sessions_total = 256;
 };
 
 void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
@@ -36,6 +41,12 @@ void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
   cmd->add_option("--workers", f.workers, "Requests handled at once")->capture_default_str();
   cmd->add_flag("!--no-access-log", f.access_log, "Do not log every request");
   cmd->add_flag("--trust-proxy", f.trust_proxy, "Honour X-Forwarded-Proto (behind https proxy)");
+  cmd->add_option("--env-data", f.env_data,
+                  "tau2-retail data folder for /api/v1/env (default ../shared/data/tau2-retail)");
+  cmd->add_option("--env-sessions-per-user", f.env_sessions_per_user,
+                  "Live environment sessions a user may hold")->capture_default_str();
+  cmd->add_option("--env-sessions", f.env_sessions_total,
+                  "Live environment sessions in all")->capture_default_str();
 }
 
 int Serve(const ServeFlags& f, bool demo) {
@@ -58,7 +69,12 @@ int Serve(const ServeFlags& f, bool demo) {
   base::Metrics metrics;
   std::string web_root;
   if (std::filesystem::exists(std::filesystem::path(f.web) / "index.html")) web_root = f.web;
-  api::Api api({&service, &clock, &metrics, log, web_root});
+  env::SessionStoreOptions env_options;
+  env_options.max_per_owner = static_cast<size_t>(std::max(1, f.env_sessions_per_user));
+  env_options.max_total = static_cast<size_t>(std::max(1, f.env_sessions_total));
+  if (!f.env_data.empty()) env_options.data_dirs["tau2-retail"] = f.env_data;
+  env::SessionStore env_sessions(clock, env_options);
+  api::Api api({&service, &clock, &metrics, log, web_root, &env_sessions});
   http::ServerOptions opt;
   opt.address = f.address;
   opt.port = static_cast<uint16_t>(f.port);
