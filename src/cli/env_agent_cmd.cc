@@ -101,6 +101,8 @@ json RunToolCall(env::Session& session, const json& call, size_t index) {
   const json& args = fn.contains("arguments") ? fn["arguments"] : json("{}");
   env::ToolResult r = session.CallJson(fn["name"].get<std::string>(),
                                        args.is_string() ? args.get<std::string>() : args.dump());
+  // A tool message has no error flag: say it in the text, as tau2's tools do themselves.
+  if (r.is_error && r.content.rfind("Error", 0) != 0) r.content = "Error: " + r.content;
   return {{"role", "tool"}, {"tool_call_id", id}, {"content", r.content}};
 }
 
