@@ -327,14 +327,15 @@ class EnvApiTest : public ApiTest {
   std::string Path(const std::string& id, const std::string& rest = "") {
     return "/api/v1/env/sessions/" + id + rest;
   }
-  static const env::Task& Tau2Task0() {
+  static const env::Suite& Tau2() {
     static const std::unique_ptr<env::Suite> suite = [] {
       auto s = env::LoadSuite("tau2-retail", kTau2Dir);
       EXPECT_TRUE(s) << s.error().ToString();
       return std::move(*s);
     }();
-    return *suite->FindTask("0");
+    return *suite;
   }
+  static const env::Task& Tau2Task0() { return *Tau2().FindTask("0"); }
   std::string agent_;
 };
 
@@ -387,6 +388,11 @@ TEST_F(EnvApiTest, ReferenceActionsOverHttpPassTheCheck) {
     last_hash = Body(r)["state_hash"];
   }
   EXPECT_NE(last_hash, initial_hash);
+  // The hash each call reports is the one a replay of the same calls reaches.
+  base::FakeClock replay_clock;
+  EXPECT_EQ(last_hash, env::Replay(Tau2().tools, task.initial, task.reference_actions, replay_clock, 1)
+                           .world()
+                           .Hash());
 
   auto check = Call(agent_, "POST", Path(id, "/check"));
   ASSERT_EQ(check.status, 200) << check.body;

@@ -43,7 +43,7 @@ json SessionJson(env::SessionStore::Lease& lease) {
   j["tools"] = s.tools().size();
   j["steps"] = s.trajectory().size();
   j["apps"] = s.world().Apps();
-  j["state_hash"] = s.world().Hash();
+  j["state_hash"] = lease.StateHash();
   if (const env::Task* task = lease.task()) j["instruction"] = task->instruction;
   return j;
 }
@@ -174,7 +174,7 @@ Result<Response> EnvCall(Deps& d, const Call& call) {
               {"changed_state", step.changed_state},
               {"call_id", step.call_id},
               {"actor", env::ActorName(step.actor)},
-              {"state_hash", session.world().Hash()}};
+              {"state_hash", lease.StateHash()}};
   return Response::Json(200, out.dump());
 }
 
@@ -183,7 +183,7 @@ Result<Response> EnvState(Deps& d, const Call& call) {
   const env::World& world = lease.session().world();
   auto app = call.http.QueryParam("app");
   if (!app) {
-    return Response::Json(200, json({{"state", world.AsValue().ToJson()}, {"state_hash", world.Hash()}}).dump());
+    return Response::Json(200, json({{"state", world.AsValue().ToJson()}, {"state_hash", lease.StateHash()}}).dump());
   }
   if (!world.Has(*app)) {
     return base::Error::NotFound("no app '" + *app + "' in this world").Detail("apps", json(world.Apps()).dump());
@@ -226,7 +226,7 @@ Result<Response> EnvCheck(Deps& d, const Call& call) {
   }
   json report = env::Check(*task, lease.session().world()).ToJson();
   report["task"] = task->id;
-  report["state_hash"] = lease.session().world().Hash();
+  report["state_hash"] = lease.StateHash();
   return Response::Json(200, report.dump());
 }
 

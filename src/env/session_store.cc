@@ -10,7 +10,12 @@ namespace {
 // Per-session id seed for tools' NewId(); the seed the checkers are derived with.
 constexpr uint64_t kSessionSeed = 1;
 
-std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string Quoted(std::string_view s) {
+  std::string out = "'";  // built by appends: "'" + s + "'" trips a GCC 12 -Wrestrict false alarm
+  out += s;
+  out += '\'';
+  return out;
+}
 
 }  // namespace
 
@@ -26,6 +31,10 @@ struct SessionStore::Entry {
   const Suite& suite;
   const Task* task;
   Session session;    // guarded by mu
+  // world().Hash() as of `hash_steps` trajectory steps (guarded by mu). The world changes only
+  // through recorded calls, so a hash stays good while later steps have changed_state false.
+  std::string hash;
+  size_t hash_steps = 0;
 };
 
 SessionStore::Lease::Lease(std::shared_ptr<Entry> entry, SessionInfo info)
@@ -34,6 +43,16 @@ Session& SessionStore::Lease::session() { return entry_->session; }
 const SessionInfo& SessionStore::Lease::info() const { return info_; }
 const Suite& SessionStore::Lease::suite() const { return entry_->suite; }
 const Task* SessionStore::Lease::task() const { return entry_->task; }
+
+const std::string& SessionStore::Lease::StateHash() {
+  Entry& e = *entry_;
+  const std::vector<Step>& steps = e.session.trajectory().steps();
+  bool stale = e.hash.empty() || e.hash_steps > steps.size();
+  for (size_t i = e.hash_steps; !stale && i < steps.size(); ++i) stale = steps[i].changed_state;
+  if (stale) e.hash = e.session.world().Hash();
+  e.hash_steps = steps.size();
+  return e.hash;
+}
 
 SessionStore::SessionStore(const base::Clock& clock, SessionStoreOptions options)
     : clock_(clock), options_(std::move(options)) {}

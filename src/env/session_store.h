@@ -74,6 +74,9 @@ class SessionStore {
     const SessionInfo& info() const;
     const Suite& suite() const;
     const Task* task() const;  // with its checker ready; nullptr for a world session
+    // world().Hash(), recomputed only after a call that changed state (hashing a big world
+    // costs ~1 ms: tau2 retail is 1.5 MB of canonical text).
+    const std::string& StateHash();
 
    private:
     std::shared_ptr<Entry> entry_;
