@@ -108,6 +108,8 @@ class SessionStore {
  private:
   struct LoadedSuite;
   base::Result<LoadedSuite*> Load(std::string_view name);
+  // The task with its checker ready (derived on first use), or nullptr.
+  const Task* CheckableTask(LoadedSuite& loaded, std::string_view task_id);
   base::Result<SessionInfo> Insert(std::string_view owner, LoadedSuite& suite, const Task* task,
                                    Session session, std::string forked_from);
   void SweepIdleLocked(int64_t now_us);
@@ -116,7 +118,9 @@ class SessionStore {
   const SessionStoreOptions options_;
   const base::FakeClock tool_clock_;  // what tools read: fixed, as the checkers were derived
 
-  std::mutex suites_mu_;  // guards suites_ (loading happens under it: once per suite)
+  // Guards suites_ and each LoadedSuite's checker_ready; loading and deriving a task's checker
+  // happen under it, once each. A task's checker is written before its first session exists.
+  std::mutex suites_mu_;
   std::map<std::string, std::unique_ptr<LoadedSuite>, std::less<>> suites_;
 
   std::mutex mu_;  // guards sessions_ (not the sessions themselves: each has its own mutex)
