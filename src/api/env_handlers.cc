@@ -17,7 +17,8 @@ using nlohmann::json;
 
 Result<env::SessionStore*> Store(Deps& d) {
   if (d.env_sessions == nullptr) {
-    return base::Error(base::ErrorCode::kUnavailable, "environments are not enabled on this server");
+    return base::Error(base::ErrorCode::kUnavailable,
+                       "environments are not enabled on this server");
   }
   return d.env_sessions;
 }
@@ -61,9 +62,11 @@ Result<env::Actor> CallActor(const Call& call, const json& body) {
   if (it == body.end() || it->is_null()) {
     return call.via_cookie ? env::Actor::kHuman : env::Actor::kAgent;
   }
-  if (!it->is_string()) return base::Error::Invalid("actor must be \"human\" or \"agent\"").Detail("field", "actor");
+  if (!it->is_string())
+    return base::Error::Invalid("actor must be \"human\" or \"agent\"").Detail("field", "actor");
   auto actor = env::ParseActor(it->get<std::string>());
-  if (!actor) return base::Error::Invalid("actor must be \"human\" or \"agent\"").Detail("field", "actor");
+  if (!actor)
+    return base::Error::Invalid("actor must be \"human\" or \"agent\"").Detail("field", "actor");
   return *actor;
 }
 
@@ -73,8 +76,11 @@ Result<Response> EnvListSuites(Deps& d, const Call&) {
   ASSAY_ASSIGN_OR_RETURN(env::SessionStore * store, Store(d));
   json suites = json::array();
   for (const env::SuiteSummary& s : store->ListSuites()) {
-    json row = {{"name", s.name}, {"description", s.description}, {"tasks", s.tasks},
-                {"tools", s.tools}, {"available", s.error.empty()}};
+    json row = {{"name", s.name},
+                {"description", s.description},
+                {"tasks", s.tasks},
+                {"tools", s.tools},
+                {"available", s.error.empty()}};
     if (!s.error.empty()) row["error"] = s.error;
     suites.push_back(std::move(row));
   }
@@ -111,8 +117,10 @@ Result<Response> EnvCreateSession(Deps& d, const Call& call) {
     return base::Error::Invalid("world must be an object {app: state, …}").Detail("field", "world");
   }
   auto parsed = env::World::FromValue(env::Value::FromJson(*world));
-  if (!parsed) return base::Error::Invalid("world: " + parsed.error().message()).Detail("field", "world");
-  ASSAY_ASSIGN_OR_RETURN(env::SessionInfo info, store->CreateOnWorld(owner, suite, std::move(*parsed)));
+  if (!parsed)
+    return base::Error::Invalid("world: " + parsed.error().message()).Detail("field", "world");
+  ASSAY_ASSIGN_OR_RETURN(env::SessionInfo info,
+                         store->CreateOnWorld(owner, suite, std::move(*parsed)));
   return CreatedSession(*store, call, info);
 }
 
@@ -169,12 +177,9 @@ Result<Response> EnvCall(Deps& d, const Call& call) {
     result = session.Call(name, *args, actor);
   }
   const env::Step& step = session.trajectory().steps().back();
-  json out = {{"content", result.content},
-              {"is_error", result.is_error},
-              {"changed_state", step.changed_state},
-              {"call_id", step.call_id},
-              {"actor", env::ActorName(step.actor)},
-              {"state_hash", lease.StateHash()}};
+  json out = {{"content", result.content},           {"is_error", result.is_error},
+              {"changed_state", step.changed_state}, {"call_id", step.call_id},
+              {"actor", env::ActorName(step.actor)}, {"state_hash", lease.StateHash()}};
   return Response::Json(200, out.dump());
 }
 
@@ -183,29 +188,33 @@ Result<Response> EnvState(Deps& d, const Call& call) {
   const env::World& world = lease.session().world();
   auto app = call.http.QueryParam("app");
   if (!app) {
-    return Response::Json(200, json({{"state", world.AsValue().ToJson()}, {"state_hash", lease.StateHash()}}).dump());
+    return Response::Json(
+        200, json({{"state", world.AsValue().ToJson()}, {"state_hash", lease.StateHash()}}).dump());
   }
   if (!world.Has(*app)) {
-    return base::Error::NotFound("no app '" + *app + "' in this world").Detail("apps", json(world.Apps()).dump());
+    return base::Error::NotFound("no app '" + *app + "' in this world")
+        .Detail("apps", json(world.Apps()).dump());
   }
-  return Response::Json(200, json({{"app", *app},
-                                   {"state", world.Get(*app).ToJson()},
-                                   {"app_hash", world.AppHash(*app)}})
-                                 .dump());
+  return Response::Json(
+      200,
+      json({{"app", *app}, {"state", world.Get(*app).ToJson()}, {"app_hash", world.AppHash(*app)}})
+          .dump());
 }
 
 Result<Response> EnvDiff(Deps& d, const Call& call) {
   ASSAY_ASSIGN_OR_RETURN(env::SessionStore::Lease lease, OwnSession(d, call));
   const env::Session& s = lease.session();
   std::vector<env::Change> changes = env::Diff(s.initial().AsValue(), s.world().AsValue());
-  return Response::Json(200, json({{"count", changes.size()}, {"changes", env::ChangesToJson(changes)}}).dump());
+  return Response::Json(
+      200, json({{"count", changes.size()}, {"changes", env::ChangesToJson(changes)}}).dump());
 }
 
 Result<Response> EnvTrajectory(Deps& d, const Call& call) {
   ASSAY_ASSIGN_OR_RETURN(env::SessionStore::Lease lease, OwnSession(d, call));
   const env::Trajectory& t = lease.session().trajectory();
   const std::string format = call.http.QueryParam("format").value_or("openai");
-  if (format == "openai") return Response::Json(200, json({{"messages", t.ToOpenAiMessages()}}).dump());
+  if (format == "openai")
+    return Response::Json(200, json({{"messages", t.ToOpenAiMessages()}}).dump());
   if (format == "raw") return Response::Json(200, t.ToJson().dump());
   return base::Error::Invalid("format must be openai or raw").Detail("format", format);
 }
@@ -221,8 +230,9 @@ Result<Response> EnvCheck(Deps& d, const Call& call) {
   ASSAY_ASSIGN_OR_RETURN(env::SessionStore::Lease lease, OwnSession(d, call));
   const env::Task* task = lease.task();
   if (task == nullptr) {
-    return base::Error(base::ErrorCode::kFailedPrecondition,
-                       "this session was started on a given world: there is no task to check against");
+    return base::Error(
+        base::ErrorCode::kFailedPrecondition,
+        "this session was started on a given world: there is no task to check against");
   }
   json report = env::Check(*task, lease.session().world()).ToJson();
   report["task"] = task->id;

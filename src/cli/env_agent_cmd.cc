@@ -2,8 +2,6 @@
 // tools: the model's tool_calls run on a local env::Session, their results go back as `tool`
 // messages, until the model answers without tool calls (or --max-steps). Then the task's check
 // report is printed and the conversation written as OpenAI messages.
-#include "cli/env_agent.h"
-
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +14,7 @@
 #include "base/json.h"
 #include "base/result.h"
 #include "cli/commands.h"
+#include "cli/env_agent.h"
 #include "env/session_store.h"
 #include "http/client.h"
 
@@ -61,7 +60,8 @@ class ChatEndpoint {
     auto r = client_.Send("POST", target, request.dump(), headers);
     const std::string where = "http://" + url_.host + ":" + std::to_string(url_.port) + target;
     if (!r) {
-      return base::Error(base::ErrorCode::kUnavailable, "cannot reach " + where + ": " + r.error().message());
+      return base::Error(base::ErrorCode::kUnavailable,
+                         "cannot reach " + where + ": " + r.error().message());
     }
     auto body = base::ParseJson(r->body);
     if (r->status != 200) {
@@ -73,9 +73,10 @@ class ChatEndpoint {
       return base::Error(base::ErrorCode::kUnavailable,
                          where + " answered " + std::to_string(r->status) + ": " + message);
     }
-    if (!body || !body->is_object() || !(*body)["choices"].is_array() || (*body)["choices"].empty() ||
-        !(*body)["choices"][0]["message"].is_object()) {
-      return base::Error::Invalid(where + " answered without choices[0].message: " + r->body.substr(0, 300));
+    if (!body || !body->is_object() || !(*body)["choices"].is_array() ||
+        (*body)["choices"].empty() || !(*body)["choices"][0]["message"].is_object()) {
+      return base::Error::Invalid(
+          where + " answered without choices[0].message: " + r->body.substr(0, 300));
     }
     return (*body)["choices"][0]["message"];
   }
@@ -95,8 +96,10 @@ json RunToolCall(env::Session& session, const json& call, size_t index) {
   if (id.empty()) id = "call_" + std::to_string(index);
   const json fn = call.is_object() ? call.value("function", json()) : json();
   if (!fn.is_object() || !fn.contains("name") || !fn["name"].is_string()) {
-    return {{"role", "tool"}, {"tool_call_id", id},
-            {"content", "Error: malformed tool call (expected {\"function\":{\"name\",\"arguments\"}})"}};
+    return {{"role", "tool"},
+            {"tool_call_id", id},
+            {"content",
+             "Error: malformed tool call (expected {\"function\":{\"name\",\"arguments\"}})"}};
   }
   const json& args = fn.contains("arguments") ? fn["arguments"] : json("{}");
   env::ToolResult r = session.CallJson(fn["name"].get<std::string>(),
@@ -120,8 +123,11 @@ base::Status Converse(const AgentOptions& o, env::Session& session, ChatEndpoint
                       AgentRun& run) {
   const json tools = session.tools().OpenAiTools();
   while (run.model_turns < o.max_steps) {
-    json request = {{"model", o.model}, {"messages", run.messages}, {"tools", tools},
-                    {"tool_choice", "auto"}, {"temperature", o.temperature}};
+    json request = {{"model", o.model},
+                    {"messages", run.messages},
+                    {"tools", tools},
+                    {"tool_choice", "auto"},
+                    {"temperature", o.temperature}};
     ++run.model_turns;
     ASSAY_ASSIGN_OR_RETURN(json reply, endpoint.Complete(request));
     json said = {{"role", "assistant"}, {"content", reply.value("content", json())}};
@@ -133,7 +139,8 @@ base::Status Converse(const AgentOptions& o, env::Session& session, ChatEndpoint
       if (said["content"].is_string()) run.final_answer = said["content"];
       return base::Ok();
     }
-    for (const json& call : calls) run.messages.push_back(RunToolCall(session, call, run.tool_calls++));
+    for (const json& call : calls)
+      run.messages.push_back(RunToolCall(session, call, run.tool_calls++));
   }
   return base::Ok();
 }
@@ -158,14 +165,18 @@ int RunAgent(const AgentOptions& o) {
   const env::Task& task = *lease->task();
 
   AgentRun run;
-  run.messages.push_back({{"role", "system"}, {"content", std::string(kSystemPrompt) + task.instruction}});
+  run.messages.push_back(
+      {{"role", "system"}, {"content", std::string(kSystemPrompt) + task.instruction}});
   run.messages.push_back({{"role", "user"}, {"content", task.instruction}});
   base::Status talked = Converse(o, lease->session(), *endpoint, run);
   const env::CheckReport report = env::Check(task, lease->session().world());
 
   if (!o.out_path.empty()) {
-    json out = {{"suite", o.suite}, {"task", task.id}, {"model", o.model},
-                {"messages", run.messages}, {"check", report.ToJson()}};
+    json out = {{"suite", o.suite},
+                {"task", task.id},
+                {"model", o.model},
+                {"messages", run.messages},
+                {"check", report.ToJson()}};
     std::ofstream file(o.out_path);
     file << out.dump(2) << "\n";
     if (!file) return fail(base::Error::Internal("cannot write " + o.out_path));
@@ -189,14 +200,20 @@ void AddEnvAgentCommand(CLI::App* env_cmd) {
   cmd->add_option("--suite", o->suite, "suite name (see `assay env list`)")->capture_default_str();
   cmd->add_option("--data", o->data_dir, "directory with the suite's data files");
   cmd->add_option("--task", o->task, "task id")->required();
-  cmd->add_option("--base-url", o->base_url, "e.g. http://127.0.0.1:8000/v1 (POSTs to …/chat/completions)")
+  cmd->add_option("--base-url", o->base_url,
+                  "e.g. http://127.0.0.1:8000/v1 (POSTs to …/chat/completions)")
       ->required();
   cmd->add_option("--model", o->model, "model name sent to the endpoint")->required();
-  cmd->add_option("--api-key-env", o->api_key_env, "environment variable holding the API key (sent as a bearer token when set)")
+  cmd->add_option("--api-key-env", o->api_key_env,
+                  "environment variable holding the API key (sent as a bearer token when set)")
       ->capture_default_str();
-  cmd->add_option("--max-steps", o->max_steps, "most model turns")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-steps", o->max_steps, "most model turns")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--temperature", o->temperature, "sampling temperature")->capture_default_str();
-  cmd->add_option("--timeout", o->timeout_s, "seconds to wait for one completion")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--timeout", o->timeout_s, "seconds to wait for one completion")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--out", o->out_path, "write {messages, check, …} here (OpenAI chat messages)");
   cmd->callback([o] { SetExitCode(RunAgent(*o)); });
 }

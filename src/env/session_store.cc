@@ -27,11 +27,11 @@ struct SessionStore::LoadedSuite {
 struct SessionStore::Entry {
   Entry(SessionInfo i, const Suite& s, const Task* t, Session sess)
       : info(std::move(i)), suite(s), task(t), session(std::move(sess)) {}
-  std::mutex mu;      // one caller at a time on this session
-  SessionInfo info;   // last_used_at_us changes under the store's mu_; the rest is fixed
+  std::mutex mu;     // one caller at a time on this session
+  SessionInfo info;  // last_used_at_us changes under the store's mu_; the rest is fixed
   const Suite& suite;
   const Task* task;
-  Session session;    // guarded by mu
+  Session session;  // guarded by mu
   // world().Hash() as of `hash_steps` trajectory steps (guarded by mu). The world changes only
   // through recorded calls, so a hash stays good while later steps have changed_state false.
   std::string hash;
@@ -67,7 +67,8 @@ base::Result<SessionStore::LoadedSuite*> SessionStore::Load(std::string_view nam
   ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<Suite> suite,
                          LoadSuite(name, dir == options_.data_dirs.end() ? "" : dir->second));
   const size_t tasks = suite->tasks.size();
-  auto loaded = std::make_unique<LoadedSuite>(LoadedSuite{std::move(suite), std::vector<bool>(tasks)});
+  auto loaded =
+      std::make_unique<LoadedSuite>(LoadedSuite{std::move(suite), std::vector<bool>(tasks)});
   LoadedSuite* out = loaded.get();
   suites_.emplace(std::string(name), std::move(loaded));
   return out;
@@ -134,8 +135,10 @@ base::Result<SessionInfo> SessionStore::Insert(std::string_view owner, LoadedSui
   auto entry = std::make_shared<Entry>(info, *suite.suite, task, std::move(session));
   std::lock_guard lock(mu_);
   SweepIdleLocked(now_us);
-  const size_t mine = static_cast<size_t>(std::count_if(
-      sessions_.begin(), sessions_.end(), [&](const auto& kv) { return kv.second->info.owner == owner; }));
+  const size_t mine =
+      static_cast<size_t>(std::count_if(sessions_.begin(), sessions_.end(), [&](const auto& kv) {
+        return kv.second->info.owner == owner;
+      }));
   if (mine >= options_.max_per_owner) {
     return base::Error(base::ErrorCode::kResourceExhausted,
                        "you have " + std::to_string(mine) +

@@ -38,16 +38,16 @@ namespace env {
 struct SessionStoreOptions {
   size_t max_per_owner = 16;
   size_t max_total = 256;
-  int64_t idle_expiry_us = 60LL * 60 * 1'000'000;  // one hour unused
+  int64_t idle_expiry_us = 60LL * 60 * 1'000'000;             // one hour unused
   std::map<std::string, std::string, std::less<>> data_dirs;  // suite → data dir ("" = default)
 };
 
 struct SessionInfo {
   std::string id;
-  std::string owner;          // user id
+  std::string owner;  // user id
   std::string suite;
-  std::string task;           // "" when the session was created on a given world
-  std::string forked_from;    // session id, or ""
+  std::string task;         // "" when the session was created on a given world
+  std::string forked_from;  // session id, or ""
   int64_t created_at_us = 0;
   int64_t last_used_at_us = 0;
 };

@@ -114,7 +114,8 @@ TEST(SessionStoreTest, UnknownSuiteOrTaskIsNotFound) {
   base::FakeClock clock;
   SessionStore store(clock, Tau2Options());
   EXPECT_EQ(store.Create("alice", "nope", "0").error().code(), base::ErrorCode::kNotFound);
-  EXPECT_EQ(store.Create("alice", "tau2-retail", "nope").error().code(), base::ErrorCode::kNotFound);
+  EXPECT_EQ(store.Create("alice", "tau2-retail", "nope").error().code(),
+            base::ErrorCode::kNotFound);
   auto world = store.CreateOnWorld("alice", "tau2-retail", World());
   ASSERT_TRUE(world);
   auto lease = store.Get("alice", world->id);

@@ -55,8 +55,9 @@ class FakeChat final : public http::Handler {
       authorizations_.push_back(std::string(req.GetHeader("authorization")));
     }
     if (script_.fail_status != 0) {
-      return http::Response::Json(script_.fail_status,
-                                  R"({"error":{"message":"Incorrect API key provided","type":"auth"}})");
+      return http::Response::Json(
+          script_.fail_status,
+          R"({"error":{"message":"Incorrect API key provided","type":"auth"}})");
     }
     int turn = 0;
     for (const json& m : body["messages"]) turn += m["role"] == "assistant" ? 1 : 0;
@@ -77,8 +78,10 @@ class FakeChat final : public http::Handler {
     json out = {{"id", "chatcmpl-fake"},
                 {"object", "chat.completion"},
                 {"model", body.value("model", "")},
-                {"choices", {{{"index", 0}, {"message", message},
-                              {"finish_reason", message.contains("tool_calls") ? "tool_calls" : "stop"}}}}};
+                {"choices",
+                 {{{"index", 0},
+                   {"message", message},
+                   {"finish_reason", message.contains("tool_calls") ? "tool_calls" : "stop"}}}}};
     return http::Response::Json(200, out.dump());
   }
 
@@ -150,9 +153,10 @@ class AgentTest : public ::testing::Test {
   RunResult RunAgent(const std::string& base_url, const std::string& extra = "",
                      const std::string& env_prefix = "") {
     const auto out = dir_ / "out.txt", err = dir_ / "err.txt", traj = dir_ / "trajectory.json";
-    const std::string cmd = env_prefix + " " + ASSAY_BINARY + " env agent --suite tau2-retail --data " +
-                            kTau2Dir + " --task 0 --base-url " + base_url + " --model fake-model --out " +
-                            traj.string() + " " + extra + " >" + out.string() + " 2>" + err.string();
+    const std::string cmd =
+        env_prefix + " " + ASSAY_BINARY + " env agent --suite tau2-retail --data " + kTau2Dir +
+        " --task 0 --base-url " + base_url + " --model fake-model --out " + traj.string() + " " +
+        extra + " >" + out.string() + " 2>" + err.string();
     const int status = std::system(cmd.c_str());
     RunResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -237,7 +241,8 @@ TEST_F(AgentTest, EndpointErrorsAreClear) {
   const std::string url = Serve({.fail_status = 401});
   RunResult refused = RunAgent(url);
   EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_NE(refused.err.find("answered 401: Incorrect API key provided"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("answered 401: Incorrect API key provided"), std::string::npos)
+      << refused.err;
 
   server_.reset();  // nothing listens on that port any more
   RunResult down = RunAgent(url);
