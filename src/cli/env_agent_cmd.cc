@@ -176,7 +176,9 @@ int RunAgent(const AgentOptions& o) {
                 {"task", task.id},
                 {"model", o.model},
                 {"messages", run.messages},
-                {"check", report.ToJson()}};
+                {"check", report.ToJson()},
+                // Each call as the session recorded it: actor, is_error, changed_state, times.
+                {"steps", lease->session().trajectory().ToJson()["steps"]}};
     std::ofstream file(o.out_path);
     file << out.dump(2) << "\n";
     if (!file) return fail(base::Error::Internal("cannot write " + o.out_path));

@@ -225,6 +225,8 @@ TEST_F(AgentTest, MalformedArgumentsGoBackToTheModelAsAnError) {
   EXPECT_EQ(reply["content"].get<std::string>().rfind("Error: arguments are not valid JSON", 0), 0u)
       << reply.dump();
   EXPECT_EQ(r.trajectory["check"]["score"], 1.0);
+  ASSERT_GE(r.trajectory["steps"].size(), 1u);
+  EXPECT_TRUE(r.trajectory["steps"][0]["is_error"].get<bool>());  // recorded as a failed call
 }
 
 TEST_F(AgentTest, StopsAtMaxStepsAndReportsTheFailedCheck) {
