@@ -517,6 +517,36 @@ TEST_F(EnvApiTest, BadRequestsGetClearErrors) {
   EXPECT_EQ(Call(agent_, "GET", "/api/v1/env/sessions/not-a-session").status, 404);
 }
 
+// In the browser (cookie) a call is a person's; the cookie's cross-origin rule holds here too.
+TEST_F(EnvApiTest, CookieCallsAreRecordedAsHuman) {
+  ASSERT_TRUE(service_->CreateUser(work::Caller::System(), "pat@x.org", "correct horse battery",
+                                   work::Role::kExpert, "Pat"));
+  auto login = service_->Login("pat@x.org", "correct horse battery", "127.0.0.1");
+  ASSERT_TRUE(login) << login.error().ToString();
+  const std::string cookie = std::string(kSessionCookie) + "=" + login->token;
+  http::Client c("127.0.0.1", port_);
+  const std::vector<http::Header> same_site = {{"Cookie", cookie},
+                                               {"Content-Type", "application/json"},
+                                               {"Sec-Fetch-Site", "same-origin"}};
+  auto created = c.Send("POST", "/api/v1/env/sessions", R"({"suite":"tau2-retail","task":"0"})", same_site);
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  const std::string id = Body(*created)["id"];
+  const std::string call = R"({"name":"calculate","arguments":{"expression":"1 + 2"}})";
+  auto by_hand = c.Send("POST", Path(id, "/call"), call, same_site);
+  ASSERT_TRUE(by_hand);
+  ASSERT_EQ(by_hand->status, 200) << by_hand->body;
+  EXPECT_EQ(Body(*by_hand)["actor"], "human");
+  auto cross = c.Send("POST", Path(id, "/call"), call,
+                      {{"Cookie", cookie}, {"Content-Type", "application/json"}, {"Origin", "http://evil.example"}});
+  ASSERT_TRUE(cross);
+  EXPECT_EQ(cross->status, 403);
+  auto raw = c.Send("GET", Path(id, "/trajectory?format=raw"), "", {{"Cookie", cookie}});
+  ASSERT_TRUE(raw);
+  ASSERT_EQ(Body(*raw)["steps"].size(), 1u);  // the refused call was not made
+  EXPECT_EQ(Body(*raw)["steps"][0]["actor"], "human");
+}
+
 TEST_F(EnvApiTest, SessionOnAGivenWorld) {
   json world = {{"notes", {{"items", {{"n1", {{"text", "hello"}}}}}}}};
   auto created = Call(agent_, "POST", "/api/v1/env/sessions",
