@@ -110,7 +110,7 @@ Result<Response> EnvCreateSession(Deps& d, const Call& call) {
     ASSAY_ASSIGN_OR_RETURN(env::SessionInfo info, store->Create(owner, suite, task));
     return CreatedSession(*store, call, info);
   }
-  if (body.contains("task")) {
+  if (body.contains("task") && !body["task"].is_null()) {
     return base::Error::Invalid("give either task or world, not both").Detail("field", "world");
   }
   if (!world->is_object()) {

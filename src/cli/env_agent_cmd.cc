@@ -167,7 +167,8 @@ int RunAgent(const AgentOptions& o) {
   AgentRun run;
   run.messages.push_back(
       {{"role", "system"}, {"content", std::string(kSystemPrompt) + task.instruction}});
-  run.messages.push_back({{"role", "user"}, {"content", task.instruction}});
+  // Chat endpoints expect a user turn; the task itself is in the system prompt.
+  run.messages.push_back({{"role", "user"}, {"content", "Please complete the task."}});
   base::Status talked = Converse(o, lease->session(), *endpoint, run);
   const env::CheckReport report = env::Check(task, lease->session().world());
 
