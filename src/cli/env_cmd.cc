@@ -16,6 +16,7 @@
 #include "base/json.h"
 #include "base/result.h"
 #include "cli/commands.h"
+#include "cli/env_agent.h"
 #include "env/session.h"
 #include "env/suite.h"
 #include "env/task.h"
@@ -289,7 +290,8 @@ int RunReplay(const ReplayOptions& o) {
 }  // namespace
 
 void AddEnvCommand(CLI::App& app) {
-  auto* env_cmd = app.add_subcommand("env", "Environment suites: list, run, replay, check tasks");
+  auto* env_cmd =
+      app.add_subcommand("env", "Environment suites: list, run, replay, check tasks; run an agent");
   env_cmd->require_subcommand(1);
 
   auto list_options = std::make_shared<ListOptions>();
@@ -336,6 +338,8 @@ void AddEnvCommand(CLI::App& app) {
   check->add_option("--threads", check_options->threads, "threads for --hashes");
   check->add_flag("--json", check_options->run.json, "JSON report");
   check->callback([check_options] { SetExitCode(RunCheck(*check_options)); });
+
+  AddEnvAgentCommand(env_cmd);
 }
 
 }  // namespace cli

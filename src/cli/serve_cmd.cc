@@ -11,6 +11,7 @@
 #include "base/metrics.h"
 #include "base/uuid7.h"
 #include "cli/commands.h"
+#include "env/session_store.h"
 #include "http/server.h"
 #include "mcp/sessions.h"
 #include "storage/migrations.h"
@@ -36,6 +37,9 @@ struct ServeFlags {
   bool mcp_anonymous = false;
   int mcp_max_sessions = 64;
   int mcp_idle_minutes = 30;
+  std::string env_data;  // tau2-retail data dir; "" = the suite's default
+  int env_sessions_per_user = 16;
+  int env_sessions_total = 256;
 };
 
 void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
@@ -61,6 +65,12 @@ void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
       ->capture_default_str();
   cmd->add_option("--mcp-idle-minutes", f.mcp_idle_minutes, "MCP: a session idle this long ends")
       ->capture_default_str();
+  cmd->add_option("--env-data", f.env_data,
+                  "tau2-retail data folder for /api/v1/env (default ../shared/data/tau2-retail)");
+  cmd->add_option("--env-sessions-per-user", f.env_sessions_per_user,
+                  "Live environment sessions a user may hold")->capture_default_str();
+  cmd->add_option("--env-sessions", f.env_sessions_total,
+                  "Live environment sessions in all")->capture_default_str();
 }
 
 // Each connection is a socket: lift the soft open-file limit (often 1024) to the hard one so
@@ -104,8 +114,14 @@ int Serve(const ServeFlags& f, bool demo) {
     std::cerr << "assay: --mcp-anonymous needs a loopback --address (127.0.0.1, ::1, localhost)\n";
     return 2;
   }
+  env::SessionStoreOptions env_options;
+  env_options.max_per_owner = static_cast<size_t>(std::max(1, f.env_sessions_per_user));
+  env_options.max_total = static_cast<size_t>(std::max(1, f.env_sessions_total));
+  if (!f.env_data.empty()) env_options.data_dirs["tau2-retail"] = f.env_data;
+  env::SessionStore env_sessions(clock, env_options);
   api::Api api({&service, &clock, &metrics, log, web_root,
-                {&mcp_sessions, f.mcp_suite, f.mcp_task, f.mcp_anonymous, loopback}});
+                {&mcp_sessions, f.mcp_suite, f.mcp_task, f.mcp_anonymous, loopback},
+                &env_sessions});
   http::ServerOptions opt;
   opt.address = f.address;
   opt.port = static_cast<uint16_t>(f.port);
