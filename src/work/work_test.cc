@@ -831,6 +831,12 @@ TEST(Requests, ProjectFields) {
   EXPECT_FALSE(f->lease_seconds.has_value());
   EXPECT_EQ(ParseProjectFields(R"({"overlap":"2"})").error().DetailsJson(), R"({"field":"overlap"})");
   EXPECT_EQ(ParseProjectFields(R"({"colour":1})").error().DetailsJson(), R"({"field":"colour"})");
+  auto dyn = ParseProjectFields(R"({"max_overlap":5,"target_confidence":0.9})");
+  ASSERT_TRUE(dyn.has_value());
+  EXPECT_EQ(*dyn->max_overlap, 5);
+  EXPECT_DOUBLE_EQ(*dyn->target_confidence, 0.9);
+  EXPECT_EQ(ParseProjectFields(R"({"target_confidence":"high"})").error().DetailsJson(),
+            R"({"field":"target_confidence"})");
 }
 
 }  // namespace
