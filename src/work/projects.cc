@@ -205,6 +205,13 @@ base::Result<Project> Service::UpdateProject(const Caller& caller, std::string_v
                      "quality_version = quality_version + 1 WHERE id = ?",
                      {p.name, p.instructions, p.template_json, p.answer_schema_json, p.overlap, p.lease_seconds,
                       p.updated_at_us, StoredMaxOverlap(p), TargetPpm(p), p.id}));
+    // Turning dynamic overlap on: items already labelled `overlap` times keep their fixed overlap,
+    // so the lease query (undecided items only) does not walk over them.
+    if (was_fixed && p.max_overlap > p.overlap) {
+      ASSAY_TRY(c.Exec("UPDATE items SET decided = 1 WHERE project_id = ? AND decided = 0 AND (SELECT count(*) FROM "
+                       "submissions s WHERE s.item_id = items.id AND s.state <> 'rejected') >= ?",
+                       {p.id, p.overlap}));
+    }
     return base::Ok();
   }));
   return p;

@@ -1136,6 +1136,37 @@ TEST_F(WorkTest, DynamicOverlapStopsAtTheTargetAndAsksOneMoreOnDoubt) {
   EXPECT_EQ(Count("SELECT decided FROM items WHERE external_id = 'ext-11'"), 1);
 }
 
+TEST_F(WorkTest, SwitchingToDynamicOverlapKeepsLabelledItemsDone) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert), b = MakeCaller("b@example.com", Role::kExpert),
+         c = MakeCaller("c@example.com", Role::kExpert);
+  std::string id = MakeProject(3, 2, {a, b, c});
+  // Fixed overlap 2, least-covered first: a gets items 0 and 2, b items 1 and 0, so item 0 has
+  // two disagreeing labels when the project turns dynamic (max 3).
+  for (int n = 0; n < 2; ++n) {
+    ASSERT_TRUE(LabelNext(*svc_, a, id, Choice("a"), "a" + std::to_string(n)));
+    ASSERT_TRUE(LabelNext(*svc_, b, id, Choice("b"), "b" + std::to_string(n)));
+  }
+  ASSERT_EQ(Count("SELECT count(*) FROM submissions s JOIN items i ON i.id = s.item_id WHERE i.external_id = 'ext-0'"), 2);
+  ProjectFields patch;
+  patch.max_overlap = 3;
+  patch.target_confidence = 0.9;
+  ASSERT_TRUE(svc_->UpdateProject(manager_, id, patch));
+  // Decided, so the lease query's index (undecided items first) never walks over it.
+  EXPECT_EQ(Count("SELECT decided FROM items WHERE external_id = 'ext-0'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM items WHERE project_id = ? AND decided = 1", {id}), 1);
+  // c gets the other items, never the item labelled twice before the switch.
+  std::set<std::string> got;
+  for (int n = 0; n < 3; ++n) {
+    auto lease = svc_->AcquireLease(c, id);
+    ASSERT_TRUE(lease.has_value());
+    if (!lease->has_value()) break;
+    got.insert(json::parse((*lease)->item_data_json)["prompt"]);
+    ASSERT_TRUE(SubmitAnswer(c, **lease, "c" + std::to_string(n)));
+  }
+  EXPECT_EQ(got.size(), 2u);
+  EXPECT_EQ(got.count("Question 0"), 0u);
+}
+
 TEST_F(WorkTest, DynamicOverlapNeverExceedsMaxOverlapWith32ConcurrentExperts) {
   std::vector<Caller> experts;
   for (int i = 0; i < 32; ++i) experts.push_back(MakeCaller("e" + std::to_string(i) + "@example.com", Role::kExpert));
