@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "base/clock.h"
@@ -88,6 +89,44 @@ class WorkTest : public ::testing::Test {
   base::Result<SubmitResult> SubmitAnswer(const Caller& expert, const Lease& lease, const std::string& client_id,
                                           const std::string& answer = R"({"preference":{"choice":"a"}})") {
     return svc_->Submit(expert, {lease.assignment_id, lease.lease_token, client_id, answer, 1500});
+  }
+
+  // Every expert leases and submits `answer(expert index)` on its own thread until nothing is
+  // left, returning every fifth lease instead; a watcher counts the moments an item had more than
+  // `cap` live leases + submissions. Returns {errors, moments over cap}.
+  std::pair<int, int> RunExpertsConcurrently(const std::vector<Caller>& experts, const std::string& id, int64_t cap,
+                                             const std::function<std::string(size_t)>& answer) {
+    std::atomic<int> errors{0}, over{0};
+    std::atomic<bool> done{false};
+    std::thread watcher([&] {
+      while (!done) {
+        auto rows = db_->Query("SELECT count(*) FROM items WHERE taken > ?", {cap});
+        if (rows && rows->at(0).Int(0) > 0) ++over;
+        auto live = db_->Query(
+            "SELECT count(*) FROM (SELECT item_id FROM assignments WHERE state IN ('leased', 'submitted') "
+            "GROUP BY item_id HAVING count(*) > ?)", {cap});
+        if (live && live->at(0).Int(0) > 0) ++over;
+      }
+    });
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < experts.size(); ++t) {
+      threads.emplace_back([&, t] {
+        for (int n = 0;; ++n) {
+          auto lease = svc_->AcquireLease(experts[t], id);
+          if (!lease) { ++errors; return; }
+          if (!lease->has_value()) return;
+          if (n % 5 == 4) {
+            if (!svc_->ReturnAssignment(experts[t], (*lease)->assignment_id, (*lease)->lease_token)) ++errors;
+            continue;
+          }
+          if (!SubmitAnswer(experts[t], **lease, "c" + std::to_string(n), answer(t))) ++errors;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    done = true;
+    watcher.join();
+    return {errors.load(), over.load()};
   }
 
   int64_t Count(const std::string& sql, const storage::Params& params = {}) {
@@ -355,39 +394,11 @@ TEST_F(WorkTest, OverlapIsNeverExceededWith32ConcurrentExperts) {
   for (int i = 0; i < 32; ++i) experts.push_back(MakeCaller("e" + std::to_string(i) + "@example.com", Role::kExpert));
   constexpr int kItems = 20, kOverlap = 3;
   std::string id = MakeProject(kItems, kOverlap, experts);
-  std::atomic<int> errors{0}, over{0};
-  std::atomic<bool> done{false};
-  std::thread watcher([&] {
-    while (!done) {
-      auto rows = db_->Query("SELECT count(*) FROM items WHERE taken > ?", {kOverlap});
-      if (rows && rows->at(0).Int(0) > 0) ++over;
-      auto live = db_->Query(
-          "SELECT count(*) FROM (SELECT item_id FROM assignments WHERE state IN ('leased', 'submitted') "
-          "GROUP BY item_id HAVING count(*) > ?)", {kOverlap});
-      if (live && live->at(0).Int(0) > 0) ++over;
-    }
+  auto [errors, over] = RunExpertsConcurrently(experts, id, kOverlap, [](size_t) {
+    return std::string(R"({"preference":{"choice":"a"}})");
   });
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 32; ++t) {
-    threads.emplace_back([&, t] {
-      for (int n = 0;; ++n) {
-        auto lease = svc_->AcquireLease(experts[t], id);
-        if (!lease) { ++errors; return; }
-        if (!lease->has_value()) return;
-        // Every fifth lease is handed back instead of submitted.
-        if (n % 5 == 4) {
-          if (!svc_->ReturnAssignment(experts[t], (*lease)->assignment_id, (*lease)->lease_token)) ++errors;
-          continue;
-        }
-        if (!SubmitAnswer(experts[t], **lease, "c" + std::to_string(n))) ++errors;
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  done = true;
-  watcher.join();
-  EXPECT_EQ(errors.load(), 0);
-  EXPECT_EQ(over.load(), 0);
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(over, 0);
   EXPECT_EQ(Count("SELECT count(*) FROM submissions WHERE project_id = ?", {id}), kItems * kOverlap);
   EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions GROUP BY item_id "
                   "HAVING count(*) = ? AND count(DISTINCT expert_id) = ?)", {kOverlap, kOverlap}), kItems);
@@ -1172,39 +1183,11 @@ TEST_F(WorkTest, DynamicOverlapNeverExceedsMaxOverlapWith32ConcurrentExperts) {
   for (int i = 0; i < 32; ++i) experts.push_back(MakeCaller("e" + std::to_string(i) + "@example.com", Role::kExpert));
   constexpr int kItems = 20, kOverlap = 2, kMax = 5;
   std::string id = MakeProject(kItems, kOverlap, experts, 600, kMax, 0.95);
-  std::atomic<int> errors{0}, over{0};
-  std::atomic<bool> done{false};
-  std::thread watcher([&] {
-    while (!done) {
-      auto rows = db_->Query("SELECT count(*) FROM items WHERE taken > ?", {kMax});
-      if (rows && rows->at(0).Int(0) > 0) ++over;
-      auto live = db_->Query("SELECT count(*) FROM (SELECT item_id FROM assignments WHERE state IN ('leased', 'submitted') "
-                             "GROUP BY item_id HAVING count(*) > ?)", {kMax});
-      if (live && live->at(0).Int(0) > 0) ++over;
-    }
-  });
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 32; ++t) {
-    threads.emplace_back([&, t] {
-      for (int n = 0;; ++n) {
-        auto lease = svc_->AcquireLease(experts[t], id);
-        if (!lease) { ++errors; return; }
-        if (!lease->has_value()) return;
-        if (n % 5 == 4) {
-          if (!svc_->ReturnAssignment(experts[t], (*lease)->assignment_id, (*lease)->lease_token)) ++errors;
-          continue;
-        }
-        // Experts split between a and b: items keep asking for one more until max_overlap.
-        if (!SubmitAnswer(experts[t], **lease, "c" + std::to_string(n), Choice(t % 2 ? "a" : "b"))) ++errors;
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  done = true;
-  watcher.join();
+  // Experts split between a and b: items keep asking for one more until max_overlap.
+  auto [errors, over] = RunExpertsConcurrently(experts, id, kMax, [](size_t t) { return Choice(t % 2 ? "a" : "b"); });
   svc_->WaitForQualityIdle();
-  EXPECT_EQ(errors.load(), 0);
-  EXPECT_EQ(over.load(), 0);
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(over, 0);
   EXPECT_EQ(Count("SELECT count(*) FROM items WHERE project_id = ? AND decided = 1", {id}), kItems);
   EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions GROUP BY item_id "
                   "HAVING count(*) > ? OR count(*) < ? OR count(DISTINCT expert_id) <> count(*))", {kMax, kOverlap}), 0);
