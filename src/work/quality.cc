@@ -333,7 +333,8 @@ class Service::QualityCache {
     for (;;) {
       Entry& e = entries_[project_id];
       if (e.report) {
-        if (e.report->version == version) return QualityView{e.report, false};
+        // >=: the report may come from a snapshot taken after this request read the version.
+        if (e.report->version >= version) return QualityView{e.report, false};
         EnqueueLocked(project_id);
         return QualityView{e.report, true};
       }
@@ -400,7 +401,10 @@ class Service::QualityCache {
       queue_.pop_front();
       queued_.erase(project_id);
       Entry& e = entries_[project_id];
-      if (e.computing) continue;  // a request is computing it right now
+      if (e.computing) {  // a request is computing it right now
+        done_.notify_all();
+        continue;
+      }
       e.computing = true;
       busy_ = true;
       lock.unlock();
