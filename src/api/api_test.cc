@@ -168,6 +168,82 @@ TEST_F(ApiTest, WholeWorkLoop) {
   EXPECT_NE(exp.body.find(R"({"preference":{"choice":"a","strength":2}})"), std::string::npos) << exp.body;
 }
 
+TEST_F(ApiTest, QualityAfterTheLoop) {
+  std::string manager = Token("m@x.org", work::Role::kManager);
+  std::string reviewer = Token("r@x.org", work::Role::kReviewer);
+  std::vector<std::string> experts;
+  std::string project = CreateProject(manager, 2);
+  AddMember(manager, project, "r@x.org", "reviewer");
+  for (int e = 0; e < 3; ++e) {
+    experts.push_back(Token("e" + std::to_string(e) + "@x.org", work::Role::kExpert));
+    AddMember(manager, project, "e" + std::to_string(e) + "@x.org", "expert");
+  }
+  std::string items;
+  for (int i = 0; i < 4; ++i) {
+    items += json({{"id", "q" + std::to_string(i)},
+                   {"data", {{"prompt", "p"}, {"responses", {{{"id", "a"}, {"content", "x"}}, {{"id", "b"}, {"content", "y"}}}}}}})
+                 .dump() + "\n";
+  }
+  ASSERT_EQ(Call(manager, "POST", "/api/v1/projects/" + project + "/items", items, "application/x-ndjson").status, 200);
+  int n = 0;
+  for (const std::string& e : experts) {
+    for (;;) {
+      auto lease = Call(e, "POST", "/api/v1/projects/" + project + "/leases");
+      if (lease.status == 204) break;
+      ASSERT_EQ(lease.status, 200) << lease.body;
+      json l = Body(lease);
+      json submit = {{"lease_token", l["lease_token"]}, {"client_submission_id", "c" + std::to_string(n++)},
+                     {"answer", {{"preference", {{"choice", "a"}}}}}, {"active_ms", 1}};
+      ASSERT_EQ(Call(e, "POST", "/api/v1/assignments/" + std::string(l["assignment_id"]) + "/submit", submit.dump()).status, 201);
+    }
+  }
+  auto r = Call(reviewer, "GET", "/api/v1/projects/" + project + "/quality");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json q = Body(r);
+  for (const char* key : {"project_id", "version", "computed_at", "stale", "items", "submissions", "overlap", "fields"}) {
+    EXPECT_TRUE(q.contains(key)) << key;
+  }
+  EXPECT_EQ(q["project_id"], project);
+  EXPECT_EQ(q["items"], 4);
+  EXPECT_EQ(q["submissions"], 8);
+  for (const char* key : {"overlap", "max_overlap", "target_confidence", "items_decided", "items_open"}) {
+    EXPECT_TRUE(q["overlap"].contains(key)) << key;
+  }
+  ASSERT_EQ(q["fields"].size(), 1u);
+  const json& f = q["fields"][0];
+  EXPECT_EQ(f["field"], "preference");
+  EXPECT_EQ(f["component"], "pairwise");
+  EXPECT_EQ(f["level"], "nominal");
+  EXPECT_EQ(f["method"], "ds");
+  EXPECT_DOUBLE_EQ(f["agreement"]["percent"].get<double>(), 1.0);
+  EXPECT_EQ(f["agreement"]["items_with_2plus"], 4);
+  EXPECT_TRUE(f["agreement"].contains("krippendorff_alpha"));
+  EXPECT_TRUE(f["agreement"].contains("fleiss_kappa"));
+  ASSERT_FALSE(f["workers"].empty());
+  for (const char* key : {"expert_id", "name", "email", "labels", "accuracy", "gold"}) {
+    EXPECT_TRUE(f["workers"][0].contains(key)) << key;
+  }
+  EXPECT_EQ(f["labels_total"], 4);
+  ASSERT_EQ(f["labels"].size(), 4u);
+  for (const char* key : {"item_id", "external_id", "label", "confidence", "votes"}) {
+    EXPECT_TRUE(f["labels"][0].contains(key)) << key;
+  }
+  EXPECT_EQ(f["labels"][0]["label"], "a");
+  EXPECT_EQ(f["labels"][0]["votes"]["a"], 2);
+
+  auto page = Body(Call(manager, "GET", "/api/v1/projects/" + project + "/quality?field=preference&method=mv&limit=1&offset=2"));
+  ASSERT_EQ(page["fields"][0]["labels"].size(), 1u);
+  EXPECT_EQ(page["fields"][0]["labels"][0]["external_id"], "q2");
+  EXPECT_EQ(page["fields"][0]["method"], "mv");
+  EXPECT_EQ(page["version"], q["version"]);
+  auto bad = Call(manager, "GET", "/api/v1/projects/" + project + "/quality?field=nope");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Body(bad)["error"]["details"]["field"], "field");
+  EXPECT_EQ(Call(manager, "GET", "/api/v1/projects/" + project + "/quality?method=glad").status, 400);
+  // An expert of the project does not see the others' skills.
+  EXPECT_EQ(Call(experts[0], "GET", "/api/v1/projects/" + project + "/quality").status, 404);
+}
+
 TEST_F(ApiTest, BadInputGetsTheErrorShapeAndWritesNothing) {
   std::string manager = Token("m@x.org", work::Role::kManager);
   auto malformed = Call(manager, "POST", "/api/v1/projects", "{\"name\": ");

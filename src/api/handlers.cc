@@ -190,6 +190,23 @@ Result<Response> Progress(Deps& d, const Call& call) {
   return Response::Json(200, work::RenderProgress(p));
 }
 
+Result<Response> Quality(Deps& d, const Call& call) {
+  work::QualityQuery q;
+  q.field = call.http.QueryParam("field").value_or("");
+  q.method = call.http.QueryParam("method").value_or("ds");
+  q.limit = LimitParam(call);
+  if (auto offset = call.http.QueryParam("offset")) {
+    try {
+      q.offset = std::stoll(*offset);
+    } catch (...) {
+      return base::Error::Invalid("offset must be an integer").Detail("field", "offset");
+    }
+  }
+  ASSAY_ASSIGN_OR_RETURN(work::QualityView v, d.work->ProjectQuality(*call.caller, call.params.Get("project_id")));
+  ASSAY_ASSIGN_OR_RETURN(std::string body, work::RenderQuality(v, q));
+  return Response::Json(200, body);
+}
+
 Result<Response> ImportItems(Deps& d, const Call& call) {
   ASSAY_ASSIGN_OR_RETURN(work::ImportResult r, d.work->ImportItems(*call.caller, call.params.Get("project_id"),
                                                                   call.http.body));

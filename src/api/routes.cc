@@ -27,6 +27,8 @@ const std::vector<Route>& Routes() {
       {"POST", "/api/v1/projects/{project_id}/members", Gate::kSignedIn, AddMember, "Add a member"},
       {"GET", "/api/v1/projects/{project_id}/members", Gate::kSignedIn, ListMembers, "Members (managers)", 0, ""},
       {"GET", "/api/v1/projects/{project_id}/progress", Gate::kSignedIn, Progress, "Progress and throughput", 0, ""},
+      {"GET", "/api/v1/projects/{project_id}/quality", Gate::kSignedIn, Quality,
+       "Agreement, worker skills, aggregated labels (cached)", 0, ""},
       {"POST", "/api/v1/projects/{project_id}/items", Gate::kSignedIn, ImportItems,
        "Import items (JSONL or JSON array)", kImportBytes,
        "application/json,application/x-ndjson,application/jsonl,text/plain"},
