@@ -9,7 +9,6 @@
 #include "env/session_store.h"
 #include "env/suite.h"
 #include "http/client.h"
-#include "mcp/sessions.h"
 #include "storage/migrations.h"
 #include "work/service.h"
 
@@ -41,7 +40,7 @@ class ApiTest : public ::testing::Test {
     env_options.data_dirs["tau2-retail"] = kTau2Dir;
     env_sessions_ = std::make_unique<env::SessionStore>(clock_, env_options);
     api_ = std::make_unique<Api>(Deps{service_.get(), &clock_, &metrics_, base::Logger::Null(), "",
-                                      {&mcp_sessions_, "tau2-retail", "", false, true},
+                                      {true, "tau2-retail", "", false, true},
                                       env_sessions_.get()});
     http::ServerOptions opt;
     opt.port = 0;
@@ -100,8 +99,6 @@ class ApiTest : public ::testing::Test {
   base::FakeClock clock_;
   base::Uuid7Generator ids_{clock_, 1};
   base::Metrics metrics_;
-  mcp::SuiteCache suites_{std::string(ASSAY_SHARED_DATA_DIR) + "/tau2-retail"};
-  mcp::SessionStore mcp_sessions_{clock_, suites_, {.max_sessions = 2}};
   std::unique_ptr<storage::Db> db_;
   std::unique_ptr<work::Service> service_;
   static constexpr size_t kEnvSessionsPerUser = 4;
@@ -481,7 +478,7 @@ TEST_F(ApiTest, McpSessionsNeedATokenAndBelongToIt) {
   ASSERT_EQ(init.status, 200) << init.body;
   EXPECT_EQ(Body(init)["result"]["protocolVersion"], "2025-11-25");
   const std::string sid(init.GetHeader("mcp-session-id"));
-  ASSERT_EQ(sid.size(), 64u);
+  ASSERT_EQ(sid.size(), 24u);  // an env session id: 18 random bytes, base64url
 
   auto note = McpSend(port_, "POST", "/mcp", R"({"jsonrpc":"2.0","method":"notifications/initialized"})",
                       {{"Authorization", alice}, {"Mcp-Session-Id", sid}});
@@ -499,13 +496,17 @@ TEST_F(ApiTest, McpSessionsNeedATokenAndBelongToIt) {
   EXPECT_EQ(McpSend(port_, "DELETE", "/mcp", "", {{"Authorization", alice}, {"Mcp-Session-Id", sid}}).status, 200);
   EXPECT_EQ(McpSend(port_, "POST", "/mcp", kPing, {{"Authorization", alice}, {"Mcp-Session-Id", sid}}).status, 404);
 
-  // The store holds two sessions here: a third waits for one to end or expire (429).
-  for (int i = 0; i < 2; ++i) {
+  // MCP sessions count against the env store's per-user cap: alice's fifth waits for one to
+  // end or expire (429); bob, under his own cap, is not held up by her.
+  for (size_t i = 0; i < kEnvSessionsPerUser; ++i) {
     EXPECT_EQ(McpSend(port_, "POST", "/mcp?task=1", kInit, {{"Authorization", alice}}).status, 200);
   }
-  EXPECT_EQ(McpSend(port_, "POST", "/mcp?task=1", kInit, {{"Authorization", bob}}).status, 429);
-  clock_.Advance(31 * 60 * base::kMicrosPerSecond);
+  auto capped = McpSend(port_, "POST", "/mcp?task=1", kInit, {{"Authorization", alice}});
+  EXPECT_EQ(capped.status, 429);
+  EXPECT_NE(Body(capped)["error"]["message"].get<std::string>().find("delete one"), std::string::npos);
   EXPECT_EQ(McpSend(port_, "POST", "/mcp?task=1", kInit, {{"Authorization", bob}}).status, 200);
+  clock_.Advance(61 * 60 * base::kMicrosPerSecond);  // the store's idle expiry is an hour
+  EXPECT_EQ(McpSend(port_, "POST", "/mcp?task=1", kInit, {{"Authorization", alice}}).status, 200);
 }
 
 TEST_F(ApiTest, McpRefusesForeignOriginsAndMalformedRequests) {
@@ -537,7 +538,65 @@ TEST_F(ApiTest, McpRefusesForeignOriginsAndMalformedRequests) {
   EXPECT_EQ(bad_init.status, 200);
   EXPECT_EQ(Body(bad_init)["error"]["code"], -32602);
   EXPECT_EQ(bad_init.GetHeader("mcp-session-id"), "");
-  EXPECT_EQ(mcp_sessions_.size(), 1u);
+  auto listed = Call(alice.substr(7), "GET", "/api/v1/env/sessions");
+  ASSERT_EQ(Body(listed)["sessions"].size(), 1u) << listed.body;
+  EXPECT_EQ(Body(listed)["sessions"][0]["id"], sid);
+}
+
+// An MCP session is an env session of the token's user: the HTTP env API lists it and reads
+// what the agent did over MCP; ending it there ends it for the MCP client too.
+TEST_F(ApiTest, McpSessionIsTheUsersEnvSession) {
+  const std::string alice_token = Token("alice@x.org", work::Role::kExpert);
+  const std::string bob_token = Token("bob@x.org", work::Role::kExpert);
+  const std::string alice = "Bearer " + alice_token;
+  auto init = McpSend(port_, "POST", "/mcp?suite=tau2-retail&task=0", kInit, {{"Authorization", alice}});
+  ASSERT_EQ(init.status, 200) << init.body;
+  const std::string sid(init.GetHeader("mcp-session-id"));
+  const json exchange = {
+      {"jsonrpc", "2.0"}, {"id", 5}, {"method", "tools/call"},
+      {"params", {{"name", "get_order_details"}, {"arguments", {{"order_id", "#W2378156"}}}}}};
+  auto called = McpSend(port_, "POST", "/mcp", exchange.dump(), {{"Authorization", alice}, {"Mcp-Session-Id", sid}});
+  ASSERT_EQ(called.status, 200) << called.body;
+  EXPECT_EQ(Body(called)["result"]["isError"], false);
+
+  auto listed = Call(alice_token, "GET", "/api/v1/env/sessions");
+  ASSERT_EQ(Body(listed)["sessions"].size(), 1u) << listed.body;
+  EXPECT_EQ(Body(listed)["sessions"][0]["id"], sid);
+  EXPECT_EQ(Body(listed)["sessions"][0]["task"], "0");
+  auto raw = Call(alice_token, "GET", "/api/v1/env/sessions/" + sid + "/trajectory?format=raw");
+  ASSERT_EQ(raw.status, 200) << raw.body;
+  ASSERT_EQ(Body(raw)["steps"].size(), 1u);
+  EXPECT_EQ(Body(raw)["steps"][0]["name"], "get_order_details");
+  EXPECT_EQ(Body(raw)["steps"][0]["actor"], "agent");
+  auto check = Call(alice_token, "POST", "/api/v1/env/sessions/" + sid + "/check");
+  ASSERT_EQ(check.status, 200) << check.body;
+  EXPECT_EQ(Body(check)["passed"], false);  // a read alone does not do the task
+  EXPECT_EQ(Call(bob_token, "GET", "/api/v1/env/sessions/" + sid).status, 404);
+  EXPECT_EQ(Body(Call(bob_token, "GET", "/api/v1/env/sessions"))["sessions"].size(), 0u);
+
+  // A session opened over the env API has no MCP state: /mcp does not know it.
+  auto plain = Call(alice_token, "POST", "/api/v1/env/sessions", R"({"suite":"tau2-retail","task":"0"})");
+  ASSERT_EQ(plain.status, 201) << plain.body;
+  EXPECT_EQ(McpSend(port_, "POST", "/mcp", kPing, {{"Authorization", alice}, {"Mcp-Session-Id", Body(plain)["id"]}}).status, 404);
+  EXPECT_EQ(McpSend(port_, "DELETE", "/mcp", "", {{"Authorization", alice}, {"Mcp-Session-Id", Body(plain)["id"]}}).status, 404);
+  EXPECT_EQ(Call(alice_token, "GET", "/api/v1/env/sessions/" + Body(plain)["id"].get<std::string>()).status, 200);
+
+  EXPECT_EQ(Call(alice_token, "DELETE", "/api/v1/env/sessions/" + sid).status, 204);
+  EXPECT_EQ(McpSend(port_, "POST", "/mcp", kPing, {{"Authorization", alice}, {"Mcp-Session-Id", sid}}).status, 404);
+}
+
+// Every suite is served, the workplace ones (no data dir) included.
+TEST_F(ApiTest, McpServesWorkplaceSuites) {
+  const std::string alice = "Bearer " + Token("alice@x.org", work::Role::kExpert);
+  for (const char* url : {"/mcp?suite=mail&task=mail-star-invoice", "/mcp?suite=workplace&task=mail-star-invoice"}) {
+    auto init = McpSend(port_, "POST", url, kInit, {{"Authorization", alice}});
+    ASSERT_EQ(init.status, 200) << url << " " << init.body;
+    EXPECT_NE(Body(init)["result"]["instructions"].get<std::string>().find("mail-star-invoice"), std::string::npos);
+    auto list = McpSend(port_, "POST", "/mcp", R"({"jsonrpc":"2.0","id":3,"method":"tools/list"})",
+                        {{"Authorization", alice}, {"Mcp-Session-Id", std::string(init.GetHeader("mcp-session-id"))}});
+    ASSERT_EQ(list.status, 200) << list.body;
+    EXPECT_EQ(Body(list)["result"]["tools"].size(), 35u);
+  }
 }
 
 // --- environments ---------------------------------------------------------------------------------

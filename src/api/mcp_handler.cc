@@ -1,8 +1,8 @@
 // /mcp — the MCP Streamable HTTP transport (revision 2025-11-25) over src/mcp. One JSON-RPC
 // message per POST, answered with one application/json body (the spec lets a server answer
 // without SSE); notifications and responses get 202. initialize opens a session on the task
-// the URL names (/mcp?suite=tau2-retail&task=0, else the serve defaults) and returns its id in
-// Mcp-Session-Id; later requests must carry it (unknown or someone else's: 404, so the client
+// the URL names (/mcp?suite=tau2-retail&task=0, else the serve defaults) — an env session in
+// Deps::env_sessions, owned by the token's user — and returns its id in Mcp-Session-Id; later requests must carry it (unknown or someone else's: 404, so the client
 // re-initializes); DELETE ends it; GET is 405 (we push nothing). Transport-level failures are
 // JSON-RPC error bodies with no id, as the spec allows.
 #include <nlohmann/json.hpp>
@@ -12,6 +12,7 @@
 #include "api/handlers.h"
 #include "base/json.h"
 #include "mcp/server.h"
+#include "env/session_store.h"
 #include "mcp/sessions.h"
 
 namespace api {
@@ -60,14 +61,15 @@ std::optional<Response> CheckOrigin(const McpEndpoint& m, const http::Request& r
   return RpcError(403, nullptr, kTransportError, "Forbidden: Origin not allowed");
 }
 
-// The session owner: the token's user, or "" for anonymous MCP when the server allows it.
+// The session owner: the token's user, or mcp::kAnonymousOwner when the server lets clients in
+// without a token.
 Result<std::string> Owner(Deps& d, const http::Request& req) {
   std::string_view auth = req.GetHeader("authorization");
   if (auth.size() > 7 && auth.substr(0, 7) == "Bearer ") {
     ASSAY_ASSIGN_OR_RETURN(work::Caller c, d.work->AuthenticateBearer(auth.substr(7)));
     return c.user_id;
   }
-  if (d.mcp.anonymous) return std::string();
+  if (d.mcp.anonymous) return std::string(mcp::kAnonymousOwner);
   return base::Error::Unauthenticated("send Authorization: Bearer <token> (assay token create)");
 }
 
@@ -102,28 +104,26 @@ Response Initialize(Deps& d, const Call& call, const std::string& owner, const j
         400, id, mcp::kInvalidParams,
         "no task chosen: connect to /mcp?suite=" + suite + "&task=<id> (see `assay env list`)");
   }
-  Result<mcp::SessionStore::Created> created = d.mcp.sessions->Create(owner, suite, task);
-  if (!created)
-    return RpcError(StatusFor(created.error().code()), id, mcp::kInvalidParams,
-                    created.error().message());
-  std::optional<json> reply;
-  {
-    std::lock_guard lock(created->connection->mu);
-    reply = created->connection->server.Handle(message);
-  }
+  Result<mcp::McpSession> opened = mcp::McpSession::Open(*d.env_sessions, owner, suite, task);
+  if (!opened)
+    return RpcError(StatusFor(opened.error().code()), id, mcp::kInvalidParams,
+                    opened.error().message());
+  std::optional<json> reply = opened->server().Handle(message);
   if (!reply || reply->contains("error")) {
-    d.mcp.sessions->Remove(created->id, owner);  // a failed initialize opens nothing
+    (void)d.env_sessions->Delete(owner, opened->id());  // a failed initialize opens nothing
     return Reply(reply);
   }
   Response r = Response::Json(200, reply->dump());
-  r.SetHeader("Mcp-Session-Id", created->id);
+  r.SetHeader("Mcp-Session-Id", opened->id());
   return r;
 }
+
+bool Served(const Deps& d) { return d.mcp.enabled && d.env_sessions != nullptr; }
 
 }  // namespace
 
 Result<Response> McpPost(Deps& d, const Call& call) {
-  if (d.mcp.sessions == nullptr) return base::Error::NotFound("MCP is not served here");
+  if (!Served(d)) return base::Error::NotFound("MCP is not served here");
   auto admitted = Admit(d, call.http);
   if (auto* refused = std::get_if<Response>(&admitted)) return std::move(*refused);
   const std::string& owner = std::get<std::string>(admitted);
@@ -149,14 +149,13 @@ Result<Response> McpPost(Deps& d, const Call& call) {
     return RpcError(400, nullptr, kTransportError,
                     "Bad Request: Mcp-Session-Id header required (send initialize first)");
   }
-  std::shared_ptr<mcp::Connection> conn = d.mcp.sessions->Find(session_id, owner);
-  if (!conn) return RpcError(404, nullptr, kSessionNotFound, "Session not found");
-  std::lock_guard lock(conn->mu);
-  return Reply(conn->server.Handle(*message));
+  Result<mcp::McpSession> session = mcp::McpSession::Get(*d.env_sessions, owner, session_id);
+  if (!session) return RpcError(404, nullptr, kSessionNotFound, "Session not found");
+  return Reply(session->server().Handle(*message));
 }
 
 Result<Response> McpGet(Deps& d, const Call& call) {
-  if (d.mcp.sessions == nullptr) return base::Error::NotFound("MCP is not served here");
+  if (!Served(d)) return base::Error::NotFound("MCP is not served here");
   if (auto refused = CheckOrigin(d.mcp, call.http)) return std::move(*refused);
   Response r =
       RpcError(405, nullptr, kTransportError, "Method Not Allowed: no server-sent event stream");
@@ -165,14 +164,19 @@ Result<Response> McpGet(Deps& d, const Call& call) {
 }
 
 Result<Response> McpDelete(Deps& d, const Call& call) {
-  if (d.mcp.sessions == nullptr) return base::Error::NotFound("MCP is not served here");
+  if (!Served(d)) return base::Error::NotFound("MCP is not served here");
   auto admitted = Admit(d, call.http);
   if (auto* refused = std::get_if<Response>(&admitted)) return std::move(*refused);
   std::string_view session_id = call.http.GetHeader("mcp-session-id");
   if (session_id.empty())
     return RpcError(400, nullptr, kTransportError, "Bad Request: Mcp-Session-Id header required");
-  if (!d.mcp.sessions->Remove(session_id, std::get<std::string>(admitted))) {
+  const std::string& owner = std::get<std::string>(admitted);
+  // Only a session opened over MCP ends here (the env API's DELETE ends any of the owner's).
+  if (!mcp::McpSession::Get(*d.env_sessions, owner, session_id)) {
     return RpcError(404, nullptr, kSessionNotFound, "Session not found");
+  }
+  if (!d.env_sessions->Delete(owner, session_id)) {
+    return RpcError(404, nullptr, kSessionNotFound, "Session not found");  // ended meanwhile
   }
   return Response::Empty(200);
 }

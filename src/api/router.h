@@ -20,7 +20,6 @@
 #include "http/server.h"
 #include "work/service.h"
 
-namespace mcp { class SessionStore; }
 namespace env { class SessionStore; }
 
 namespace api {
@@ -37,9 +36,10 @@ struct PathParams {
   std::string_view Get(std::string_view name) const;
 };
 
-// The MCP endpoint (/mcp, Streamable HTTP; mcp_handler.cc).
+// The MCP endpoint (/mcp, Streamable HTTP; mcp_handler.cc). Its sessions are env sessions in
+// Deps::env_sessions, so they share its caps and show in the owner's /api/v1/env/sessions.
 struct McpEndpoint {
-  mcp::SessionStore* sessions = nullptr;  // null: /mcp answers 404
+  bool enabled = false;  // false (or no env_sessions): /mcp answers 404
   std::string default_suite = "tau2-retail";  // when the URL has no ?suite=
   std::string default_task;                   // when the URL has no ?task= ("": it must)
   // No bearer token needed: for local MCP clients that cannot send one (the conformance

@@ -8,9 +8,12 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "cli/commands.h"
+#include "base/clock.h"
+#include "env/session_store.h"
 #include "env/task.h"
 #include "mcp/sessions.h"
 
@@ -25,25 +28,27 @@ struct McpOptions {
 };
 
 int RunMcp(const McpOptions& o) {
-  mcp::SuiteCache suites(o.data_dir);
-  auto suite = suites.Get(o.suite);
-  if (!suite) {
-    std::fprintf(stderr, "assay mcp: %s\n", suite.error().ToString().c_str());
+  // The same store /mcp and the HTTP env API use, here holding this one session: it loads the
+  // suite and readies the task's checker as `assay env run` judges it.
+  env::SessionStoreOptions options;
+  if (!o.data_dir.empty()) options.data_dirs[o.suite] = o.data_dir;
+  base::SystemClock clock;
+  env::SessionStore store(clock, options);
+  auto opened = mcp::McpSession::Open(store, mcp::kAnonymousOwner, o.suite, o.task);
+  if (!opened) {
+    std::fprintf(stderr, "assay mcp: %s\n", opened.error().ToString().c_str());
     return 2;
   }
-  auto conn = mcp::Connection::Open(*suite, o.task);
-  if (!conn) {
-    std::fprintf(stderr, "assay mcp: %s\n", conn.error().ToString().c_str());
-    return 2;
-  }
-  mcp::Connection& c = **conn;
+  // Held for the process's life (a lease is never swept, however long the client idles).
+  mcp::McpSession& s = *opened;
+  env::Session& session = s.lease().session();
   std::fprintf(stderr, "assay mcp: suite %s, task %s, %zu tools; JSON-RPC on stdin\n",
-               o.suite.c_str(), o.task.c_str(), c.session.tools().size());
+               o.suite.c_str(), o.task.c_str(), session.tools().size());
   std::string line;
   while (std::getline(std::cin, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    std::optional<std::string> reply = c.server.HandleText(line);
+    std::optional<std::string> reply = s.server().HandleText(line);
     if (!reply) continue;
     reply->push_back('\n');
     std::fwrite(reply->data(), 1, reply->size(), stdout);
@@ -52,17 +57,13 @@ int RunMcp(const McpOptions& o) {
 
   if (!o.trajectory_out.empty()) {
     std::ofstream out(o.trajectory_out);
-    out << c.session.trajectory().ToOpenAiMessages().dump(2) << "\n";
+    out << session.trajectory().ToOpenAiMessages().dump(2) << "\n";
     if (!out) std::fprintf(stderr, "assay mcp: cannot write %s\n", o.trajectory_out.c_str());
   }
-  // Judge the session as `assay env run` would judge the same calls.
-  env::Task task = *c.task;
-  base::FakeClock clock;
-  if (!task.reference_actions.empty())
-    env::DeriveCheckerFromReference(task, c.session.tools(), clock, 1);
-  const env::CheckReport report = env::Check(task, c.session.world());
+  const env::Task& task = *s.lease().task();
+  const env::CheckReport report = env::Check(task, session.world());
   std::fprintf(stderr, "assay mcp: %zu calls; task %s %s (score %.2f)\n",
-               c.session.trajectory().size(), task.id.c_str(),
+               session.trajectory().size(), task.id.c_str(),
                report.passed ? "passed" : "not passed", report.score);
   return 0;
 }
@@ -74,7 +75,8 @@ void AddMcpCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("mcp", "Serve one task's tools to an MCP client over stdio");
   cmd->add_option("--suite", o->suite, "suite name (see `assay env list`)")->capture_default_str();
   cmd->add_option("--task", o->task, "task id in the suite")->required();
-  cmd->add_option("--data", o->data_dir, "directory with the suite's data files");
+  cmd->add_option("--data", o->data_dir,
+                  "directory with the suite's data files (only tau2-retail has any)");
   cmd->add_option("--trajectory-out", o->trajectory_out,
                   "write the calls as OpenAI chat messages here at the end");
   cmd->callback([o] { SetExitCode(RunMcp(*o)); });

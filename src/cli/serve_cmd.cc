@@ -13,7 +13,6 @@
 #include "cli/commands.h"
 #include "env/session_store.h"
 #include "http/server.h"
-#include "mcp/sessions.h"
 #include "storage/migrations.h"
 #include "work/demo.h"
 #include "work/service.h"
@@ -33,13 +32,12 @@ struct ServeFlags {
   // MCP at /mcp
   std::string mcp_suite = "tau2-retail";
   std::string mcp_task;
-  std::string mcp_data;
   bool mcp_anonymous = false;
-  int mcp_max_sessions = 64;
-  int mcp_idle_minutes = 30;
+  // Environment sessions: /api/v1/env and /mcp (an MCP session is an env session).
   std::string env_data;  // tau2-retail data dir; "" = the suite's default
   int env_sessions_per_user = 16;
   int env_sessions_total = 256;
+  int env_idle_minutes = 60;
 };
 
 void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
@@ -56,21 +54,20 @@ void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
       ->capture_default_str();
   cmd->add_option("--mcp-task", f.mcp_task,
                   "MCP: task when /mcp has no ?task= (default: the URL must name one)");
-  cmd->add_option("--mcp-data", f.mcp_data,
-                  "MCP: directory of suite data files (default: each suite's own)");
   cmd->add_flag("--mcp-anonymous", f.mcp_anonymous,
                 "MCP: accept /mcp without a bearer token (local clients that cannot send one; "
                 "use only on a loopback address)");
-  cmd->add_option("--mcp-max-sessions", f.mcp_max_sessions, "MCP: sessions open at once")
-      ->capture_default_str();
-  cmd->add_option("--mcp-idle-minutes", f.mcp_idle_minutes, "MCP: a session idle this long ends")
-      ->capture_default_str();
-  cmd->add_option("--env-data", f.env_data,
-                  "tau2-retail data folder for /api/v1/env (default ../shared/data/tau2-retail)");
+  // MCP sessions are environment sessions, so the old MCP-only names set the shared options.
+  cmd->add_option("--env-data,--mcp-data", f.env_data,
+                  "tau2-retail data folder for /api/v1/env and /mcp (default "
+                  "../shared/data/tau2-retail; the workplace suites need none)");
   cmd->add_option("--env-sessions-per-user", f.env_sessions_per_user,
-                  "Live environment sessions a user may hold")->capture_default_str();
-  cmd->add_option("--env-sessions", f.env_sessions_total,
-                  "Live environment sessions in all")->capture_default_str();
+                  "Live environment sessions (HTTP env API and MCP) a user may hold; anonymous "
+                  "MCP clients count as one user")->capture_default_str();
+  cmd->add_option("--env-sessions,--mcp-max-sessions", f.env_sessions_total,
+                  "Live environment sessions in all, MCP ones included")->capture_default_str();
+  cmd->add_option("--env-idle-minutes,--mcp-idle-minutes", f.env_idle_minutes,
+                  "An environment or MCP session unused this long ends")->capture_default_str();
 }
 
 // Each connection is a socket: lift the soft open-file limit (often 1024) to the hard one so
@@ -104,11 +101,6 @@ int Serve(const ServeFlags& f, bool demo) {
   base::Metrics metrics;
   std::string web_root;
   if (std::filesystem::exists(std::filesystem::path(f.web) / "index.html")) web_root = f.web;
-  mcp::SuiteCache suites(f.mcp_data);
-  mcp::SessionStore mcp_sessions(
-      clock, suites,
-      {.max_sessions = static_cast<size_t>(std::max(1, f.mcp_max_sessions)),
-       .idle_timeout_us = int64_t{std::max(1, f.mcp_idle_minutes)} * 60 * base::kMicrosPerSecond});
   const bool loopback = f.address == "127.0.0.1" || f.address == "localhost" || f.address == "::1";
   if (f.mcp_anonymous && !loopback) {
     std::cerr << "assay: --mcp-anonymous needs a loopback --address (127.0.0.1, ::1, localhost)\n";
@@ -117,10 +109,11 @@ int Serve(const ServeFlags& f, bool demo) {
   env::SessionStoreOptions env_options;
   env_options.max_per_owner = static_cast<size_t>(std::max(1, f.env_sessions_per_user));
   env_options.max_total = static_cast<size_t>(std::max(1, f.env_sessions_total));
+  env_options.idle_expiry_us = int64_t{std::max(1, f.env_idle_minutes)} * 60 * base::kMicrosPerSecond;
   if (!f.env_data.empty()) env_options.data_dirs["tau2-retail"] = f.env_data;
   env::SessionStore env_sessions(clock, env_options);
   api::Api api({&service, &clock, &metrics, log, web_root,
-                {&mcp_sessions, f.mcp_suite, f.mcp_task, f.mcp_anonymous, loopback},
+                {true, f.mcp_suite, f.mcp_task, f.mcp_anonymous, loopback},
                 &env_sessions});
   http::ServerOptions opt;
   opt.address = f.address;

@@ -32,6 +32,8 @@ struct SessionStore::Entry {
   const Suite& suite;
   const Task* task;
   Session session;  // guarded by mu
+  // Declared after session: an attachment may refer to it, so it goes first (guarded by mu).
+  std::unique_ptr<SessionAttachment> attachment;
   // world().Hash() as of `hash_steps` trajectory steps (guarded by mu). The world changes only
   // through recorded calls, so a hash stays good while later steps have changed_state false.
   std::string hash;
@@ -44,6 +46,11 @@ Session& SessionStore::Lease::session() { return entry_->session; }
 const SessionInfo& SessionStore::Lease::info() const { return info_; }
 const Suite& SessionStore::Lease::suite() const { return entry_->suite; }
 const Task* SessionStore::Lease::task() const { return entry_->task; }
+
+SessionAttachment* SessionStore::Lease::attachment() const { return entry_->attachment.get(); }
+void SessionStore::Lease::Attach(std::unique_ptr<SessionAttachment> attachment) {
+  entry_->attachment = std::move(attachment);
+}
 
 const std::string& SessionStore::Lease::StateHash() {
   Entry& e = *entry_;

@@ -61,6 +61,14 @@ struct SuiteSummary {
   std::string error;  // why it could not be loaded (e.g. its data dir is missing), or ""
 };
 
+// State a front end keeps with one session and drops with it: the MCP transport attaches its
+// protocol state (negotiated revision, initialized) to the env sessions it opens. Reached only
+// through a Lease, so under the session's lock; a Fork does not copy it.
+class SessionAttachment {
+ public:
+  virtual ~SessionAttachment() = default;
+};
+
 class SessionStore {
  public:
   struct Entry;
@@ -77,6 +85,8 @@ class SessionStore {
     // world().Hash(), recomputed only after a call that changed state (hashing a big world
     // costs ~1 ms: tau2 retail is 1.5 MB of canonical text).
     const std::string& StateHash();
+    SessionAttachment* attachment() const;  // nullptr until Attach
+    void Attach(std::unique_ptr<SessionAttachment> attachment);
 
    private:
     std::shared_ptr<Entry> entry_;

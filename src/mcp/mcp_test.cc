@@ -224,56 +224,103 @@ TEST(McpBatch, AnsweredOnTheRevisionThatHasThem) {
   EXPECT_EQ(r[1]["result"]["isError"], false);
 }
 
-class McpStoreTest : public ::testing::Test {
+// MCP sessions live in the env store: its owners, caps and expiry, with the Server attached.
+class McpSessionTest : public ::testing::Test {
  protected:
   base::FakeClock clock_;
-  SuiteCache suites_{std::string(ASSAY_SHARED_DATA_DIR) + "/tau2-retail"};
-  SessionStore store_{
-      clock_, suites_, {.max_sessions = 2, .idle_timeout_us = 60 * base::kMicrosPerSecond}};
+  env::SessionStore store_{clock_,
+                           {.max_per_owner = 2,
+                            .max_total = 3,
+                            .idle_expiry_us = 60 * base::kMicrosPerSecond,
+                            .data_dirs = {{"tau2-retail", ASSAY_SHARED_DATA_DIR "/tau2-retail"}}}};
+  static json Init() {
+    return {{"jsonrpc", "2.0"},
+            {"id", 1},
+            {"method", "initialize"},
+            {"params", {{"protocolVersion", kLatestProtocolVersion}}}};
+  }
 };
 
-TEST_F(McpStoreTest, SessionsBelongToTheirOwner) {
-  auto created = store_.Create("alice", "tau2-retail", "0");
-  ASSERT_TRUE(created) << created.error().ToString();
-  EXPECT_EQ(created->id.size(), 64u);
-  EXPECT_EQ(store_.Find(created->id, "alice"), created->connection);
-  EXPECT_EQ(store_.Find(created->id, "bob"), nullptr);
-  EXPECT_FALSE(store_.Remove(created->id, "bob"));
-  EXPECT_TRUE(store_.Remove(created->id, "alice"));
-  EXPECT_EQ(store_.Find(created->id, "alice"), nullptr);
+TEST_F(McpSessionTest, SessionsBelongToTheirOwnerAndKeepTheirProtocolState) {
+  std::string id;
+  {
+    auto opened = McpSession::Open(store_, "alice", "tau2-retail", "0");
+    ASSERT_TRUE(opened) << opened.error().ToString();
+    id = opened->id();
+    EXPECT_EQ(id.size(), 24u);
+    EXPECT_FALSE(opened->server().initialized());
+    ASSERT_TRUE(opened->server().Handle(Init()));
+  }
+  {
+    auto again = McpSession::Get(store_, "alice", id);
+    ASSERT_TRUE(again) << again.error().ToString();
+    EXPECT_TRUE(again->server().initialized());  // the same Server, kept with the env session
+    EXPECT_EQ(again->lease().info().owner, "alice");
+  }
+  auto stolen = McpSession::Get(store_, "bob", id);
+  ASSERT_FALSE(stolen);
+  EXPECT_EQ(stolen.error().code(), base::ErrorCode::kNotFound);
+  ASSERT_TRUE(store_.Delete("alice", id));
+  EXPECT_FALSE(McpSession::Get(store_, "alice", id));
 }
 
-TEST_F(McpStoreTest, ConnectionsStartFromTheTaskWorldAndShareTheSuite) {
-  auto a = store_.Create("alice", "tau2-retail", "0");
-  auto b = store_.Create("alice", "tau2-retail", "0");
-  ASSERT_TRUE(a && b);
-  EXPECT_EQ(a->connection->suite, b->connection->suite);  // loaded once
-  EXPECT_EQ(a->connection->session.world().Hash(), a->connection->task->initial.Hash());
-  EXPECT_EQ(a->connection->session.tools().size(), 16u);
+TEST_F(McpSessionTest, OnlySessionsOpenedOverMcpAreMcpSessions) {
+  auto plain = store_.Create("alice", "tau2-retail", "0");
+  ASSERT_TRUE(plain);
+  auto got = McpSession::Get(store_, "alice", plain->id);
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code(), base::ErrorCode::kNotFound);
+  ASSERT_TRUE(store_.Delete("alice", plain->id));  // room under alice's cap of 2
+  std::string id;
+  {
+    auto opened = McpSession::Open(store_, "alice", "tau2-retail", "0");
+    ASSERT_TRUE(opened);
+    id = opened->id();
+  }
+  auto fork = store_.Fork("alice", id);  // a fork carries the world, not the MCP connection
+  ASSERT_TRUE(fork) << fork.error().ToString();
+  EXPECT_FALSE(McpSession::Get(store_, "alice", fork->id));
 }
 
-TEST_F(McpStoreTest, FullStoreRefusesUntilASessionExpires) {
-  auto a = store_.Create("alice", "tau2-retail", "0");
+TEST_F(McpSessionTest, SessionsStartFromTheTaskWorld) {
+  auto a = McpSession::Open(store_, "alice", "tau2-retail", "0");
   ASSERT_TRUE(a);
-  clock_.Advance(30 * base::kMicrosPerSecond);
-  ASSERT_TRUE(store_.Create("bob", "tau2-retail", "1"));
-  auto full = store_.Create("carol", "tau2-retail", "2");
-  ASSERT_FALSE(full);
-  EXPECT_EQ(full.error().code(), base::ErrorCode::kResourceExhausted);
-  clock_.Advance(31 * base::kMicrosPerSecond);  // alice idle 61 s, bob 31 s
-  EXPECT_EQ(store_.Find(a->id, "alice"), nullptr);
-  EXPECT_TRUE(store_.Create("carol", "tau2-retail", "2"));
-  EXPECT_EQ(store_.size(), 2u);
+  EXPECT_EQ(a->lease().session().world().Hash(), a->lease().task()->initial.Hash());
+  EXPECT_EQ(a->lease().session().tools().size(), 16u);
+  auto mail = McpSession::Open(store_, kAnonymousOwner, "mail", "mail-star-invoice");
+  ASSERT_TRUE(mail) << mail.error().ToString();
+  EXPECT_EQ(mail->lease().session().tools().size(), 35u);
 }
 
-TEST_F(McpStoreTest, UnknownSuiteOrTaskIsNotFound) {
-  auto suite = store_.Create("alice", "no-such-suite", "0");
+TEST_F(McpSessionTest, TheStoresCapsAndExpiryApply) {
+  std::string first;
+  {
+    auto a = McpSession::Open(store_, "alice", "tau2-retail", "0");
+    ASSERT_TRUE(a);
+    first = a->id();
+  }
+  clock_.Advance(30 * base::kMicrosPerSecond);
+  ASSERT_TRUE(McpSession::Open(store_, "alice", "tau2-retail", "1"));
+  auto mine = McpSession::Open(store_, "alice", "tau2-retail", "2");
+  ASSERT_FALSE(mine);
+  EXPECT_EQ(mine.error().code(), base::ErrorCode::kResourceExhausted);
+  ASSERT_TRUE(McpSession::Open(store_, "bob", "tau2-retail", "2"));
+  auto total = McpSession::Open(store_, "carol", "tau2-retail", "2");
+  ASSERT_FALSE(total);
+  EXPECT_EQ(total.error().code(), base::ErrorCode::kResourceExhausted);
+  clock_.Advance(31 * base::kMicrosPerSecond);  // alice's first idle 61 s: gone
+  EXPECT_FALSE(McpSession::Get(store_, "alice", first));
+  EXPECT_TRUE(McpSession::Open(store_, "carol", "tau2-retail", "2"));
+}
+
+TEST_F(McpSessionTest, UnknownSuiteOrTaskIsNotFound) {
+  auto suite = McpSession::Open(store_, "alice", "no-such-suite", "0");
   ASSERT_FALSE(suite);
   EXPECT_EQ(suite.error().code(), base::ErrorCode::kNotFound);
-  auto task = store_.Create("alice", "tau2-retail", "99999");
+  auto task = McpSession::Open(store_, "alice", "tau2-retail", "99999");
   ASSERT_FALSE(task);
   EXPECT_EQ(task.error().code(), base::ErrorCode::kNotFound);
-  EXPECT_EQ(store_.size(), 0u);
+  EXPECT_TRUE(store_.List("alice").empty());
 }
 
 }  // namespace
