@@ -1,8 +1,10 @@
 // MCP end to end with the official TypeScript SDK client against the real binary:
 //   1. stdio: `assay mcp --suite tau2-retail --task 0` launched by StdioClientTransport; the
 //      agent solves task 0 with the reference calls and the server's own check says it passed.
+//      Also a workplace suite: `assay mcp --suite mail --task mail-star-invoice`, solved.
 //   2. HTTP: `assay serve` /mcp through StreamableHTTPClientTransport with a bearer token from
-//      `assay token create`; sessions are separate worlds, belong to their token, end on DELETE.
+//      `assay token create`; sessions are separate worlds, belong to their token, end on DELETE,
+//      and are the token user's env sessions: /api/v1/env/sessions lists and checks them.
 //   3. The conformance runner (@modelcontextprotocol/conformance 0.1.11) server scenarios that
 //      fit a server with its own tools (the rest call the SDK sample server's tools), against `assay serve --mcp-anonymous` (the runner cannot
 //      send a token). Any failure exits 1.
@@ -142,6 +144,28 @@ try {
     assert.ok(calls.includes('exchange_delivered_order_items'), calls.join(','));
   });
 
+  await check('stdio: assay mcp serves a workplace task (mail) and the calls solve it', async () => {
+    const transport = new StdioClientTransport({
+      command: bin, args: ['mcp', '--suite', 'mail', '--task', 'mail-star-invoice'], stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr.on('data', (d) => { stderr += d; });
+    const client = new Client({ name: 'assay-mcp-test', version: '1.0.0' });
+    await client.connect(transport);
+    assert.match(client.getInstructions(), /'mail', task mail-star-invoice/);
+    const { tools } = await client.listTools();
+    assert.ok(tools.some((t) => t.name === 'mail_label'), tools.map((t) => t.name).join(','));
+    const found = await client.callTool({ name: 'mail_search', arguments: { query: 'CloudNine invoice' } });
+    assert.equal(found.isError, false, text(found));
+    assert.match(text(found), /m-001/);
+    const labelled = await client.callTool({ name: 'mail_label', arguments: { id: 'm-001', add: ['starred'], remove: ['unread'] } });
+    assert.equal(labelled.isError, false, text(labelled));
+    const exitedAfterEof = new Promise((r) => transport._process.once('exit', r));
+    await client.close();
+    await exitedAfterEof;
+    assert.match(stderr, /2 calls; task mail-star-invoice passed \(score 1\.00\)/, stderr);
+  });
+
   const serve = await startServe([]);
   const mcpUrl = `${serve.base}/mcp?suite=tau2-retail&task=0`;
   const alice = token(serve.db, 'alice@example.com');
@@ -150,8 +174,17 @@ try {
   await check('http: /mcp on assay serve, with a bearer token', async () => {
     const { client, transport } = httpClient(mcpUrl, alice);
     await client.connect(transport);
-    assert.match(transport.sessionId, /^[0-9a-f]{64}$/);
+    assert.match(transport.sessionId, /^[A-Za-z0-9_-]{24}$/);  // an env session id
     await exercise(client);
+
+    // The MCP session is alice's env session: the HTTP env API lists it and judges it solved.
+    const env = (method, p, bearer = alice) => fetch(`${serve.base}/api/v1/env/sessions${p}`,
+      { method, headers: { Authorization: `Bearer ${bearer}` } });
+    const listed = await (await env('GET', '')).json();
+    assert.deepEqual(listed.sessions.map((x) => x.id), [transport.sessionId]);
+    const judged = await (await env('POST', `/${transport.sessionId}/check`)).json();
+    assert.equal(judged.passed, true, JSON.stringify(judged));
+    assert.equal((await env('GET', `/${transport.sessionId}`, bob)).status, 404);
 
     // Another session starts from the task's own world, not from this one's changes.
     const other = httpClient(mcpUrl, alice);
