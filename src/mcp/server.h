@@ -68,7 +68,6 @@ class Server {
   const std::string& protocol_version() const { return protocol_version_; }
   // The client's clientInfo from initialize, as JSON text ("{}" when it sent none).
   const std::string& client_info_json() const { return client_info_json_; }
-  env::Session& session() { return session_; }
 
  private:
   std::optional<nlohmann::json> HandleOne(const nlohmann::json& message);
