@@ -2,17 +2,18 @@
 // message per POST, answered with one application/json body (the spec lets a server answer
 // without SSE); notifications and responses get 202. initialize opens a session on the task
 // the URL names (/mcp?suite=tau2-retail&task=0, else the serve defaults) — an env session in
-// Deps::env_sessions, owned by the token's user — and returns its id in Mcp-Session-Id; later requests must carry it (unknown or someone else's: 404, so the client
-// re-initializes); DELETE ends it; GET is 405 (we push nothing). Transport-level failures are
-// JSON-RPC error bodies with no id, as the spec allows.
+// Deps::env_sessions, owned by the token's user — and returns its id in Mcp-Session-Id; later
+// requests must carry it (unknown or someone else's: 404, so the client re-initializes);
+// DELETE ends it; GET is 405 (we push nothing). Transport-level failures are JSON-RPC error
+// bodies with no id, as the spec allows.
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <variant>
 
 #include "api/handlers.h"
 #include "base/json.h"
-#include "mcp/server.h"
 #include "env/session_store.h"
+#include "mcp/server.h"
 #include "mcp/sessions.h"
 
 namespace api {

@@ -63,11 +63,14 @@ void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
                   "../shared/data/tau2-retail; the workplace suites need none)");
   cmd->add_option("--env-sessions-per-user", f.env_sessions_per_user,
                   "Live environment sessions (HTTP env API and MCP) a user may hold; anonymous "
-                  "MCP clients count as one user")->capture_default_str();
+                  "MCP clients count as one user")
+      ->capture_default_str();
   cmd->add_option("--env-sessions,--mcp-max-sessions", f.env_sessions_total,
-                  "Live environment sessions in all, MCP ones included")->capture_default_str();
+                  "Live environment sessions in all, MCP ones included")
+      ->capture_default_str();
   cmd->add_option("--env-idle-minutes,--mcp-idle-minutes", f.env_idle_minutes,
-                  "An environment or MCP session unused this long ends")->capture_default_str();
+                  "An environment or MCP session unused this long ends")
+      ->capture_default_str();
 }
 
 // Each connection is a socket: lift the soft open-file limit (often 1024) to the hard one so
@@ -109,7 +112,8 @@ int Serve(const ServeFlags& f, bool demo) {
   env::SessionStoreOptions env_options;
   env_options.max_per_owner = static_cast<size_t>(std::max(1, f.env_sessions_per_user));
   env_options.max_total = static_cast<size_t>(std::max(1, f.env_sessions_total));
-  env_options.idle_expiry_us = int64_t{std::max(1, f.env_idle_minutes)} * 60 * base::kMicrosPerSecond;
+  env_options.idle_expiry_us =
+      int64_t{std::max(1, f.env_idle_minutes)} * 60 * base::kMicrosPerSecond;
   if (!f.env_data.empty()) env_options.data_dirs["tau2-retail"] = f.env_data;
   env::SessionStore env_sessions(clock, env_options);
   api::Api api({&service, &clock, &metrics, log, web_root,

@@ -15,8 +15,8 @@ base::Result<McpSession> McpSession::Open(env::SessionStore& store, std::string_
                                           std::string_view suite, std::string_view task) {
   ASSAY_ASSIGN_OR_RETURN(env::SessionInfo info, store.Create(owner, suite, task));
   ASSAY_ASSIGN_OR_RETURN(env::SessionStore::Lease lease, store.Get(owner, info.id));
-  auto attached = std::make_unique<Attached>(
-      lease.session(), ServerOptions{.suite = info.suite, .task = info.task});
+  auto attached = std::make_unique<Attached>(lease.session(),
+                                             ServerOptions{.suite = info.suite, .task = info.task});
   Server* server = &attached->server;
   lease.Attach(std::move(attached));
   return McpSession(std::move(lease), server);
