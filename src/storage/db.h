@@ -10,11 +10,15 @@
 //   }));
 //   ASSAY_ASSIGN_OR_RETURN(storage::Rows rows, db->Query("SELECT id FROM items WHERE seq > ?", {7}));
 //
-// Write() runs its function inside a transaction on the single writer. Concurrent Write() calls
-// are committed together (group commit): each function runs inside its own savepoint, so an
+// SQLite: Write() runs its function inside a transaction on the single writer. Concurrent Write()
+// calls are committed together (group commit): each function runs inside its own savepoint, so an
 // error returned by one rolls back only its own changes, and every caller returns only after the
-// shared COMMIT is durable. A Write function must not call Write() or Read() on the same Db
-// (it would wait for itself); use the Conn it is given.
+// shared COMMIT is durable. PostgreSQL (postgres_db.h): each Write() is its own SERIALIZABLE
+// transaction, run again when it loses a serialization conflict — so a Write function must be
+// safe to re-run (reset its outputs first). A Write function must not call Write() or Read() on
+// the same Db (it would wait for itself); use the Conn it is given.
+//
+// Opening by URL (sqlite:PATH, a bare path, postgresql://…) and latency metrics: open.h.
 #pragma once
 
 #include <cstdint>
@@ -112,6 +116,7 @@ class Conn {
 struct DbStats {
   int64_t write_calls = 0;    // Write() functions run
   int64_t write_batches = 0;  // COMMITs (≤ write_calls with group commit)
+  int64_t write_retries = 0;  // PostgreSQL: runs repeated after a serialization conflict
 };
 
 class Db {
