@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "base/result.h"
@@ -39,6 +40,7 @@ class TestDb {
 inline constexpr Dialect kBothDialectValues[] = {Dialect::kSqlite, Dialect::kPostgres};
 #define ASSAY_BOTH_DIALECTS ::testing::ValuesIn(::storage::kBothDialectValues)
 std::string DialectName(Dialect dialect);
+inline void PrintTo(Dialect dialect, std::ostream* os) { *os << DialectName(dialect); }
 template <typename Info>
 std::string DialectTestName(const Info& info) {
   return DialectName(info.param);

@@ -390,9 +390,10 @@ base::Result<Progress> Service::GetProgress(const Caller& caller, std::string_vi
     p.leased = r.Int(6);
     p.throughput.resize(buckets);
     for (int i = 0; i < buckets; ++i) p.throughput[i].bucket_start_us = start_us + i * bucket_us;
+    // GROUP BY 1: PostgreSQL does not see two copies of a parameterized expression as the same.
     return c.QueryEach("SELECT (submitted_at_us - ?) / ?, count(*) FROM submissions WHERE project_id = ? "
-                       "AND submitted_at_us >= ? AND submitted_at_us < ? GROUP BY (submitted_at_us - ?) / ?",
-                       {start_us, bucket_us, project_id, start_us, end_us, start_us, bucket_us},
+                       "AND submitted_at_us >= ? AND submitted_at_us < ? GROUP BY 1",
+                       {start_us, bucket_us, project_id, start_us, end_us},
                        [&](const storage::Row& b) -> base::Status {
                          int64_t idx = b.Int(0);
                          if (idx >= 0 && idx < buckets) p.throughput[idx].submissions = b.Int(1);
