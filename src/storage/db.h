@@ -111,6 +111,11 @@ class Conn {
                                  const std::function<base::Status(const Row&)>& fn) = 0;
   // The first row, or NotFound.
   base::Result<Row> QueryOne(std::string_view sql, const Params& params = {});
+  // Declares, before its first statement, that this Write transaction locks the rows it depends
+  // on itself (SELECT … FOR UPDATE [SKIP LOCKED]): PostgreSQL then runs it READ COMMITTED instead
+  // of SERIALIZABLE, so writers that would all pick the same row skip to the next one instead of
+  // failing and re-running. SQLite has one writer and ignores it.
+  virtual base::Status UseRowLocking() { return base::Ok(); }
 };
 
 struct DbStats {

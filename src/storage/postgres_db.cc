@@ -97,6 +97,13 @@ class PgConn final : public Conn {
     return base::Ok();
   }
 
+  base::Status UseRowLocking() override {
+    if (!in_transaction_) return base::Ok();
+    if (begin_.empty()) return base::Error::Internal("UseRowLocking() after the transaction's first statement");
+    begin_ = "BEGIN ISOLATION LEVEL READ COMMITTED";
+    return base::Ok();
+  }
+
   // A serialization failure or deadlock happened in this transaction: run it again.
   bool retryable() const { return retryable_; }
   bool broken() const { return dead_ || PQstatus(conn_) != CONNECTION_OK; }

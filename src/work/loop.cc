@@ -94,8 +94,16 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
     return base::Ok();
   }));
   std::optional<Lease> out;
+  const bool postgres = db_.dialect() == storage::Dialect::kPostgres;
   ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
     out.reset();
+    if (postgres) {
+      // Concurrent leasers lock instead of conflicting: the expert's membership row serializes
+      // one expert's calls, and FOR UPDATE SKIP LOCKED below hands each caller a different item.
+      ASSAY_TRY(c.UseRowLocking());
+      ASSAY_TRY(c.Query("SELECT 1 FROM project_members WHERE project_id = ? AND user_id = ? FOR UPDATE",
+                        {project_id, caller.user_id}));
+    }
     const int64_t now = clock_.NowMicros();
     // One live lease per expert and project: asking again returns it (retries are safe).
     ASSAY_ASSIGN_OR_RETURN(storage::Rows live,
@@ -115,13 +123,19 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
       ASSAY_TRY(ExpireLeases(c, project_id, now));
       swept = true;
     }
+    bool skip_locked = postgres;
     for (;;) {
       // Least-covered items first, in import order; never one this expert already had.
       ASSAY_ASSIGN_OR_RETURN(storage::Rows cand,
-                             c.Query("SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.taken < ? "
-                                     "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
-                                     "ORDER BY i.taken, i.seq LIMIT 1",
+                             c.Query(std::string("SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.taken < ? "
+                                                 "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
+                                                 "ORDER BY i.taken, i.seq LIMIT 1") +
+                                         (!postgres ? "" : skip_locked ? " FOR UPDATE OF i SKIP LOCKED" : " FOR UPDATE OF i"),
                                      {project_id, overlap, caller.user_id}));
+      if (cand.empty() && skip_locked) {  // before answering "none left", wait for the items others hold
+        skip_locked = false;
+        continue;
+      }
       if (cand.empty()) {
         if (swept) return base::Ok();
         ASSAY_TRY(ExpireLeases(c, project_id, now));
@@ -217,6 +231,11 @@ base::Result<SubmitResult> Service::Submit(const Caller& caller, const SubmitReq
   SubmitResult result;
   ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
     result = {};
+    if (db_.dialect() == storage::Dialect::kPostgres) {
+      // Submits of one assignment queue on its row instead of conflicting and re-running.
+      ASSAY_TRY(c.UseRowLocking());
+      ASSAY_TRY(c.Query("SELECT 1 FROM assignments WHERE id = ? FOR UPDATE", {req.assignment_id}));
+    }
     ASSAY_ASSIGN_OR_RETURN(storage::Rows prior,
                            c.Query("SELECT id, assignment_id, answer_hash FROM submissions "
                                    "WHERE expert_id = ? AND client_submission_id = ?",
