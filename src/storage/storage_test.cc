@@ -45,6 +45,24 @@ base::Status CreateKv(Db& db) {
   return db.Write([](Conn& c) { return Ddl(c, "CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER NOT NULL) STRICT"); });
 }
 
+// `threads` threads each insert `per_thread` rows into kv, one Write each; returns the seconds.
+double InsertFromThreads(Db& db, int threads_n, int per_thread) {
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int th = 0; th < threads_n; ++th) {
+    threads.emplace_back([&, th] {
+      for (int i = 0; i < per_thread; ++i) {
+        (void)db.Write([&](Conn& c) -> base::Status {
+          ASSAY_TRY(c.Exec("INSERT INTO kv VALUES (?, ?)", {std::to_string(th * 1000 + i), i}));
+          return base::Ok();
+        });
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 int64_t Count(Db& db, std::string_view sql, const Params& params = {}) {
   auto rows = db.Query(sql, params);
   EXPECT_TRUE(rows.has_value());
@@ -288,20 +306,7 @@ TEST(GroupCommit, ThroughputReport) {
     auto db = Open(t.path(), o);
     ASSERT_TRUE(CreateKv(*db));
     constexpr int kThreads = 64, kPerThread = 40;
-    auto start = std::chrono::steady_clock::now();
-    std::vector<std::thread> threads;
-    for (int th = 0; th < kThreads; ++th) {
-      threads.emplace_back([&, th] {
-        for (int i = 0; i < kPerThread; ++i) {
-          (void)db->Write([&](Conn& c) -> base::Status {
-            ASSAY_TRY(c.Exec("INSERT INTO kv VALUES (?, ?)", {std::to_string(th * 1000 + i), i}));
-            return base::Ok();
-          });
-        }
-      });
-    }
-    for (auto& th : threads) th.join();
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double secs = InsertFromThreads(*db, kThreads, kPerThread);
     DbStats s = db->Stats();
     std::printf("[ report   ] max_batch=%d: %d durable writes in %.3f s = %.0f writes/s, %lld commits\n",
                 max_batch, kThreads * kPerThread, secs, kThreads * kPerThread / secs,
@@ -335,20 +340,7 @@ TEST_P(Conformance, DurableCommitReport) {
   }
   double seq_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   constexpr int kThreads = 64, kPerThread = 20;
-  start = std::chrono::steady_clock::now();
-  std::vector<std::thread> threads;
-  for (int th = 0; th < kThreads; ++th) {
-    threads.emplace_back([&, th] {
-      for (int i = 0; i < kPerThread; ++i) {
-        (void)db->Write([&](Conn& c) -> base::Status {
-          ASSAY_TRY(c.Exec("INSERT INTO kv VALUES (?, ?)", {std::to_string(th * 1000 + i), i}));
-          return base::Ok();
-        });
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  double par_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double par_secs = InsertFromThreads(*db, kThreads, kPerThread);
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM kv"), kSequential + kThreads * kPerThread);
   std::printf("[ report   ] %s: %d sequential durable single-row writes: %.0f/s; %d threads: %.0f/s\n",
               DialectName(GetParam()).c_str(), kSequential, kSequential / seq_secs, kThreads,
