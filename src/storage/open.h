@@ -20,6 +20,9 @@
 namespace storage {
 
 struct DbOptions {
+  DbOptions() = default;
+  DbOptions(const SqliteOptions& s) : sqlite(s) {}  // NOLINT: callers that only tune SQLite
+
   SqliteOptions sqlite;
   PostgresOptions postgres;
   // When set, every Write() and Read()/Query() is timed into the histogram assay_db_seconds with
