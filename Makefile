@@ -5,13 +5,13 @@ JOBS ?= $(shell nproc)
 PORT ?= 8080
 DB ?= var/demo.db
 
-.PHONY: run test deps build web test-unit test-asan test-web test-e2e bench clean
+.PHONY: run test deps build web test-unit test-asan test-web test-e2e test-mcp bench clean
 
 run: deps build web
 	@mkdir -p var
 	./$(BUILD)/assay demo --db $(DB) --port $(PORT) --web web/dist
 
-test: deps build web test-unit test-web test-e2e
+test: deps build web test-unit test-web test-e2e test-mcp
 
 deps:
 	@scripts/install-deps
@@ -48,6 +48,10 @@ test-web:
 
 test-e2e: build web
 	@if [ -f tests/e2e/package.json ]; then cd tests/e2e && npm run --silent test; fi
+
+# MCP with the official SDK client (stdio and /mcp) and the conformance runner's server scenarios.
+test-mcp: build
+	cd tests/mcp && npm run --silent test
 
 bench: build
 	@for b in $(BUILD)/bench/*_bench; do [ -x $$b ] && $$b; done

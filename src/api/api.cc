@@ -199,7 +199,7 @@ base::Result<http::Response> Api::Dispatch(http::Request& req, const Route*& mat
 
 http::Response Api::Handle(http::Request& req) {
   const bool is_api = req.path.rfind("/api/", 0) == 0 || req.path == "/healthz" ||
-                      req.path == "/metrics";
+                      req.path == "/metrics" || req.path == "/mcp";
   if (!is_api && (req.method == "GET" || req.method == "HEAD") && !deps_.web_root.empty()) {
     return ServeStatic(req);
   }

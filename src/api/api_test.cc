@@ -2,10 +2,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "api/router.h"
 #include "http/client.h"
+#include "mcp/sessions.h"
 #include "storage/migrations.h"
 #include "work/service.h"
 
@@ -34,7 +36,8 @@ class ApiTest : public ::testing::Test {
     work::ServiceOptions so;
     so.fast_password_hashing_for_tests = true;
     service_ = std::make_unique<work::Service>(*db_, clock_, ids_, so);
-    api_ = std::make_unique<Api>(Deps{service_.get(), &clock_, &metrics_, base::Logger::Null(), ""});
+    api_ = std::make_unique<Api>(Deps{service_.get(), &clock_, &metrics_, base::Logger::Null(), "",
+                                      {&mcp_sessions_, "tau2-retail", "", false, true}});
     http::ServerOptions opt;
     opt.port = 0;
     opt.access_log = false;
@@ -91,6 +94,8 @@ class ApiTest : public ::testing::Test {
   base::FakeClock clock_;
   base::Uuid7Generator ids_{clock_, 1};
   base::Metrics metrics_;
+  mcp::SuiteCache suites_{std::string(ASSAY_SHARED_DATA_DIR) + "/tau2-retail"};
+  mcp::SessionStore mcp_sessions_{clock_, suites_, {.max_sessions = 2}};
   std::unique_ptr<storage::Db> db_;
   std::unique_ptr<work::Service> service_;
   std::unique_ptr<Api> api_;
@@ -186,8 +191,9 @@ TEST_F(ApiTest, EveryRouteRefusesTheWrongCaller) {
   std::string aid = l["assignment_id"];
   json submit = {{"lease_token", l["lease_token"]}, {"client_submission_id", "c"},
                  {"answer", {{"preference", {{"choice", "tie"}}}}}, {"active_ms", 1}};
-  std::string sid = Body(Call(expert, "POST", "/api/v1/assignments/" + aid + "/submit", submit.dump()))
-                        ["submission"]["id"];
+  json submitted = Body(Call(expert, "POST", "/api/v1/assignments/" + aid + "/submit", submit.dump()));
+  std::string sid = submitted["submission"]["id"];
+  std::string item = submitted["submission"]["item_id"];
   ASSERT_FALSE(sid.empty());
 
   std::string stranger_manager = Token("other@x.org", work::Role::kManager);
@@ -203,6 +209,7 @@ TEST_F(ApiTest, EveryRouteRefusesTheWrongCaller) {
     fill("project_id", project);
     fill("assignment_id", aid);
     fill("submission_id", sid);
+    fill("item_id", item);
     ASSERT_EQ(path.find('{'), std::string::npos) << "no fixture for a parameter of " << r.path;
     // A well-formed body, so only the caller's right to the object can make the call fail.
     const std::string body =
@@ -229,6 +236,65 @@ TEST_F(ApiTest, EveryRouteRefusesTheWrongCaller) {
     ++checked;
   }
   EXPECT_GE(checked, 12);
+}
+
+TEST_F(ApiTest, ReviewQueueOldestFirstWithItemsAndManagersSeeWhoSubmitted) {
+  std::string manager = Token("m@x.org", work::Role::kManager);
+  std::string reviewer = Token("r@x.org", work::Role::kReviewer);
+  std::string expert = Token("e@x.org", work::Role::kExpert);
+  std::string project = CreateProject(manager, 1);
+  AddMember(manager, project, "r@x.org", "reviewer");
+  AddMember(manager, project, "e@x.org", "expert");
+  std::string items;
+  for (int i = 1; i <= 3; ++i) {
+    items += R"({"id":"q)" + std::to_string(i) + R"(","data":{"prompt":"p)" + std::to_string(i) +
+             R"(","responses":[{"id":"a","content":"x"},{"id":"b","content":"y"}]}})" "\n";
+  }
+  ASSERT_EQ(Call(manager, "POST", "/api/v1/projects/" + project + "/items", items, "application/x-ndjson").status, 200);
+  std::vector<std::string> order;  // submission ids in the order the expert submitted
+  for (int i = 0; i < 3; ++i) {
+    json l = Body(Call(expert, "POST", "/api/v1/projects/" + project + "/leases"));
+    json submit = {{"lease_token", l["lease_token"]}, {"client_submission_id", "c" + std::to_string(i)},
+                   {"answer", {{"preference", {{"choice", "a"}}}}}, {"active_ms", 1}};
+    clock_.Advance(1000000);
+    order.push_back(Body(Call(expert, "POST", "/api/v1/assignments/" + std::string(l["assignment_id"]) + "/submit",
+                              submit.dump()))["submission"]["id"]);
+  }
+  const std::string list = "/api/v1/projects/" + project + "/submissions?state=pending";
+  // Oldest first, paged with the cursor, for the review queue.
+  json first = Body(Call(reviewer, "GET", list + "&order=asc&limit=2"));
+  ASSERT_EQ(first["submissions"].size(), 2u) << first.dump();
+  EXPECT_EQ(first["submissions"][0]["id"], order[0]);
+  EXPECT_EQ(first["submissions"][1]["id"], order[1]);
+  json rest = Body(Call(reviewer, "GET", list + "&order=asc&limit=2&cursor=" + std::string(first["next_cursor"])));
+  ASSERT_EQ(rest["submissions"].size(), 1u);
+  EXPECT_EQ(rest["submissions"][0]["id"], order[2]);
+  EXPECT_EQ(Body(Call(reviewer, "GET", list))["submissions"][0]["id"], order[2]);  // default: newest first
+  EXPECT_EQ(Call(reviewer, "GET", list + "&order=sideways").status, 400);
+  // Reviewers judge blind; managers see who submitted which item.
+  EXPECT_FALSE(first["submissions"][0].contains("expert")) << first.dump();
+  json m = Body(Call(manager, "GET", list + "&order=asc"))["submissions"][0];
+  EXPECT_EQ(m["expert"]["email"], "e@x.org") << m.dump();
+  EXPECT_EQ(m["item_external_id"], "q1") << m.dump();
+  // The item behind a submission, for what was judged.
+  const std::string item_path = "/api/v1/items/" + std::string(m["item_id"]);
+  for (const std::string& who : {manager, reviewer}) {
+    json it = Body(Call(who, "GET", item_path));
+    EXPECT_EQ(it["data"]["prompt"], "p1") << it.dump();
+    EXPECT_EQ(it["external_id"], "q1");
+  }
+  EXPECT_EQ(Call(expert, "GET", item_path).status, 404);
+  EXPECT_EQ(Call(manager, "GET", "/api/v1/items/nope").status, 404);
+  json of_item = Body(Call(manager, "GET", list + "&item_id=" + std::string(m["item_id"])))["submissions"];
+  ASSERT_EQ(of_item.size(), 1u);
+  EXPECT_EQ(of_item[0]["id"], order[0]);
+  // Members, for the project's managers.
+  json members = Body(Call(manager, "GET", "/api/v1/projects/" + project + "/members"))["members"];
+  std::map<std::string, std::string> role_of;
+  for (const json& mem : members) role_of[mem["email"]] = mem["role"];
+  EXPECT_EQ(role_of, (std::map<std::string, std::string>{
+                         {"m@x.org", "manager"}, {"r@x.org", "reviewer"}, {"e@x.org", "expert"}}));
+  EXPECT_EQ(Call(expert, "GET", "/api/v1/projects/" + project + "/members").status, 403);
 }
 
 TEST_F(ApiTest, OpenApiListsEveryRoute) {
@@ -291,6 +357,94 @@ TEST_F(ApiTest, HealthAndMetrics) {
   EXPECT_NE(m.body.find("assay_db_seconds_bucket{driver=\"sqlite\",op=\"write\",le=\"+Inf\"} "), std::string::npos)
       << m.body;
   EXPECT_EQ(m.body.find("assay_db_seconds_count{driver=\"sqlite\",op=\"write\"} 0\n"), std::string::npos) << m.body;
+}
+
+// /mcp: the transport rules the SDK client does not exercise (tests/mcp drives the happy paths).
+http::ClientResponse McpSend(uint16_t port, const std::string& method, const std::string& target,
+                             const std::string& body, std::vector<http::Header> headers) {
+  http::Client c("127.0.0.1", port);
+  if (!body.empty()) headers.push_back({"Content-Type", "application/json"});
+  auto r = c.Send(method, target, body, headers);
+  EXPECT_TRUE(r) << r.error().ToString();
+  return r ? *r : http::ClientResponse{};
+}
+
+const char* kInit = R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})";
+const char* kPing = R"({"jsonrpc":"2.0","id":2,"method":"ping"})";
+
+TEST_F(ApiTest, McpSessionsNeedATokenAndBelongToIt) {
+  const std::string alice = "Bearer " + Token("alice@x.org", work::Role::kExpert);
+  const std::string bob = "Bearer " + Token("bob@x.org", work::Role::kExpert);
+  auto anon = McpSend(port_, "POST", "/mcp?task=0", kInit, {});
+  EXPECT_EQ(anon.status, 401);
+  EXPECT_EQ(anon.GetHeader("www-authenticate"), "Bearer");
+  EXPECT_EQ(Body(anon)["error"]["code"], -32000);
+
+  auto no_task = McpSend(port_, "POST", "/mcp", kInit, {{"Authorization", alice}});
+  EXPECT_EQ(no_task.status, 400);
+  EXPECT_NE(Body(no_task)["error"]["message"].get<std::string>().find("task="), std::string::npos);
+
+  auto init = McpSend(port_, "POST", "/mcp?suite=tau2-retail&task=0", kInit, {{"Authorization", alice}});
+  ASSERT_EQ(init.status, 200) << init.body;
+  EXPECT_EQ(Body(init)["result"]["protocolVersion"], "2025-11-25");
+  const std::string sid(init.GetHeader("mcp-session-id"));
+  ASSERT_EQ(sid.size(), 64u);
+
+  auto note = McpSend(port_, "POST", "/mcp", R"({"jsonrpc":"2.0","method":"notifications/initialized"})",
+                      {{"Authorization", alice}, {"Mcp-Session-Id", sid}});
+  EXPECT_EQ(note.status, 202);
+  EXPECT_EQ(note.body, "");
+  auto list = McpSend(port_, "POST", "/mcp", R"({"jsonrpc":"2.0","id":3,"method":"tools/list"})",
+                      {{"Authorization", alice}, {"Mcp-Session-Id", sid}, {"MCP-Protocol-Version", "2025-11-25"}});
+  EXPECT_EQ(list.status, 200);
+  EXPECT_EQ(Body(list)["result"]["tools"].size(), 16u);
+
+  EXPECT_EQ(McpSend(port_, "POST", "/mcp", kPing, {{"Authorization", bob}, {"Mcp-Session-Id", sid}}).status, 404);
+  EXPECT_EQ(McpSend(port_, "DELETE", "/mcp", "", {{"Authorization", bob}, {"Mcp-Session-Id", sid}}).status, 404);
+  auto missing = McpSend(port_, "POST", "/mcp", kPing, {{"Authorization", alice}});
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(McpSend(port_, "DELETE", "/mcp", "", {{"Authorization", alice}, {"Mcp-Session-Id", sid}}).status, 200);
+  EXPECT_EQ(McpSend(port_, "POST", "/mcp", kPing, {{"Authorization", alice}, {"Mcp-Session-Id", sid}}).status, 404);
+
+  // The store holds two sessions here: a third waits for one to end or expire (429).
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(McpSend(port_, "POST", "/mcp?task=1", kInit, {{"Authorization", alice}}).status, 200);
+  }
+  EXPECT_EQ(McpSend(port_, "POST", "/mcp?task=1", kInit, {{"Authorization", bob}}).status, 429);
+  clock_.Advance(31 * 60 * base::kMicrosPerSecond);
+  EXPECT_EQ(McpSend(port_, "POST", "/mcp?task=1", kInit, {{"Authorization", bob}}).status, 200);
+}
+
+TEST_F(ApiTest, McpRefusesForeignOriginsAndMalformedRequests) {
+  const std::string alice = "Bearer " + Token("alice@x.org", work::Role::kExpert);
+  auto rebound = McpSend(port_, "POST", "/mcp?task=0", kInit,
+                         {{"Authorization", alice}, {"Host", "evil.example"}, {"Origin", "http://evil.example"}});
+  EXPECT_EQ(rebound.status, 403);
+  auto foreign = McpSend(port_, "POST", "/mcp?task=0", kInit, {{"Authorization", alice}, {"Origin", "http://evil.example"}});
+  EXPECT_EQ(foreign.status, 403);
+  auto local = McpSend(port_, "POST", "/mcp?task=0", kInit, {{"Authorization", alice}, {"Origin", "http://localhost:5173"}});
+  EXPECT_EQ(local.status, 200);
+
+  auto get = McpSend(port_, "GET", "/mcp", "", {{"Authorization", alice}, {"Accept", "text/event-stream"}});
+  EXPECT_EQ(get.status, 405);
+  EXPECT_EQ(get.GetHeader("allow"), "POST, DELETE");
+  EXPECT_EQ(McpSend(port_, "POST", "/mcp?task=0", kInit, {{"Authorization", alice}, {"Accept", "text/html"}}).status, 406);
+  auto version = McpSend(port_, "POST", "/mcp?task=0", kInit, {{"Authorization", alice}, {"MCP-Protocol-Version", "1999-01-01"}});
+  EXPECT_EQ(version.status, 400);
+  auto parse = McpSend(port_, "POST", "/mcp?task=0", "{", {{"Authorization", alice}});
+  EXPECT_EQ(parse.status, 400);
+  EXPECT_EQ(Body(parse)["error"]["code"], -32700);
+  const std::string sid(local.GetHeader("mcp-session-id"));
+  auto batch = McpSend(port_, "POST", "/mcp", std::string("[") + kPing + "]", {{"Authorization", alice}, {"Mcp-Session-Id", sid}});
+  EXPECT_EQ(batch.status, 400);
+  EXPECT_EQ(Body(batch)["error"]["code"], -32600);
+  // A failed initialize opens no session.
+  auto bad_init = McpSend(port_, "POST", "/mcp?task=0", R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{}})",
+                          {{"Authorization", alice}});
+  EXPECT_EQ(bad_init.status, 200);
+  EXPECT_EQ(Body(bad_init)["error"]["code"], -32602);
+  EXPECT_EQ(bad_init.GetHeader("mcp-session-id"), "");
+  EXPECT_EQ(mcp_sessions_.size(), 1u);
 }
 
 }  // namespace

@@ -170,6 +170,21 @@ Result<Response> AddMember(Deps& d, const Call& call) {
   return Response::Json(201, R"({"ok":true})");
 }
 
+Result<Response> ListMembers(Deps& d, const Call& call) {
+  ASSAY_ASSIGN_OR_RETURN(auto members, d.work->ListMembers(*call.caller, call.params.Get("project_id")));
+  std::string out = "{\"members\":[";
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (i) out += ',';
+    out += work::RenderMember(members[i]);
+  }
+  return Response::Json(200, out + "]}");
+}
+
+Result<Response> GetItem(Deps& d, const Call& call) {
+  ASSAY_ASSIGN_OR_RETURN(work::ItemView item, d.work->GetItem(*call.caller, call.params.Get("item_id")));
+  return Response::Json(200, work::RenderItem(item));
+}
+
 Result<Response> Progress(Deps& d, const Call& call) {
   ASSAY_ASSIGN_OR_RETURN(work::Progress p, d.work->GetProgress(*call.caller, call.params.Get("project_id")));
   return Response::Json(200, work::RenderProgress(p));
@@ -198,6 +213,12 @@ Result<Response> ListSubmissions(Deps& d, const Call& call) {
   work::SubmissionFilter filter;
   filter.state = call.http.QueryParam("state");
   filter.expert_id = call.http.QueryParam("expert_id");
+  filter.item_id = call.http.QueryParam("item_id");
+  const std::string order = call.http.QueryParam("order").value_or("desc");
+  if (order != "asc" && order != "desc") {
+    return base::Error::Invalid("order must be asc or desc").Detail("field", "order");
+  }
+  filter.oldest_first = order == "asc";
   ASSAY_ASSIGN_OR_RETURN(auto page, d.work->ListSubmissions(*call.caller, call.params.Get("project_id"),
                                                             filter, LimitParam(call),
                                                             call.http.QueryParam("cursor").value_or("")));

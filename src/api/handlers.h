@@ -21,6 +21,8 @@ ASSAY_API_HANDLER(CreateProject)
 ASSAY_API_HANDLER(GetProject)
 ASSAY_API_HANDLER(UpdateProject)
 ASSAY_API_HANDLER(AddMember)
+ASSAY_API_HANDLER(ListMembers)
+ASSAY_API_HANDLER(GetItem)
 ASSAY_API_HANDLER(Progress)
 ASSAY_API_HANDLER(ImportItems)
 ASSAY_API_HANDLER(ListItems)
@@ -33,6 +35,9 @@ ASSAY_API_HANDLER(Submit)
 ASSAY_API_HANDLER(Return)
 ASSAY_API_HANDLER(GetSubmission)
 ASSAY_API_HANDLER(ReviewSubmission)
+ASSAY_API_HANDLER(McpPost)  // mcp_handler.cc
+ASSAY_API_HANDLER(McpGet)
+ASSAY_API_HANDLER(McpDelete)
 #undef ASSAY_API_HANDLER
 
 }  // namespace api

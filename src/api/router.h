@@ -20,6 +20,8 @@
 #include "http/server.h"
 #include "work/service.h"
 
+namespace mcp { class SessionStore; }
+
 namespace api {
 
 // Who may call a route before the work layer checks the object itself.
@@ -34,12 +36,25 @@ struct PathParams {
   std::string_view Get(std::string_view name) const;
 };
 
+// The MCP endpoint (/mcp, Streamable HTTP; mcp_handler.cc).
+struct McpEndpoint {
+  mcp::SessionStore* sessions = nullptr;  // null: /mcp answers 404
+  std::string default_suite = "tau2-retail";  // when the URL has no ?suite=
+  std::string default_task;                   // when the URL has no ?task= ("": it must)
+  // No bearer token needed: for local MCP clients that cannot send one (the conformance
+  // runner). Off unless `assay serve --mcp-anonymous`.
+  bool anonymous = false;
+  // The server listens on loopback only: requests must name a loopback Host (DNS rebinding).
+  bool local_only = false;
+};
+
 struct Deps {
   work::Service* work = nullptr;
   const base::Clock* clock = nullptr;
   base::Metrics* metrics = nullptr;
   base::Logger logger;
   std::string web_root;  // built web app (web/dist); empty: no UI
+  McpEndpoint mcp;
 };
 
 struct Call {

@@ -24,6 +24,7 @@ const std::vector<Route>& Routes() {
       {"GET", "/api/v1/projects/{project_id}", Gate::kSignedIn, GetProject, "A project", 0, ""},
       {"PATCH", "/api/v1/projects/{project_id}", Gate::kSignedIn, UpdateProject, "Change a project"},
       {"POST", "/api/v1/projects/{project_id}/members", Gate::kSignedIn, AddMember, "Add a member"},
+      {"GET", "/api/v1/projects/{project_id}/members", Gate::kSignedIn, ListMembers, "Members (managers)", 0, ""},
       {"GET", "/api/v1/projects/{project_id}/progress", Gate::kSignedIn, Progress, "Progress and throughput", 0, ""},
       {"POST", "/api/v1/projects/{project_id}/items", Gate::kSignedIn, ImportItems,
        "Import items (JSONL or JSON array)", kImportBytes,
@@ -36,8 +37,13 @@ const std::vector<Route>& Routes() {
       {"POST", "/api/v1/assignments/{assignment_id}/renew", Gate::kSignedIn, Renew, "Extend a lease"},
       {"POST", "/api/v1/assignments/{assignment_id}/submit", Gate::kSignedIn, Submit, "Submit an answer (idempotent)"},
       {"POST", "/api/v1/assignments/{assignment_id}/return", Gate::kSignedIn, Return, "Give the item back"},
+      {"GET", "/api/v1/items/{item_id}", Gate::kSignedIn, GetItem, "An item (managers, reviewers)", 0, ""},
       {"GET", "/api/v1/submissions/{submission_id}", Gate::kSignedIn, GetSubmission, "A submission", 0, ""},
       {"POST", "/api/v1/submissions/{submission_id}/review", Gate::kSignedIn, ReviewSubmission, "Approve or reject"},
+      // MCP (Streamable HTTP): the handler authenticates itself, as anonymous MCP is an option.
+      {"POST", "/mcp", Gate::kPublic, McpPost, "MCP: one JSON-RPC message (?suite=&task= on initialize)"},
+      {"GET", "/mcp", Gate::kPublic, McpGet, "MCP: no server-sent stream here (405)", 0, ""},
+      {"DELETE", "/mcp", Gate::kPublic, McpDelete, "MCP: end the session", 0, ""},
   };
   return kRoutes;
 }

@@ -14,6 +14,7 @@ void AddQualityCommand(CLI::App&);
 void AddEnvCommand(CLI::App&);
 void AddServeCommand(CLI::App&);
 void AddDemoCommand(CLI::App&);
+void AddMcpCommand(CLI::App&);
 
 const std::vector<CommandRegistrar>& AllCommands() {
   static const std::vector<CommandRegistrar> kCommands = {
@@ -26,6 +27,7 @@ const std::vector<CommandRegistrar>& AllCommands() {
       AddEnvCommand,
       AddServeCommand,
       AddDemoCommand,
+      AddMcpCommand,
   };
   return kCommands;
 }

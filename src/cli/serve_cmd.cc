@@ -1,5 +1,6 @@
 // `assay serve` and `assay demo`: the HTTP API + web UI on one port.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -9,6 +10,7 @@
 #include "base/uuid7.h"
 #include "cli/commands.h"
 #include "http/server.h"
+#include "mcp/sessions.h"
 #include "storage/migrations.h"
 #include "work/demo.h"
 #include "work/service.h"
@@ -25,6 +27,13 @@ struct ServeFlags {
   int workers = 64;
   bool access_log = true;
   bool trust_proxy = false;
+  // MCP at /mcp
+  std::string mcp_suite = "tau2-retail";
+  std::string mcp_task;
+  std::string mcp_data;
+  bool mcp_anonymous = false;
+  int mcp_max_sessions = 64;
+  int mcp_idle_minutes = 30;
 };
 
 void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
@@ -36,6 +45,19 @@ void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
   cmd->add_option("--workers", f.workers, "Requests handled at once")->capture_default_str();
   cmd->add_flag("!--no-access-log", f.access_log, "Do not log every request");
   cmd->add_flag("--trust-proxy", f.trust_proxy, "Honour X-Forwarded-Proto (behind https proxy)");
+  cmd->add_option("--mcp-suite", f.mcp_suite, "MCP: suite when /mcp has no ?suite=")
+      ->capture_default_str();
+  cmd->add_option("--mcp-task", f.mcp_task,
+                  "MCP: task when /mcp has no ?task= (default: the URL must name one)");
+  cmd->add_option("--mcp-data", f.mcp_data,
+                  "MCP: directory of suite data files (default: each suite's own)");
+  cmd->add_flag("--mcp-anonymous", f.mcp_anonymous,
+                "MCP: accept /mcp without a bearer token (local clients that cannot send one; "
+                "use only on a loopback address)");
+  cmd->add_option("--mcp-max-sessions", f.mcp_max_sessions, "MCP: sessions open at once")
+      ->capture_default_str();
+  cmd->add_option("--mcp-idle-minutes", f.mcp_idle_minutes, "MCP: a session idle this long ends")
+      ->capture_default_str();
 }
 
 int Serve(const ServeFlags& f, bool demo) {
@@ -60,7 +82,18 @@ int Serve(const ServeFlags& f, bool demo) {
   work::Service service(**db, clock, ids);
   std::string web_root;
   if (std::filesystem::exists(std::filesystem::path(f.web) / "index.html")) web_root = f.web;
-  api::Api api({&service, &clock, &metrics, log, web_root});
+  mcp::SuiteCache suites(f.mcp_data);
+  mcp::SessionStore mcp_sessions(
+      clock, suites,
+      {.max_sessions = static_cast<size_t>(std::max(1, f.mcp_max_sessions)),
+       .idle_timeout_us = int64_t{std::max(1, f.mcp_idle_minutes)} * 60 * base::kMicrosPerSecond});
+  const bool loopback = f.address == "127.0.0.1" || f.address == "localhost" || f.address == "::1";
+  if (f.mcp_anonymous && !loopback) {
+    std::cerr << "assay: --mcp-anonymous needs a loopback --address (127.0.0.1, ::1, localhost)\n";
+    return 2;
+  }
+  api::Api api({&service, &clock, &metrics, log, web_root,
+                {&mcp_sessions, f.mcp_suite, f.mcp_task, f.mcp_anonymous, loopback}});
   http::ServerOptions opt;
   opt.address = f.address;
   opt.port = static_cast<uint16_t>(f.port);

@@ -287,16 +287,37 @@ base::Result<Page<Submission>> Service::ListSubmissions(const Caller& caller, st
   limit = std::clamp(limit <= 0 ? 100 : limit, 1, kMaxPageSize);
   Page<Submission> page;
   ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
-    ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"manager", "reviewer"}));
+    ASSAY_ASSIGN_OR_RETURN(std::string role,
+                           internal::RequireProjectRole(c, caller, project_id, {"manager", "reviewer"}));
     std::string state = filter.state.value_or(""), expert = filter.expert_id.value_or("");
-    return c.QueryEach(std::string(kSubmissionSelect) +
-                           "WHERE s.project_id = ? AND (? = '' OR s.state = ?) AND (? = '' OR s.expert_id = ?) "
-                           "AND (? = '' OR s.id < ?) ORDER BY s.id DESC LIMIT ?",
-                       {project_id, state, state, expert, expert, cursor, cursor, limit + 1},
-                       [&](const storage::Row& r) -> base::Status {
-                         page.items.push_back(SubmissionFromRow(r));
-                         return base::Ok();
-                       });
+    std::string item = filter.item_id.value_or("");
+    // Ids are UUIDv7, so id order is submission order; the cursor is the last id seen.
+    const std::string order = filter.oldest_first ? "AND (? = '' OR s.id > ?) ORDER BY s.id ASC LIMIT ?"
+                                                  : "AND (? = '' OR s.id < ?) ORDER BY s.id DESC LIMIT ?";
+    ASSAY_TRY(c.QueryEach(std::string(kSubmissionSelect) +
+                              "WHERE s.project_id = ? AND (? = '' OR s.state = ?) AND (? = '' OR s.expert_id = ?) "
+                              "AND (? = '' OR s.item_id = ?) " +
+                              order,
+                          {project_id, state, state, expert, expert, item, item, cursor, cursor, limit + 1},
+                          [&](const storage::Row& r) -> base::Status {
+                            page.items.push_back(SubmissionFromRow(r));
+                            return base::Ok();
+                          }));
+    if (role != "manager" && role != "admin") return base::Ok();
+    std::unordered_map<std::string, Submission::Context> experts;
+    for (Submission& s : page.items) {
+      auto it = experts.find(s.expert_id);
+      if (it == experts.end()) {
+        ASSAY_ASSIGN_OR_RETURN(storage::Rows u, c.Query("SELECT email, name FROM users WHERE id = ?", {s.expert_id}));
+        Submission::Context ctx;
+        if (!u.empty()) ctx = {u[0].Text(0), u[0].Text(1), std::nullopt};
+        it = experts.emplace(s.expert_id, std::move(ctx)).first;
+      }
+      s.context = it->second;
+      ASSAY_ASSIGN_OR_RETURN(storage::Rows i, c.Query("SELECT external_id FROM items WHERE id = ?", {s.item_id}));
+      if (!i.empty()) s.context->item_external_id = i[0].OptText(0);
+    }
+    return base::Ok();
   }));
   if (static_cast<int>(page.items.size()) > limit) {
     page.items.pop_back();

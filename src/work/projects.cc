@@ -193,6 +193,40 @@ base::Status Service::AddMember(const Caller& caller, std::string_view project_i
   });
 }
 
+base::Result<std::vector<Member>> Service::ListMembers(const Caller& caller, std::string_view project_id) {
+  std::vector<Member> out;
+  ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
+    ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"manager"}));
+    return c.QueryEach(
+        "SELECT u.id, u.email, u.name, m.role, m.created_at_us FROM project_members m JOIN users u ON u.id = m.user_id "
+        "WHERE m.project_id = ? ORDER BY m.role, u.email",
+        {project_id}, [&](const storage::Row& r) -> base::Status {
+          out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4)});
+          return base::Ok();
+        });
+  }));
+  return out;
+}
+
+base::Result<ItemView> Service::GetItem(const Caller& caller, std::string_view item_id) {
+  ItemView item;
+  ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
+    ASSAY_ASSIGN_OR_RETURN(
+        storage::Rows rows,
+        c.Query("SELECT i.id, i.external_id, i.data, i.gold, i.seq, (SELECT count(*) FROM submissions s WHERE "
+                "s.item_id = i.id), i.project_id FROM items i WHERE i.id = ?",
+                {item_id}));
+    if (rows.empty()) return base::Error::NotFound("no such item");
+    // Someone who may not read the project's items learns nothing about the item either.
+    auto role = internal::RequireProjectRole(c, caller, rows[0].Text(6), {"manager", "reviewer"});
+    if (!role) return base::Error::NotFound("no such item");
+    const storage::Row& r = rows[0];
+    item = {r.Text(0), r.OptText(1), r.Text(2), r.OptText(3), r.Int(4), r.Int(5)};
+    return base::Ok();
+  }));
+  return item;
+}
+
 base::Result<Page<ItemView>> Service::ListItems(const Caller& caller, std::string_view project_id, int limit,
                                                 std::string_view cursor) {
   limit = std::clamp(limit <= 0 ? 100 : limit, 1, kMaxPageSize);

@@ -106,6 +106,11 @@ std::string RenderSubmission(const Submission& s) {
       .Str("state", s.state);
   if (s.review) o.Raw("review", RenderReview(*s.review));
   else o.Null("review");
+  if (s.context) {
+    o.Raw("expert", JsonObject().Str("id", s.expert_id).Str("email", s.context->expert_email)
+                        .Str("name", s.context->expert_name).Finish())
+        .OptStr("item_external_id", s.context->item_external_id);
+  }
   return o.Finish();
 }
 
@@ -143,6 +148,11 @@ std::string RenderItem(const ItemView& i) {
       .Raw("gold", i.gold_json ? *i.gold_json : "null")
       .Int("submissions", i.submissions)
       .Finish();
+}
+
+std::string RenderMember(const Member& m) {
+  return JsonObject().Str("user_id", m.user_id).Str("email", m.email).Str("name", m.name).Str("role", m.role)
+      .Time("added_at", m.added_at_us).Finish();
 }
 
 std::string RenderImportResult(const ImportResult& r) {

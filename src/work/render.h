@@ -40,6 +40,7 @@ std::string RenderSubmission(const Submission& s);
 std::string RenderLease(const Lease& l);
 std::string RenderAssignment(const Assignment& a);
 std::string RenderItem(const ItemView& i);
+std::string RenderMember(const Member& m);
 std::string RenderImportResult(const ImportResult& r);
 std::string RenderProgress(const Progress& p);
 std::string RenderExpertStats(const ExpertProjectStats& s);

@@ -88,6 +88,10 @@ class Service {
   // reported, not fatal; an external id already present is skipped.
   base::Result<ImportResult> ImportItems(const Caller& caller, std::string_view project_id,
                                          std::string_view body, const ImportProgressFn& progress = {});
+  // The project's members (managers of the project and admins).
+  base::Result<std::vector<Member>> ListMembers(const Caller& caller, std::string_view project_id);
+  // One item with its data and gold, for the project's managers and reviewers.
+  base::Result<ItemView> GetItem(const Caller& caller, std::string_view item_id);
   base::Result<Page<ItemView>> ListItems(const Caller& caller, std::string_view project_id,
                                          int limit, std::string_view cursor);
 
@@ -103,6 +107,8 @@ class Service {
   base::Status ReturnAssignment(const Caller& caller, std::string_view assignment_id,
                                 std::string_view lease_token);
   base::Result<Submission> GetSubmission(const Caller& caller, std::string_view submission_id);
+  // Newest first, or oldest first with filter.oldest_first; managers also get each
+  // submission's context (expert email and name, item external id).
   base::Result<Page<Submission>> ListSubmissions(const Caller& caller, std::string_view project_id,
                                                  const SubmissionFilter& filter, int limit,
                                                  std::string_view cursor);

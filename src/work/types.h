@@ -124,6 +124,14 @@ struct Submission {
   int64_t submitted_at_us = 0;
   std::string state;  // pending | approved | rejected
   std::optional<Review> review;
+  // Who submitted and on which item, filled by ListSubmissions for the project's managers only
+  // (reviewers judge the work blind).
+  struct Context {
+    std::string expert_email;
+    std::string expert_name;
+    std::optional<std::string> item_external_id;
+  };
+  std::optional<Context> context;
 };
 
 struct SubmitRequest {
@@ -175,6 +183,16 @@ struct Page {
 struct SubmissionFilter {
   std::optional<std::string> state;  // pending | approved | rejected
   std::optional<std::string> expert_id;
+  std::optional<std::string> item_id;
+  bool oldest_first = false;  // the review queue works from the oldest submission
+};
+
+struct Member {
+  std::string user_id;
+  std::string email;
+  std::string name;
+  std::string role;  // manager | reviewer | expert
+  int64_t added_at_us = 0;
 };
 
 }  // namespace work

@@ -35,6 +35,8 @@ const call = async (method, p, body, type = 'application/json') => {
 await call('POST', '/users', { email: 'e@example.com', password: 'expert-password-1', role: 'expert' });
 const p = await call('POST', '/projects', { name: 'Gallery', instructions: 'All components', template: GALLERY_TEMPLATE, overlap: 1, lease_seconds: 900 });
 await call('POST', `/projects/${p.id}/members`, { email: 'e@example.com', role: 'expert' });
+await call('POST', '/users', { email: 'm@example.com', password: 'manager-password-1', role: 'manager', name: 'Maya Manager' });
+await call('POST', `/projects/${p.id}/members`, { email: 'm@example.com', role: 'manager' });
 await call('POST', `/projects/${p.id}/items`, [1, 2, 3, 4].map((n) => JSON.stringify({ id: `g${n}`, ...ITEM })).join('\n'), 'application/x-ndjson');
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 try {
@@ -52,6 +54,21 @@ try {
     for (let i = 0; i < 3; i++) {
       await page.screenshot({ path: path.join(out, `gallery-${w}-${i}.png`) });
       await page.mouse.wheel(0, h - 120); await page.waitForTimeout(100);
+    }
+  }
+  // the manager's quality screen (mocked numbers in the shape of docs/api.md)
+  for (const [w, h] of [[1280, 800], [390, 844]]) {
+    const page = await (await browser.newContext({ viewport: { width: w, height: h } })).newPage();
+    await page.goto(base + '/');
+    await page.getByLabel('Email').fill('m@example.com'); await page.getByLabel('Password').fill('manager-password-1');
+    await page.keyboard.press('Enter'); await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.goto(`${base}/#/manage/${p.id}/quality`);
+    await page.getByText('Expert accuracy').waitFor();
+    await page.screenshot({ path: path.join(out, `gallery-quality-${w}-0.png`) });
+    await page.getByText('stale — recomputing…').waitFor({ state: 'detached' }); // polls until fresh
+    for (let i = 1; i < 4; i++) {
+      await page.mouse.wheel(0, h - 120); await page.waitForTimeout(100);
+      await page.screenshot({ path: path.join(out, `gallery-quality-${w}-${i}.png`) });
     }
   }
   console.log('gallery screenshots in', out);

@@ -16,6 +16,41 @@ export function createMock({ webDir }) {
   const pub = (u) => ({ id: u.id, email: u.email, name: u.name, role: u.role });
   const roleOf = (u, pid) => u.role === 'admin' ? 'admin' : members.find((m) => m.user_id === u.id && m.project_id === pid)?.role;
 
+  // GET /projects/{id}/quality in the shape of docs/api.md, from a fixed seed so screenshots are
+  // stable: the real labels' fields and items where there are any, invented experts otherwise.
+  // The first look after new submissions is "stale" (the server recomputes in the background).
+  const qualitySeen = new Map();
+  function mockQuality(pr) {
+    let seed = 7; const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const its = [...items.values()].filter((x) => x.project_id === pr.id);
+    const subs = [...submissions.values()].filter((s) => s.project_id === pr.id && s.state !== 'rejected');
+    const stale = qualitySeen.get(pr.id) !== subs.length; qualitySeen.set(pr.id, subs.length);
+    const comps = (pr.template ?? []).filter((c) => ['pairwise', 'choice', 'rating'].includes(c.type));
+    const names = ['Ana Alves', 'Bo Berg', 'Chen Wei', 'Dee Dorsey', 'Eli Expert', 'Fatima Noor', 'Gus Grant', 'Hana Ito'];
+    const n = Math.max(its.length, 60);
+    const fields = comps.map((c) => {
+      const cats = c.type === 'pairwise' ? ['a', 'b', 'tie'] : c.type === 'choice' ? (c.options ?? ['x', 'y']) : Array.from({ length: (c.max ?? 5) - (c.min ?? 1) + 1 }, (_, k) => String((c.min ?? 1) + k));
+      const labels = Array.from({ length: n }, (_, k) => {
+        const it = its[k];
+        const conf = Math.min(0.999, Math.max(0.34, 1 - rnd() ** 2.2 * 0.7));
+        const label = cats[Math.floor(rnd() * cats.length)];
+        const votes = { [label]: 2 + Math.floor(rnd() * 2) }; if (conf < 0.8) votes[cats[(cats.indexOf(label) + 1) % cats.length]] = 1 + Math.floor(rnd() * 2);
+        return { item_id: it?.id ?? `item-${k}`, external_id: it?.external_id ?? `q${String(k + 1).padStart(3, '0')}`, label, confidence: Number(conf.toFixed(3)), votes };
+      });
+      const workers = names.map((name, k) => {
+        const acc = k === 3 ? 0.52 : 0.78 + rnd() * 0.18; const total = k % 3 === 2 ? 0 : 12;
+        const correct = Math.round(acc * total); const w = 1.96 * Math.sqrt((acc * (1 - acc)) / Math.max(total, 1));
+        return { expert_id: `e${k}`, name, email: name.split(' ')[0].toLowerCase() + '@example.com', labels: 20 + Math.floor(rnd() * 60), accuracy: Number(acc.toFixed(3)),
+          gold: total ? { correct, total, low: Number(Math.max(0, acc - w).toFixed(3)), high: Number(Math.min(1, acc + w).toFixed(3)) } : null };
+      });
+      return { field: c.name, component: c.type, level: c.type === 'rating' ? 'ordinal' : 'nominal', method: 'ds',
+        agreement: { percent: 0.74, krippendorff_alpha: c.type === 'rating' ? 0.81 : 0.71, fleiss_kappa: c.type === 'rating' ? null : 0.69, items_with_2plus: n - 4 },
+        workers, labels, labels_total: labels.length };
+    });
+    return { project_id: pr.id, version: subs.length + 1, computed_at: nowIso(), stale, items: its.length, submissions: subs.length,
+      overlap: { overlap: pr.overlap, max_overlap: pr.overlap + 2, target_confidence: 0.9, items_decided: Math.floor(its.length / 2), items_open: its.length - Math.floor(its.length / 2) }, fields };
+  }
+
   function route(req, url, body, user) {
     const p = url.pathname.replace(/^\/api\/v1/, ''); const m = req.method;
     let mm;
@@ -25,6 +60,8 @@ export function createMock({ webDir }) {
       const sid = uuid(); sessions.set(sid, u.id);
       return { status: 200, body: { user: pub(u) }, headers: { 'Set-Cookie': `assay_session=${sid}; HttpOnly; SameSite=Lax; Path=/` } };
     }
+    // only the paths callers probe for (run.mjs checks for the quality route)
+    if (m === 'GET' && p === '/openapi.json') return { status: 200, body: { openapi: '3.1.0', paths: { '/api/v1/projects/{project_id}/quality': { get: { summary: 'Quality (mock)' } } } } };
     if (!user) return err(401, 'unauthenticated', 'Sign in first.');
     if (m === 'POST' && p === '/auth/logout') return { status: 204, headers: { 'Set-Cookie': 'assay_session=; Max-Age=0; Path=/' } };
     if (m === 'GET' && p === '/me') return { status: 200, body: pub(user) };
@@ -92,9 +129,19 @@ export function createMock({ webDir }) {
         return { status: 200, body: { assignment_id: a.id, lease_token: a.token, expires_at: new Date(a.expires_ms).toISOString(), item: { id: it.id, data: it.data } } };
       }
       if (m === 'GET' && rest === '/submissions' && rev) {
-        const st = url.searchParams.get('state'); const ex = url.searchParams.get('expert_id');
-        return { status: 200, body: { submissions: [...submissions.values()].filter((s) => s.project_id === pr.id && (!st || s.state === st) && (!ex || s.expert_id === ex)), next_cursor: null } };
+        const st = url.searchParams.get('state'); const ex = url.searchParams.get('expert_id'); const it = url.searchParams.get('item_id');
+        const order = url.searchParams.get('order') ?? 'desc';
+        if (!['asc', 'desc'].includes(order)) return err(400, 'invalid_argument', 'order must be asc or desc', { field: 'order' });
+        const list = [...submissions.values()].filter((s) => s.project_id === pr.id && (!st || s.state === st) && (!ex || s.expert_id === ex) && (!it || s.item_id === it));
+        if (order === 'desc') list.reverse(); // the map holds them in submission order
+        // managers see who submitted which item; reviewers judge blind
+        const withContext = (s) => (mgr ? { ...s, expert: pub(users.get(s.expert_id)), item_external_id: items.get(s.item_id)?.external_id ?? null } : s);
+        return { status: 200, body: { submissions: list.map(withContext), next_cursor: null } };
       }
+      if (m === 'GET' && rest === '/members' && mgr) {
+        return { status: 200, body: { members: members.filter((x) => x.project_id === pr.id).map((x) => { const u = users.get(x.user_id); return { user_id: u.id, email: u.email, name: u.name, role: x.role }; }) } };
+      }
+      if (m === 'GET' && rest === '/quality' && rev) return { status: 200, body: mockQuality(pr) };
       if (m === 'GET' && rest === '/progress' && rev) {
         const subs = [...submissions.values()].filter((s) => s.project_id === pr.id);
         const n = [...items.values()].filter((x) => x.project_id === pr.id).length;
@@ -107,6 +154,11 @@ export function createMock({ webDir }) {
         return { status: 200, raw: lines.join('\n') + '\n', type: 'application/x-ndjson' };
       }
       return err(404, 'not_found', `No route ${m} ${p}`);
+    }
+    if ((mm = p.match(/^\/items\/([^/]+)$/)) && m === 'GET') {
+      const it = items.get(mm[1]); const role = it && roleOf(user, it.project_id);
+      if (!it || !['admin', 'manager', 'reviewer'].includes(role)) return err(404, 'not_found', 'No such item.');
+      return { status: 200, body: { id: it.id, external_id: it.external_id, data: it.data, gold: it.gold, submissions: [...submissions.values()].filter((s) => s.item_id === it.id).length } };
     }
     if ((mm = p.match(/^\/assignments\/([^/]+)\/(renew|submit|return)$/))) {
       const a = assignments.get(mm[1]);

@@ -80,8 +80,19 @@ const ITEMS = [
   { id: 'cap-2', data: { prompt: 'Name the largest planet. <script>alert(1)</script>', response_a: 'Jupiter is the largest planet 🌍 in our solar system.', responses: [{ id: 'a', content: 'Jupiter is the largest planet 🌍 in our solar system.' }, { id: 'b', content: 'Saturn.' }] } },
 ];
 
+// Accessibility: axe-core (WCAG 2 A/AA rules: labels, names, contrast, landmarks) on every
+// page we screenshot, at both sizes.
+const axeSource = fs.readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const a11y = [];
+async function checkA11y(page, name) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  for (const v of r.violations) a11y.push(`${name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
 const shots = [];
 async function shot(page, name) {
+  await checkA11y(page, name);
   const f = path.join(out, `${name}.png`);
   await page.screenshot({ path: f, fullPage: false }); // what the viewport shows: 1280×800 or 390×844
   shots.push(f);
@@ -159,6 +170,9 @@ async function main() {
     await mgr.locator('.members').getByLabel('Email').fill(EXPERT.email);
     await mgr.locator('.members').getByRole('button', { name: 'Add' }).click();
     await mgr.getByText(`${EXPERT.email} added as expert.`).waitFor();
+    await mgr.locator('.member-list').getByRole('cell', { name: 'Eli Expert' }).waitFor(); // the members list shows who is on it
+    await mgr.evaluate(() => document.querySelector('.member-list').scrollIntoView({ block: 'end' }));
+    await both(mgr, '03b-settings-members');
     await mgr.goto(`${base}/#/manage/${projectId}/import`);
     const jsonl = ITEMS.map((x) => JSON.stringify(x)).join('\n') + '\n{not json}\n';
     await mgr.getByLabel('…or paste JSONL').fill(jsonl);
@@ -213,7 +227,7 @@ async function main() {
       const src = item.data.response_a; const rewritten = src.replace(pl.from, pl.to);
       await ex.keyboard.press('Control+a'); await ex.keyboard.type(rewritten);
       await ex.locator('ins, del').first().waitFor();
-      if (n === 0) { await both(ex, '07-workspace-filled'); await ex.keyboard.press('Escape'); await ex.keyboard.press('?'); await ex.getByRole('dialog').waitFor(); await shot(ex, '08-shortcuts-1280'); await ex.keyboard.press('Escape'); }
+      if (n === 0) { await both(ex, '07-workspace-filled'); await ex.keyboard.press('Escape'); await ex.keyboard.press('?'); await ex.getByRole('dialog').waitFor(); await both(ex, '08-shortcuts'); await ex.keyboard.press('Escape'); }
       const start = src.indexOf(pl.quote);
       const span = { start, end: start + pl.quote.length, text: pl.quote, category: 'factual', severity: pl.sev };
       if (pl.spanComment) span.comment = pl.spanComment;
@@ -227,7 +241,7 @@ async function main() {
       const ms = await ex.evaluate(() => window.__assayNextTaskMs);
       if (ms != null) nextTaskMs.push(Math.round(ms));
     }
-    await shot(ex, '09-workspace-done-1280');
+    await both(ex, '09-workspace-done');
 
     // ---- manager: progress, review by keyboard, export
     await mgr.goto(`${base}/#/manage/${projectId}/progress`);
@@ -235,7 +249,8 @@ async function main() {
     await both(mgr, '10-progress');
     await mgr.goto(`${base}/#/manage/${projectId}/review`);
     await mgr.getByRole('button', { name: /Approve/ }).waitFor();
-    await mgr.getByText(ITEMS[0].data.response_a).first().waitFor();
+    await mgr.getByText(ITEMS[0].data.response_a).first().waitFor(); // oldest first, with the item's data
+    await mgr.getByText('by Eli Expert').waitFor(); // managers see who submitted
     await both(mgr, '11-review');
     await mgr.keyboard.press('a');
     await mgr.getByText('Approved.').waitFor();
@@ -248,7 +263,24 @@ async function main() {
     await mgr.getByRole('heading', { name: 'Queue is empty' }).waitFor();
     await mgr.goto(`${base}/#/manage/${projectId}/submissions`);
     await mgr.getByRole('cell', { name: 'approved' }).waitFor();
+    assert.equal(await mgr.getByRole('button', { name: 'Eli Expert' }).count(), 2, 'expert names in the submissions list');
+    await mgr.getByRole('cell', { name: 'cap-1' }).waitFor();
     await both(mgr, '13-submissions');
+    await mgr.getByRole('button', { name: 'View' }).first().click();
+    await mgr.getByRole('dialog').getByText('Jupiter is the largest planet', { exact: false }).first().waitFor(); // newest first: cap-2
+    await both(mgr, '13b-submission-view');
+    await mgr.keyboard.press('Escape');
+    await mgr.goto(`${base}/#/manage`);
+    await mgr.getByRole('heading', { name: 'Capitals QA' }).waitFor();
+    await both(mgr, '02b-manager-projects');
+    // the quality screen, where the server has it (GET /projects/{id}/quality)
+    const openapi = await (await fetch(`${base}/api/v1/openapi.json`)).json();
+    if (openapi.paths['/api/v1/projects/{project_id}/quality']) {
+      await mgr.goto(`${base}/#/manage/${projectId}/quality`);
+      await mgr.getByRole('heading', { name: /Quality/ }).waitFor();
+      await mgr.getByText('Expert accuracy').waitFor();
+      await both(mgr, '16-quality');
+    } else console.log('e2e: no quality route on this server yet; quality screen not visited');
     await mgr.goto(`${base}/#/manage/${projectId}/progress`);
     await mgr.getByText('approval rate').waitFor();
     await shot(mgr, '14-progress-reviewed-1280');
@@ -269,12 +301,38 @@ async function main() {
     const rejected = lines.map((l) => l.submissions[0]).find((x) => (x.review?.verdict ?? x.state).startsWith('reject'));
     if (rejected.review) assert.equal(rejected.review.reason, reason, 'the rejection reason is exported as typed');
 
+    // ---- next task on screen after submit, over a run of quick rating tasks (keyboard only):
+    // performance.now() from the submit key to the frame after the next task rendered
+    const quick = await adminApi(base, srv.adminToken, 'POST', '/projects', { name: 'Quick ratings', instructions: 'Rate it.', overlap: 1, lease_seconds: 600,
+      template: [{ type: 'markdown', source: 'q', label: 'Statement' }, { type: 'rating', name: 'score', label: 'How true?', min: 1, max: 5 }] });
+    await adminApi(base, srv.adminToken, 'POST', `/projects/${quick.id}/members`, { email: EXPERT.email, role: 'expert' });
+    const QUICK = 12;
+    await adminApi(base, srv.adminToken, 'POST', `/projects/${quick.id}/items`, Array.from({ length: QUICK }, (_, k) => ({ id: `s${k}`, data: { q: `Statement number ${k}` } })));
+    await ex.goto(`${base}/#/work/${quick.id}`);
+    await ex.getByRole('region', { name: 'Task controls' }).waitFor();
+    await ex.keyboard.press('Shift+I');
+    const quickMs = [];
+    for (let k = 0; k < QUICK; k++) {
+      await ex.getByText(`Statement number ${k}`, { exact: true }).waitFor();
+      await ex.waitForFunction(() => document.activeElement?.closest('[data-input]')?.getAttribute('data-input') === 'score');
+      await ex.evaluate(() => { window.__assayNextTaskMs = null; });
+      await ex.keyboard.press(String(1 + (k % 5)));
+      await ex.keyboard.press('Control+Enter');
+      if (k + 1 < QUICK) { await ex.waitForFunction(() => window.__assayNextTaskMs != null); quickMs.push(await ex.evaluate(() => window.__assayNextTaskMs)); }
+    }
+    await ex.getByRole('heading', { name: 'No tasks right now' }).waitFor();
+    const sorted = [...quickMs].sort((a, b) => a - b);
+    const q = (f) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))].toFixed(1);
+    nextTaskMs.push(...quickMs.map((x) => Math.round(x)));
+    console.log(`e2e: next task on screen after submit (loopback, ${quickMs.length} submits): median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms (target ≤ 100 ms)`);
+
     // ---- expert sees the review and its reason
     await ex.goto(base + '/#/expert');
     await ex.getByText(reason).waitFor();
     await both(ex, '15-expert-home-reviewed');
 
     assert.deepEqual(consoleErrors, [], 'no page errors');
+    assert.deepEqual(a11y, [], 'accessibility violations (axe-core, WCAG 2.1 A/AA)');
     console.log(`e2e (${mode}): OK — ${expected.length} tasks by keyboard, reviewed, export matches. next task on screen: ${nextTaskMs.join(', ')} ms. screenshots: ${shots.length} in ${out}`);
   } catch (e) {
     for (let i = 0; i < pages.length; i++) await pages[i].screenshot({ path: path.join(out, `failure-${i}.png`), fullPage: true }).catch(() => {});

@@ -9,6 +9,7 @@ import { ImportPage } from './pages/Import';
 import { ProgressPage } from './pages/Progress';
 import { SubmissionsPage } from './pages/Submissions';
 import { ReviewPage } from './pages/Review';
+import { QualityPage } from './pages/Quality';
 
 export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
@@ -22,15 +23,16 @@ export function App() {
   if (user === undefined) return <div className="center muted">Loading…</div>;
   if (!user) return <Login onLogin={(u) => setUser(u)} />; // stay on the page the session ended on
   const isManager = user.role === 'admin' || user.role === 'manager' || user.role === 'reviewer';
-  const [a, b, c] = route;
+  const [a, b, c, d] = route;
   let page: React.ReactNode;
-  if (a === 'work' && b) page = <Workspace projectId={b} />;
+  if (a === 'work' && b) page = <Workspace key={b} projectId={b} />; // a fresh workspace per project
   else if (a === 'manage' && b === 'new') page = <ProjectEdit />;
   else if (a === 'manage' && b && c === 'edit') page = <ProjectEdit projectId={b} />;
   else if (a === 'manage' && b && c === 'import') page = <ImportPage projectId={b} />;
   else if (a === 'manage' && b && c === 'progress') page = <ProgressPage projectId={b} />;
-  else if (a === 'manage' && b && c === 'submissions') page = <SubmissionsPage projectId={b} />;
+  else if (a === 'manage' && b && c === 'submissions') page = <SubmissionsPage projectId={b} itemId={d} />;
   else if (a === 'manage' && b && c === 'review') page = <ReviewPage projectId={b} />;
+  else if (a === 'manage' && b && c === 'quality') page = <QualityPage projectId={b} />;
   else if (a === 'manage') page = <ManagerProjects />;
   else page = isManager && user.role !== 'reviewer' && a !== 'expert' ? <ManagerProjects /> : <Home user={user} />;
   const inWork = a === 'work';

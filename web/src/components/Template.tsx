@@ -7,6 +7,7 @@ import { Markdown } from '../lib/markdown';
 import { asText, getPath, isInput, isRequired, responsesOf } from '../lib/template';
 import { findQuote, segments, selectionOffsets, type Span } from '../lib/spans';
 import { wordDiff } from '../lib/diff';
+import { ScrollX } from './ui';
 
 export interface InputProps<T = unknown> {
   c: Component; data: Record<string, unknown>; value: T | undefined; onChange: (v: T | undefined) => void; readOnly?: boolean; id: string;
@@ -217,6 +218,7 @@ function Rubric({ c, value, onChange, readOnly, id }: InputProps<RubricVal>) {
     onChange({ ...v, [cid]: cur });
   };
   return (
+    <ScrollX label={`${String(c.label ?? "Rubric")}, scrolls sideways`}>
     <table className="rubric">
       <thead><tr><th scope="col">Criterion</th>{pts.map((p) => <th key={p} scope="col">{p}</th>)}{c.comments ? <th scope="col">Comment</th> : null}</tr></thead>
       <tbody>
@@ -249,6 +251,7 @@ function Rubric({ c, value, onChange, readOnly, id }: InputProps<RubricVal>) {
         ))}
       </tbody>
     </table>
+    </ScrollX>
   );
 }
 
@@ -283,7 +286,7 @@ function Spans({ c, data, value, onChange, readOnly, id }: InputProps<Span[]>) {
   const remove = (i: number) => { const next = spans.filter((_, j) => j !== i); onChange(next.length ? next : undefined); };
   return (
     <div className="spans">
-      <div ref={ref} className="span-text" onMouseUp={capture} onKeyUp={capture} aria-label="Text to annotate; select a passage to mark it">
+      <div ref={ref} className="span-text" onMouseUp={capture} onKeyUp={capture} role="group" aria-label="Text to annotate; select a passage to mark it">
         {segs.map((s) => s.spans.length
           ? <mark key={s.start} className={`sev-${sevs.indexOf(spans[s.spans[0]].severity)}`} title={s.spans.map((j) => `${spans[j].category} · ${spans[j].severity}`).join('\n')}>{s.text}</mark>
           : <React.Fragment key={s.start}>{s.text}</React.Fragment>)}
@@ -317,7 +320,7 @@ function Spans({ c, data, value, onChange, readOnly, id }: InputProps<Span[]>) {
 export function DiffView({ a, b }: { a: string; b: string }) {
   const parts = useMemo(() => wordDiff(a, b), [a, b]);
   return (
-    <div className="diff" aria-label="Changes against the model's response">
+    <div className="diff" role="group" aria-label="Changes against the model's response">
       {parts.map((p, i) => p.op === 'same' ? <span key={i}>{p.text}</span> : p.op === 'add' ? <ins key={i}>{p.text}</ins> : <del key={i}>{p.text}</del>)}
     </div>
   );

@@ -42,3 +42,23 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
     </div>
   );
 }
+
+/**
+ * A horizontally scrolling box for wide tables on narrow screens. Only when it actually
+ * scrolls does it become a tab stop (so keyboard users can scroll it); otherwise it stays out
+ * of the focus order.
+ */
+export function ScrollX({ label, children }: { label: string; children: React.ReactNode }) {
+  const ref = React.useRef<HTMLDivElement>(null);
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const el = ref.current; if (!el) return;
+    const on = () => setScrolls(el.scrollWidth > el.clientWidth + 1);
+    on();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(on); ro.observe(el);
+    if (el.firstElementChild) ro.observe(el.firstElementChild);
+    return () => ro.disconnect();
+  }, []);
+  return <div ref={ref} className="table-wrap" tabIndex={scrolls ? 0 : undefined} role={scrolls ? 'region' : undefined} aria-label={scrolls ? label : undefined}>{children}</div>;
+}

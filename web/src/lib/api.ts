@@ -16,6 +16,25 @@ export interface Submission {
   id: string; assignment_id: string; item_id: string; project_id: string; expert_id: string;
   client_submission_id: string; answer: Record<string, unknown>; active_ms: number; submitted_at: string;
   state: 'pending' | 'approved' | 'rejected'; review: Review | null;
+  /** Managers only (reviewers judge blind): who submitted, and the item's external id. */
+  expert?: { id: string; email: string; name: string }; item_external_id?: string | null;
+}
+export interface Member { user_id: string; email: string; name: string; role: Role; added_at?: string }
+export type QualityComponent = 'pairwise' | 'choice' | 'rating';
+export interface QualityWorker {
+  expert_id: string; name: string; email: string; labels: number; accuracy: number;
+  gold: { correct: number; total: number; low: number; high: number } | null;
+}
+export interface QualityLabel { item_id: string; external_id: string | null; label: string; confidence: number; votes: Record<string, number> }
+export interface QualityField {
+  field: string; component: QualityComponent; level: 'nominal' | 'ordinal'; method: 'ds' | 'mv';
+  agreement: { percent: number; krippendorff_alpha: number; fleiss_kappa: number | null; items_with_2plus: number };
+  workers: QualityWorker[]; labels: QualityLabel[]; labels_total: number;
+}
+export interface Quality {
+  project_id: string; version: number; computed_at: string; stale: boolean; items: number; submissions: number;
+  overlap: { overlap: number; max_overlap: number; target_confidence: number; items_decided: number; items_open: number };
+  fields: QualityField[];
 }
 export interface Progress {
   items: number; overlap: number; target_submissions: number; submitted: number; approved: number;
@@ -82,13 +101,16 @@ export const api = {
   project: (id: string) => request<Project>('GET', `/projects/${enc(id)}`),
   createProject: (p: Partial<Project>) => request<Project>('POST', '/projects', p),
   updateProject: (id: string, p: Partial<Project>) => request<Project>('PATCH', `/projects/${enc(id)}`, p),
+  members: (id: string) => request<{ members: Member[] }>('GET', `/projects/${enc(id)}/members`),
+  quality: (id: string, limit = 1000) => request<Quality>('GET', `/projects/${enc(id)}/quality?limit=${limit}`),
+  item: (id: string) => request<Item>('GET', `/items/${enc(id)}`),
   addMember: (id: string, email: string, role: Role) => request<unknown>('POST', `/projects/${enc(id)}/members`, { email, role }),
   createUser: (u: { email: string; password: string; role: Role; name?: string }) => request<{ user: User }>('POST', '/users', u),
   progress: (id: string) => request<Progress>('GET', `/projects/${enc(id)}/progress`),
   items: (id: string, cursor?: string, limit = 200) =>
     request<{ items: Item[]; next_cursor: string | null }>('GET', `/projects/${enc(id)}/items?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`),
   lease: (id: string) => request<Lease | undefined>('POST', `/projects/${enc(id)}/leases`),
-  submissions: (id: string, q: { state?: string; expert_id?: string; cursor?: string; limit?: number } = {}) => {
+  submissions: (id: string, q: { state?: string; expert_id?: string; item_id?: string; order?: 'asc' | 'desc'; cursor?: string; limit?: number } = {}) => {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') qs.set(k, String(v));
     const s = qs.toString();

@@ -28,7 +28,8 @@ export function Home({ user }: { user: User }) {
                 {s ? (
                   <div className="stats-row">
                     <span><b>{s.submitted}</b> submitted</span>
-                    <span><b>{pct(s.approval_rate)}</b> approved{total ? ` (${s.approved}/${total})` : ''}</span>
+                    {total ? <span><b>{pct(s.approval_rate)}</b> approved ({s.approved}/{total})</span> : null}
+                    {s.submitted > total ? <span><b>{s.submitted - total}</b> awaiting review</span> : null}
                     <span><b>{hours(s.active_seconds)}</b> active</span>
                   </div>
                 ) : <p className="muted small">No submissions yet.</p>}

@@ -61,3 +61,29 @@ describe('GoldCheck', () => {
     expect([...container.querySelectorAll('.chip')].map((c) => c.textContent)).toEqual(['pref: matches', 'score: differs']);
   });
 });
+
+import { vi } from 'vitest';
+import { waitFor } from '@testing-library/react';
+import { SubmissionsPage } from './Submissions';
+describe('submissions browser', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  it('shows managers the expert by name, filters by a picked expert and by the item in the route', async () => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+      urls.push(url);
+      const json = (b: unknown) => new Response(JSON.stringify(b), { status: 200 });
+      if (url.includes('/members')) return json({ members: [{ user_id: 'e1', email: 'eli@x.org', name: 'Eli', role: 'expert' }, { user_id: 'm1', email: 'm@x.org', name: 'Maya', role: 'manager' }] });
+      if (url.includes('/submissions')) return json({ next_cursor: null, submissions: [{ id: 's1', item_id: 'i7', expert_id: 'e1', expert: { id: 'e1', email: 'eli@x.org', name: 'Eli' }, item_external_id: 'q7', answer: {}, active_ms: 3000, submitted_at: '2026-11-23T10:00:00Z', state: 'pending', review: null }] });
+      if (url.includes('/items/')) return json({ id: 'i7', external_id: 'q7', data: {}, gold: null });
+      return json({ id: 'p1', name: 'P', instructions: '', overlap: 1, lease_seconds: 60, template: [] });
+    }));
+    const r = render(<SubmissionsPage projectId="p1" itemId="i7" />);
+    await r.findByRole('button', { name: 'Eli' });
+    expect(r.getByRole('cell', { name: 'q7' })).toBeTruthy();
+    expect(urls.find((u) => u.includes('/submissions?'))).toContain('item_id=i7');
+    const pick = await r.findByLabelText('Expert') as HTMLSelectElement;
+    expect([...pick.options].map((o) => o.textContent)).toEqual(['all', 'Eli (eli@x.org)']); // experts only
+    fireEvent.change(pick, { target: { value: 'e1' } });
+    await waitFor(() => expect(urls.some((u) => u.includes('expert_id=e1') && u.includes('item_id=i7'))).toBe(true));
+  });
+});

@@ -3,10 +3,10 @@ import { api, type Project, type Role, type Template } from '../lib/api';
 import { go } from '../lib/router';
 import { validateTemplate } from '../lib/template';
 import { TemplateView } from '../components/Template';
-import { ErrorBox, useLoad } from '../components/ui';
+import { ErrorBox, ScrollX, useLoad } from '../components/ui';
 
 export function ProjectNav({ id, here }: { id: string; here: string }) {
-  const links: [string, string][] = [['edit', 'Settings'], ['import', 'Import'], ['progress', 'Progress'], ['submissions', 'Submissions'], ['review', 'Review']];
+  const links: [string, string][] = [['edit', 'Settings'], ['import', 'Import'], ['progress', 'Progress'], ['submissions', 'Submissions'], ['review', 'Review'], ['quality', 'Quality']];
   return (
     <nav className="subnav" aria-label="Project">
       <a href="#/manage">← Projects</a>
@@ -31,6 +31,7 @@ export function ManagerProjects() {
               <div className="links">
                 <a href={`#/manage/${encodeURIComponent(p.id)}/progress`}>Progress</a>
                 <a href={`#/manage/${encodeURIComponent(p.id)}/review`}>Review</a>
+                <a href={`#/manage/${encodeURIComponent(p.id)}/quality`}>Quality</a>
                 <a href={`#/manage/${encodeURIComponent(p.id)}/submissions`}>Submissions</a>
                 <a href={`#/manage/${encodeURIComponent(p.id)}/import`}>Import</a>
                 <a href={`#/manage/${encodeURIComponent(p.id)}/edit`}>Settings</a>
@@ -134,12 +135,13 @@ function Members({ projectId }: { projectId: string }) {
   const [email, setEmail] = useState(''); const [role, setRole] = useState<Role>('expert');
   const [create, setCreate] = useState(false); const [password, setPassword] = useState(''); const [name, setName] = useState('');
   const [err, setErr] = useState<unknown>(); const [msg, setMsg] = useState('');
+  const [list, listErr, reload] = useLoad(() => api.members(projectId), [projectId]);
   const add = async (e: React.FormEvent) => {
     e.preventDefault(); setErr(undefined); setMsg('');
     try {
       if (create) await api.createUser({ email, password, role, name: name || undefined });
       await api.addMember(projectId, email, role);
-      setMsg(`${email} added as ${role}.`); setEmail(''); setPassword(''); setName('');
+      setMsg(`${email} added as ${role}.`); setEmail(''); setPassword(''); setName(''); reload();
     } catch (x) { setErr(x); }
   };
   return (
@@ -157,6 +159,16 @@ function Members({ projectId }: { projectId: string }) {
       </form>
       <ErrorBox error={err} />
       <p role="status" className="muted small">{msg}</p>
+      <h3>On this project</h3>
+      <ErrorBox error={listErr} />
+      {!list ? <p className="muted">Loading…</p> : list.members.length === 0 ? <p className="muted">Nobody yet.</p> : (
+        <ScrollX label="Members">
+          <table className="table member-list">
+            <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th></tr></thead>
+            <tbody>{list.members.map((m) => <tr key={m.user_id}><td>{m.name || '—'}</td><td>{m.email}</td><td>{m.role}</td></tr>)}</tbody>
+          </table>
+        </ScrollX>
+      )}
     </section>
   );
 }

@@ -1,10 +1,30 @@
-import React from 'react';
+import React, { useEffect, useState } from 'react';
 import { api } from '../lib/api';
 import { ErrorBox, useLoad } from '../components/ui';
 import { CoverageChart, ExpertChart, expertRows, Sized, StackBar, ThroughputChart } from '../components/charts';
-import type { Submission } from '../lib/api';
-import { useItems } from './Review';
+import type { Item, Submission } from '../lib/api';
 import { ProjectNav } from './ManagerProjects';
+
+/** Items of a project by id, page by page (the coverage chart counts submissions per item). */
+function useItems(projectId: string): Map<string, Item> {
+  const [m, setM] = useState(new Map<string, Item>());
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const out = new Map<string, Item>(); let cursor: string | undefined;
+      for (let page = 0; page < 50; page++) {
+        const r = await api.items(projectId, cursor);
+        r.items.forEach((it) => out.set(it.id, it));
+        if (!live) return;
+        setM(new Map(out));
+        if (!r.next_cursor) break;
+        cursor = r.next_cursor;
+      }
+    })().catch(() => {});
+    return () => { live = false; };
+  }, [projectId]);
+  return m;
+}
 
 export function ProgressPage({ projectId }: { projectId: string }) {
   const [p, err, reload] = useLoad(() => api.progress(projectId), [projectId]);
@@ -43,9 +63,14 @@ export function ProgressPage({ projectId }: { projectId: string }) {
           <h2>Throughput</h2>
           <Sized>{(w) => <ThroughputChart width={w} points={p.throughput ?? []} />}</Sized>
           <h2>Experts</h2>
-          {subs ? <ExpertChart rows={expertRows(subs).map((r) => ({ ...r, expert: r.expert.slice(-8) }))} /> : <p className="muted">Loading…</p>}
+          {subs ? <ExpertChart rows={expertRows(subs).map((r) => ({ ...r, expert: expertLabel(subs.find((s) => s.expert_id === r.expert)!) }))} /> : <p className="muted">Loading…</p>}
         </>
       )}
     </div>
   );
+}
+
+/** An expert's name for managers (the server sends it to them), else the id's tail. */
+export function expertLabel(s: Submission): string {
+  return s.expert ? s.expert.name || s.expert.email : s.expert_id.slice(-8);
 }

@@ -1,36 +1,16 @@
 import React, { useCallback, useEffect, useRef, useState } from 'react';
-import { api, type Item, type Submission } from '../lib/api';
+import { api, type Submission } from '../lib/api';
+import { loadItem, useItem } from '../lib/items';
 import { ErrorBox, useLoad } from '../components/ui';
 import { isTyping, TemplateView } from '../components/Template';
 import { ProjectNav } from './ManagerProjects';
 
 export const MIN_REASON = 20;
 
-/** Items of a project by id (the review screen needs item data next to each answer). */
-export function useItems(projectId: string): Map<string, Item> {
-  const [m, setM] = useState(new Map<string, Item>());
-  useEffect(() => {
-    let live = true;
-    (async () => {
-      const out = new Map<string, Item>(); let cursor: string | undefined;
-      for (let page = 0; page < 50; page++) {
-        const r = await api.items(projectId, cursor);
-        r.items.forEach((it) => out.set(it.id, it));
-        if (!live) return;
-        setM(new Map(out));
-        if (!r.next_cursor) break;
-        cursor = r.next_cursor;
-      }
-    })().catch(() => {});
-    return () => { live = false; };
-  }, [projectId]);
-  return m;
-}
-
 export function ReviewPage({ projectId }: { projectId: string }) {
-  const [data, err, reload] = useLoad(() => api.submissions(projectId, { state: 'pending', limit: 100 }), [projectId]);
+  // Oldest first from the server: a reviewer works the queue in the order experts submitted.
+  const [data, err, reload] = useLoad(() => api.submissions(projectId, { state: 'pending', order: 'asc', limit: 100 }), [projectId]);
   const [proj] = useLoad(() => api.project(projectId), [projectId]);
-  const items = useItems(projectId);
   const [idx, setIdx] = useState(0);
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
@@ -38,12 +18,15 @@ export function ReviewPage({ projectId }: { projectId: string }) {
   const [actErr, setActErr] = useState<unknown>();
   const [msg, setMsg] = useState('');
   const reasonRef = useRef<HTMLTextAreaElement>(null);
-  // Oldest first: a reviewer works the queue in the order experts submitted (ids are UUIDv7,
-  // so they rise with time; the server lists newest first).
-  const queue: Submission[] = (data?.submissions ?? [])
-    .filter((s) => !doneIds.has(s.id))
-    .sort((a, b) => a.id.localeCompare(b.id));
-  const cur = queue[Math.min(idx, Math.max(0, queue.length - 1))];
+  const queue: Submission[] = (data?.submissions ?? []).filter((s) => !doneIds.has(s.id));
+  const at = Math.min(idx, Math.max(0, queue.length - 1));
+  const cur = queue[at];
+  const [item, itemErr] = useItem(cur?.item_id);
+  const nextItemId = queue[at + 1]?.item_id;
+  useEffect(() => { if (nextItemId) loadItem(nextItemId).catch(() => {}); }, [nextItemId]); // next one shows at once
+  // the page of 100 is worked through: fetch the next oldest ones
+  const exhausted = !!data && queue.length === 0 && !!data.next_cursor;
+  useEffect(() => { if (exhausted) { setDoneIds(new Set()); reload(); } }, [exhausted]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const act = useCallback(async (verdict: 'approve' | 'reject') => {
     if (!cur) return;
@@ -82,11 +65,12 @@ export function ReviewPage({ projectId }: { projectId: string }) {
       {!data || !proj ? <p className="muted">Loading…</p> : !cur ? <div className="card empty"><h2>Queue is empty</h2><p>Nothing waits for review.</p></div> : (
         <div id="review-main" tabIndex={-1} className="review">
           <div className="review-meta muted small">
-            {Math.min(idx, queue.length - 1) + 1} / {queue.length} · expert <span className="mono">{cur.expert_id.slice(-8)}</span> · item {items.get(cur.item_id)?.external_id ?? cur.item_id.slice(-8)} · {Math.round(cur.active_ms / 1000)} s active · {new Date(cur.submitted_at).toLocaleString()}
+            {at + 1} / {queue.length}{data?.next_cursor ? '+' : ''} · {cur.expert ? <>by {cur.expert.name || cur.expert.email}</> : <>expert <span className="mono">{cur.expert_id.slice(-8)}</span></>} · item {item?.external_id ?? cur.item_external_id ?? cur.item_id.slice(-8)} · {Math.round(cur.active_ms / 1000)} s active · submitted {new Date(cur.submitted_at).toLocaleString()}
           </div>
-          {items.get(cur.item_id) ? <TemplateView template={proj.template} data={items.get(cur.item_id)!.data} answer={cur.answer} readOnly idPrefix="rv" />
-            : <pre className="code"><code>{JSON.stringify(cur.answer, null, 2)}</code></pre>}
-          <GoldCheck gold={items.get(cur.item_id)?.gold} answer={cur.answer} />
+          <ErrorBox error={itemErr} />
+          {item ? <TemplateView template={proj.template} data={item.data} answer={cur.answer} readOnly idPrefix="rv" />
+            : itemErr ? <pre className="code"><code>{JSON.stringify(cur.answer, null, 2)}</code></pre> : <p className="muted">Loading the item…</p>}
+          <GoldCheck gold={item?.gold} answer={cur.answer} />
           <div className="review-actions">
             <button type="button" className="ok-btn" onClick={() => act('approve')}>Approve <kbd>A</kbd></button>
             <button type="button" className="bad-btn" onClick={() => { setRejecting(true); requestAnimationFrame(() => reasonRef.current?.focus()); }}>Reject… <kbd>R</kbd></button>

@@ -1,17 +1,24 @@
 import React, { useState } from 'react';
 import { api, type Submission } from '../lib/api';
-import { ErrorBox, Modal, useLoad } from '../components/ui';
+import { ErrorBox, Modal, ScrollX, useLoad } from '../components/ui';
 import { TemplateView } from '../components/Template';
+import { useItem } from '../lib/items';
+import { go } from '../lib/router';
 import { ProjectNav } from './ManagerProjects';
-import { useItems } from './Review';
+import { expertLabel } from './Progress';
 
-export function SubmissionsPage({ projectId }: { projectId: string }) {
+/** Submissions with filters; `itemId` (from #/manage/{id}/submissions/{item}) shows one item's. */
+export function SubmissionsPage({ projectId, itemId }: { projectId: string; itemId?: string }) {
   const [state, setState] = useState(''); const [expert, setExpert] = useState('');
   const [cursor, setCursor] = useState<string | undefined>();
-  const [data, err] = useLoad(() => api.submissions(projectId, { state, expert_id: expert.trim(), cursor, limit: 50 }), [projectId, state, expert, cursor]);
+  const [data, err] = useLoad(() => api.submissions(projectId, { state, expert_id: expert.trim(), item_id: itemId, cursor, limit: 50 }), [projectId, state, expert, itemId, cursor]);
   const [proj] = useLoad(() => api.project(projectId), [projectId]);
-  const items = useItems(projectId);
   const [open, setOpen] = useState<Submission | null>(null);
+  const [openItem, openItemErr] = useItem(open?.item_id);
+  const [filterItem] = useItem(itemId);
+  // managers may list members: pick an expert by name; reviewers (who may not) filter by id
+  const [members] = useLoad(() => api.members(projectId).catch(() => null), [projectId]);
+  const experts = members?.members.filter((m) => m.role === 'expert') ?? null;
   return (
     <div className="page">
       <ProjectNav id={projectId} here="submissions" />
@@ -20,31 +27,42 @@ export function SubmissionsPage({ projectId }: { projectId: string }) {
         <label>State<select value={state} onChange={(e) => { setState(e.target.value); setCursor(undefined); }}>
           <option value="">all</option><option value="pending">pending</option><option value="approved">approved</option><option value="rejected">rejected</option>
         </select></label>
-        <label>Expert id<input value={expert} onChange={(e) => { setExpert(e.target.value); setCursor(undefined); }} placeholder="any" /></label>
+        {experts ? (
+          <label>Expert<select value={expert} onChange={(e) => { setExpert(e.target.value); setCursor(undefined); }}>
+            <option value="">all</option>
+            {experts.map((m) => <option key={m.user_id} value={m.user_id}>{m.name ? `${m.name} (${m.email})` : m.email}</option>)}
+            {expert && !experts.some((m) => m.user_id === expert) ? <option value={expert}>{expert.slice(-8)}</option> : null}
+          </select></label>
+        ) : <label>Expert id<input value={expert} onChange={(e) => { setExpert(e.target.value); setCursor(undefined); }} placeholder="any" /></label>}
+        {itemId ? <span className="chip">item {filterItem?.external_id ?? itemId.slice(-8)} <button type="button" className="link" onClick={() => go(`manage/${encodeURIComponent(projectId)}/submissions`)} aria-label="Show all items">×</button></span> : null}
       </form>
       <ErrorBox error={err} />
       {!data ? <p className="muted">Loading…</p> : data.submissions.length === 0 ? <p className="muted">No submissions match.</p> : (
-        <table className="table">
-          <thead><tr><th scope="col">Submitted</th><th scope="col">Expert</th><th scope="col">Item</th><th scope="col">Active</th><th scope="col">State</th><th /></tr></thead>
-          <tbody>
-            {data.submissions.map((s) => (
-              <tr key={s.id}>
-                <td>{new Date(s.submitted_at).toLocaleString()}</td>
-                <td className="mono small"><button type="button" className="link" title="Show only this expert" onClick={() => { setExpert(s.expert_id); setCursor(undefined); }}>{s.expert_id.slice(-8)}</button></td>
-                <td className="mono small">{items.get(s.item_id)?.external_id ?? s.item_id.slice(-8)}</td>
-                <td>{Math.round(s.active_ms / 1000)} s</td>
-                <td><span className={`chip ${s.state === 'approved' ? 'ok' : s.state === 'rejected' ? 'bad' : 'pend'}`}>{s.state}</span></td>
-                <td><button type="button" className="link" onClick={() => setOpen(s)}>View</button></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ScrollX label="Submissions table">
+          <table className="table">
+            <thead><tr><th scope="col">Submitted</th><th scope="col">Expert</th><th scope="col">Item</th><th scope="col">Active</th><th scope="col">State</th><th scope="col"><span className="sr-only">Details</span></th></tr></thead>
+            <tbody>
+              {data.submissions.map((s) => (
+                <tr key={s.id}>
+                  <td>{new Date(s.submitted_at).toLocaleString()}</td>
+                  <td><button type="button" className="link" title={`Show only ${s.expert?.email ?? s.expert_id}`} onClick={() => { setExpert(s.expert_id); setCursor(undefined); }}>{expertLabel(s)}</button></td>
+                  <td className="mono small">{s.item_external_id ?? s.item_id.slice(-8)}</td>
+                  <td>{Math.round(s.active_ms / 1000)} s</td>
+                  <td><span className={`chip ${s.state === 'approved' ? 'ok' : s.state === 'rejected' ? 'bad' : 'pend'}`}>{s.state}</span></td>
+                  <td><button type="button" className="link" onClick={() => setOpen(s)}>View</button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollX>
       )}
       {data?.next_cursor ? <button type="button" onClick={() => setCursor(data.next_cursor!)}>Next page</button> : null}
       {open && proj ? (
         <Modal title="Submission" onClose={() => setOpen(null)}>
+          <p className="muted small">{expertLabel(open)} · item {open.item_external_id ?? openItem?.external_id ?? open.item_id.slice(-8)} · {new Date(open.submitted_at).toLocaleString()}</p>
           {open.review ? <p><b>{open.review.verdict}</b>: {open.review.reason}</p> : null}
-          <TemplateView template={proj.template} data={items.get(open.item_id)?.data ?? {}} answer={open.answer} readOnly idPrefix="sv" />
+          <ErrorBox error={openItemErr} />
+          {openItem ? <TemplateView template={proj.template} data={openItem.data} answer={open.answer} readOnly idPrefix="sv" /> : <p className="muted">Loading the item…</p>}
         </Modal>
       ) : null}
     </div>

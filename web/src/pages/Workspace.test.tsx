@@ -9,19 +9,23 @@ const PROJECT = { id: 'p1', name: 'P', instructions: 'Do it', overlap: 1, lease_
 const lease = (n: number) => ({ assignment_id: `as${n}`, lease_token: `tok${n}`, expires_at: new Date(Date.now() + 600_000).toISOString(), item: { id: `i${n}`, data: { q: `Question ${n}` } } });
 
 type Call = { method: string; url: string; body: any };
-function fakeServer(opts: { dropFirstSubmit?: boolean } = {}) {
-  const calls: Call[] = []; let leases = 0; let submits = 0;
+function fakeServer(opts: { dropFirstSubmit?: boolean; oneLeaseAtATime?: boolean } = {}) {
+  const calls: Call[] = []; let leases = 0; let submits = 0; let held = false;
   const seen = new Map<string, any>();
   vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit = {}) => {
     const method = init.method ?? 'GET'; const body = init.body ? JSON.parse(String(init.body)) : undefined;
     calls.push({ method, url, body });
     const json = (b: unknown, status = 200) => new Response(JSON.stringify(b), { status });
     if (url.endsWith('/projects/p1') && method === 'GET') return json(PROJECT);
-    if (url.endsWith('/leases')) return json(lease(++leases));
+    if (url.endsWith('/leases')) {
+      if (opts.oneLeaseAtATime && held) return json(lease(leases)); // the task in hand, again
+      held = true; return json(lease(++leases));
+    }
     if (url.endsWith('/submit')) {
       submits++;
       const prior = seen.get(body.client_submission_id);
       if (!prior) seen.set(body.client_submission_id, { id: `s${seen.size + 1}`, ...body });
+      held = false;
       if (opts.dropFirstSubmit && submits === 1) throw new TypeError('Failed to fetch'); // landed, reply lost
       return json({ submission: seen.get(body.client_submission_id) }, prior ? 200 : 201);
     }
@@ -62,6 +66,34 @@ describe('Workspace', () => {
     expect(typeof submits[0].body.active_ms).toBe('number');
     expect(srv.seen.size).toBe(1);
     expect(localStorage.getItem('assay.draft.as1')).toBeNull();
+  });
+
+  it('stops prefetching when the server answers a prefetch with the task in hand', async () => {
+    const srv = fakeServer({ oneLeaseAtATime: true });
+    const w = render(<Workspace projectId="p1" />);
+    await w.findByText('Question 1');
+    fireEvent.click(w.getByLabelText(/^2/, { selector: 'input' })); // answering starts the prefetch
+    await waitFor(() => expect(srv.calls.filter((c) => c.url.endsWith('/leases'))).toHaveLength(2));
+    await act(async () => { fireEvent.keyDown(window, { key: 'Enter', ctrlKey: true }); });
+    await w.findByText('Question 2'); // not Question 1 again
+    fireEvent.click(w.getByLabelText(/^3/, { selector: 'input' })); // a prefetch would call fetch right here
+    expect(srv.calls.filter((c) => c.url.endsWith('/leases'))).toHaveLength(3); // first, the prefetch that came back held, the next task
+  });
+
+  it('puts focus on the first question even when the task arrives before the project', async () => {
+    let releaseProject!: () => void;
+    const projectReady = new Promise<void>((r) => { releaseProject = r; });
+    let leased = false;
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+      if (url.endsWith('/projects/p1')) { await projectReady; return new Response(JSON.stringify(PROJECT)); }
+      if (url.endsWith('/leases')) { leased = true; return new Response(JSON.stringify(lease(1))); }
+      return new Response('{}', { status: 404 });
+    }));
+    const w = render(<Workspace projectId="p1" />);
+    await waitFor(() => expect(leased).toBe(true));
+    await act(async () => { releaseProject(); await projectReady; });
+    await w.findByText('Question 1');
+    await waitFor(() => expect(document.activeElement?.closest('[data-input]')?.getAttribute('data-input')).toBe('score'));
   });
 
   it('refuses to submit with a required answer missing and says which', async () => {

@@ -56,6 +56,11 @@ export function Workspace({ projectId }: { projectId: string }) {
   const focusedFor = useRef<string | null>(null);
   const draftRef = useRef<Draft | null>(null);
   draftRef.current = draft;
+  const leaseIdRef = useRef<string | undefined>(undefined);
+  leaseIdRef.current = lease?.assignment_id;
+  // A server that allows one live lease per expert answers a prefetch with the task in hand;
+  // then prefetching only costs a request, so stop asking for this page's life.
+  const leaseAhead = useRef(true);
 
   useEffect(() => { api.project(projectId).then((p) => { setProject(p); if (!localStorage.getItem(`assay.seen.${projectId}`)) { setShowInstr(true); localStorage.setItem(`assay.seen.${projectId}`, '1'); } }, setErr); }, [projectId]);
 
@@ -82,8 +87,12 @@ export function Workspace({ projectId }: { projectId: string }) {
 
   // prefetch the next task once the expert is working on this one
   const prefetch = useCallback(() => {
-    if (nextRef.current) return;
-    nextRef.current = fetchLease().then((l) => { storeLease(projectId, 'next', l); return l; }, () => null);
+    if (nextRef.current || !leaseAhead.current) return;
+    const heldId = leaseIdRef.current;
+    nextRef.current = fetchLease().then((l) => {
+      if (l && l.assignment_id === heldId) { leaseAhead.current = false; return null; }
+      storeLease(projectId, 'next', l); return l;
+    }, () => null);
   }, [fetchLease, projectId]);
 
   const takeNext = useCallback(async (doneId?: string) => {
@@ -105,8 +114,9 @@ export function Workspace({ projectId }: { projectId: string }) {
     }
     // a new task puts focus on its first question (effects run after the commit, so the inputs
     // are in the DOM); a renewed lease on the same task must not move the expert's focus
-    if (lease && focusedFor.current !== lease.assignment_id) { focusedFor.current = lease.assignment_id; focusInput(0); }
-  }, [lease]);
+    // (the lease may arrive before the project's template: focus once the questions are there)
+    if (lease && project && focusedFor.current !== lease.assignment_id && focusInput(0)) focusedFor.current = lease.assignment_id;
+  }, [lease, project]);
 
   // active time + countdown
   useEffect(() => {
@@ -253,11 +263,12 @@ function focusTarget(s: HTMLElement): HTMLElement {
   return s.querySelector<HTMLElement>('input:checked:not([disabled]), [data-rank-item], input:not([disabled]), textarea, select, button') ?? s;
 }
 /** dir 0 = first; +1/-1 relative to the section holding focus. */
-function focusInput(dir: number) {
-  const ss = sections(); if (!ss.length) return;
+function focusInput(dir: number): boolean {
+  const ss = sections(); if (!ss.length) return false;
   const cur = ss.findIndex((s) => s.contains(document.activeElement));
   const i = dir === 0 ? 0 : cur < 0 ? 0 : Math.max(0, Math.min(ss.length - 1, cur + dir));
   const t = focusTarget(ss[i]); t.focus(); ss[i].scrollIntoView?.({ block: 'nearest' });
+  return true;
 }
 function focusSection(name: string) {
   const s = sections().find((x) => x.dataset.input === name);

@@ -1,0 +1,169 @@
+import React, { useEffect, useState } from 'react';
+import { api, type QualityField, type QualityLabel } from '../lib/api';
+import { ErrorBox, ScrollX, useLoad } from '../components/ui';
+import { Sized } from '../components/charts';
+import { alphaReading, confidenceBins, lowestConfidence, num, pct, rankWorkers } from '../lib/quality';
+import { ProjectNav } from './ManagerProjects';
+
+const STALE_POLL_MS = 3000;
+
+export function QualityPage({ projectId }: { projectId: string }) {
+  const [q, err, reload] = useLoad(() => api.quality(projectId), [projectId]);
+  const [proj] = useLoad(() => api.project(projectId), [projectId]);
+  const [fieldName, setFieldName] = useState('');
+  // The server recomputes in the background after new submissions: look again until it is fresh.
+  useEffect(() => {
+    if (!q?.stale) return;
+    const t = setTimeout(reload, STALE_POLL_MS);
+    return () => clearTimeout(t);
+  }, [q]); // eslint-disable-line react-hooks/exhaustive-deps
+  const field = q?.fields.find((f) => f.field === fieldName) ?? q?.fields[0];
+  return (
+    <div className="page">
+      <ProjectNav id={projectId} here="quality" />
+      <div className="quality-head">
+        <h1>Quality{proj ? ` · ${proj.name}` : ''}</h1>
+        {q ? <span role="status" className={q.stale ? 'chip stale' : 'muted small'}>{q.stale ? 'stale — recomputing…' : `computed ${new Date(q.computed_at).toLocaleString()}`}</span> : null}
+        <span className="spacer" />
+        <button type="button" onClick={reload}>Refresh</button>
+      </div>
+      <ErrorBox error={err} />
+      {!q ? (err ? null : <p className="muted">Loading…</p>) : (
+        <>
+          <div className="kpis">
+            <div className="kpi"><span className="big">{q.items}</span><span className="muted">item{q.items === 1 ? '' : 's'} · {q.submissions} submission{q.submissions === 1 ? '' : 's'} counted (rejected ones left out)</span></div>
+            <div className="kpi"><span className="big">{q.overlap.items_decided}</span><span className="muted">item{q.overlap.items_decided === 1 ? '' : 's'} decided · {q.overlap.items_open} still open</span></div>
+            <div className="kpi"><span className="big">{q.overlap.max_overlap > q.overlap.overlap ? `${q.overlap.overlap}–${q.overlap.max_overlap}` : q.overlap.overlap}</span>
+              <span className="muted">{q.overlap.max_overlap > q.overlap.overlap ? `experts per item, more until a label reaches ${pct(q.overlap.target_confidence)} confidence` : 'experts per item'}</span></div>
+          </div>
+          {q.fields.length === 0 ? <p className="muted">This template has no pairwise, choice or rating question, so there is no agreement to measure.</p> : (
+            <>
+              {q.fields.length > 1 ? (
+                <label className="block narrow-select">Question
+                  <select value={field!.field} onChange={(e) => setFieldName(e.target.value)}>
+                    {q.fields.map((f) => <option key={f.field} value={f.field}>{f.field} ({f.component})</option>)}
+                  </select>
+                </label>
+              ) : null}
+              <FieldQualityView projectId={projectId} field={field!} />
+            </>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+export function FieldQualityView({ projectId, field }: { projectId: string; field: QualityField }) {
+  const a = field.agreement;
+  const reading = alphaReading(a.krippendorff_alpha, a.items_with_2plus);
+  const percent = a.percent > 1 ? a.percent / 100 : a.percent; // a fraction; tolerate 0–100
+  return (
+    <section aria-labelledby={`f-${field.field}`}>
+      <h2 id={`f-${field.field}`}>“{field.field}” <span className="muted small">{field.component} · {field.level} · labels by {field.method === 'ds' ? 'Dawid–Skene (weighs experts by skill)' : 'majority vote'}</span></h2>
+      <div className="kpis">
+        <div className="kpi"><span className="big">{num(a.krippendorff_alpha)}</span><span className="muted">Krippendorff’s α ({field.level})</span></div>
+        <div className="kpi"><span className="big">{pct(percent)}</span><span className="muted">pairs of labels that agree</span></div>
+        <div className="kpi"><span className="big">{num(a.fleiss_kappa)}</span><span className="muted">Fleiss’ κ{a.fleiss_kappa == null && a.items_with_2plus >= 2 ? ' (items have unequal label counts)' : ''} · {a.items_with_2plus} item{a.items_with_2plus === 1 ? '' : 's'} with 2+ labels</span></div>
+      </div>
+      <p className={`reading ${reading.level}`}><b>{reading.level === 'unknown' ? 'Not measured yet.' : `α = ${num(a.krippendorff_alpha)}.`}</b> {reading.text} <span className="muted small">(α ≥ 0.8 good · 0.667–0.8 tentative · below 0.667 unreliable)</span></p>
+      <h3>Expert accuracy</h3>
+      <WorkerAccuracy field={field} />
+      <h3>Label confidence</h3>
+      <Sized>{(w) => <ConfidenceHistogram labels={field.labels} total={field.labels_total} width={w} />}</Sized>
+      <h3>Least certain items</h3>
+      <LowestConfidence projectId={projectId} labels={field.labels} />
+    </section>
+  );
+}
+
+export function WorkerAccuracy({ field }: { field: QualityField }) {
+  const rows = rankWorkers(field.workers);
+  if (!rows.length) return <p className="muted">No expert has answered this question yet.</p>;
+  const flagged = rows.filter((r) => r.far).length;
+  const anyGold = rows.some((r) => r.gold && r.gold.total > 0);
+  return (
+    <>
+      <p className="muted small">
+        Bar: agreement with the {field.method === 'ds' ? 'skill-weighted' : 'majority'} label{anyGold ? '; bracket: accuracy on gold items with its 95% interval' : ''}{rows.length > 2 ? '; dashed line: the others’ median' : ''}.
+        {flagged ? <> <b className="warn">{flagged} expert{flagged === 1 ? '' : 's'} far below the rest.</b></> : null}
+      </p>
+      <ScrollX label="Expert accuracy table">
+        <table className="acc-chart">
+          <thead><tr><th scope="col">Expert</th><th scope="col">Accuracy</th><th scope="col" className="acc-num">%</th><th scope="col" className="hide-narrow">Gold</th><th scope="col" className="hide-narrow">Labels</th></tr></thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.expert_id} className={r.far ? 'far' : undefined}>
+                <th scope="row" title={r.email}>{r.name || r.email}{r.far ? <> <span className="chip bad">far below</span></> : null}</th>
+                <td>
+                  <div className="acc-track" role="img" aria-label={`${r.name || r.email}: accuracy ${pct(r.accuracy)}${r.gold && r.gold.total ? `, gold ${r.gold.correct} of ${r.gold.total} (95% interval ${pct(r.gold.low)}–${pct(r.gold.high)})` : ''}${r.far ? ', far below the rest' : ''}`}>
+                    <span className={`acc-bar ${r.far ? 'far' : ''}`} style={{ width: `${clamp01(r.accuracy) * 100}%` }} />
+                    {r.gold && r.gold.total > 0 ? <span className="gold-ci" style={{ left: `${clamp01(r.gold.low) * 100}%`, width: `${Math.max(0.5, (clamp01(r.gold.high) - clamp01(r.gold.low)) * 100)}%` }} /> : null}
+                    {rows.length > 2 && Number.isFinite(r.othersMedian) ? <span className="median" style={{ left: `${clamp01(r.othersMedian) * 100}%` }} /> : null}
+                  </div>
+                </td>
+                <td className="acc-num">{pct(r.accuracy)}</td>
+                <td className="acc-num hide-narrow">{r.gold && r.gold.total > 0 ? `${r.gold.correct}/${r.gold.total} (${pct(r.gold.low)}–${pct(r.gold.high)})` : '—'}</td>
+                <td className="acc-num hide-narrow">{r.labels}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollX>
+    </>
+  );
+}
+
+const clamp01 = (x: number) => Math.min(1, Math.max(0, Number.isFinite(x) ? x : 0));
+
+export function ConfidenceHistogram({ labels, total, width = 960 }: { labels: QualityLabel[]; total: number; width?: number }) {
+  if (!labels.length) return <p className="muted">No labels yet.</p>;
+  const bins = confidenceBins(labels, 10);
+  const max = Math.max(1, ...bins);
+  const W = width; const H = 170; const pad = { l: 36, r: 8, t: 18, b: 34 };
+  const bw = (W - pad.l - pad.r) / bins.length; const h = H - pad.t - pad.b;
+  const low = labels.filter((l) => l.confidence < 0.6).length;
+  return (
+    <figure className="hist">
+      <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Label confidence: ${bins.map((n, k) => `${n} between ${k * 10}% and ${(k + 1) * 10}%`).join(', ')}`}>
+        <line x1={pad.l} x2={W - pad.r} y1={pad.t + h} y2={pad.t + h} className="grid" />
+        <text x={pad.l - 6} y={pad.t + 10} textAnchor="end" className="axis">{max}</text>
+        {bins.map((n, k) => {
+          const bh = (n / max) * h; const barW = Math.max(2, bw * 0.8);
+          return (
+            <g key={k}>
+              <rect x={pad.l + k * bw + (bw - barW) / 2} y={pad.t + h - bh} width={barW} height={bh} rx={2} className={k < 6 ? 'bar-low' : 'bar-fill'}><title>{`${n} label${n === 1 ? '' : 's'} with confidence ${k * 10}–${(k + 1) * 10}%`}</title></rect>
+              {n ? <text x={pad.l + k * bw + bw / 2} y={pad.t + h - bh - 3} textAnchor="middle" className="axis">{n}</text> : null}
+              {(width >= 500 || k % 2 === 0) ? <text x={pad.l + k * bw + bw / 2} y={H - 18} textAnchor="middle" className="axis">{width >= 700 ? `${k * 10}–${(k + 1) * 10}%` : `${k * 10}%`}</text> : null}
+            </g>
+          );
+        })}
+        <text x={pad.l} y={H - 3} className="axis">confidence of the chosen label →</text>
+      </svg>
+      <figcaption className="muted small">{low} of {labels.length} labels below 60% confidence{total > labels.length ? ` (the first ${labels.length} of ${total} items)` : ''}.</figcaption>
+    </figure>
+  );
+}
+
+export function LowestConfidence({ projectId, labels }: { projectId: string; labels: QualityLabel[] }) {
+  const rows = lowestConfidence(labels, 15);
+  if (!rows.length) return <p className="muted">No labels yet.</p>;
+  return (
+    <ScrollX label="Least certain items">
+      <table className="table lowest">
+        <thead><tr><th scope="col">Item</th><th scope="col">Label</th><th scope="col">Confidence</th><th scope="col" className="hide-narrow">Votes</th><th scope="col"><span className="sr-only">Submissions</span></th></tr></thead>
+        <tbody>
+          {rows.map((l) => (
+            <tr key={l.item_id}>
+              <td className="mono small">{l.external_id ?? l.item_id.slice(-8)}</td>
+              <td>{l.label}</td>
+              <td className={l.confidence < 0.6 ? 'warn acc-num' : 'acc-num'}>{pct(l.confidence)}</td>
+              <td className="small hide-narrow">{Object.entries(l.votes).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ×${v}`).join(' · ')}</td>
+              <td><a href={`#/manage/${encodeURIComponent(projectId)}/submissions/${encodeURIComponent(l.item_id)}`} aria-label={`Submissions for item ${l.external_id ?? l.item_id}`}>submissions</a></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollX>
+  );
+}
