@@ -232,9 +232,11 @@ base::Result<SubmitResult> Service::Submit(const Caller& caller, const SubmitReq
   ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
     result = {};
     if (db_.dialect() == storage::Dialect::kPostgres) {
-      // Submits of one assignment queue on its row instead of conflicting and re-running.
+      // Submits of one assignment, and of one item (whose labels a submit may count), queue on
+      // those rows instead of conflicting and re-running.
       ASSAY_TRY(c.UseRowLocking());
-      ASSAY_TRY(c.Query("SELECT 1 FROM assignments WHERE id = ? FOR UPDATE", {req.assignment_id}));
+      ASSAY_TRY(c.Query("SELECT 1 FROM assignments a JOIN items i ON i.id = a.item_id WHERE a.id = ? FOR UPDATE",
+                        {req.assignment_id}));
     }
     ASSAY_ASSIGN_OR_RETURN(storage::Rows prior,
                            c.Query("SELECT id, assignment_id, answer_hash FROM submissions "
