@@ -53,8 +53,13 @@ test-e2e: build web
 test-mcp: build
 	cd tests/mcp && npm run --silent test
 
+# The benchmarks land in $(BUILD)/ (qc_bench, env_bench, work_loop_bench); WORK_LOOP_SECONDS and
+# WORK_LOOP_EXPERTS tune the work loop run (20 s at 16, 256 and 1000 experts by default).
+WORK_LOOP_SECONDS ?= 20
+WORK_LOOP_EXPERTS ?= 16,256,1000
 bench: build
-	@for b in $(BUILD)/bench/*_bench; do [ -x $$b ] && $$b; done
+	@for b in $(BUILD)/qc_bench $(BUILD)/env_bench; do if [ -x $$b ]; then $$b; fi; done
+	$(BUILD)/work_loop_bench --seconds $(WORK_LOOP_SECONDS) --experts $(WORK_LOOP_EXPERTS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

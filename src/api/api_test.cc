@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api/router.h"
+#include "env/session_store.h"
+#include "env/suite.h"
 #include "http/client.h"
 #include "mcp/sessions.h"
 #include "storage/migrations.h"
@@ -36,8 +38,13 @@ class ApiTest : public ::testing::Test {
     work::ServiceOptions so;
     so.fast_password_hashing_for_tests = true;
     service_ = std::make_unique<work::Service>(*db_, clock_, ids_, so);
+    env::SessionStoreOptions env_options;
+    env_options.max_per_owner = kEnvSessionsPerUser;
+    env_options.data_dirs["tau2-retail"] = kTau2Dir;
+    env_sessions_ = std::make_unique<env::SessionStore>(clock_, env_options);
     api_ = std::make_unique<Api>(Deps{service_.get(), &clock_, &metrics_, base::Logger::Null(), "",
-                                      {&mcp_sessions_, "tau2-retail", "", false, true}});
+                                      {&mcp_sessions_, "tau2-retail", "", false, true},
+                                      env_sessions_.get()});
     http::ServerOptions opt;
     opt.port = 0;
     opt.access_log = false;
@@ -48,6 +55,7 @@ class ApiTest : public ::testing::Test {
   }
   void TearDown() override {
     server_.reset();
+    env_sessions_.reset();
     service_.reset();
     db_.reset();
     std::filesystem::remove_all(dir_);
@@ -98,6 +106,9 @@ class ApiTest : public ::testing::Test {
   mcp::SessionStore mcp_sessions_{clock_, suites_, {.max_sessions = 2}};
   std::unique_ptr<storage::Db> db_;
   std::unique_ptr<work::Service> service_;
+  static constexpr size_t kEnvSessionsPerUser = 4;
+  static constexpr const char* kTau2Dir = ASSAY_SHARED_DATA_DIR "/tau2-retail";
+  std::unique_ptr<env::SessionStore> env_sessions_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<http::Server> server_;
   uint16_t port_ = 0;
@@ -159,6 +170,82 @@ TEST_F(ApiTest, WholeWorkLoop) {
   EXPECT_NE(exp.body.find(R"({"preference":{"choice":"a","strength":2}})"), std::string::npos) << exp.body;
 }
 
+TEST_F(ApiTest, QualityAfterTheLoop) {
+  std::string manager = Token("m@x.org", work::Role::kManager);
+  std::string reviewer = Token("r@x.org", work::Role::kReviewer);
+  std::vector<std::string> experts;
+  std::string project = CreateProject(manager, 2);
+  AddMember(manager, project, "r@x.org", "reviewer");
+  for (int e = 0; e < 3; ++e) {
+    experts.push_back(Token("e" + std::to_string(e) + "@x.org", work::Role::kExpert));
+    AddMember(manager, project, "e" + std::to_string(e) + "@x.org", "expert");
+  }
+  std::string items;
+  for (int i = 0; i < 4; ++i) {
+    items += json({{"id", "q" + std::to_string(i)},
+                   {"data", {{"prompt", "p"}, {"responses", {{{"id", "a"}, {"content", "x"}}, {{"id", "b"}, {"content", "y"}}}}}}})
+                 .dump() + "\n";
+  }
+  ASSERT_EQ(Call(manager, "POST", "/api/v1/projects/" + project + "/items", items, "application/x-ndjson").status, 200);
+  int n = 0;
+  for (const std::string& e : experts) {
+    for (;;) {
+      auto lease = Call(e, "POST", "/api/v1/projects/" + project + "/leases");
+      if (lease.status == 204) break;
+      ASSERT_EQ(lease.status, 200) << lease.body;
+      json l = Body(lease);
+      json submit = {{"lease_token", l["lease_token"]}, {"client_submission_id", "c" + std::to_string(n++)},
+                     {"answer", {{"preference", {{"choice", "a"}}}}}, {"active_ms", 1}};
+      ASSERT_EQ(Call(e, "POST", "/api/v1/assignments/" + std::string(l["assignment_id"]) + "/submit", submit.dump()).status, 201);
+    }
+  }
+  auto r = Call(reviewer, "GET", "/api/v1/projects/" + project + "/quality");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json q = Body(r);
+  for (const char* key : {"project_id", "version", "computed_at", "stale", "items", "submissions", "overlap", "fields"}) {
+    EXPECT_TRUE(q.contains(key)) << key;
+  }
+  EXPECT_EQ(q["project_id"], project);
+  EXPECT_EQ(q["items"], 4);
+  EXPECT_EQ(q["submissions"], 8);
+  for (const char* key : {"overlap", "max_overlap", "target_confidence", "items_decided", "items_open"}) {
+    EXPECT_TRUE(q["overlap"].contains(key)) << key;
+  }
+  ASSERT_EQ(q["fields"].size(), 1u);
+  const json& f = q["fields"][0];
+  EXPECT_EQ(f["field"], "preference");
+  EXPECT_EQ(f["component"], "pairwise");
+  EXPECT_EQ(f["level"], "nominal");
+  EXPECT_EQ(f["method"], "ds");
+  EXPECT_DOUBLE_EQ(f["agreement"]["percent"].get<double>(), 1.0);
+  EXPECT_EQ(f["agreement"]["items_with_2plus"], 4);
+  EXPECT_TRUE(f["agreement"].contains("krippendorff_alpha"));
+  EXPECT_TRUE(f["agreement"].contains("fleiss_kappa"));
+  ASSERT_FALSE(f["workers"].empty());
+  for (const char* key : {"expert_id", "name", "email", "labels", "accuracy", "gold"}) {
+    EXPECT_TRUE(f["workers"][0].contains(key)) << key;
+  }
+  EXPECT_EQ(f["labels_total"], 4);
+  ASSERT_EQ(f["labels"].size(), 4u);
+  for (const char* key : {"item_id", "external_id", "label", "confidence", "votes"}) {
+    EXPECT_TRUE(f["labels"][0].contains(key)) << key;
+  }
+  EXPECT_EQ(f["labels"][0]["label"], "a");
+  EXPECT_EQ(f["labels"][0]["votes"]["a"], 2);
+
+  auto page = Body(Call(manager, "GET", "/api/v1/projects/" + project + "/quality?field=preference&method=mv&limit=1&offset=2"));
+  ASSERT_EQ(page["fields"][0]["labels"].size(), 1u);
+  EXPECT_EQ(page["fields"][0]["labels"][0]["external_id"], "q2");
+  EXPECT_EQ(page["fields"][0]["method"], "mv");
+  EXPECT_EQ(page["version"], q["version"]);
+  auto bad = Call(manager, "GET", "/api/v1/projects/" + project + "/quality?field=nope");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Body(bad)["error"]["details"]["field"], "field");
+  EXPECT_EQ(Call(manager, "GET", "/api/v1/projects/" + project + "/quality?method=glad").status, 400);
+  // An expert of the project does not see the others' skills.
+  EXPECT_EQ(Call(experts[0], "GET", "/api/v1/projects/" + project + "/quality").status, 404);
+}
+
 TEST_F(ApiTest, BadInputGetsTheErrorShapeAndWritesNothing) {
   std::string manager = Token("m@x.org", work::Role::kManager);
   auto malformed = Call(manager, "POST", "/api/v1/projects", "{\"name\": ");
@@ -195,6 +282,9 @@ TEST_F(ApiTest, EveryRouteRefusesTheWrongCaller) {
   std::string sid = submitted["submission"]["id"];
   std::string item = submitted["submission"]["item_id"];
   ASSERT_FALSE(sid.empty());
+  auto env_session = Call(owner, "POST", "/api/v1/env/sessions", R"({"suite":"tau2-retail","task":"0"})");
+  ASSERT_EQ(env_session.status, 201) << env_session.body;
+  const std::string session_id = Body(env_session)["id"];
 
   std::string stranger_manager = Token("other@x.org", work::Role::kManager);
   std::string stranger_expert = Token("e2@x.org", work::Role::kExpert);
@@ -210,10 +300,12 @@ TEST_F(ApiTest, EveryRouteRefusesTheWrongCaller) {
     fill("assignment_id", aid);
     fill("submission_id", sid);
     fill("item_id", item);
+    fill("session_id", session_id);
+    fill("suite", "tau2-retail");  // suites are shared: not an object anyone owns
     ASSERT_EQ(path.find('{'), std::string::npos) << "no fixture for a parameter of " << r.path;
     // A well-formed body, so only the caller's right to the object can make the call fail.
     const std::string body =
-        r.method == "GET" ? ""
+        r.method == "GET" || r.method == "DELETE" ? ""
         : r.method == "PATCH" ? R"({"name":"taken over"})"
         : r.path.find("/submit") != std::string_view::npos
             ? json({{"lease_token", l["lease_token"]}, {"client_submission_id", "c9"},
@@ -225,7 +317,10 @@ TEST_F(ApiTest, EveryRouteRefusesTheWrongCaller) {
                   .dump();
     auto anon = Call("", std::string(r.method), path, body);
     EXPECT_EQ(anon.status, 401) << r.method << " " << r.path;
-    const bool object_route = path != std::string(r.path);
+    bool object_route = false;
+    for (const char* owned : {"{project_id}", "{assignment_id}", "{submission_id}", "{session_id}"}) {
+      object_route = object_route || r.path.find(owned) != std::string_view::npos;
+    }
     if (!object_route) continue;  // routes on the caller's own data have no one else's object
     for (const std::string& stranger : {stranger_manager, stranger_expert}) {
       auto res = Call(stranger, std::string(r.method), path, body);
@@ -235,7 +330,11 @@ TEST_F(ApiTest, EveryRouteRefusesTheWrongCaller) {
     }
     ++checked;
   }
-  EXPECT_GE(checked, 12);
+  EXPECT_GE(checked, 24);
+  // The strangers' calls (DELETE included) left the owner's session as it was.
+  auto still = Call(owner, "GET", "/api/v1/env/sessions/" + session_id);
+  ASSERT_EQ(still.status, 200) << still.body;
+  EXPECT_EQ(Body(still)["steps"], 0);
 }
 
 TEST_F(ApiTest, ReviewQueueOldestFirstWithItemsAndManagersSeeWhoSubmitted) {
@@ -445,6 +544,282 @@ TEST_F(ApiTest, McpRefusesForeignOriginsAndMalformedRequests) {
   EXPECT_EQ(Body(bad_init)["error"]["code"], -32602);
   EXPECT_EQ(bad_init.GetHeader("mcp-session-id"), "");
   EXPECT_EQ(mcp_sessions_.size(), 1u);
+}
+
+// --- environments ---------------------------------------------------------------------------------
+
+class EnvApiTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    agent_ = Token("agent@x.org", work::Role::kExpert);
+  }
+  std::string Session(const std::string& token, const std::string& body) {
+    auto r = Call(token, "POST", "/api/v1/env/sessions", body);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Body(r).value("id", "");
+  }
+  std::string Path(const std::string& id, const std::string& rest = "") {
+    return "/api/v1/env/sessions/" + id + rest;
+  }
+  static const env::Suite& Tau2() {
+    static const std::unique_ptr<env::Suite> suite = [] {
+      auto s = env::LoadSuite("tau2-retail", kTau2Dir);
+      EXPECT_TRUE(s) << s.error().ToString();
+      return std::move(*s);
+    }();
+    return *suite;
+  }
+  static const env::Task& Tau2Task0() { return *Tau2().FindTask("0"); }
+  std::string agent_;
+};
+
+// The reference actions of tau2 retail task 0, sent one call at a time over HTTP, score 1.0;
+// the diff, trajectory and state say what happened.
+TEST_F(EnvApiTest, ReferenceActionsOverHttpPassTheCheck) {
+  auto suites = Call(agent_, "GET", "/api/v1/env/suites");
+  ASSERT_EQ(suites.status, 200) << suites.body;
+  bool listed = false;
+  const json suite_list = Body(suites)["suites"];
+  for (const json& s : suite_list) {
+    if (s["name"] == "tau2-retail") {
+      listed = true;
+      EXPECT_EQ(s["tasks"], 114);
+      EXPECT_EQ(s["tools"], 16);
+    }
+  }
+  EXPECT_TRUE(listed) << suites.body;
+  auto tasks = Call(agent_, "GET", "/api/v1/env/suites/tau2-retail/tasks");
+  ASSERT_EQ(tasks.status, 200);
+  EXPECT_EQ(Body(tasks)["tasks"][0]["id"], "0");
+  EXPECT_FALSE(Body(tasks)["tasks"][0]["instruction"].get<std::string>().empty());
+
+  auto created = Call(agent_, "POST", "/api/v1/env/sessions", R"({"suite":"tau2-retail","task":"0"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = Body(created)["id"];
+  EXPECT_GE(id.size(), 20u);  // unguessable: 18 random bytes
+  EXPECT_EQ(Body(created)["tools"], 16);
+  const std::string initial_hash = Body(created)["state_hash"];
+
+  auto tools = Call(agent_, "GET", Path(id, "/tools"));
+  ASSERT_EQ(tools.status, 200);
+  ASSERT_EQ(Body(tools)["tools"].size(), 16u);
+  EXPECT_EQ(Body(tools)["tools"][0]["type"], "function");
+  auto mcp = Call(agent_, "GET", Path(id, "/tools?format=mcp"));
+  EXPECT_TRUE(Body(mcp)["tools"][0].contains("inputSchema")) << mcp.body;
+
+  // Before any call the check fails: the exchange has not been made.
+  EXPECT_LT(Body(Call(agent_, "POST", Path(id, "/check")))["score"].get<double>(), 1.0);
+
+  const env::Task& task = Tau2Task0();
+  ASSERT_GE(task.reference_actions.size(), 3u);
+  std::string last_hash;
+  for (const env::Action& a : task.reference_actions) {
+    json body = {{"name", a.name}, {"arguments", json::parse(a.arguments_json)}};
+    auto r = Call(agent_, "POST", Path(id, "/call"), body.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_FALSE(Body(r)["is_error"].get<bool>()) << a.name << ": " << r.body;
+    EXPECT_EQ(Body(r)["actor"], "agent");  // bearer token: an agent
+    last_hash = Body(r)["state_hash"];
+  }
+  EXPECT_NE(last_hash, initial_hash);
+  // The hash each call reports is the one a replay of the same calls reaches.
+  base::FakeClock replay_clock;
+  EXPECT_EQ(last_hash, env::Replay(Tau2().tools, task.initial, task.reference_actions, replay_clock, 1)
+                           .world()
+                           .Hash());
+
+  auto check = Call(agent_, "POST", Path(id, "/check"));
+  ASSERT_EQ(check.status, 200) << check.body;
+  EXPECT_EQ(Body(check)["score"], 1.0) << check.body;
+  EXPECT_TRUE(Body(check)["passed"].get<bool>());
+  EXPECT_EQ(Body(check)["task"], "0");
+
+  auto diff = Call(agent_, "GET", Path(id, "/diff"));
+  ASSERT_EQ(diff.status, 200);
+  ASSERT_GT(Body(diff)["count"].get<int>(), 0);
+  const json changes = Body(diff)["changes"];
+  for (const json& c : changes) {
+    EXPECT_EQ(c["path"].get<std::string>().rfind("/retail/", 0), 0u) << c.dump();
+  }
+  EXPECT_NE(diff.body.find("#W2378156"), std::string::npos);  // the exchanged order
+
+  auto traj = Call(agent_, "GET", Path(id, "/trajectory"));
+  ASSERT_EQ(traj.status, 200);
+  const json messages = Body(traj)["messages"];
+  ASSERT_EQ(messages.size(), 2 * task.reference_actions.size());
+  EXPECT_EQ(messages[0]["role"], "assistant");
+  EXPECT_EQ(messages[0]["tool_calls"][0]["function"]["name"], task.reference_actions[0].name);
+  EXPECT_EQ(messages[1]["role"], "tool");
+  auto raw = Call(agent_, "GET", Path(id, "/trajectory?format=raw"));
+  EXPECT_EQ(Body(raw)["steps"].size(), task.reference_actions.size());
+  EXPECT_EQ(Body(raw)["steps"][0]["actor"], "agent");
+
+  auto state = Call(agent_, "GET", Path(id, "/state?app=retail"));
+  ASSERT_EQ(state.status, 200);
+  EXPECT_TRUE(Body(state)["state"]["orders"].contains("#W2378156"));
+  auto whole = Call(agent_, "GET", Path(id, "/state"));
+  EXPECT_EQ(Body(whole)["state_hash"], last_hash);
+  EXPECT_EQ(Call(agent_, "GET", Path(id, "/state?app=nope")).status, 404);
+
+  auto mine = Call(agent_, "GET", "/api/v1/env/sessions");
+  ASSERT_EQ(Body(mine)["sessions"].size(), 1u);
+  EXPECT_EQ(Body(mine)["sessions"][0]["id"], id);
+  EXPECT_EQ(Call(agent_, "DELETE", Path(id)).status, 204);
+  EXPECT_EQ(Call(agent_, "GET", Path(id)).status, 404);
+  EXPECT_EQ(Body(Call(agent_, "GET", "/api/v1/env/sessions"))["sessions"].size(), 0u);
+}
+
+TEST_F(EnvApiTest, ForkIsIndependentOfItsOrigin) {
+  const std::string id = Session(agent_, R"({"suite":"tau2-retail","task":"0"})");
+  const env::Task& task = Tau2Task0();
+  auto first = json({{"name", task.reference_actions[0].name},
+                     {"arguments", json::parse(task.reference_actions[0].arguments_json)}});
+  ASSERT_EQ(Call(agent_, "POST", Path(id, "/call"), first.dump()).status, 200);
+  auto forked = Call(agent_, "POST", Path(id, "/fork"));
+  ASSERT_EQ(forked.status, 201) << forked.body;
+  const std::string fork = Body(forked)["id"];
+  EXPECT_NE(fork, id);
+  EXPECT_EQ(Body(forked)["forked_from"], id);
+  EXPECT_EQ(Body(forked)["steps"], 1);  // the trajectory so far comes along
+
+  // The fork finishes the task; the origin stays where it was.
+  for (size_t i = 1; i < task.reference_actions.size(); ++i) {
+    json body = {{"name", task.reference_actions[i].name},
+                 {"arguments", json::parse(task.reference_actions[i].arguments_json)}};
+    ASSERT_EQ(Call(agent_, "POST", Path(fork, "/call"), body.dump()).status, 200);
+  }
+  EXPECT_EQ(Body(Call(agent_, "POST", Path(fork, "/check")))["score"], 1.0);
+  auto origin_check = Body(Call(agent_, "POST", Path(id, "/check")));
+  EXPECT_LT(origin_check["score"].get<double>(), 1.0) << origin_check.dump();
+  EXPECT_EQ(Body(Call(agent_, "GET", Path(id, "/diff")))["count"], 0);  // the first call only read
+  EXPECT_GT(Body(Call(agent_, "GET", Path(fork, "/diff")))["count"].get<int>(), 0);
+  EXPECT_EQ(Body(Call(agent_, "GET", Path(id)))["steps"], 1);
+  EXPECT_EQ(Body(Call(agent_, "GET", Path(fork)))["steps"], task.reference_actions.size());
+  EXPECT_NE(Body(Call(agent_, "GET", Path(id)))["state_hash"],
+            Body(Call(agent_, "GET", Path(fork)))["state_hash"]);
+}
+
+TEST_F(EnvApiTest, OthersSessionsAreInvisible) {
+  const std::string id = Session(agent_, R"({"suite":"tau2-retail","task":"0"})");
+  std::string other = Token("other@x.org", work::Role::kManager);
+  for (const std::string rest : {"", "/state", "/diff", "/trajectory", "/tools"}) {
+    auto r = Call(other, "GET", Path(id, rest));
+    EXPECT_EQ(r.status, 404) << rest;
+    EXPECT_EQ(Body(r)["error"]["code"], "not_found");
+  }
+  EXPECT_EQ(Call(other, "POST", Path(id, "/call"), R"({"name":"calculate","arguments":{"expression":"1+1"}})").status, 404);
+  EXPECT_EQ(Call(other, "DELETE", Path(id)).status, 404);
+  EXPECT_EQ(Body(Call(other, "GET", "/api/v1/env/sessions"))["sessions"].size(), 0u);
+  EXPECT_EQ(Call("", "GET", Path(id)).status, 401);
+  EXPECT_EQ(Call(agent_, "GET", Path(id)).status, 200);  // still there for its owner
+}
+
+TEST_F(EnvApiTest, BadRequestsGetClearErrors) {
+  EXPECT_EQ(Call(agent_, "POST", "/api/v1/env/sessions", "{\"suite\": ").status, 400);
+  auto no_suite = Call(agent_, "POST", "/api/v1/env/sessions", R"({"suite":"nope","task":"0"})");
+  EXPECT_EQ(no_suite.status, 404);
+  EXPECT_NE(Body(no_suite)["error"]["message"].get<std::string>().find("tau2-retail"), std::string::npos)
+      << "names the known suites: " << no_suite.body;
+  EXPECT_EQ(Call(agent_, "POST", "/api/v1/env/sessions", R"({"suite":"tau2-retail","task":"no-such"})").status, 404);
+  EXPECT_EQ(Call(agent_, "POST", "/api/v1/env/sessions", R"({"suite":"tau2-retail"})").status, 400);
+  EXPECT_EQ(Call(agent_, "GET", "/api/v1/env/suites/nope/tasks").status, 404);
+
+  const std::string id = Session(agent_, R"({"suite":"tau2-retail","task":"0"})");
+  auto unknown = Call(agent_, "POST", Path(id, "/call"), R"({"name":"launch_rockets","arguments":{}})");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_EQ(Body(unknown)["error"]["details"]["tool"], "launch_rockets");
+  EXPECT_EQ(Call(agent_, "POST", Path(id, "/call"), "{\"name\": ").status, 400);
+  EXPECT_EQ(Call(agent_, "POST", Path(id, "/call"), R"({"arguments":{}})").status, 400);
+  EXPECT_EQ(Call(agent_, "POST", Path(id, "/call"),
+                 R"({"name":"calculate","arguments":{"expression":"1+1"},"actor":"robot"})").status, 400);
+  // Schema violations and malformed argument text are results the model can read, and recorded.
+  auto wrong_type = Call(agent_, "POST", Path(id, "/call"), R"({"name":"get_order_details","arguments":{"order_id":7}})");
+  ASSERT_EQ(wrong_type.status, 200) << wrong_type.body;
+  EXPECT_TRUE(Body(wrong_type)["is_error"].get<bool>());
+  EXPECT_NE(Body(wrong_type)["content"].get<std::string>().find("order_id"), std::string::npos) << wrong_type.body;
+  auto bad_text = Call(agent_, "POST", Path(id, "/call"), R"({"name":"calculate","arguments":"{\"expression\": "})");
+  ASSERT_EQ(bad_text.status, 200);
+  EXPECT_TRUE(Body(bad_text)["is_error"].get<bool>());
+  auto ok_text = Call(agent_, "POST", Path(id, "/call"),
+                      R"({"name":"calculate","arguments":"{\"expression\": \"2 * 21\"}","actor":"human"})");
+  ASSERT_EQ(ok_text.status, 200);
+  EXPECT_FALSE(Body(ok_text)["is_error"].get<bool>()) << ok_text.body;
+  EXPECT_NE(Body(ok_text)["content"].get<std::string>().find("42"), std::string::npos) << ok_text.body;
+  EXPECT_EQ(Body(ok_text)["actor"], "human");
+  EXPECT_EQ(Body(Call(agent_, "GET", Path(id)))["steps"], 3);
+  EXPECT_EQ(Call(agent_, "GET", Path(id, "/trajectory?format=xml")).status, 400);
+  EXPECT_EQ(Call(agent_, "GET", "/api/v1/env/sessions/not-a-session").status, 404);
+}
+
+// In the browser (cookie) a call is a person's; the cookie's cross-origin rule holds here too.
+TEST_F(EnvApiTest, CookieCallsAreRecordedAsHuman) {
+  ASSERT_TRUE(service_->CreateUser(work::Caller::System(), "pat@x.org", "correct horse battery",
+                                   work::Role::kExpert, "Pat"));
+  auto login = service_->Login("pat@x.org", "correct horse battery", "127.0.0.1");
+  ASSERT_TRUE(login) << login.error().ToString();
+  const std::string cookie = std::string(kSessionCookie) + "=" + login->token;
+  http::Client c("127.0.0.1", port_);
+  const std::vector<http::Header> same_site = {{"Cookie", cookie},
+                                               {"Content-Type", "application/json"},
+                                               {"Sec-Fetch-Site", "same-origin"}};
+  auto created = c.Send("POST", "/api/v1/env/sessions", R"({"suite":"tau2-retail","task":"0"})", same_site);
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  const std::string id = Body(*created)["id"];
+  const std::string call = R"({"name":"calculate","arguments":{"expression":"1 + 2"}})";
+  auto by_hand = c.Send("POST", Path(id, "/call"), call, same_site);
+  ASSERT_TRUE(by_hand);
+  ASSERT_EQ(by_hand->status, 200) << by_hand->body;
+  EXPECT_EQ(Body(*by_hand)["actor"], "human");
+  auto cross = c.Send("POST", Path(id, "/call"), call,
+                      {{"Cookie", cookie}, {"Content-Type", "application/json"}, {"Origin", "http://evil.example"}});
+  ASSERT_TRUE(cross);
+  EXPECT_EQ(cross->status, 403);
+  auto raw = c.Send("GET", Path(id, "/trajectory?format=raw"), "", {{"Cookie", cookie}});
+  ASSERT_TRUE(raw);
+  ASSERT_EQ(Body(*raw)["steps"].size(), 1u);  // the refused call was not made
+  EXPECT_EQ(Body(*raw)["steps"][0]["actor"], "human");
+}
+
+TEST_F(EnvApiTest, SessionOnAGivenWorld) {
+  json world = {{"notes", {{"items", {{"n1", {{"text", "hello"}}}}}}}};
+  auto created = Call(agent_, "POST", "/api/v1/env/sessions",
+                      json({{"suite", "tau2-retail"}, {"world", world}}).dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = Body(created)["id"];
+  EXPECT_TRUE(Body(created)["task"].is_null());
+  EXPECT_EQ(Body(created)["apps"], json::array({"notes"}));
+  auto state = Call(agent_, "GET", Path(id, "/state?app=notes"));
+  ASSERT_EQ(state.status, 200);
+  EXPECT_EQ(Body(state)["state"], world["notes"]);
+  auto check = Call(agent_, "POST", Path(id, "/check"));
+  EXPECT_EQ(check.status, 422) << check.body;
+  EXPECT_EQ(Call(agent_, "POST", "/api/v1/env/sessions",
+                 R"({"suite":"tau2-retail","world":[1,2]})").status, 400);
+  EXPECT_EQ(Call(agent_, "POST", "/api/v1/env/sessions",
+                 R"({"suite":"tau2-retail","task":"0","world":{}})").status, 400);
+}
+
+TEST_F(EnvApiTest, SessionCapsAndIdleExpiry) {
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < kEnvSessionsPerUser; ++i) {
+    ids.push_back(Session(agent_, R"({"suite":"tau2-retail","task":"1"})"));
+  }
+  auto over = Call(agent_, "POST", "/api/v1/env/sessions", R"({"suite":"tau2-retail","task":"1"})");
+  EXPECT_EQ(over.status, 429) << over.body;
+  EXPECT_EQ(Body(over)["error"]["code"], "resource_exhausted");
+  EXPECT_EQ(Call(agent_, "POST", Path(ids[0], "/fork")).status, 429);
+  // Another user has their own allowance.
+  std::string other = Token("other@x.org", work::Role::kExpert);
+  Session(other, R"({"suite":"tau2-retail","task":"1"})");
+  ASSERT_EQ(Call(agent_, "DELETE", Path(ids[0])).status, 204);
+  Session(agent_, R"({"suite":"tau2-retail","task":"1"})");
+
+  // Unused past the idle expiry (one hour by default), sessions are gone.
+  clock_.Advance(2LL * 60 * 60 * base::kMicrosPerSecond);
+  EXPECT_EQ(Call(agent_, "GET", Path(ids[1])).status, 404);
+  EXPECT_EQ(Body(Call(agent_, "GET", "/api/v1/env/sessions"))["sessions"].size(), 0u);
 }
 
 }  // namespace

@@ -13,23 +13,6 @@ namespace {
 using base::Result;
 using http::Response;
 
-Result<nlohmann::json> BodyObject(const Call& call) {
-  if (call.http.body.empty()) return nlohmann::json::object();
-  ASSAY_ASSIGN_OR_RETURN(nlohmann::json j, base::ParseJson(call.http.body));
-  if (!j.is_object()) return base::Error::Invalid("the body must be a JSON object");
-  return j;
-}
-
-Result<std::string> StringField(const nlohmann::json& j, const char* key, bool required = true) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
-    if (required) return base::Error::Invalid(std::string("missing field ") + key).Detail("field", key);
-    return std::string();
-  }
-  if (!it->is_string()) return base::Error::Invalid(std::string(key) + " must be a string").Detail("field", key);
-  return it->get<std::string>();
-}
-
 int LimitParam(const Call& call) {
   auto v = call.http.QueryParam("limit");
   if (!v) return 100;
@@ -63,6 +46,23 @@ std::string CookieHeader(const Call& call, std::string_view value, int64_t max_a
 }
 
 }  // namespace
+
+Result<nlohmann::json> BodyObject(const Call& call) {
+  if (call.http.body.empty()) return nlohmann::json::object();
+  ASSAY_ASSIGN_OR_RETURN(nlohmann::json j, base::ParseJson(call.http.body));
+  if (!j.is_object()) return base::Error::Invalid("the body must be a JSON object");
+  return j;
+}
+
+Result<std::string> StringField(const nlohmann::json& j, const char* key, bool required) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    if (required) return base::Error::Invalid(std::string("missing field ") + key).Detail("field", key);
+    return std::string();
+  }
+  if (!it->is_string()) return base::Error::Invalid(std::string(key) + " must be a string").Detail("field", key);
+  return it->get<std::string>();
+}
 
 Result<Response> Healthz(Deps&, const Call&) { return Response::Json(200, R"({"status":"ok"})"); }
 
@@ -188,6 +188,23 @@ Result<Response> GetItem(Deps& d, const Call& call) {
 Result<Response> Progress(Deps& d, const Call& call) {
   ASSAY_ASSIGN_OR_RETURN(work::Progress p, d.work->GetProgress(*call.caller, call.params.Get("project_id")));
   return Response::Json(200, work::RenderProgress(p));
+}
+
+Result<Response> Quality(Deps& d, const Call& call) {
+  work::QualityQuery q;
+  q.field = call.http.QueryParam("field").value_or("");
+  q.method = call.http.QueryParam("method").value_or("ds");
+  q.limit = LimitParam(call);
+  if (auto offset = call.http.QueryParam("offset")) {
+    try {
+      q.offset = std::stoll(*offset);
+    } catch (...) {
+      return base::Error::Invalid("offset must be an integer").Detail("field", "offset");
+    }
+  }
+  ASSAY_ASSIGN_OR_RETURN(work::QualityView v, d.work->ProjectQuality(*call.caller, call.params.Get("project_id")));
+  ASSAY_ASSIGN_OR_RETURN(std::string body, work::RenderQuality(v, q));
+  return Response::Json(200, body);
 }
 
 Result<Response> ImportItems(Deps& d, const Call& call) {

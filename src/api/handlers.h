@@ -1,9 +1,17 @@
 // Handler functions named by the route table (routes.cc).
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+
 #include "api/router.h"
 
 namespace api {
+
+// Shared by the handler files: the body as a JSON object ({} when empty), and a string field
+// (a clear error naming the field when it is missing or not a string).
+base::Result<nlohmann::json> BodyObject(const Call& call);
+base::Result<std::string> StringField(const nlohmann::json& j, const char* key, bool required = true);
 
 #define ASSAY_API_HANDLER(name) base::Result<http::Response> name(Deps& deps, const Call& call);
 ASSAY_API_HANDLER(Healthz)
@@ -24,6 +32,7 @@ ASSAY_API_HANDLER(AddMember)
 ASSAY_API_HANDLER(ListMembers)
 ASSAY_API_HANDLER(GetItem)
 ASSAY_API_HANDLER(Progress)
+ASSAY_API_HANDLER(Quality)
 ASSAY_API_HANDLER(ImportItems)
 ASSAY_API_HANDLER(ListItems)
 ASSAY_API_HANDLER(Lease)
@@ -38,6 +47,20 @@ ASSAY_API_HANDLER(ReviewSubmission)
 ASSAY_API_HANDLER(McpPost)  // mcp_handler.cc
 ASSAY_API_HANDLER(McpGet)
 ASSAY_API_HANDLER(McpDelete)
+// env_handlers.cc
+ASSAY_API_HANDLER(EnvListSuites)
+ASSAY_API_HANDLER(EnvListTasks)
+ASSAY_API_HANDLER(EnvCreateSession)
+ASSAY_API_HANDLER(EnvListSessions)
+ASSAY_API_HANDLER(EnvGetSession)
+ASSAY_API_HANDLER(EnvDeleteSession)
+ASSAY_API_HANDLER(EnvTools)
+ASSAY_API_HANDLER(EnvCall)
+ASSAY_API_HANDLER(EnvState)
+ASSAY_API_HANDLER(EnvDiff)
+ASSAY_API_HANDLER(EnvTrajectory)
+ASSAY_API_HANDLER(EnvFork)
+ASSAY_API_HANDLER(EnvCheck)
 #undef ASSAY_API_HANDLER
 
 }  // namespace api

@@ -21,6 +21,7 @@
 #include "work/service.h"
 
 namespace mcp { class SessionStore; }
+namespace env { class SessionStore; }
 
 namespace api {
 
@@ -55,6 +56,7 @@ struct Deps {
   base::Logger logger;
   std::string web_root;  // built web app (web/dist); empty: no UI
   McpEndpoint mcp;
+  env::SessionStore* env_sessions = nullptr;  // environment sessions; null: env routes answer 503
 };
 
 struct Call {

@@ -8,6 +8,7 @@ namespace api {
 
 const std::vector<Route>& Routes() {
   constexpr size_t kImportBytes = 256u << 20;
+  constexpr size_t kWorldBytes = 32u << 20;  // a session on a given world carries its state
   static const std::vector<Route> kRoutes = {
       {"GET", "/healthz", Gate::kPublic, Healthz, "Liveness", 0, ""},
       {"GET", "/metrics", Gate::kPublic, MetricsText, "Prometheus metrics", 0, ""},
@@ -26,6 +27,8 @@ const std::vector<Route>& Routes() {
       {"POST", "/api/v1/projects/{project_id}/members", Gate::kSignedIn, AddMember, "Add a member"},
       {"GET", "/api/v1/projects/{project_id}/members", Gate::kSignedIn, ListMembers, "Members (managers)", 0, ""},
       {"GET", "/api/v1/projects/{project_id}/progress", Gate::kSignedIn, Progress, "Progress and throughput", 0, ""},
+      {"GET", "/api/v1/projects/{project_id}/quality", Gate::kSignedIn, Quality,
+       "Agreement, worker skills, aggregated labels (cached)", 0, ""},
       {"POST", "/api/v1/projects/{project_id}/items", Gate::kSignedIn, ImportItems,
        "Import items (JSONL or JSON array)", kImportBytes,
        "application/json,application/x-ndjson,application/jsonl,text/plain"},
@@ -44,6 +47,24 @@ const std::vector<Route>& Routes() {
       {"POST", "/mcp", Gate::kPublic, McpPost, "MCP: one JSON-RPC message (?suite=&task= on initialize)"},
       {"GET", "/mcp", Gate::kPublic, McpGet, "MCP: no server-sent stream here (405)", 0, ""},
       {"DELETE", "/mcp", Gate::kPublic, McpDelete, "MCP: end the session", 0, ""},
+      // Environments (env_handlers.cc): sessions belong to their creator.
+      {"GET", "/api/v1/env/suites", Gate::kSignedIn, EnvListSuites, "Environment suites", 0, ""},
+      {"GET", "/api/v1/env/suites/{suite}/tasks", Gate::kSignedIn, EnvListTasks, "A suite's tasks", 0, ""},
+      {"POST", "/api/v1/env/sessions", Gate::kSignedIn, EnvCreateSession,
+       "Start a session on a task or a given world", kWorldBytes},
+      {"GET", "/api/v1/env/sessions", Gate::kSignedIn, EnvListSessions, "My environment sessions", 0, ""},
+      {"GET", "/api/v1/env/sessions/{session_id}", Gate::kSignedIn, EnvGetSession, "A session", 0, ""},
+      {"DELETE", "/api/v1/env/sessions/{session_id}", Gate::kSignedIn, EnvDeleteSession, "End a session", 0, ""},
+      {"GET", "/api/v1/env/sessions/{session_id}/tools", Gate::kSignedIn, EnvTools,
+       "Tools as OpenAI functions (?format=mcp)", 0, ""},
+      {"POST", "/api/v1/env/sessions/{session_id}/call", Gate::kSignedIn, EnvCall, "Call a tool"},
+      {"GET", "/api/v1/env/sessions/{session_id}/state", Gate::kSignedIn, EnvState,
+       "The world (?app=NAME for one app)", 0, ""},
+      {"GET", "/api/v1/env/sessions/{session_id}/diff", Gate::kSignedIn, EnvDiff, "Changes since the start", 0, ""},
+      {"GET", "/api/v1/env/sessions/{session_id}/trajectory", Gate::kSignedIn, EnvTrajectory,
+       "Calls so far as OpenAI messages (?format=raw)", 0, ""},
+      {"POST", "/api/v1/env/sessions/{session_id}/fork", Gate::kSignedIn, EnvFork, "Copy a session"},
+      {"POST", "/api/v1/env/sessions/{session_id}/check", Gate::kSignedIn, EnvCheck, "Score against the task"},
   };
   return kRoutes;
 }

@@ -1,5 +1,7 @@
 // `assay serve` and `assay demo`: the HTTP API + web UI on one port.
 #include <CLI/CLI.hpp>
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -9,6 +11,7 @@
 #include "base/metrics.h"
 #include "base/uuid7.h"
 #include "cli/commands.h"
+#include "env/session_store.h"
 #include "http/server.h"
 #include "mcp/sessions.h"
 #include "storage/migrations.h"
@@ -24,7 +27,7 @@ struct ServeFlags {
   int port = 8080;
   std::string web = "web/dist";
   std::string log_level = "info";
-  int workers = 64;
+  int workers = 1024;
   bool access_log = true;
   bool trust_proxy = false;
   // MCP at /mcp
@@ -34,6 +37,9 @@ struct ServeFlags {
   bool mcp_anonymous = false;
   int mcp_max_sessions = 64;
   int mcp_idle_minutes = 30;
+  std::string env_data;  // tau2-retail data dir; "" = the suite's default
+  int env_sessions_per_user = 16;
+  int env_sessions_total = 256;
 };
 
 void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
@@ -42,7 +48,8 @@ void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
   cmd->add_option("--port", f.port, "Listen port (0: any free port)")->capture_default_str();
   cmd->add_option("--web", f.web, "Folder of the built web app")->capture_default_str();
   cmd->add_option("--log-level", f.log_level, "debug|info|warn|error|off")->capture_default_str();
-  cmd->add_option("--workers", f.workers, "Requests handled at once")->capture_default_str();
+  cmd->add_option("--workers", f.workers, "Requests handled at once (each waiting write holds one)")
+      ->capture_default_str();
   cmd->add_flag("!--no-access-log", f.access_log, "Do not log every request");
   cmd->add_flag("--trust-proxy", f.trust_proxy, "Honour X-Forwarded-Proto (behind https proxy)");
   cmd->add_option("--mcp-suite", f.mcp_suite, "MCP: suite when /mcp has no ?suite=")
@@ -58,10 +65,27 @@ void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
       ->capture_default_str();
   cmd->add_option("--mcp-idle-minutes", f.mcp_idle_minutes, "MCP: a session idle this long ends")
       ->capture_default_str();
+  cmd->add_option("--env-data", f.env_data,
+                  "tau2-retail data folder for /api/v1/env (default ../shared/data/tau2-retail)");
+  cmd->add_option("--env-sessions-per-user", f.env_sessions_per_user,
+                  "Live environment sessions a user may hold")->capture_default_str();
+  cmd->add_option("--env-sessions", f.env_sessions_total,
+                  "Live environment sessions in all")->capture_default_str();
+}
+
+// Each connection is a socket: lift the soft open-file limit (often 1024) to the hard one so
+// that a thousand experts can stay connected.
+void RaiseOpenFileLimit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
 }
 
 int Serve(const ServeFlags& f, bool demo) {
   base::Logger log = base::Logger::Stderr(base::ParseLogLevel(f.log_level));
+  RaiseOpenFileLimit();
   base::SystemClock clock;
   std::string path = f.db.rfind("sqlite:", 0) == 0 ? f.db.substr(7) : f.db;
   if (demo && f.db.find("://") == std::string::npos) {
@@ -92,8 +116,14 @@ int Serve(const ServeFlags& f, bool demo) {
     std::cerr << "assay: --mcp-anonymous needs a loopback --address (127.0.0.1, ::1, localhost)\n";
     return 2;
   }
+  env::SessionStoreOptions env_options;
+  env_options.max_per_owner = static_cast<size_t>(std::max(1, f.env_sessions_per_user));
+  env_options.max_total = static_cast<size_t>(std::max(1, f.env_sessions_total));
+  if (!f.env_data.empty()) env_options.data_dirs["tau2-retail"] = f.env_data;
+  env::SessionStore env_sessions(clock, env_options);
   api::Api api({&service, &clock, &metrics, log, web_root,
-                {&mcp_sessions, f.mcp_suite, f.mcp_task, f.mcp_anonymous, loopback}});
+                {&mcp_sessions, f.mcp_suite, f.mcp_task, f.mcp_anonymous, loopback},
+                &env_sessions});
   http::ServerOptions opt;
   opt.address = f.address;
   opt.port = static_cast<uint16_t>(f.port);

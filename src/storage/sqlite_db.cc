@@ -1,6 +1,9 @@
 #include "storage/sqlite_db.h"
 
+#include <linux/futex.h>
 #include <sqlite3.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -9,7 +12,6 @@
 #include <deque>
 #include <exception>
 #include <mutex>
-#include <semaphore>
 #include <thread>
 #include <unordered_map>
 
@@ -167,7 +169,11 @@ base::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool
   sqlite3_extended_result_codes(raw, 1);
   std::string pragmas = "PRAGMA foreign_keys=ON;";
   if (writer) {
-    pragmas += "PRAGMA journal_mode=WAL;";
+    // Each group-committed Write() runs in a SAVEPOINT, whose statement journal SQLite writes
+    // to a temp file past 64 KiB; in memory, a batch costs no file writes before its COMMIT.
+    // The writer's cache holds a whole batch's pages: with SQLite's 2 MB default a large batch
+    // spills dirty pages to the WAL mid-transaction and reads index pages back from the file.
+    pragmas += "PRAGMA journal_mode=WAL;PRAGMA temp_store=MEMORY;PRAGMA cache_size=-131072;";
     // Checkpoints run on their own connection and thread (see Checkpointer), not inside the
     // writer's COMMIT where they would stall every caller of the batch.
     pragmas += "PRAGMA wal_autocheckpoint=0;";
@@ -187,6 +193,7 @@ class SqliteDb final : public Db {
         checkpointer_(std::move(checkpointer)),
         max_batch_(max_batch < 1 ? 1 : max_batch) {
     for (auto& r : readers) free_readers_.push_back(std::move(r));
+    sqlite3_wal_hook(writer_->raw(), &SqliteDb::OnWalCommit, this);
     writer_thread_ = std::thread([this] { WriterLoop(); });
     checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
   }
@@ -217,7 +224,7 @@ class SqliteDb final : public Db {
       queue_.push_back(&p);
     }
     writer_cv_.notify_one();
-    p.done.acquire();
+    p.Wait();
     return std::move(p.result);
   }
 
@@ -250,7 +257,21 @@ class SqliteDb final : public Db {
   struct Pending {
     const std::function<base::Status(Conn&)>* fn = nullptr;
     base::Status result;
-    std::binary_semaphore done{0};
+    // A bare futex rather than std::binary_semaphore (whose libstdc++ wait spins with
+    // sched_yield: with hundreds of callers waiting on one commit that took the CPU the writer
+    // needs) or a mutex and condition variable (a second hand-off per caller). The waiter owns
+    // *this and may return as soon as it sees done; waking an address nobody waits on any more
+    // is harmless.
+    std::atomic<uint32_t> done{0};
+    void Wait() {
+      while (done.load(std::memory_order_acquire) == 0) {
+        syscall(SYS_futex, &done, FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
+      }
+    }
+    void Finish() {
+      done.store(1, std::memory_order_release);
+      syscall(SYS_futex, &done, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+    }
   };
 
   std::unique_ptr<SqliteConn> AcquireReader() {
@@ -292,21 +313,28 @@ class SqliteDb final : public Db {
       RunBatch(batch);
       write_calls_.fetch_add(static_cast<int64_t>(batch.size()), std::memory_order_relaxed);
       write_batches_.fetch_add(1, std::memory_order_relaxed);
-      for (Pending* p : batch) p->done.release();  // after COMMIT: durable
+      for (Pending* p : batch) p->Finish();  // after COMMIT: durable
       batch.clear();
-      if (++commits_since_checkpoint_ >= kCommitsPerCheckpoint) {
-        commits_since_checkpoint_ = 0;
-        {
-          std::lock_guard lock(checkpoint_mu_);
-          checkpoint_due_ = true;
-        }
-        checkpoint_cv_.notify_one();
-      }
     }
   }
 
-  // Copies the WAL back into the database file without blocking the writer (PASSIVE), after
-  // every kCommitsPerCheckpoint commits.
+  // Called by SQLite on the writer thread after each COMMIT with the WAL's length in pages.
+  // The checkpoint is asked by length, not by commits: a big group commit writes many pages,
+  // and every page lookup walks the WAL index, which grows with the WAL until a completed
+  // checkpoint lets the next transaction start the WAL over.
+  static int OnWalCommit(void* self, sqlite3*, const char*, int wal_pages) {
+    if (wal_pages >= kCheckpointWalPages) {
+      auto* db = static_cast<SqliteDb*>(self);
+      {
+        std::lock_guard lock(db->checkpoint_mu_);
+        db->checkpoint_due_ = true;
+      }
+      db->checkpoint_cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  // Copies the WAL back into the database file without blocking the writer (PASSIVE).
   void CheckpointLoop() {
     for (;;) {
       {
@@ -345,11 +373,12 @@ class SqliteDb final : public Db {
     }
   }
 
-  static constexpr int kCommitsPerCheckpoint = 200;
+  // 16 MiB of 4 KiB pages: the WAL index stays a few hash tables long, and a checkpoint (which
+  // syncs the database file) runs every few group commits rather than after each one.
+  static constexpr int kCheckpointWalPages = 4096;
   std::unique_ptr<SqliteConn> writer_;        // used only by writer_thread_
   std::unique_ptr<SqliteConn> checkpointer_;  // used only by checkpoint_thread_
   const int max_batch_;
-  int commits_since_checkpoint_ = 0;  // writer thread only
 
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;

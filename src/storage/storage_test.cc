@@ -455,7 +455,8 @@ TEST_P(Conformance, SchemaEnforcesInvariants) {
   ASSERT_TRUE(Migrate(*db, clock).has_value());
   base::Status st = db->Write([](Conn& c) -> base::Status {
     ASSAY_TRY(c.Exec("INSERT INTO users VALUES ('u1', 'a@x', '', 'expert', NULL, 1)"));
-    ASSAY_TRY(c.Exec("INSERT INTO projects VALUES ('p1', 'P', '', '[]', '{}', 1, 60, 'u1', 1, 1)"));
+    ASSAY_TRY(c.Exec("INSERT INTO projects (id, name, instructions, template, answer_schema, overlap, lease_seconds, "
+                     "created_by, created_at_us, updated_at_us) VALUES ('p1', 'P', '', '[]', '{}', 1, 60, 'u1', 1, 1)"));
     ASSAY_TRY(c.Exec("INSERT INTO items (id, project_id, seq, data, created_at_us) VALUES ('i1', 'p1', 1, '{}', 1)"));
     ASSAY_TRY(c.Exec("INSERT INTO assignments VALUES ('a1', 'p1', 'i1', 'u1', 'leased', 't', 1, 2, NULL)"));
     return base::Ok();

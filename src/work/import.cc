@@ -150,6 +150,8 @@ base::Result<ImportResult> Service::ImportItems(const Caller& caller, std::strin
             ++skipped;
           }
         }
+        // New items change the quality report (quality.h).
+        if (imported) ASSAY_TRY(c.Exec("UPDATE projects SET quality_version = quality_version + 1 WHERE id = ?", {project_id}));
         return base::Ok();
       }));
       result.imported += imported;

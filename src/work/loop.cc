@@ -85,12 +85,14 @@ size_t CodePoints(std::string_view s) {
 
 base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, std::string_view project_id) {
   // Access and project settings are read outside the writer, the one serial resource.
-  int64_t overlap = 0, lease_us = 0;
+  int64_t overlap = 0, lease_us = 0, max_overlap = 0;
   ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
     ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"expert"}, /*allow_admin=*/false));
-    ASSAY_ASSIGN_OR_RETURN(storage::Row p, c.QueryOne("SELECT overlap, lease_seconds FROM projects WHERE id = ?", {project_id}));
+    ASSAY_ASSIGN_OR_RETURN(storage::Row p, c.QueryOne("SELECT overlap, lease_seconds, max_overlap FROM projects WHERE id = ?",
+                                                      {project_id}));
     overlap = p.Int(0);
     lease_us = p.Int(1) * base::kMicrosPerSecond;
+    max_overlap = p.IsNull(2) ? overlap : std::max(overlap, p.Int(2));
     return base::Ok();
   }));
   std::optional<Lease> out;
@@ -125,13 +127,22 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
     }
     bool skip_locked = postgres;
     for (;;) {
-      // Least-covered items first, in import order; never one this expert already had.
-      ASSAY_ASSIGN_OR_RETURN(storage::Rows cand,
-                             c.Query(std::string("SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.taken < ? "
-                                                 "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
-                                                 "ORDER BY i.taken, i.seq LIMIT 1") +
-                                         (!postgres ? "" : skip_locked ? " FOR UPDATE OF i SKIP LOCKED" : " FOR UPDATE OF i"),
-                                     {project_id, overlap, caller.user_id}));
+      // Least-covered items first, in import order; never one this expert already had. With
+      // dynamic overlap (quality.h): only undecided items, up to the labels they want now.
+      storage::Rows cand;
+      const std::string lock = !postgres ? "" : skip_locked ? " FOR UPDATE OF i SKIP LOCKED" : " FOR UPDATE OF i";
+      if (max_overlap == overlap) {
+        ASSAY_ASSIGN_OR_RETURN(cand, c.Query("SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.taken < ? "
+                                             "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
+                                             "ORDER BY i.taken, i.seq LIMIT 1" + lock,
+                                             {project_id, overlap, caller.user_id}));
+      } else {
+        ASSAY_ASSIGN_OR_RETURN(cand, c.Query("SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.decided = 0 "
+                                             "AND i.taken < ? AND i.taken < CASE WHEN i.want > ? THEN i.want ELSE ? END "
+                                             "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
+                                             "ORDER BY i.taken, i.seq LIMIT 1" + lock,
+                                             {project_id, max_overlap, overlap, overlap, caller.user_id}));
+      }
       if (cand.empty() && skip_locked) {  // before answering "none left", wait for the items others hold
         skip_locked = false;
         continue;
@@ -144,7 +155,7 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
       }
       const std::string item_id = cand[0].Text(0);
       ASSAY_ASSIGN_OR_RETURN(int64_t changed,
-                             c.Exec("UPDATE items SET taken = taken + 1 WHERE id = ? AND taken < ?", {item_id, overlap}));
+                             c.Exec("UPDATE items SET taken = taken + 1 WHERE id = ? AND taken < ?", {item_id, max_overlap}));
       if (changed != 1) return base::Error(base::ErrorCode::kUnavailable, "item taken concurrently; retry");
       Lease lease{NewId(), base::SecureRandomHex(16), now + lease_us, std::string(project_id), item_id, cand[0].Text(1)};
       ASSAY_TRY(c.Exec("INSERT INTO assignments (id, project_id, item_id, expert_id, state, lease_token, leased_at_us, "
@@ -217,7 +228,8 @@ base::Result<SubmitResult> Service::Submit(const Caller& caller, const SubmitReq
   if (req.lease_token.empty()) return base::Error::Invalid("lease_token is required").Detail("field", "lease_token");
   // Validate outside the writer: it is the one serial resource.
   ASSAY_ASSIGN_OR_RETURN(storage::Rows ctx,
-                         db_.Query("SELECT a.expert_id, a.project_id, a.item_id, p.template, i.data FROM assignments a "
+                         db_.Query("SELECT a.expert_id, a.project_id, a.item_id, p.template, i.data, p.overlap, "
+                                   "p.max_overlap, p.target_confidence_ppm FROM assignments a "
                                    "JOIN projects p ON p.id = a.project_id JOIN items i ON i.id = a.item_id WHERE a.id = ?",
                                    {req.assignment_id}));
   if (ctx.empty() || ctx[0].Text(0) != caller.user_id) return base::Error::NotFound("no such assignment");
@@ -227,6 +239,15 @@ base::Result<SubmitResult> Service::Submit(const Caller& caller, const SubmitReq
   ASSAY_ASSIGN_OR_RETURN(nlohmann::json data, base::ParseJson(ctx[0].Text(4)));
   ASSAY_TRY(tmpl->ValidateAnswer(*answer, data));
   const std::string answer_hash = base::Sha256Hex(base::CanonicalJson(*answer));
+  OverlapSettings overlap{ctx[0].Int(5), ctx[0].IsNull(6) ? ctx[0].Int(5) : ctx[0].Int(6),
+                          static_cast<double>(ctx[0].Int(7)) / 1e6};
+  std::vector<LabelField> label_fields;
+  std::shared_ptr<const QualityReport> skills;
+  if (overlap.dynamic()) {
+    label_fields = LabelFields(ctx[0].Text(3));
+    skills = CachedQuality(ctx[0].Text(1));
+  }
+  int64_t version = 0;
 
   SubmitResult result;
   ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
@@ -260,10 +281,15 @@ base::Result<SubmitResult> Service::Submit(const Caller& caller, const SubmitReq
                      {s.id, s.assignment_id, s.project_id, s.item_id, s.expert_id, s.client_submission_id, s.answer_json,
                       answer_hash, s.active_ms, now}));
     ASSAY_TRY(c.Exec("UPDATE assignments SET state = 'submitted', finished_at_us = ? WHERE id = ?", {now, req.assignment_id}));
+    ASSAY_ASSIGN_OR_RETURN(storage::Row v, c.QueryOne("UPDATE projects SET quality_version = quality_version + 1 "
+                                                      "WHERE id = ? RETURNING quality_version", {a.project_id}));
+    version = v.Int(0);
+    if (overlap.dynamic()) ASSAY_TRY(DecideItem(c, a.item_id, label_fields, overlap, skills.get()));
     result.submission = std::move(s);
     result.created = true;
     return base::Ok();
   }));
+  if (result.created && overlap.dynamic()) RefreshQualityIfBehind(result.submission.project_id, version);
   return result;
 }
 
@@ -358,6 +384,7 @@ base::Result<Review> Service::ReviewSubmission(const Caller& caller, std::string
                       review.created_at_us}));
     ASSAY_TRY(c.Exec("UPDATE submissions SET state = ? WHERE id = ?",
                      {verdict == "approve" ? "approved" : "rejected", s.id}));
+    ASSAY_TRY(c.Exec("UPDATE projects SET quality_version = quality_version + 1 WHERE id = ?", {s.project_id}));
     return base::Ok();
   }));
   return review;

@@ -1,4 +1,5 @@
 // Projects, membership, access checks and item listing.
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "work/service.h"
@@ -35,11 +36,32 @@ base::Result<std::string> RequireProjectRole(storage::Conn& c, const Caller& cal
 namespace {
 
 constexpr std::string_view kProjectColumns =
-    "id, name, instructions, template, answer_schema, overlap, lease_seconds, created_by, created_at_us, updated_at_us";
+    "id, name, instructions, template, answer_schema, overlap, lease_seconds, created_by, created_at_us, updated_at_us, "
+    "max_overlap, target_confidence_ppm";
+constexpr int kProjectColumnCount = 12;
 
+// max_overlap is stored NULL for a fixed overlap, target_confidence in parts per million.
 Project ProjectFromRow(const storage::Row& r, std::string my_role) {
-  return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5), r.Int(6), r.Text(7), r.Int(8), r.Int(9),
-          std::move(my_role)};
+  Project p{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5), r.Int(5), 0.95, r.Int(6), r.Text(7),
+            r.Int(8), r.Int(9), std::move(my_role)};
+  if (!r.IsNull(10)) p.max_overlap = r.Int(10);
+  p.target_confidence = static_cast<double>(r.Int(11)) / 1e6;
+  return p;
+}
+std::optional<int64_t> StoredMaxOverlap(const Project& p) {
+  return p.max_overlap > p.overlap ? std::optional<int64_t>(p.max_overlap) : std::nullopt;
+}
+int64_t TargetPpm(const Project& p) { return std::clamp<int64_t>(std::llround(p.target_confidence * 1e6), 500001, 999999); }
+
+// The overlap settings after a create or patch: overlap <= max_overlap <= 20 when dynamic.
+base::Status CheckOverlap(const Project& p) {
+  if (p.max_overlap < p.overlap) {
+    return base::Error::Invalid("max_overlap must be at least overlap").Detail("field", "max_overlap");
+  }
+  if (p.max_overlap > p.overlap && p.max_overlap > 20) {
+    return base::Error::Invalid("max_overlap must be at most 20").Detail("field", "max_overlap");
+  }
+  return base::Ok();
 }
 
 base::Status CheckFields(const ProjectFields& f) {
@@ -54,6 +76,9 @@ base::Status CheckFields(const ProjectFields& f) {
   }
   if (f.lease_seconds && (*f.lease_seconds < 10 || *f.lease_seconds > 604800)) {
     return base::Error::Invalid("lease_seconds must be between 10 and 604800").Detail("field", "lease_seconds");
+  }
+  if (f.target_confidence && !(*f.target_confidence > 0.5 && *f.target_confidence < 1)) {
+    return base::Error::Invalid("target_confidence must be above 0.5 and below 1").Detail("field", "target_confidence");
   }
   return base::Ok();
 }
@@ -91,15 +116,18 @@ base::Result<Project> Service::CreateProject(const Caller& caller, const Project
   ASSAY_TRY(CheckFields(f));
   ASSAY_ASSIGN_OR_RETURN(Template t, Template::ParseText(*f.template_json));
   const int64_t now = clock_.NowMicros();
-  Project p{NewId(), *f.name, f.instructions.value_or(""), t.text(), t.answer_schema(), f.overlap.value_or(1),
-            f.lease_seconds.value_or(3600), caller.user_id, now, now,
-            caller.role == Role::kAdmin ? "admin" : "manager"};
+  const int64_t overlap = f.overlap.value_or(1);
+  Project p{NewId(), *f.name, f.instructions.value_or(""), t.text(), t.answer_schema(), overlap,
+            f.max_overlap.value_or(overlap), f.target_confidence.value_or(0.95), f.lease_seconds.value_or(3600),
+            caller.user_id, now, now, caller.role == Role::kAdmin ? "admin" : "manager"};
+  ASSAY_TRY(CheckOverlap(p));
   ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
     std::optional<std::string> creator;
     if (!caller.user_id.empty()) creator = caller.user_id;
-    ASSAY_TRY(c.Exec("INSERT INTO projects (" + std::string(kProjectColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ASSAY_TRY(c.Exec("INSERT INTO projects (" + std::string(kProjectColumns) +
+                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      {p.id, p.name, p.instructions, p.template_json, p.answer_schema_json, p.overlap, p.lease_seconds,
-                      creator, now, now}));
+                      creator, now, now, StoredMaxOverlap(p), TargetPpm(p)}));
     if (creator) {
       ASSAY_TRY(c.Exec("INSERT INTO project_members (project_id, user_id, role, created_at_us) VALUES (?, ?, 'manager', ?)",
                        {p.id, caller.user_id, now}));
@@ -124,20 +152,21 @@ base::Result<std::vector<Project>> Service::ListProjects(const Caller& caller) {
   ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
     std::string cols;
     for (std::string_view col : {"id", "name", "instructions", "template", "answer_schema", "overlap",
-                                 "lease_seconds", "created_by", "created_at_us", "updated_at_us"}) {
+                                 "lease_seconds", "created_by", "created_at_us", "updated_at_us", "max_overlap",
+                                 "target_confidence_ppm"}) {
       cols += (cols.empty() ? "p." : ", p.") + std::string(col);
     }
     if (caller.role == Role::kAdmin) {
       return c.QueryEach("SELECT " + cols + ", 'admin' FROM projects p ORDER BY p.id", {},
                          [&](const storage::Row& r) -> base::Status {
-                           out.push_back(ProjectFromRow(r, r.Text(10)));
+                           out.push_back(ProjectFromRow(r, r.Text(kProjectColumnCount)));
                            return base::Ok();
                          });
     }
     return c.QueryEach("SELECT " + cols + ", m.role FROM projects p JOIN project_members m ON m.project_id = p.id "
                        "WHERE m.user_id = ? ORDER BY p.id",
                        {caller.user_id}, [&](const storage::Row& r) -> base::Status {
-                         out.push_back(ProjectFromRow(r, r.Text(10)));
+                         out.push_back(ProjectFromRow(r, r.Text(kProjectColumnCount)));
                          return base::Ok();
                        });
   }));
@@ -162,13 +191,27 @@ base::Result<Project> Service::UpdateProject(const Caller& caller, std::string_v
       p.template_json = t->text();
       p.answer_schema_json = t->answer_schema();
     }
+    // A fixed-overlap project stays fixed when only its overlap changes.
+    const bool was_fixed = p.max_overlap == p.overlap;
     if (f.overlap) p.overlap = *f.overlap;
+    if (f.max_overlap) p.max_overlap = *f.max_overlap;
+    else if (was_fixed) p.max_overlap = p.overlap;
+    if (f.target_confidence) p.target_confidence = *f.target_confidence;
+    ASSAY_TRY(CheckOverlap(p));
     if (f.lease_seconds) p.lease_seconds = *f.lease_seconds;
     p.updated_at_us = clock_.NowMicros();
     ASSAY_TRY(c.Exec("UPDATE projects SET name = ?, instructions = ?, template = ?, answer_schema = ?, overlap = ?, "
-                     "lease_seconds = ?, updated_at_us = ? WHERE id = ?",
+                     "lease_seconds = ?, updated_at_us = ?, max_overlap = ?, target_confidence_ppm = ?, "
+                     "quality_version = quality_version + 1 WHERE id = ?",
                      {p.name, p.instructions, p.template_json, p.answer_schema_json, p.overlap, p.lease_seconds,
-                      p.updated_at_us, p.id}));
+                      p.updated_at_us, StoredMaxOverlap(p), TargetPpm(p), p.id}));
+    // Turning dynamic overlap on: items already labelled `overlap` times keep their fixed overlap,
+    // so the lease query (undecided items only) does not walk over them.
+    if (was_fixed && p.max_overlap > p.overlap) {
+      ASSAY_TRY(c.Exec("UPDATE items SET decided = 1 WHERE project_id = ? AND decided = 0 AND (SELECT count(*) FROM "
+                       "submissions s WHERE s.item_id = items.id AND s.state <> 'rejected') >= ?",
+                       {p.id, p.overlap}));
+    }
     return base::Ok();
   }));
   return p;

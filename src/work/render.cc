@@ -74,6 +74,8 @@ std::string RenderProject(const Project& p) {
       .Raw("template", p.template_json)
       .Raw("answer_schema", p.answer_schema_json)
       .Int("overlap", p.overlap)
+      .Int("max_overlap", p.max_overlap)
+      .Num("target_confidence", p.target_confidence)
       .Int("lease_seconds", p.lease_seconds)
       .Time("created_at", p.created_at_us)
       .Time("updated_at", p.updated_at_us)

@@ -79,9 +79,13 @@ base::Result<ProjectFields> ParseProjectFields(std::string_view body) {
       (key == "name" ? f.name : f.instructions) = std::string(s);
     } else if (key == "template") {
       f.template_json = simdjson::minify(field.value);
-    } else if (key == "overlap" || key == "lease_seconds") {
+    } else if (key == "overlap" || key == "lease_seconds" || key == "max_overlap") {
       if (field.value.get_int64().get(n)) return BadField(key, "must be an integer");
-      (key == "overlap" ? f.overlap : f.lease_seconds) = n;
+      (key == "overlap" ? f.overlap : key == "max_overlap" ? f.max_overlap : f.lease_seconds) = n;
+    } else if (key == "target_confidence") {
+      double x;  // integers are numbers too
+      if (field.value.get_double().get(x)) return BadField(key, "must be a number");
+      f.target_confidence = x;
     } else {
       return BadField(key, "is not a field of a project");
     }

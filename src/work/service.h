@@ -23,6 +23,7 @@
 #include "base/result.h"
 #include "base/uuid7.h"
 #include "storage/db.h"
+#include "work/quality.h"
 #include "work/template.h"
 #include "work/types.h"
 
@@ -121,6 +122,14 @@ class Service {
   // One JSON line per item (import order) with all its submissions and their latest review.
   base::Status ExportJsonl(const Caller& caller, std::string_view project_id, const LineSinkFn& sink);
 
+  // ---- quality (quality.cc) ---------------------------------------------------------------
+  // The project's quality report (manager/reviewer member or admin; experts get NotFound),
+  // from the cache by the rule in quality.h.
+  base::Result<QualityView> ProjectQuality(const Caller& caller, std::string_view project_id);
+  // Reports computed so far, and a wait until no background computation is queued (tests).
+  int64_t QualityComputations();
+  void WaitForQualityIdle();
+
   storage::Db& db() { return db_; }
   const base::Clock& clock() const { return clock_; }
 
@@ -131,6 +140,11 @@ class Service {
   bool VerifyPassword(const std::string& hash, std::string_view password);
   base::Result<std::shared_ptr<const Template>> TemplateFor(const std::string& project_id,
                                                              const std::string& template_json);
+
+  class QualityCache;
+  QualityCache& Quality();
+  std::shared_ptr<const QualityReport> CachedQuality(const std::string& project_id);
+  void RefreshQualityIfBehind(const std::string& project_id, int64_t version);
 
   // True when the project's expired leases have not been swept in the last second.
   bool ShouldSweepLeases(std::string_view project_id, int64_t now_us);
@@ -150,6 +164,9 @@ class Service {
   std::mutex templates_mu_;
   // project id → (template text, parsed); guarded by templates_mu_
   std::unordered_map<std::string, std::pair<std::string, std::shared_ptr<const Template>>> templates_;
+
+  std::once_flag quality_once_;
+  std::shared_ptr<QualityCache> quality_;  // set once under quality_once_; its thread stops first
 };
 
 // Access helpers shared by the service's .cc files (internal).

@@ -46,6 +46,8 @@ struct Project {
   std::string template_json;
   std::string answer_schema_json;
   int64_t overlap = 1;
+  int64_t max_overlap = 1;  // == overlap: fixed overlap; more: dynamic (quality.h)
+  double target_confidence = 0.95;
   int64_t lease_seconds = 0;
   std::string created_by;
   int64_t created_at_us = 0;
@@ -60,6 +62,8 @@ struct ProjectFields {
   std::optional<std::string> template_json;
   std::optional<int64_t> overlap;
   std::optional<int64_t> lease_seconds;
+  std::optional<int64_t> max_overlap;
+  std::optional<double> target_confidence;
 };
 
 struct ImportError {

@@ -7,9 +7,11 @@
 #include <map>
 #include <set>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "base/clock.h"
+#include "base/rng.h"
 #include "base/uuid7.h"
 #include "storage/migrations.h"
 #include "storage/sqlite_db.h"
@@ -62,13 +64,17 @@ class WorkTest : public ::testing::TestWithParam<storage::Dialect> {
   }
 
   // A project with `n` items and these experts as members.
-  std::string MakeProject(int n, int64_t overlap, const std::vector<Caller>& experts, int64_t lease_seconds = 600) {
+  // max_overlap above overlap makes the overlap dynamic (quality.h).
+  std::string MakeProject(int n, int64_t overlap, const std::vector<Caller>& experts, int64_t lease_seconds = 600,
+                          std::optional<int64_t> max_overlap = {}, std::optional<double> target = {}) {
     ProjectFields f;
     f.name = "Preferences";
     f.instructions = "Pick the better answer.";
     f.template_json = kPairwiseTemplate;
     f.overlap = overlap;
     f.lease_seconds = lease_seconds;
+    f.max_overlap = max_overlap;
+    f.target_confidence = target;
     auto p = svc_->CreateProject(manager_, f);
     EXPECT_TRUE(p.has_value()) << p.error().ToString();
     std::string body;
@@ -83,6 +89,44 @@ class WorkTest : public ::testing::TestWithParam<storage::Dialect> {
   base::Result<SubmitResult> SubmitAnswer(const Caller& expert, const Lease& lease, const std::string& client_id,
                                           const std::string& answer = R"({"preference":{"choice":"a"}})") {
     return svc_->Submit(expert, {lease.assignment_id, lease.lease_token, client_id, answer, 1500});
+  }
+
+  // Every expert leases and submits `answer(expert index)` on its own thread until nothing is
+  // left, returning every fifth lease instead; a watcher counts the moments an item had more than
+  // `cap` live leases + submissions. Returns {errors, moments over cap}.
+  std::pair<int, int> RunExpertsConcurrently(const std::vector<Caller>& experts, const std::string& id, int64_t cap,
+                                             const std::function<std::string(size_t)>& answer) {
+    std::atomic<int> errors{0}, over{0};
+    std::atomic<bool> done{false};
+    std::thread watcher([&] {
+      while (!done) {
+        auto rows = db_->Query("SELECT count(*) FROM items WHERE taken > ?", {cap});
+        if (rows && rows->at(0).Int(0) > 0) ++over;
+        auto live = db_->Query(
+            "SELECT count(*) FROM (SELECT item_id FROM assignments WHERE state IN ('leased', 'submitted') "
+            "GROUP BY item_id HAVING count(*) > ?) AS over_items", {cap});
+        if (live && live->at(0).Int(0) > 0) ++over;
+      }
+    });
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < experts.size(); ++t) {
+      threads.emplace_back([&, t] {
+        for (int n = 0;; ++n) {
+          auto lease = svc_->AcquireLease(experts[t], id);
+          if (!lease) { ++errors; return; }
+          if (!lease->has_value()) return;
+          if (n % 5 == 4) {
+            if (!svc_->ReturnAssignment(experts[t], (*lease)->assignment_id, (*lease)->lease_token)) ++errors;
+            continue;
+          }
+          if (!SubmitAnswer(experts[t], **lease, "c" + std::to_string(n), answer(t))) ++errors;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    done = true;
+    watcher.join();
+    return {errors.load(), over.load()};
   }
 
   int64_t Count(const std::string& sql, const storage::Params& params = {}) {
@@ -353,39 +397,11 @@ TEST_P(WorkTest, OverlapIsNeverExceededWith32ConcurrentExperts) {
   for (int i = 0; i < 32; ++i) experts.push_back(MakeCaller("e" + std::to_string(i) + "@example.com", Role::kExpert));
   constexpr int kItems = 20, kOverlap = 3;
   std::string id = MakeProject(kItems, kOverlap, experts);
-  std::atomic<int> errors{0}, over{0};
-  std::atomic<bool> done{false};
-  std::thread watcher([&] {
-    while (!done) {
-      auto rows = db_->Query("SELECT count(*) FROM items WHERE taken > ?", {kOverlap});
-      if (rows && rows->at(0).Int(0) > 0) ++over;
-      auto live = db_->Query(
-          "SELECT count(*) FROM (SELECT item_id FROM assignments WHERE state IN ('leased', 'submitted') "
-          "GROUP BY item_id HAVING count(*) > ?) AS over_items", {kOverlap});
-      if (live && live->at(0).Int(0) > 0) ++over;
-    }
+  auto [errors, over] = RunExpertsConcurrently(experts, id, kOverlap, [](size_t) {
+    return std::string(R"({"preference":{"choice":"a"}})");
   });
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 32; ++t) {
-    threads.emplace_back([&, t] {
-      for (int n = 0;; ++n) {
-        auto lease = svc_->AcquireLease(experts[t], id);
-        if (!lease) { ++errors; return; }
-        if (!lease->has_value()) return;
-        // Every fifth lease is handed back instead of submitted.
-        if (n % 5 == 4) {
-          if (!svc_->ReturnAssignment(experts[t], (*lease)->assignment_id, (*lease)->lease_token)) ++errors;
-          continue;
-        }
-        if (!SubmitAnswer(experts[t], **lease, "c" + std::to_string(n))) ++errors;
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  done = true;
-  watcher.join();
-  EXPECT_EQ(errors.load(), 0);
-  EXPECT_EQ(over.load(), 0);
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(over, 0);
   EXPECT_EQ(Count("SELECT count(*) FROM submissions WHERE project_id = ?", {id}), kItems * kOverlap);
   EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions GROUP BY item_id "
                   "HAVING count(*) = ? AND count(DISTINCT expert_id) = ?) AS full_items", {kOverlap, kOverlap}), kItems);
@@ -693,6 +709,124 @@ TEST_P(WorkLoopDrivers, CyclesPerSecondReport) {
   EXPECT_EQ(run.cycles, kItems);
 }
 
+// Time of the quality report of a 10k-submission project (first request computes, the next is
+// served from the cache), and lease+submit cycles/s with dynamic vs fixed overlap. Prints, never
+// fails on time.
+TEST(QualityReport, ComputeTimeAndDynamicLoop) {
+  auto dir = std::filesystem::temp_directory_path() / ("assay_quality_report_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  base::SystemClock clock;
+  base::Uuid7Generator ids(clock, 9);
+  storage::SqliteOptions o;
+  o.read_connections = 16;
+  auto db = storage::OpenSqlite((dir / "q.db").string(), o);
+  ASSERT_TRUE(db.has_value());
+  ASSERT_TRUE(storage::Migrate(**db, clock).has_value());
+  Service svc(**db, clock, ids);
+  auto manager = svc.EnsureUser("m@example.com", Role::kManager);
+  Caller m{manager->id, Role::kManager};
+  auto make = [&](int items, int64_t overlap, std::optional<int64_t> max_overlap) {
+    ProjectFields f;
+    f.name = "report";
+    f.template_json = kPairwiseTemplate;
+    f.overlap = overlap;
+    f.max_overlap = max_overlap;
+    auto p = svc.CreateProject(m, f);
+    EXPECT_TRUE(p.has_value());
+    std::string body;
+    for (int i = 0; i < items; ++i) body += ItemLine(i) + "\n";
+    EXPECT_EQ(svc.ImportItems(m, p->id, body)->imported, items);
+    return p->id;
+  };
+  std::vector<Caller> experts;
+  for (int i = 0; i < 64; ++i) {
+    auto u = svc.EnsureUser("e" + std::to_string(i) + "@example.com", Role::kExpert);
+    experts.push_back({u->id, Role::kExpert});
+  }
+
+  // 10,000 submissions: 2,000 items × 5 experts of accuracy 0.6..0.9, written directly.
+  constexpr int kItems = 2000, kPer = 5;
+  std::string big = make(kItems, kPer, std::nullopt);
+  base::Rng rng(1);
+  ASSERT_TRUE((*db)->Write([&](storage::Conn& c) -> base::Status {
+    ASSAY_ASSIGN_OR_RETURN(storage::Rows items, c.Query("SELECT id FROM items WHERE project_id = ? ORDER BY seq", {big}));
+    for (size_t i = 0; i < items.size(); ++i) {
+      for (int e = 0; e < kPer; ++e) {
+        const std::string aid = ids.Next(), expert = experts[e].user_id;
+        const bool right = rng.Uniform() < 0.6 + 0.075 * e;
+        const char* choice = right ? (i % 2 ? "a" : "b") : (rng.Uniform() < 0.5 ? "tie" : (i % 2 ? "b" : "a"));
+        ASSAY_TRY(c.Exec("INSERT INTO assignments (id, project_id, item_id, expert_id, state, lease_token, leased_at_us, "
+                         "lease_expires_at_us, finished_at_us) VALUES (?, ?, ?, ?, 'submitted', 't', 1, 2, 2)",
+                         {aid, big, items[i].Text(0), expert}));
+        ASSAY_TRY(c.Exec("INSERT INTO submissions (id, assignment_id, project_id, item_id, expert_id, client_submission_id, "
+                         "answer, answer_hash, active_ms, submitted_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, 'h', 1, 2)",
+                         {ids.Next(), aid, big, items[i].Text(0), expert, aid,
+                          std::string(R"({"preference":{"choice":")") + choice + R"("}})"}));
+      }
+    }
+    ASSAY_TRY(c.Exec("UPDATE projects SET quality_version = quality_version + 1 WHERE id = ?", {big}));
+    return base::Ok();
+  }));
+  auto t0 = std::chrono::steady_clock::now();
+  auto first = svc.ProjectQuality(m, big);
+  auto t1 = std::chrono::steady_clock::now();
+  auto second = svc.ProjectQuality(m, big);
+  auto t2 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(first.has_value() && second.has_value());
+  auto body = RenderQuality(*second, {});
+  auto t3 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(body.has_value());
+  auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  std::printf("[ report   ] quality of %lld submissions: computed in %.1f ms, cached request %.2f ms, "
+              "render (100 labels) %.2f ms; %lld computation(s)\n",
+              static_cast<long long>(first->report->submissions), ms(t0, t1), ms(t1, t2), ms(t2, t3),
+              static_cast<long long>(svc.QualityComputations()));
+  EXPECT_EQ(first->report->submissions, kItems * kPer);
+  EXPECT_EQ(svc.QualityComputations(), 1);
+
+  // The work loop, 64 experts answering "a" 90% of the time: fixed overlap 3 vs dynamic 2..3.
+  for (std::optional<int64_t> max_overlap : {std::optional<int64_t>(), std::optional<int64_t>(3)}) {
+    const int64_t overlap = max_overlap ? 2 : 3;
+    std::string id = make(1000, overlap, max_overlap);
+    for (const Caller& e : experts) ASSERT_TRUE(svc.AddMember(m, id, e.user_id, "expert"));
+    std::atomic<int> cycles{0}, errors{0};
+    auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < experts.size(); ++t) {
+      threads.emplace_back([&, t] {
+        base::Rng r(t + 1);
+        for (int n = 0;; ++n) {
+          auto lease = svc.AcquireLease(experts[t], id);
+          if (!lease) {
+            if (errors++ == 0) std::printf("lease: %s\n", lease.error().ToString().c_str());
+            return;
+          }
+          if (!lease->has_value()) return;
+          const char* choice = r.Uniform() < 0.9 ? "a" : "b";
+          auto s = svc.Submit(experts[t], {(*lease)->assignment_id, (*lease)->lease_token, id + std::to_string(n),
+                                           std::string(R"({"preference":{"choice":")") + choice + R"("}})", 1000});
+          if (!s) {
+            if (errors++ == 0) std::printf("submit: %s\n", s.error().ToString().c_str());
+          } else {
+            ++cycles;
+          }
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    svc.WaitForQualityIdle();
+    std::printf("[ report   ] %s overlap (%lld..%lld), 1000 items, 64 experts: %d lease+submit cycles in %.2f s = "
+                "%.0f cycles/s, %.2f labels/item\n",
+                max_overlap ? "dynamic" : "fixed", static_cast<long long>(overlap),
+                static_cast<long long>(max_overlap.value_or(overlap)), cycles.load(), secs, cycles / secs,
+                cycles / 1000.0);
+    EXPECT_EQ(errors.load(), 0);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace work
 
@@ -746,6 +880,12 @@ TEST(Requests, ProjectFields) {
   EXPECT_FALSE(f->lease_seconds.has_value());
   EXPECT_EQ(ParseProjectFields(R"({"overlap":"2"})").error().DetailsJson(), R"({"field":"overlap"})");
   EXPECT_EQ(ParseProjectFields(R"({"colour":1})").error().DetailsJson(), R"({"field":"colour"})");
+  auto dyn = ParseProjectFields(R"({"max_overlap":5,"target_confidence":0.9})");
+  ASSERT_TRUE(dyn.has_value());
+  EXPECT_EQ(*dyn->max_overlap, 5);
+  EXPECT_DOUBLE_EQ(*dyn->target_confidence, 0.9);
+  EXPECT_EQ(ParseProjectFields(R"({"target_confidence":"high"})").error().DetailsJson(),
+            R"({"field":"target_confidence"})");
 }
 
 }  // namespace
@@ -834,6 +974,263 @@ TEST_P(WorkTest, LeaseStateMachineKeepsItsInvariants) {
               static_cast<int64_t>(acknowledged.size()));
     EXPECT_GT(acknowledged.size(), 0u);
   }
+}
+
+// ---- quality report and dynamic overlap -----------------------------------------------------
+
+std::string Choice(const std::string& c) { return R"({"preference":{"choice":")" + c + R"("}})"; }
+
+// The expert leases the next item and answers `choice`; false when nothing was left.
+bool LabelNext(Service& svc, const Caller& expert, const std::string& project, const std::string& choice,
+               const std::string& client_id) {
+  auto lease = svc.AcquireLease(expert, project);
+  EXPECT_TRUE(lease.has_value()) << lease.error().ToString();
+  if (!lease || !lease->has_value()) return false;
+  auto s = svc.Submit(expert, {(*lease)->assignment_id, (*lease)->lease_token, client_id, choice, 1000});
+  EXPECT_TRUE(s.has_value()) << s.error().ToString();
+  return true;
+}
+
+json QualityJson(Service& svc, const Caller& caller, const std::string& project, QualityQuery q = {}) {
+  auto v = svc.ProjectQuality(caller, project);
+  EXPECT_TRUE(v.has_value()) << v.error().ToString();
+  if (!v) return json();
+  auto body = RenderQuality(*v, q);
+  EXPECT_TRUE(body.has_value());
+  return json::parse(*body);
+}
+
+TEST_P(WorkTest, QualityReportAggregatesAndIsComputedOncePerVersion) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert), b = MakeCaller("b@example.com", Role::kExpert);
+  std::string id = MakeProject(4, 2, {a, b});
+  // a answers a, a, b, b; b answers a, a, b, a (by item): agreement on 3 of 4 items.
+  for (const auto& [expert, answers] : std::vector<std::pair<Caller, std::string>>{{a, "aabb"}, {b, "aaba"}}) {
+    for (int n = 0;; ++n) {
+      auto lease = svc_->AcquireLease(expert, id);
+      ASSERT_TRUE(lease.has_value());
+      if (!lease->has_value()) break;
+      int item = json::parse((*lease)->item_data_json)["prompt"].get<std::string>().back() - '0';
+      ASSERT_TRUE(SubmitAnswer(expert, **lease, "c" + std::to_string(n), Choice(std::string(1, answers[item]))));
+    }
+  }
+  json q = QualityJson(*svc_, manager_, id);
+  EXPECT_EQ(svc_->QualityComputations(), 1);
+  EXPECT_EQ(q["stale"], false);
+  EXPECT_EQ(q["items"], 4);
+  EXPECT_EQ(q["submissions"], 8);
+  EXPECT_EQ(q["overlap"]["items_decided"], 4);
+  ASSERT_EQ(q["fields"].size(), 1u);  // the textarea is not categorical
+  const json& f = q["fields"][0];
+  EXPECT_EQ(f["field"], "preference");
+  EXPECT_EQ(f["component"], "pairwise");
+  EXPECT_EQ(f["level"], "nominal");
+  EXPECT_DOUBLE_EQ(f["agreement"]["percent"].get<double>(), 0.75);
+  EXPECT_TRUE(f["agreement"]["fleiss_kappa"].is_number());
+  EXPECT_EQ(f["agreement"]["items_with_2plus"], 4);
+  ASSERT_EQ(f["labels_total"], 4);
+  EXPECT_EQ(f["labels"][0]["external_id"], "ext-0");
+  EXPECT_EQ(f["labels"][0]["label"], "a");
+  EXPECT_EQ(f["labels"][0]["votes"]["a"], 2);
+  EXPECT_EQ(f["labels"][3]["votes"]["a"], 1);
+  EXPECT_EQ(f["labels"][3]["votes"]["b"], 1);
+  ASSERT_EQ(f["workers"].size(), 2u);
+  EXPECT_EQ(f["workers"][0]["labels"], 4);
+  EXPECT_EQ(f["workers"][0]["gold"], nullptr);
+
+  // Same version: the cached report, no computation.
+  json again = QualityJson(*svc_, manager_, id, {.method = "mv", .limit = 1, .offset = 3});
+  EXPECT_EQ(svc_->QualityComputations(), 1);
+  EXPECT_EQ(again["version"], q["version"]);
+  ASSERT_EQ(again["fields"][0]["labels"].size(), 1u);
+  EXPECT_EQ(again["fields"][0]["labels"][0]["external_id"], "ext-3");
+  EXPECT_DOUBLE_EQ(again["fields"][0]["labels"][0]["confidence"].get<double>(), 0.5);
+
+  // A review changes the version: the cached report answers as stale, the background recomputes.
+  auto subs = svc_->ListSubmissions(manager_, id, {}, 1, "");
+  ASSERT_TRUE(subs.has_value());
+  ASSERT_TRUE(svc_->ReviewSubmission(manager_, subs->items[0].id, "reject", "This choice contradicts the reference answer."));
+  json stale = QualityJson(*svc_, manager_, id);
+  EXPECT_EQ(stale["stale"], true);
+  EXPECT_EQ(stale["submissions"], 8);
+  svc_->WaitForQualityIdle();
+  EXPECT_EQ(svc_->QualityComputations(), 2);
+  json fresh = QualityJson(*svc_, manager_, id);
+  EXPECT_EQ(fresh["stale"], false);
+  EXPECT_EQ(fresh["submissions"], 7);  // rejected labels do not count
+  EXPECT_GT(fresh["version"].get<int64_t>(), q["version"].get<int64_t>());
+  EXPECT_EQ(svc_->QualityComputations(), 2);
+
+  // Experts and strangers do not see it; a bad query is refused.
+  EXPECT_EQ(svc_->ProjectQuality(a, id).error().code(), base::ErrorCode::kNotFound);
+  Caller stranger = MakeCaller("other@example.com", Role::kManager);
+  EXPECT_EQ(svc_->ProjectQuality(stranger, id).error().code(), base::ErrorCode::kNotFound);
+  auto view = svc_->ProjectQuality(manager_, id);
+  ASSERT_TRUE(view.has_value());
+  EXPECT_FALSE(RenderQuality(*view, {.field = "nope"}).has_value());
+  EXPECT_FALSE(RenderQuality(*view, {.method = "glad"}).has_value());
+}
+
+TEST_P(WorkTest, QualityReportsGoldAccuracyAndOrdinalRatings) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert), b = MakeCaller("b@example.com", Role::kExpert);
+  ProjectFields f;
+  f.name = "Ratings";
+  f.template_json = R"([{"type":"text","source":"prompt"},{"type":"rating","name":"score","min":1,"max":5}])";
+  f.overlap = 2;
+  auto p = svc_->CreateProject(manager_, f);
+  ASSERT_TRUE(p.has_value());
+  std::string items;
+  for (int i = 0; i < 6; ++i) {
+    items += json{{"id", "r" + std::to_string(i)}, {"data", {{"prompt", std::to_string(i)}}}, {"gold", {{"score", 1 + i % 5}}}}
+                 .dump() + "\n";
+  }
+  ASSERT_TRUE(svc_->ImportItems(manager_, p->id, items));
+  for (const Caller& e : {a, b}) ASSERT_TRUE(svc_->AddMember(manager_, p->id, e.user_id, "expert"));
+  // a rates every item as its gold; b rates one point higher (capped at 5).
+  for (const Caller& e : {a, b}) {
+    for (int n = 0;; ++n) {
+      auto lease = svc_->AcquireLease(e, p->id);
+      ASSERT_TRUE(lease.has_value());
+      if (!lease->has_value()) break;
+      int i = std::stoi(json::parse((*lease)->item_data_json)["prompt"].get<std::string>());
+      int score = std::min(5, 1 + i % 5 + (e.user_id == b.user_id ? 1 : 0));
+      ASSERT_TRUE(SubmitAnswer(e, **lease, "c" + std::to_string(n), json{{"score", score}}.dump()));
+    }
+  }
+  json q = QualityJson(*svc_, manager_, p->id);
+  ASSERT_EQ(q["fields"].size(), 1u);
+  const json& fq = q["fields"][0];
+  EXPECT_EQ(fq["component"], "rating");
+  EXPECT_EQ(fq["level"], "ordinal");
+  // Close but unequal ratings: positive alpha below 1.
+  EXPECT_GT(fq["agreement"]["krippendorff_alpha"].get<double>(), 0);
+  EXPECT_LT(fq["agreement"]["krippendorff_alpha"].get<double>(), 1);
+  std::map<std::string, json> gold;
+  for (const json& w : fq["workers"]) gold[w["email"]] = w["gold"];
+  EXPECT_EQ(gold["a@example.com"]["correct"], 6);
+  EXPECT_EQ(gold["a@example.com"]["total"], 6);
+  EXPECT_EQ(gold["b@example.com"]["correct"], 1);  // only the item whose gold is 5
+  EXPECT_LT(gold["b@example.com"]["high"].get<double>(), gold["a@example.com"]["low"].get<double>() + 0.5);
+  EXPECT_GT(gold["a@example.com"]["low"].get<double>(), 0.5);
+}
+
+TEST_P(WorkTest, ProjectOverlapSettingsAreValidated) {
+  ProjectFields f;
+  f.name = "x";
+  f.template_json = kPairwiseTemplate;
+  f.overlap = 3;
+  f.max_overlap = 2;
+  EXPECT_EQ(svc_->CreateProject(manager_, f).error().code(), base::ErrorCode::kInvalidArgument);
+  f.max_overlap = 21;
+  EXPECT_EQ(svc_->CreateProject(manager_, f).error().code(), base::ErrorCode::kInvalidArgument);
+  f.max_overlap = 5;
+  for (double bad : {0.5, 1.0, 0.2}) {
+    f.target_confidence = bad;
+    EXPECT_EQ(svc_->CreateProject(manager_, f).error().code(), base::ErrorCode::kInvalidArgument) << bad;
+  }
+  f.target_confidence = 0.9;
+  auto p = svc_->CreateProject(manager_, f);
+  ASSERT_TRUE(p.has_value()) << p.error().ToString();
+  EXPECT_EQ(p->max_overlap, 5);
+  EXPECT_DOUBLE_EQ(p->target_confidence, 0.9);
+  auto got = svc_->GetProject(manager_, p->id);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->max_overlap, 5);
+  EXPECT_DOUBLE_EQ(got->target_confidence, 0.9);
+  ProjectFields patch;
+  patch.overlap = 6;
+  EXPECT_EQ(svc_->UpdateProject(manager_, p->id, patch).error().code(), base::ErrorCode::kInvalidArgument);
+  patch.max_overlap = 6;  // back to a fixed overlap
+  auto fixed = svc_->UpdateProject(manager_, p->id, patch);
+  ASSERT_TRUE(fixed.has_value());
+  EXPECT_EQ(fixed->max_overlap, 6);
+  // Without the settings a project keeps a fixed overlap.
+  f.max_overlap.reset();
+  f.target_confidence.reset();
+  auto plain = svc_->CreateProject(manager_, f);
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->max_overlap, 3);
+}
+
+TEST_P(WorkTest, DynamicOverlapStopsAtTheTargetAndAsksOneMoreOnDoubt) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert), b = MakeCaller("b@example.com", Role::kExpert),
+         c = MakeCaller("c@example.com", Role::kExpert);
+  std::string id = MakeProject(10, 2, {a, b, c}, 600, /*max_overlap=*/3, /*target=*/0.95);
+  // Unknown skills (0.7): two agreeing labels give 0.92 < 0.95, so every item gets a third.
+  int n = 0;
+  for (const Caller& e : {a, b, c}) {
+    while (LabelNext(*svc_, e, id, Choice("a"), "c" + std::to_string(n++))) {}
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM submissions WHERE project_id = ?", {id}), 30);
+  EXPECT_EQ(Count("SELECT count(*) FROM items WHERE project_id = ? AND decided = 1", {id}), 10);
+
+  // The report learns that all three are reliable (Dawid–Skene skill near 1)...
+  json q = QualityJson(*svc_, manager_, id);
+  for (const json& w : q["fields"][0]["workers"]) EXPECT_GT(w["accuracy"].get<double>(), 0.95);
+  EXPECT_EQ(q["overlap"]["items_decided"], 10);
+  EXPECT_EQ(q["overlap"]["max_overlap"], 3);
+
+  // ...so two agreeing labels are now enough: the item stops being leased at overlap 2.
+  ASSERT_TRUE(svc_->ImportItems(manager_, id, ItemLine(10)));
+  ASSERT_TRUE(LabelNext(*svc_, a, id, Choice("b"), "x1"));
+  ASSERT_TRUE(LabelNext(*svc_, b, id, Choice("b"), "x2"));
+  EXPECT_FALSE(LabelNext(*svc_, c, id, Choice("b"), "x3"));
+  EXPECT_EQ(Count("SELECT count(*) FROM submissions s JOIN items i ON i.id = s.item_id WHERE i.external_id = 'ext-10'"), 2);
+
+  // Disagreement: a third expert gets the item, and nobody after max_overlap.
+  ASSERT_TRUE(svc_->ImportItems(manager_, id, ItemLine(11)));
+  ASSERT_TRUE(LabelNext(*svc_, a, id, Choice("a"), "y1"));
+  ASSERT_TRUE(LabelNext(*svc_, b, id, Choice("b"), "y2"));
+  ASSERT_TRUE(LabelNext(*svc_, c, id, Choice("a"), "y3"));
+  EXPECT_EQ(Count("SELECT count(*) FROM submissions s JOIN items i ON i.id = s.item_id WHERE i.external_id = 'ext-11'"), 3);
+  EXPECT_EQ(Count("SELECT decided FROM items WHERE external_id = 'ext-11'"), 1);
+}
+
+TEST_P(WorkTest, SwitchingToDynamicOverlapKeepsLabelledItemsDone) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert), b = MakeCaller("b@example.com", Role::kExpert),
+         c = MakeCaller("c@example.com", Role::kExpert);
+  std::string id = MakeProject(3, 2, {a, b, c});
+  // Fixed overlap 2, least-covered first: a gets items 0 and 2, b items 1 and 0, so item 0 has
+  // two disagreeing labels when the project turns dynamic (max 3).
+  for (int n = 0; n < 2; ++n) {
+    ASSERT_TRUE(LabelNext(*svc_, a, id, Choice("a"), "a" + std::to_string(n)));
+    ASSERT_TRUE(LabelNext(*svc_, b, id, Choice("b"), "b" + std::to_string(n)));
+  }
+  ASSERT_EQ(Count("SELECT count(*) FROM submissions s JOIN items i ON i.id = s.item_id WHERE i.external_id = 'ext-0'"), 2);
+  ProjectFields patch;
+  patch.max_overlap = 3;
+  patch.target_confidence = 0.9;
+  ASSERT_TRUE(svc_->UpdateProject(manager_, id, patch));
+  // Decided, so the lease query's index (undecided items first) never walks over it.
+  EXPECT_EQ(Count("SELECT decided FROM items WHERE external_id = 'ext-0'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM items WHERE project_id = ? AND decided = 1", {id}), 1);
+  // c gets the other items, never the item labelled twice before the switch.
+  std::set<std::string> got;
+  for (int n = 0; n < 3; ++n) {
+    auto lease = svc_->AcquireLease(c, id);
+    ASSERT_TRUE(lease.has_value());
+    if (!lease->has_value()) break;
+    got.insert(json::parse((*lease)->item_data_json)["prompt"]);
+    ASSERT_TRUE(SubmitAnswer(c, **lease, "c" + std::to_string(n)));
+  }
+  EXPECT_EQ(got.size(), 2u);
+  EXPECT_EQ(got.count("Question 0"), 0u);
+}
+
+TEST_P(WorkTest, DynamicOverlapNeverExceedsMaxOverlapWith32ConcurrentExperts) {
+  std::vector<Caller> experts;
+  for (int i = 0; i < 32; ++i) experts.push_back(MakeCaller("e" + std::to_string(i) + "@example.com", Role::kExpert));
+  constexpr int kItems = 20, kOverlap = 2, kMax = 5;
+  std::string id = MakeProject(kItems, kOverlap, experts, 600, kMax, 0.95);
+  // Experts split between a and b: items keep asking for one more until max_overlap.
+  auto [errors, over] = RunExpertsConcurrently(experts, id, kMax, [](size_t t) { return Choice(t % 2 ? "a" : "b"); });
+  svc_->WaitForQualityIdle();
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(over, 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM items WHERE project_id = ? AND decided = 1", {id}), kItems);
+  EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions GROUP BY item_id "
+                  "HAVING count(*) > ? OR count(*) < ? OR count(DISTINCT expert_id) <> count(*)) AS bad_items", {kMax, kOverlap}), 0);
+  // With split experts most items end at max_overlap; far more labels than the fixed overlap.
+  EXPECT_GT(Count("SELECT count(*) FROM submissions WHERE project_id = ?", {id}), kItems * kOverlap);
 }
 
 }  // namespace

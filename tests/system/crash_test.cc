@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "http/client.h"
+#include "support/serve_process.h"
 
 namespace {
 
@@ -28,37 +29,9 @@ std::string RunCommand(const std::string& cmd) {
   return out;
 }
 
-struct Server {
-  pid_t pid = -1;
-  uint16_t port = 0;
-};
-
-// Starts `assay serve` on an ephemeral port and reads the port from its first line.
-Server Start(const std::string& db) {
-  int fds[2];
-  EXPECT_EQ(pipe(fds), 0);
-  Server s;
-  s.pid = fork();
-  if (s.pid == 0) {
-    dup2(fds[1], 1);
-    close(fds[0]);
-    execl(ASSAY_BINARY, ASSAY_BINARY, "serve", "--db", db.c_str(), "--port", "0", "--log-level",
-          "off", "--web", "/nonexistent", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(fds[1]);
-  FILE* f = fdopen(fds[0], "r");
-  char line[256];
-  while (fgets(line, sizeof line, f)) {
-    std::string l(line);
-    size_t at = l.find("http://127.0.0.1:");
-    if (at != std::string::npos) {
-      s.port = static_cast<uint16_t>(std::stoi(l.substr(at + 17)));
-      break;
-    }
-  }
-  fclose(f);
-  return s;
+// Starts `assay serve` on an ephemeral port.
+test::ServeProcess Start(const std::string& db) {
+  return test::StartServe(ASSAY_BINARY, {"--db", db, "--log-level", "off"});
 }
 
 TEST(CrashTest, KillNineLosesNoAcknowledgedSubmission) {
@@ -75,7 +48,7 @@ TEST(CrashTest, KillNineLosesNoAcknowledgedSubmission) {
     experts.push_back(RunCommand(bin + " token create --db " + db + " --email e" + std::to_string(i) +
                           "@x.org --role expert"));
   }
-  Server server = Start("sqlite:" + db);
+  test::ServeProcess server = Start("sqlite:" + db);
   ASSERT_GT(server.port, 0);
   auto auth = [](const std::string& t) {
     return std::vector<http::Header>{{"Authorization", "Bearer " + t},
@@ -136,7 +109,7 @@ TEST(CrashTest, KillNineLosesNoAcknowledgedSubmission) {
   dead = true;
   for (auto& t : storm) t.join();
 
-  Server again = Start("sqlite:" + db);
+  test::ServeProcess again = Start("sqlite:" + db);
   ASSERT_GT(again.port, 0);
   http::Client c("127.0.0.1", again.port);
   auto exp = c.Send("GET", "/api/v1/projects/" + pid + "/export?format=jsonl", "", auth(manager));

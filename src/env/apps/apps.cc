@@ -1,10 +1,23 @@
 #include "env/apps/apps.h"
 
+#include "env/apps/calendar.h"
+#include "env/apps/chat.h"
+#include "env/apps/files.h"
+#include "env/apps/mail.h"
+
 namespace env::apps {
 
 const std::vector<App>& Apps() {
   // One row per app: {name, description, Seed, RegisterTools, Tasks}.
   static const std::vector<App> kApps = {
+      {"mail", "Leo Martins's mailbox: search, read, send, reply, forward, labels", MailSeed,
+       RegisterMailTools, MailTasks},
+      {"chat", "team chat: channels, DMs, threads, reactions, the people directory", ChatSeed,
+       RegisterChatTools, ChatTasks},
+      {"calendar", "everyone's calendar: events, attendees, free/busy, daily/weekly recurrence",
+       CalendarSeed, RegisterCalendarTools, CalendarTasks},
+      {"files", "shared drive: folders, documents, share links", FilesSeed, RegisterFilesTools,
+       FilesTasks},
   };
   return kApps;
 }

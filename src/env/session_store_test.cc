@@ -1,0 +1,128 @@
+// SessionStore: ownership, concurrency on one session, the cached state hash, forks, caps.
+#include "env/session_store.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+namespace env {
+namespace {
+
+SessionStoreOptions Tau2Options() {
+  SessionStoreOptions o;
+  o.data_dirs["tau2-retail"] = ASSAY_SHARED_DATA_DIR "/tau2-retail";
+  o.max_per_owner = 3;
+  o.max_total = 4;
+  return o;
+}
+
+TEST(SessionStoreTest, ConcurrentCallsOnOneSessionAreSerialised) {
+  base::FakeClock clock;
+  SessionStore store(clock, Tau2Options());
+  auto info = store.Create("alice", "tau2-retail", "0");
+  ASSERT_TRUE(info) << info.error().ToString();
+  constexpr int kThreads = 4, kCalls = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kCalls; ++i) {
+        auto lease = store.Get("alice", info->id);
+        ASSERT_TRUE(lease);
+        ToolResult r = lease->session().CallJson("calculate", R"({"expression":"6 * 7"})");
+        EXPECT_FALSE(r.is_error) << r.content;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto lease = store.Get("alice", info->id);
+  ASSERT_TRUE(lease);
+  const auto& steps = lease->session().trajectory().steps();
+  ASSERT_EQ(steps.size(), size_t{kThreads * kCalls});
+  std::set<std::string> ids;
+  for (const Step& s : steps) ids.insert(s.call_id);
+  EXPECT_EQ(ids.size(), steps.size());  // no step lost or doubled by a race
+}
+
+TEST(SessionStoreTest, StateHashFollowsWritesAndForksDiverge) {
+  base::FakeClock clock;
+  SessionStore store(clock, Tau2Options());
+  auto info = store.Create("alice", "tau2-retail", "0");
+  ASSERT_TRUE(info);
+  std::string before;
+  {
+    auto lease = store.Get("alice", info->id);
+    ASSERT_TRUE(lease);
+    before = lease->StateHash();
+    EXPECT_EQ(before, lease->session().world().Hash());
+    lease->session().CallJson("get_order_details", R"({"order_id":"#W2378156"})");
+    EXPECT_EQ(lease->StateHash(), before);  // a read leaves the hash
+  }
+  auto fork = store.Fork("alice", info->id);
+  ASSERT_TRUE(fork) << fork.error().ToString();
+  EXPECT_EQ(fork->forked_from, info->id);
+  {
+    auto lease = store.Get("alice", fork->id);
+    ASSERT_TRUE(lease);
+    ToolResult r = lease->session().CallJson(
+        "cancel_pending_order", R"({"order_id":"#W2378156","reason":"no longer needed"})");
+    // Delivered orders cannot be cancelled: an error, and no change.
+    EXPECT_TRUE(r.is_error);
+    EXPECT_EQ(lease->StateHash(), before);
+    r = lease->session().CallJson(
+        "modify_user_address",
+        R"({"user_id":"yusuf_rossi_9620","address1":"1 Main St","address2":"","city":"Philadelphia",)"
+        R"("state":"PA","country":"USA","zip":"19122"})");
+    ASSERT_FALSE(r.is_error) << r.content;
+    EXPECT_NE(lease->StateHash(), before);
+    EXPECT_EQ(lease->StateHash(), lease->session().world().Hash());
+  }
+  auto origin = store.Get("alice", info->id);
+  ASSERT_TRUE(origin);
+  EXPECT_EQ(origin->StateHash(), before);  // the fork's write did not reach its origin
+}
+
+TEST(SessionStoreTest, OwnersCapsAndDeleteWhileLeased) {
+  base::FakeClock clock;
+  SessionStore store(clock, Tau2Options());
+  auto a = store.Create("alice", "tau2-retail", "1");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(store.Get("bob", a->id).error().code(), base::ErrorCode::kNotFound);
+  EXPECT_EQ(store.Delete("bob", a->id).error().code(), base::ErrorCode::kNotFound);
+  EXPECT_EQ(store.Fork("bob", a->id).error().code(), base::ErrorCode::kNotFound);
+  EXPECT_TRUE(store.List("bob").empty());
+  ASSERT_TRUE(store.Create("alice", "tau2-retail", "1"));
+  ASSERT_TRUE(store.Create("alice", "tau2-retail", "1"));
+  auto over = store.Create("alice", "tau2-retail", "1");
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code(), base::ErrorCode::kResourceExhausted);
+  ASSERT_TRUE(store.Create("bob", "tau2-retail", "1"));
+  auto full = store.Create("carol", "tau2-retail", "1");  // max_total 4
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().code(), base::ErrorCode::kResourceExhausted);
+
+  // Deleting a session someone is using: gone for new callers, still whole for the holder.
+  auto lease = store.Get("alice", a->id);
+  ASSERT_TRUE(lease);
+  ASSERT_TRUE(store.Delete("alice", a->id));
+  EXPECT_FALSE(lease->session().CallJson("calculate", R"({"expression":"1 + 1"})").is_error);
+  EXPECT_EQ(store.List("alice").size(), 2u);
+  EXPECT_TRUE(store.Create("carol", "tau2-retail", "1"));
+}
+
+TEST(SessionStoreTest, UnknownSuiteOrTaskIsNotFound) {
+  base::FakeClock clock;
+  SessionStore store(clock, Tau2Options());
+  EXPECT_EQ(store.Create("alice", "nope", "0").error().code(), base::ErrorCode::kNotFound);
+  EXPECT_EQ(store.Create("alice", "tau2-retail", "nope").error().code(),
+            base::ErrorCode::kNotFound);
+  auto world = store.CreateOnWorld("alice", "tau2-retail", World());
+  ASSERT_TRUE(world);
+  auto lease = store.Get("alice", world->id);
+  ASSERT_TRUE(lease);
+  EXPECT_EQ(lease->task(), nullptr);
+  EXPECT_EQ(lease->session().tools().size(), 16u);
+}
+
+}  // namespace
+}  // namespace env
