@@ -25,15 +25,23 @@ build: $(BUILD)/build.ninja
 web:
 	@if [ -f web/package.json ]; then cd web && npm run --silent build; fi
 
+# The storage, work and api suites also run on PostgreSQL: a throwaway server in $(BUILD)/pg
+# (scripts/start-postgres), stopped again whatever the result.
+define ctest_with_postgres
+	@url=$$(scripts/start-postgres $(1)/pg) || exit 1; \
+	  (cd $(1) && ASSAY_TEST_POSTGRES_URL=$$url $(2) ctest --output-on-failure -j $(JOBS)); rc=$$?; \
+	  scripts/start-postgres --stop $(1)/pg; exit $$rc
+endef
+
 test-unit: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(call ctest_with_postgres,$(BUILD),)
 
 $(ASAN_BUILD)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DASSAY_SANITIZE=ON -DASSAY_BENCH=OFF
 
 test-asan: deps $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j $(JOBS)
+	$(call ctest_with_postgres,$(ASAN_BUILD),ASAN_OPTIONS=detect_leaks=0)
 
 test-web:
 	@if [ -f web/package.json ]; then cd web && npm run --silent test; fi

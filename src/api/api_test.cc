@@ -29,7 +29,9 @@ class ApiTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    auto db = storage::OpenAndMigrate("sqlite:" + (dir_ / "t.db").string(), clock_);
+    storage::DbOptions db_options;
+    db_options.metrics = &metrics_;  // as `assay serve` wires it: db latency in /metrics
+    auto db = storage::OpenAndMigrate("sqlite:" + (dir_ / "t.db").string(), clock_, db_options);
     ASSERT_TRUE(db) << db.error().ToString();
     db_ = std::move(*db);
     work::ServiceOptions so;
@@ -447,6 +449,10 @@ TEST_F(ApiTest, HealthAndMetrics) {
   auto m = Call("", "GET", "/metrics");
   EXPECT_NE(m.body.find("assay_http_requests_total{route=\"GET /healthz\",status=\"200\"} 1"),
             std::string::npos) << m.body;
+  // SetUp's migration was one write transaction: its latency is in the histogram.
+  EXPECT_NE(m.body.find("assay_db_seconds_bucket{driver=\"sqlite\",op=\"write\",le=\"+Inf\"} "), std::string::npos)
+      << m.body;
+  EXPECT_EQ(m.body.find("assay_db_seconds_count{driver=\"sqlite\",op=\"write\"} 0\n"), std::string::npos) << m.body;
 }
 
 // /mcp: the transport rules the SDK client does not exercise (tests/mcp drives the happy paths).

@@ -16,7 +16,7 @@ void AddExportCommand(CLI::App& app) {
     std::string db, project, out, format = "jsonl";
   };
   auto o = std::make_shared<Opts>();
-  cmd->add_option("--db", o->db, "Database: PATH or sqlite:PATH")->required();
+  cmd->add_option("--db", o->db, "Database: PATH, sqlite:PATH or postgresql://…")->required();
   cmd->add_option("--project", o->project, "Project id")->required();
   cmd->add_option("--out", o->out, "Output file (default: stdout)");
   cmd->add_option("--format", o->format, "jsonl")->check(CLI::IsMember({"jsonl"}));

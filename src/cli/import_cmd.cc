@@ -33,7 +33,7 @@ void AddImportCommand(CLI::App& app) {
     std::string db, project, file;
   };
   auto o = std::make_shared<Opts>();
-  cmd->add_option("--db", o->db, "Database: PATH or sqlite:PATH")->required();
+  cmd->add_option("--db", o->db, "Database: PATH, sqlite:PATH or postgresql://…")->required();
   cmd->add_option("--project", o->project, "Project id")->required();
   cmd->add_option("file", o->file, "JSONL file (one {\"id\"?, \"data\", \"gold\"?} a line) or a JSON array; - for stdin")
       ->required();

@@ -1,4 +1,4 @@
-// assay migrate --db PATH: applies the embedded schema migrations.
+// assay migrate --db URL: applies the embedded schema migrations.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -6,14 +6,14 @@
 #include "base/clock.h"
 #include "cli/commands.h"
 #include "storage/migrations.h"
-#include "storage/sqlite_db.h"
+#include "storage/open.h"
 
 namespace cli {
 
 void AddMigrateCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("migrate", "Apply schema migrations to a database");
   auto db_url = std::make_shared<std::string>();
-  cmd->add_option("--db", *db_url, "Database: PATH or sqlite:PATH")->required();
+  cmd->add_option("--db", *db_url, "Database: PATH, sqlite:PATH or postgresql://…")->required();
   cmd->callback([db_url] {
     base::SystemClock clock;
     auto db = storage::OpenDb(*db_url);

@@ -41,7 +41,7 @@ struct ServeFlags {
 };
 
 void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
-  cmd->add_option("--db", f.db, "sqlite:PATH (or a bare path)")->capture_default_str();
+  cmd->add_option("--db", f.db, "sqlite:PATH (or a bare path) or postgresql://user@host:port/db")->capture_default_str();
   cmd->add_option("--address", f.address, "Listen address")->capture_default_str();
   cmd->add_option("--port", f.port, "Listen port (0: any free port)")->capture_default_str();
   cmd->add_option("--web", f.web, "Folder of the built web app")->capture_default_str();
@@ -94,14 +94,16 @@ int Serve(const ServeFlags& f, bool demo) {
     // The demo starts from a fresh database every time.
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   }
-  auto db = storage::OpenAndMigrate(f.db, clock);
+  base::Metrics metrics;  // before the Db, which times its transactions into it
+  storage::DbOptions db_options;
+  db_options.metrics = &metrics;
+  auto db = storage::OpenAndMigrate(f.db, clock, db_options);
   if (!db) {
     std::cerr << "assay: cannot open database: " << db.error().ToString() << "\n";
     return 1;
   }
   base::Uuid7Generator ids(clock, static_cast<uint64_t>(clock.NowMicros()));
   work::Service service(**db, clock, ids);
-  base::Metrics metrics;
   std::string web_root;
   if (std::filesystem::exists(std::filesystem::path(f.web) / "index.html")) web_root = f.web;
   const bool loopback = f.address == "127.0.0.1" || f.address == "localhost" || f.address == "::1";

@@ -18,7 +18,7 @@ void AddTokenCommand(CLI::App& app) {
     std::string db, email, role = "expert", name;
   };
   auto o = std::make_shared<Opts>();
-  create->add_option("--db", o->db, "Database: PATH or sqlite:PATH")->required();
+  create->add_option("--db", o->db, "Database: PATH, sqlite:PATH or postgresql://…")->required();
   create->add_option("--email", o->email, "The user's email")->required();
   create->add_option("--role", o->role, "admin | manager | reviewer | expert (for a new user)")
       ->check(CLI::IsMember({"admin", "manager", "reviewer", "expert"}));

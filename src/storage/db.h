@@ -10,11 +10,15 @@
 //   }));
 //   ASSAY_ASSIGN_OR_RETURN(storage::Rows rows, db->Query("SELECT id FROM items WHERE seq > ?", {7}));
 //
-// Write() runs its function inside a transaction on the single writer. Concurrent Write() calls
-// are committed together (group commit): each function runs inside its own savepoint, so an
+// SQLite: Write() runs its function inside a transaction on the single writer. Concurrent Write()
+// calls are committed together (group commit): each function runs inside its own savepoint, so an
 // error returned by one rolls back only its own changes, and every caller returns only after the
-// shared COMMIT is durable. A Write function must not call Write() or Read() on the same Db
-// (it would wait for itself); use the Conn it is given.
+// shared COMMIT is durable. PostgreSQL (postgres_db.h): each Write() is its own SERIALIZABLE
+// transaction, run again when it loses a serialization conflict — so a Write function must be
+// safe to re-run (reset its outputs first). A Write function must not call Write() or Read() on
+// the same Db (it would wait for itself); use the Conn it is given.
+//
+// Opening by URL (sqlite:PATH, a bare path, postgresql://…) and latency metrics: open.h.
 #pragma once
 
 #include <cstdint>
@@ -107,11 +111,17 @@ class Conn {
                                  const std::function<base::Status(const Row&)>& fn) = 0;
   // The first row, or NotFound.
   base::Result<Row> QueryOne(std::string_view sql, const Params& params = {});
+  // Declares, before its first statement, that this Write transaction locks the rows it depends
+  // on itself (SELECT … FOR UPDATE [SKIP LOCKED]): PostgreSQL then runs it READ COMMITTED instead
+  // of SERIALIZABLE, so writers that would all pick the same row skip to the next one instead of
+  // failing and re-running. SQLite has one writer and ignores it.
+  virtual base::Status UseRowLocking() { return base::Ok(); }
 };
 
 struct DbStats {
   int64_t write_calls = 0;    // Write() functions run
   int64_t write_batches = 0;  // COMMITs (≤ write_calls with group commit)
+  int64_t write_retries = 0;  // PostgreSQL: runs repeated after a serialization conflict
 };
 
 class Db {

@@ -414,15 +414,6 @@ base::Result<std::unique_ptr<Db>> OpenSqlite(const std::string& path, const Sqli
   return std::unique_ptr<Db>(new SqliteDb(std::move(writer), std::move(readers), std::move(checkpointer), o.max_batch));
 }
 
-base::Result<std::unique_ptr<Db>> OpenDb(const std::string& url, const SqliteOptions& o) {
-  if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
-    return base::Error(base::ErrorCode::kUnavailable, "the PostgreSQL driver is not built yet");
-  }
-  std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
-  if (path.empty()) return base::Error::Invalid("empty database path");
-  return OpenSqlite(path, o);
-}
-
 base::Result<double> MeasureRawCommitsPerSecond(const std::string& path, int64_t duration_ms) {
   std::remove(path.c_str());
   double rate = 0;

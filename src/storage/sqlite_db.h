@@ -25,10 +25,6 @@ struct SqliteOptions {
 
 base::Result<std::unique_ptr<Db>> OpenSqlite(const std::string& path, const SqliteOptions& options);
 
-// Accepts "sqlite:PATH" or a bare PATH; "postgresql://…" answers Unavailable until that driver
-// exists.
-base::Result<std::unique_ptr<Db>> OpenDb(const std::string& url, const SqliteOptions& options = {});
-
 // The reference number for benchmarks: single-row INSERT + COMMIT transactions per second on
 // one connection with WAL and synchronous=FULL, in a scratch database at `path` (created and
 // removed), for about `duration_ms`. What one-commit-per-write would reach on this disk.

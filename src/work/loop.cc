@@ -96,8 +96,16 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
     return base::Ok();
   }));
   std::optional<Lease> out;
+  const bool postgres = db_.dialect() == storage::Dialect::kPostgres;
   ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
     out.reset();
+    if (postgres) {
+      // Concurrent leasers lock instead of conflicting: the expert's membership row serializes
+      // one expert's calls, and FOR UPDATE SKIP LOCKED below hands each caller a different item.
+      ASSAY_TRY(c.UseRowLocking());
+      ASSAY_TRY(c.Query("SELECT 1 FROM project_members WHERE project_id = ? AND user_id = ? FOR UPDATE",
+                        {project_id, caller.user_id}));
+    }
     const int64_t now = clock_.NowMicros();
     // One live lease per expert and project: asking again returns it (retries are safe).
     ASSAY_ASSIGN_OR_RETURN(storage::Rows live,
@@ -117,21 +125,27 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
       ASSAY_TRY(ExpireLeases(c, project_id, now));
       swept = true;
     }
+    bool skip_locked = postgres;
     for (;;) {
       // Least-covered items first, in import order; never one this expert already had. With
       // dynamic overlap (quality.h): only undecided items, up to the labels they want now.
       storage::Rows cand;
+      const std::string lock = !postgres ? "" : skip_locked ? " FOR UPDATE OF i SKIP LOCKED" : " FOR UPDATE OF i";
       if (max_overlap == overlap) {
         ASSAY_ASSIGN_OR_RETURN(cand, c.Query("SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.taken < ? "
                                              "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
-                                             "ORDER BY i.taken, i.seq LIMIT 1",
+                                             "ORDER BY i.taken, i.seq LIMIT 1" + lock,
                                              {project_id, overlap, caller.user_id}));
       } else {
         ASSAY_ASSIGN_OR_RETURN(cand, c.Query("SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.decided = 0 "
                                              "AND i.taken < ? AND i.taken < CASE WHEN i.want > ? THEN i.want ELSE ? END "
                                              "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
-                                             "ORDER BY i.taken, i.seq LIMIT 1",
+                                             "ORDER BY i.taken, i.seq LIMIT 1" + lock,
                                              {project_id, max_overlap, overlap, overlap, caller.user_id}));
+      }
+      if (cand.empty() && skip_locked) {  // before answering "none left", wait for the items others hold
+        skip_locked = false;
+        continue;
       }
       if (cand.empty()) {
         if (swept) return base::Ok();
@@ -238,6 +252,13 @@ base::Result<SubmitResult> Service::Submit(const Caller& caller, const SubmitReq
   SubmitResult result;
   ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
     result = {};
+    if (db_.dialect() == storage::Dialect::kPostgres) {
+      // Submits of one assignment, and of one item (whose labels a submit may count), queue on
+      // those rows instead of conflicting and re-running.
+      ASSAY_TRY(c.UseRowLocking());
+      ASSAY_TRY(c.Query("SELECT 1 FROM assignments a JOIN items i ON i.id = a.item_id WHERE a.id = ? FOR UPDATE",
+                        {req.assignment_id}));
+    }
     ASSAY_ASSIGN_OR_RETURN(storage::Rows prior,
                            c.Query("SELECT id, assignment_id, answer_hash FROM submissions "
                                    "WHERE expert_id = ? AND client_submission_id = ?",
@@ -438,9 +459,10 @@ base::Result<Progress> Service::GetProgress(const Caller& caller, std::string_vi
     p.leased = r.Int(6);
     p.throughput.resize(buckets);
     for (int i = 0; i < buckets; ++i) p.throughput[i].bucket_start_us = start_us + i * bucket_us;
+    // GROUP BY 1: PostgreSQL does not see two copies of a parameterized expression as the same.
     return c.QueryEach("SELECT (submitted_at_us - ?) / ?, count(*) FROM submissions WHERE project_id = ? "
-                       "AND submitted_at_us >= ? AND submitted_at_us < ? GROUP BY (submitted_at_us - ?) / ?",
-                       {start_us, bucket_us, project_id, start_us, end_us, start_us, bucket_us},
+                       "AND submitted_at_us >= ? AND submitted_at_us < ? GROUP BY 1",
+                       {start_us, bucket_us, project_id, start_us, end_us},
                        [&](const storage::Row& b) -> base::Status {
                          int64_t idx = b.Int(0);
                          if (idx >= 0 && idx < buckets) p.throughput[idx].submissions = b.Int(1);
