@@ -161,7 +161,7 @@ class WorkTest : public ::testing::Test {
           }
           if (n % 5 == 4) {
             if (!svc_->ReturnAssignment(experts[t], lease->assignment_id, lease->lease_token)) ++errors;
-          } else if (!SubmitAnswer(experts[t], *lease, "c" + std::to_string(n), answer(t))) {
+          } else if (!SubmitAnswer(experts[t], *lease, id + "/" + std::to_string(n), answer(t))) {
             ++errors;
           }
           lease = std::move(next);
@@ -433,21 +433,25 @@ TEST_F(WorkTest, OthersCannotTouchMyAssignment) {
             base::ErrorCode::kNotFound);
 }
 
-// 32 experts race for 20 items with overlap 3: no item is ever out to more than 3, every
-// item ends with exactly 3 submissions from 3 different experts.
+// 32 experts race for 20 items with overlap 3, leasing one task at a time and then each
+// prefetching the next: no item is ever out to more than 3, no expert holds more than 1 (2)
+// live leases, every item ends with exactly 3 submissions from 3 different experts.
 TEST_F(WorkTest, OverlapIsNeverExceededWith32ConcurrentExperts) {
   std::vector<Caller> experts;
   for (int i = 0; i < 32; ++i) experts.push_back(MakeCaller("e" + std::to_string(i) + "@example.com", Role::kExpert));
   constexpr int kItems = 20, kOverlap = 3;
-  std::string id = MakeProject(kItems, kOverlap, experts);
-  auto [errors, over] = RunExpertsConcurrently(experts, id, kOverlap, [](size_t) {
-    return std::string(R"({"preference":{"choice":"a"}})");
-  });
-  EXPECT_EQ(errors, 0);
-  EXPECT_EQ(over, 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM submissions WHERE project_id = ?", {id}), kItems * kOverlap);
-  EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions GROUP BY item_id "
-                  "HAVING count(*) = ? AND count(DISTINCT expert_id) = ?)", {kOverlap, kOverlap}), kItems);
+  for (bool prefetch : {false, true}) {
+    SCOPED_TRACE(prefetch ? "prefetch" : "one at a time");
+    std::string id = MakeProject(kItems, kOverlap, experts);
+    auto [errors, over] = RunExpertsConcurrently(
+        experts, id, kOverlap, [](size_t) { return std::string(R"({"preference":{"choice":"a"}})"); }, prefetch);
+    EXPECT_EQ(errors, 0);
+    EXPECT_EQ(over, 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM assignments WHERE project_id = ? AND state = 'leased'", {id}), 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM submissions WHERE project_id = ?", {id}), kItems * kOverlap);
+    EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions WHERE project_id = ? GROUP BY item_id "
+                    "HAVING count(*) = ? AND count(DISTINCT expert_id) = ?)", {id, kOverlap, kOverlap}), kItems);
+  }
 }
 
 // Prefetch: the lease after the one in hand is a second live lease, the same one on a retry,
@@ -545,21 +549,6 @@ TEST_F(WorkTest, ExpiredCurrentLeaseLeavesThePrefetchedOneInHand) {
   ASSERT_TRUE(bs.has_value() && bs->has_value());
   EXPECT_EQ((*bs)->item_id, cur.item_id);  // the expired one went back to the pool
   EXPECT_TRUE(SubmitAnswer(a, ahead, "c1").has_value());
-}
-
-TEST_F(WorkTest, OverlapIsNeverExceededWith32ConcurrentPrefetchingExperts) {
-  std::vector<Caller> experts;
-  for (int i = 0; i < 32; ++i) experts.push_back(MakeCaller("e" + std::to_string(i) + "@example.com", Role::kExpert));
-  constexpr int kItems = 20, kOverlap = 3;
-  std::string id = MakeProject(kItems, kOverlap, experts);
-  auto [errors, over] = RunExpertsConcurrently(
-      experts, id, kOverlap, [](size_t) { return std::string(R"({"preference":{"choice":"a"}})"); },
-      /*prefetch=*/true);
-  EXPECT_EQ(errors, 0);
-  EXPECT_EQ(over, 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM assignments WHERE project_id = ? AND state = 'leased'", {id}), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions GROUP BY item_id "
-                  "HAVING count(*) = ? AND count(DISTINCT expert_id) = ?)", {kOverlap, kOverlap}), kItems);
 }
 
 // ---- submit ------------------------------------------------------------------------------
@@ -1348,32 +1337,22 @@ TEST_F(WorkTest, DynamicOverlapNeverExceedsMaxOverlapWith32ConcurrentExperts) {
   std::vector<Caller> experts;
   for (int i = 0; i < 32; ++i) experts.push_back(MakeCaller("e" + std::to_string(i) + "@example.com", Role::kExpert));
   constexpr int kItems = 20, kOverlap = 2, kMax = 5;
-  std::string id = MakeProject(kItems, kOverlap, experts, 600, kMax, 0.95);
-  // Experts split between a and b: items keep asking for one more until max_overlap.
-  auto [errors, over] = RunExpertsConcurrently(experts, id, kMax, [](size_t t) { return Choice(t % 2 ? "a" : "b"); });
-  svc_->WaitForQualityIdle();
-  EXPECT_EQ(errors, 0);
-  EXPECT_EQ(over, 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM items WHERE project_id = ? AND decided = 1", {id}), kItems);
-  EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions GROUP BY item_id "
-                  "HAVING count(*) > ? OR count(*) < ? OR count(DISTINCT expert_id) <> count(*))", {kMax, kOverlap}), 0);
-  // With split experts most items end at max_overlap; far more labels than the fixed overlap.
-  EXPECT_GT(Count("SELECT count(*) FROM submissions WHERE project_id = ?", {id}), kItems * kOverlap);
-}
-
-TEST_F(WorkTest, DynamicOverlapNeverExceedsMaxOverlapWith32ConcurrentPrefetchingExperts) {
-  std::vector<Caller> experts;
-  for (int i = 0; i < 32; ++i) experts.push_back(MakeCaller("e" + std::to_string(i) + "@example.com", Role::kExpert));
-  constexpr int kItems = 20, kOverlap = 2, kMax = 5;
-  std::string id = MakeProject(kItems, kOverlap, experts, 600, kMax, 0.95);
-  auto [errors, over] = RunExpertsConcurrently(
-      experts, id, kMax, [](size_t t) { return Choice(t % 2 ? "a" : "b"); }, /*prefetch=*/true);
-  svc_->WaitForQualityIdle();
-  EXPECT_EQ(errors, 0);
-  EXPECT_EQ(over, 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM items WHERE project_id = ? AND decided = 1", {id}), kItems);
-  EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions GROUP BY item_id "
-                  "HAVING count(*) > ? OR count(*) < ? OR count(DISTINCT expert_id) <> count(*))", {kMax, kOverlap}), 0);
+  for (bool prefetch : {false, true}) {
+    SCOPED_TRACE(prefetch ? "prefetch" : "one at a time");
+    std::string id = MakeProject(kItems, kOverlap, experts, 600, kMax, 0.95);
+    // Experts split between a and b: items keep asking for one more until max_overlap.
+    auto [errors, over] =
+        RunExpertsConcurrently(experts, id, kMax, [](size_t t) { return Choice(t % 2 ? "a" : "b"); }, prefetch);
+    svc_->WaitForQualityIdle();
+    EXPECT_EQ(errors, 0);
+    EXPECT_EQ(over, 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM items WHERE project_id = ? AND decided = 1", {id}), kItems);
+    EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions WHERE project_id = ? GROUP BY item_id "
+                    "HAVING count(*) > ? OR count(*) < ? OR count(DISTINCT expert_id) <> count(*))",
+                    {id, kMax, kOverlap}), 0);
+    // With split experts most items end at max_overlap; far more labels than the fixed overlap.
+    EXPECT_GT(Count("SELECT count(*) FROM submissions WHERE project_id = ?", {id}), kItems * kOverlap);
+  }
 }
 
 }  // namespace
