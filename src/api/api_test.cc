@@ -167,6 +167,53 @@ TEST_F(ApiTest, WholeWorkLoop) {
   EXPECT_NE(exp.body.find(R"({"preference":{"choice":"a","strength":2}})"), std::string::npos) << exp.body;
 }
 
+// Prefetch: {"after": <the assignment in hand>} leases a second task (the same one on a retry);
+// a bare request still answers the task in hand; 204 when nothing else is left.
+TEST_F(ApiTest, LeaseAfterPrefetchesTheNextTask) {
+  std::string manager = Token("m@x.org", work::Role::kManager);
+  std::string expert = Token("e@x.org", work::Role::kExpert);
+  std::string other = Token("o@x.org", work::Role::kExpert);
+  std::string project = CreateProject(manager, 1);
+  AddMember(manager, project, "e@x.org", "expert");
+  AddMember(manager, project, "o@x.org", "expert");
+  std::string items;
+  for (int i = 0; i < 2; ++i) {
+    items += R"({"id":"q)" + std::to_string(i) + R"(","data":{"prompt":"p)" + std::to_string(i) +
+             R"(","responses":[{"id":"a","content":"x"},{"id":"b","content":"y"}]}})" "\n";
+  }
+  ASSERT_EQ(Call(manager, "POST", "/api/v1/projects/" + project + "/items", items, "application/x-ndjson").status, 200);
+  const std::string leases = "/api/v1/projects/" + project + "/leases";
+
+  json cur = Body(Call(expert, "POST", leases));
+  const std::string after = json({{"after", cur["assignment_id"]}}).dump();
+  auto next = Call(expert, "POST", leases, after);
+  ASSERT_EQ(next.status, 200) << next.body;
+  json n = Body(next);
+  EXPECT_NE(n["assignment_id"], cur["assignment_id"]);
+  EXPECT_NE(n["item"]["data"]["prompt"], cur["item"]["data"]["prompt"]);
+  for (const char* key : {"assignment_id", "lease_token", "expires_at"}) EXPECT_TRUE(n[key].is_string()) << key;
+  EXPECT_EQ(Body(Call(expert, "POST", leases, after)), n);                            // retry: the same lease
+  EXPECT_EQ(Body(Call(expert, "POST", leases))["assignment_id"], cur["assignment_id"]);  // bare: the one in hand
+  EXPECT_EQ(Call(other, "POST", leases).status, 204);  // overlap 1: both items are out
+
+  // Submitting the current one: the prefetched one is now what a bare request answers, and
+  // prefetching after it finds nothing left.
+  json submit = {{"lease_token", cur["lease_token"]}, {"client_submission_id", "c1"},
+                 {"answer", {{"preference", {{"choice", "a"}, {"strength", 2}}}}}, {"active_ms", 10}};
+  ASSERT_EQ(Call(expert, "POST", "/api/v1/assignments/" + cur["assignment_id"].get<std::string>() + "/submit",
+                 submit.dump()).status, 201);
+  EXPECT_EQ(Body(Call(expert, "POST", leases))["assignment_id"], n["assignment_id"]);
+  EXPECT_EQ(Call(expert, "POST", leases, json({{"after", n["assignment_id"]}}).dump()).status, 204);
+
+  // `after` must be one of the caller's assignments, and a string.
+  auto foreign = Call(other, "POST", leases, after);
+  EXPECT_EQ(foreign.status, 404) << foreign.body;
+  EXPECT_EQ(Body(foreign)["error"]["details"]["field"], "after");
+  auto bad = Call(expert, "POST", leases, R"({"after":7})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(Body(bad)["error"]["details"]["field"], "after");
+}
+
 TEST_F(ApiTest, QualityAfterTheLoop) {
   std::string manager = Token("m@x.org", work::Role::kManager);
   std::string reviewer = Token("r@x.org", work::Role::kReviewer);

@@ -221,7 +221,9 @@ Result<Response> ListItems(Deps& d, const Call& call) {
 }
 
 Result<Response> Lease(Deps& d, const Call& call) {
-  ASSAY_ASSIGN_OR_RETURN(auto lease, d.work->AcquireLease(*call.caller, call.params.Get("project_id")));
+  ASSAY_ASSIGN_OR_RETURN(nlohmann::json j, BodyObject(call));
+  ASSAY_ASSIGN_OR_RETURN(std::string after, StringField(j, "after", false));
+  ASSAY_ASSIGN_OR_RETURN(auto lease, d.work->AcquireLease(*call.caller, call.params.Get("project_id"), after));
   if (!lease) return Response::Empty(204);
   return Response::Json(200, work::RenderLease(*lease));
 }

@@ -83,7 +83,8 @@ size_t CodePoints(std::string_view s) {
 
 }  // namespace
 
-base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, std::string_view project_id) {
+base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, std::string_view project_id,
+                                                         std::string_view after) {
   // Access and project settings are read outside the writer, the one serial resource.
   int64_t overlap = 0, lease_us = 0, max_overlap = 0;
   ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
@@ -93,6 +94,10 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
     overlap = p.Int(0);
     lease_us = p.Int(1) * base::kMicrosPerSecond;
     max_overlap = p.IsNull(2) ? overlap : std::max(overlap, p.Int(2));
+    if (after.empty()) return base::Ok();
+    ASSAY_ASSIGN_OR_RETURN(storage::Rows held, c.Query("SELECT 1 FROM assignments WHERE id = ? AND expert_id = ? "
+                                                       "AND project_id = ?", {after, caller.user_id, project_id}));
+    if (held.empty()) return base::Error::NotFound("no such assignment").Detail("field", "after");
     return base::Ok();
   }));
   std::optional<Lease> out;
@@ -107,14 +112,17 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
                         {project_id, caller.user_id}));
     }
     const int64_t now = clock_.NowMicros();
-    // One live lease per expert and project: asking again returns it (retries are safe).
+    // At most two live leases per expert and project (the task on screen and one prefetched):
+    // a live one other than `after` is the answer, so retries are safe; a new lease only when
+    // every live one is `after`, so there are never more than two.
     ASSAY_ASSIGN_OR_RETURN(storage::Rows live,
                            c.Query("SELECT a.id, a.lease_token, a.lease_expires_at_us, a.item_id, i.data "
                                    "FROM assignments a JOIN items i ON i.id = a.item_id WHERE a.expert_id = ? "
-                                   "AND a.project_id = ? AND a.state = 'leased' AND a.lease_expires_at_us > ? LIMIT 1",
+                                   "AND a.project_id = ? AND a.state = 'leased' AND a.lease_expires_at_us > ? "
+                                   "ORDER BY a.leased_at_us, a.id LIMIT 2",
                                    {caller.user_id, project_id, now}));
-    if (!live.empty()) {
-      const storage::Row& r = live[0];
+    for (const storage::Row& r : live) {
+      if (r.Text(0) == after) continue;
       out = Lease{r.Text(0), r.Text(1), r.Int(2), std::string(project_id), r.Text(3), r.Text(4)};
       return base::Ok();
     }

@@ -97,9 +97,13 @@ class Service {
                                          int limit, std::string_view cursor);
 
   // ---- the work loop (loop.cc) -----------------------------------------------------------
-  // The caller's live lease in this project if it has one, else a new lease on an item it has
-  // never had whose live leases + submissions are below overlap; nullopt when nothing is left.
-  base::Result<std::optional<Lease>> AcquireLease(const Caller& caller, std::string_view project_id);
+  // The caller's live lease in this project if it has one (the oldest), else a new lease on an
+  // item it has never had whose live leases + submissions are below overlap; nullopt when
+  // nothing is left. Prefetch: with `after` (an assignment of the caller's in this project, else
+  // NotFound), the caller's live lease other than `after` if there is one, else a new lease as
+  // above. So an expert holds at most two live leases per project, and retries are idempotent.
+  base::Result<std::optional<Lease>> AcquireLease(const Caller& caller, std::string_view project_id,
+                                                  std::string_view after = {});
   base::Result<Assignment> GetAssignment(const Caller& caller, std::string_view assignment_id);
   // Extends a live lease by the project's lease length; returns the new expiry.
   base::Result<int64_t> RenewLease(const Caller& caller, std::string_view assignment_id,

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <map>
 #include <set>
 #include <filesystem>
@@ -92,12 +94,13 @@ class WorkTest : public ::testing::TestWithParam<storage::Dialect> {
   }
 
   // Every expert leases and submits `answer(expert index)` on its own thread until nothing is
-  // left, returning every fifth lease instead; a watcher counts the moments an item had more than
-  // `cap` live leases + submissions. Returns {errors, moments over cap}. "Nothing to lease" is
-  // final only when no lease is out: a submit still in flight may ask for one more label (dynamic
-  // overlap) and a returned lease frees its item, as a real expert would find on asking again.
+  // left, returning every fifth lease instead; with `prefetch` it leases the next task (after the
+  // one in hand) before submitting, as the web app does. A watcher counts the moments an item had
+  // more than `cap` live leases + submissions, or an expert more live leases than allowed (1, or
+  // 2 with prefetch). Returns {errors, moments over a cap}.
   std::pair<int, int> RunExpertsConcurrently(const std::vector<Caller>& experts, const std::string& id, int64_t cap,
-                                             const std::function<std::string(size_t)>& answer) {
+                                             const std::function<std::string(size_t)>& answer,
+                                             bool prefetch = false) {
     std::atomic<int> errors{0}, over{0};
     std::atomic<bool> done{false};
     std::thread watcher([&] {
@@ -108,24 +111,61 @@ class WorkTest : public ::testing::TestWithParam<storage::Dialect> {
             "SELECT count(*) FROM (SELECT item_id FROM assignments WHERE state IN ('leased', 'submitted') "
             "GROUP BY item_id HAVING count(*) > ?) AS over_items", {cap});
         if (live && live->at(0).Int(0) > 0) ++over;
+        auto held = db_->Query("SELECT count(*) FROM (SELECT expert_id FROM assignments WHERE state = 'leased' "
+                               "GROUP BY expert_id HAVING count(*) > ?) AS over_experts", {prefetch ? 2 : 1});
+        if (held && held->at(0).Int(0) > 0) ++over;
       }
     });
+    // An expert told "nothing left" stops only once nobody holds a lease and nothing was
+    // submitted or returned since it asked: until then a return, or a submit that makes a
+    // dynamic-overlap item want one more label, can still open work for it.
+    std::mutex mu;
+    std::condition_variable cv;
+    int holding = 0;      // experts inside lease → submit/return
+    int64_t changes = 0;  // submits + returns so far
+    auto update = [&](int hold, int64_t change) {
+      {
+        std::lock_guard lock(mu);
+        holding += hold;
+        changes += change;
+      }
+      cv.notify_all();
+    };
     std::vector<std::thread> threads;
     for (size_t t = 0; t < experts.size(); ++t) {
       threads.emplace_back([&, t] {
+        std::optional<Lease> lease;  // the task in hand: the prefetched one, or a fresh lease
         for (int n = 0;; ++n) {
-          auto lease = svc_->AcquireLease(experts[t], id);
-          if (!lease) { ++errors; return; }
-          if (!lease->has_value()) {
-            if (Count("SELECT count(*) FROM assignments WHERE project_id = ? AND state = 'leased'", {id}) == 0) return;
-            std::this_thread::yield();
-            continue;
+          if (!lease) {
+            int64_t seen = 0;
+            {
+              std::lock_guard lock(mu);
+              seen = changes;
+              ++holding;
+            }
+            auto l = svc_->AcquireLease(experts[t], id);
+            if (!l || !l->has_value()) {
+              update(-1, 0);
+              if (!l) { ++errors; return; }
+              std::unique_lock lock(mu);
+              cv.wait(lock, [&] { return holding == 0 || changes != seen; });
+              if (changes == seen) return;
+              continue;
+            }
+            lease = **l;
+          }
+          std::optional<Lease> next;
+          if (prefetch) {
+            auto l = svc_->AcquireLease(experts[t], id, lease->assignment_id);
+            if (l) next = *l; else ++errors;
           }
           if (n % 5 == 4) {
-            if (!svc_->ReturnAssignment(experts[t], (*lease)->assignment_id, (*lease)->lease_token)) ++errors;
-            continue;
+            if (!svc_->ReturnAssignment(experts[t], lease->assignment_id, lease->lease_token)) ++errors;
+          } else if (!SubmitAnswer(experts[t], *lease, id + "/" + std::to_string(n), answer(t))) {
+            ++errors;
           }
-          if (!SubmitAnswer(experts[t], **lease, "c" + std::to_string(n), answer(t))) ++errors;
+          lease = std::move(next);
+          update(lease ? 0 : -1, 1);
         }
       });
     }
@@ -396,21 +436,122 @@ TEST_P(WorkTest, OthersCannotTouchMyAssignment) {
             base::ErrorCode::kNotFound);
 }
 
-// 32 experts race for 20 items with overlap 3: no item is ever out to more than 3, every
-// item ends with exactly 3 submissions from 3 different experts.
+// 32 experts race for 20 items with overlap 3, leasing one task at a time and then each
+// prefetching the next: no item is ever out to more than 3, no expert holds more than 1 (2)
+// live leases, every item ends with exactly 3 submissions from 3 different experts.
 TEST_P(WorkTest, OverlapIsNeverExceededWith32ConcurrentExperts) {
   std::vector<Caller> experts;
   for (int i = 0; i < 32; ++i) experts.push_back(MakeCaller("e" + std::to_string(i) + "@example.com", Role::kExpert));
   constexpr int kItems = 20, kOverlap = 3;
-  std::string id = MakeProject(kItems, kOverlap, experts);
-  auto [errors, over] = RunExpertsConcurrently(experts, id, kOverlap, [](size_t) {
-    return std::string(R"({"preference":{"choice":"a"}})");
-  });
-  EXPECT_EQ(errors, 0);
-  EXPECT_EQ(over, 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM submissions WHERE project_id = ?", {id}), kItems * kOverlap);
-  EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions GROUP BY item_id "
-                  "HAVING count(*) = ? AND count(DISTINCT expert_id) = ?) AS full_items", {kOverlap, kOverlap}), kItems);
+  for (bool prefetch : {false, true}) {
+    SCOPED_TRACE(prefetch ? "prefetch" : "one at a time");
+    std::string id = MakeProject(kItems, kOverlap, experts);
+    auto [errors, over] = RunExpertsConcurrently(
+        experts, id, kOverlap, [](size_t) { return std::string(R"({"preference":{"choice":"a"}})"); }, prefetch);
+    EXPECT_EQ(errors, 0);
+    EXPECT_EQ(over, 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM assignments WHERE project_id = ? AND state = 'leased'", {id}), 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM submissions WHERE project_id = ?", {id}), kItems * kOverlap);
+    EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions WHERE project_id = ? GROUP BY item_id "
+                    "HAVING count(*) = ? AND count(DISTINCT expert_id) = ?) AS full_items", {id, kOverlap, kOverlap}), kItems);
+  }
+}
+
+// Prefetch: the lease after the one in hand is a second live lease, the same one on a retry,
+// never a third; the one in hand stays what a plain lease request answers.
+TEST_P(WorkTest, PrefetchHoldsAtMostTwoLiveLeasesAndRetriesAreIdempotent) {
+  Caller e = MakeCaller("e@example.com", Role::kExpert);
+  Caller other = MakeCaller("o@example.com", Role::kExpert);
+  std::string id = MakeProject(5, 1, {e, other});
+  auto live = [&] {
+    return Count("SELECT count(*) FROM assignments WHERE expert_id = ? AND state = 'leased'", {e.user_id});
+  };
+  Lease a = **svc_->AcquireLease(e, id);
+  auto b = svc_->AcquireLease(e, id, a.assignment_id);
+  ASSERT_TRUE(b.has_value() && b->has_value()) << (b ? "" : b.error().ToString());
+  EXPECT_NE((*b)->assignment_id, a.assignment_id);
+  EXPECT_NE((*b)->item_id, a.item_id);
+  auto retry = svc_->AcquireLease(e, id, a.assignment_id);  // the reply was lost: ask again
+  EXPECT_EQ((*retry)->assignment_id, (*b)->assignment_id);
+  EXPECT_EQ((*retry)->lease_token, (*b)->lease_token);
+  EXPECT_EQ((*svc_->AcquireLease(e, id))->assignment_id, a.assignment_id);                       // the oldest
+  EXPECT_EQ((*svc_->AcquireLease(e, id, (*b)->assignment_id))->assignment_id, a.assignment_id);  // the other
+  EXPECT_EQ(live(), 2);
+  EXPECT_EQ(Count("SELECT sum(taken) FROM items WHERE project_id = ?", {id}), 2);
+
+  // `after` must name one of the caller's assignments in this project.
+  auto bad = svc_->AcquireLease(e, id, "no-such-assignment");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().code(), base::ErrorCode::kNotFound);
+  Lease theirs = **svc_->AcquireLease(other, id);
+  EXPECT_EQ(svc_->AcquireLease(e, id, theirs.assignment_id).error().code(), base::ErrorCode::kNotFound);
+
+  // Submitting the one in hand makes the prefetched one current; prefetching again adds one.
+  ASSERT_TRUE(SubmitAnswer(e, a, "c1").has_value());
+  EXPECT_EQ((*svc_->AcquireLease(e, id))->assignment_id, (*b)->assignment_id);
+  EXPECT_EQ((*svc_->AcquireLease(e, id, a.assignment_id))->assignment_id, (*b)->assignment_id);
+  Lease c = **svc_->AcquireLease(e, id, (*b)->assignment_id);
+  EXPECT_NE(c.assignment_id, (*b)->assignment_id);
+  EXPECT_EQ(live(), 2);
+  // Returning the one in hand (skip) leaves the prefetched one, which a plain request answers.
+  ASSERT_TRUE(svc_->ReturnAssignment(e, (*b)->assignment_id, (*b)->lease_token));
+  EXPECT_EQ((*svc_->AcquireLease(e, id))->assignment_id, c.assignment_id);
+  EXPECT_EQ(live(), 1);
+  // 5 items, overlap 1: a, b (returned, never again for e), c, theirs → one left to prefetch.
+  Lease d = **svc_->AcquireLease(e, id, c.assignment_id);
+  ASSERT_TRUE(SubmitAnswer(e, c, "c2").has_value());
+  auto none = svc_->AcquireLease(e, id, d.assignment_id);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_FALSE(none->has_value());
+  EXPECT_EQ(Count("SELECT count(*) FROM items WHERE taken > 1"), 0);
+}
+
+TEST_P(WorkTest, PrefetchedLeaseExpiresAndGoesBackToThePool) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert);
+  Caller b = MakeCaller("b@example.com", Role::kExpert);
+  std::string id = MakeProject(3, 1, {a, b}, /*lease_seconds=*/60);
+  Lease cur = **svc_->AcquireLease(a, id);
+  Lease ahead = **svc_->AcquireLease(a, id, cur.assignment_id);
+  Lease bs = **svc_->AcquireLease(b, id);
+  EXPECT_FALSE(svc_->AcquireLease(b, id, bs.assignment_id)->has_value());  // all three out
+  // The expert works on the current task and renews only it: the prefetched lease runs out.
+  clock_.Advance(40 * base::kMicrosPerSecond);
+  ASSERT_TRUE(svc_->RenewLease(a, cur.assignment_id, cur.lease_token).has_value());
+  ASSERT_TRUE(svc_->RenewLease(b, bs.assignment_id, bs.lease_token).has_value());
+  clock_.Advance(20 * base::kMicrosPerSecond);
+  auto back = svc_->AcquireLease(b, id, bs.assignment_id);
+  ASSERT_TRUE(back.has_value() && back->has_value());
+  EXPECT_EQ((*back)->item_id, ahead.item_id);  // back in the pool, for someone else
+  EXPECT_EQ(svc_->GetAssignment(a, ahead.assignment_id)->state, "expired");
+  EXPECT_EQ(SubmitAnswer(a, ahead, "late").error().code(), base::ErrorCode::kLeaseLost);
+  EXPECT_EQ(svc_->RenewLease(a, ahead.assignment_id, ahead.lease_token).error().code(), base::ErrorCode::kLeaseLost);
+  // The current one is untouched; nothing new is left for a.
+  EXPECT_EQ((*svc_->AcquireLease(a, id))->assignment_id, cur.assignment_id);
+  EXPECT_FALSE(svc_->AcquireLease(a, id, cur.assignment_id)->has_value());
+  EXPECT_TRUE(SubmitAnswer(a, cur, "c1").has_value());
+  EXPECT_EQ(Count("SELECT count(*) FROM items i WHERE i.taken != (SELECT count(*) FROM assignments x "
+                  "WHERE x.item_id = i.id AND x.state IN ('leased', 'submitted'))"), 0);
+}
+
+// The current lease running out does not strand the prefetched one: it becomes current.
+TEST_P(WorkTest, ExpiredCurrentLeaseLeavesThePrefetchedOneInHand) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert);
+  Caller b = MakeCaller("b@example.com", Role::kExpert);
+  std::string id = MakeProject(3, 1, {a, b}, /*lease_seconds=*/60);
+  Lease cur = **svc_->AcquireLease(a, id);
+  clock_.Advance(10 * base::kMicrosPerSecond);
+  Lease ahead = **svc_->AcquireLease(a, id, cur.assignment_id);
+  clock_.Advance(55 * base::kMicrosPerSecond);  // cur expired at 60 s, ahead lives to 70 s
+  EXPECT_EQ((*svc_->AcquireLease(a, id))->assignment_id, ahead.assignment_id);
+  // Asking after the lost one still answers the live one, and prefetching after it adds one.
+  EXPECT_EQ((*svc_->AcquireLease(a, id, cur.assignment_id))->assignment_id, ahead.assignment_id);
+  auto third = svc_->AcquireLease(a, id, ahead.assignment_id);
+  ASSERT_TRUE(third.has_value() && third->has_value());
+  EXPECT_NE((*third)->item_id, cur.item_id);  // never the same item twice
+  auto bs = svc_->AcquireLease(b, id);
+  ASSERT_TRUE(bs.has_value() && bs->has_value());
+  EXPECT_EQ((*bs)->item_id, cur.item_id);  // the expired one went back to the pool
+  EXPECT_TRUE(SubmitAnswer(a, ahead, "c1").has_value());
 }
 
 // ---- submit ------------------------------------------------------------------------------
@@ -922,10 +1063,13 @@ TEST_P(WorkTest, LeaseStateMachineKeepsItsInvariants) {
     for (int step = 0; step < 400; ++step) {
       const Caller& e = experts[rng.Below(experts.size())];
       auto it = held.find(e.user_id);
-      switch (rng.Below(6)) {
+      const uint64_t op = rng.Below(6);
+      switch (op) {
         case 0:
         case 1: {
-          auto l = svc_->AcquireLease(e, id);
+          // case 1 prefetches after the lease in hand (which the expert then forgets; it expires)
+          std::string after = op == 1 && it != held.end() ? it->second.assignment_id : "";
+          auto l = svc_->AcquireLease(e, id, after);
           ASSERT_TRUE(l.has_value()) << l.error().ToString();
           if (l->has_value()) held[e.user_id] = **l;
           break;
@@ -973,6 +1117,11 @@ TEST_P(WorkTest, LeaseStateMachineKeepsItsInvariants) {
                       "(state = 'submitted' OR (state = 'leased' AND lease_expires_at_us > ?)) "
                       "GROUP BY item_id HAVING count(*) > ?) AS over_items",
                       {id, clock_.NowMicros(), kOverlap}),
+                0)
+          << "seed " << seed << " step " << step;
+      ASSERT_EQ(Count("SELECT count(*) FROM (SELECT expert_id FROM assignments WHERE project_id = ? AND "
+                      "state = 'leased' AND lease_expires_at_us > ? GROUP BY expert_id HAVING count(*) > 2) AS over_experts",
+                      {id, clock_.NowMicros()}),
                 0)
           << "seed " << seed << " step " << step;
     }
@@ -1226,17 +1375,22 @@ TEST_P(WorkTest, DynamicOverlapNeverExceedsMaxOverlapWith32ConcurrentExperts) {
   std::vector<Caller> experts;
   for (int i = 0; i < 32; ++i) experts.push_back(MakeCaller("e" + std::to_string(i) + "@example.com", Role::kExpert));
   constexpr int kItems = 20, kOverlap = 2, kMax = 5;
-  std::string id = MakeProject(kItems, kOverlap, experts, 600, kMax, 0.95);
-  // Experts split between a and b: items keep asking for one more until max_overlap.
-  auto [errors, over] = RunExpertsConcurrently(experts, id, kMax, [](size_t t) { return Choice(t % 2 ? "a" : "b"); });
-  svc_->WaitForQualityIdle();
-  EXPECT_EQ(errors, 0);
-  EXPECT_EQ(over, 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM items WHERE project_id = ? AND decided = 1", {id}), kItems);
-  EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions GROUP BY item_id "
-                  "HAVING count(*) > ? OR count(*) < ? OR count(DISTINCT expert_id) <> count(*)) AS bad_items", {kMax, kOverlap}), 0);
-  // With split experts most items end at max_overlap; far more labels than the fixed overlap.
-  EXPECT_GT(Count("SELECT count(*) FROM submissions WHERE project_id = ?", {id}), kItems * kOverlap);
+  for (bool prefetch : {false, true}) {
+    SCOPED_TRACE(prefetch ? "prefetch" : "one at a time");
+    std::string id = MakeProject(kItems, kOverlap, experts, 600, kMax, 0.95);
+    // Experts split between a and b: items keep asking for one more until max_overlap.
+    auto [errors, over] =
+        RunExpertsConcurrently(experts, id, kMax, [](size_t t) { return Choice(t % 2 ? "a" : "b"); }, prefetch);
+    svc_->WaitForQualityIdle();
+    EXPECT_EQ(errors, 0);
+    EXPECT_EQ(over, 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM items WHERE project_id = ? AND decided = 1", {id}), kItems);
+    EXPECT_EQ(Count("SELECT count(*) FROM (SELECT item_id FROM submissions WHERE project_id = ? GROUP BY item_id "
+                    "HAVING count(*) > ? OR count(*) < ? OR count(DISTINCT expert_id) <> count(*)) AS bad_items",
+                    {id, kMax, kOverlap}), 0);
+    // With split experts most items end at max_overlap; far more labels than the fixed overlap.
+    EXPECT_GT(Count("SELECT count(*) FROM submissions WHERE project_id = ?", {id}), kItems * kOverlap);
+  }
 }
 
 }  // namespace

@@ -109,7 +109,8 @@ export const api = {
   progress: (id: string) => request<Progress>('GET', `/projects/${enc(id)}/progress`),
   items: (id: string, cursor?: string, limit = 200) =>
     request<{ items: Item[]; next_cursor: string | null }>('GET', `/projects/${enc(id)}/items?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`),
-  lease: (id: string) => request<Lease | undefined>('POST', `/projects/${enc(id)}/leases`),
+  /** The task in hand (or a new one); with `after` (the assignment in hand) the prefetched next one. undefined: nothing left. */
+  lease: (id: string, after?: string) => request<Lease | undefined>('POST', `/projects/${enc(id)}/leases`, after ? { after } : undefined),
   submissions: (id: string, q: { state?: string; expert_id?: string; item_id?: string; order?: 'asc' | 'desc'; cursor?: string; limit?: number } = {}) => {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') qs.set(k, String(v));

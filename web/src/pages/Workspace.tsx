@@ -1,5 +1,5 @@
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, ApiError, submitWithRetry, type Lease, type Project } from '../lib/api';
+import { api, ApiError, errorText, submitWithRetry, type Lease, type Project } from '../lib/api';
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../lib/draft';
 import { ActivityClock } from '../lib/activity';
 import { missing } from '../lib/template';
@@ -33,6 +33,11 @@ export const SHORTCUTS: [string, string][] = [
   ['?', 'This help'],
 ];
 
+/** The task after the one in hand: a lease, null when the server said nothing is left, undefined when unknown. */
+type Next = Lease | null | undefined;
+/** A submit or skip that ran behind the next task and did not reach the server. */
+interface Failed { lease: Lease; kind: 'submit' | 'skip'; error: unknown }
+
 function fmtLeft(ms: number) {
   const s = Math.max(0, Math.round(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
@@ -50,7 +55,11 @@ export function Workspace({ projectId }: { projectId: string }) {
   const [done, setDone] = useState(0);
   const [status, setStatus] = useState('');
   const [showMissing, setShowMissing] = useState(false);
-  const nextRef = useRef<Promise<Lease | null> | null>(null);
+  const [failed, setFailed] = useState<Failed | null>(null);
+  const nextRef = useRef<Promise<Next> | null>(null);
+  // the last submit/return running behind the screen (never rejects)
+  const pendingRef = useRef<Promise<unknown>>(Promise.resolve());
+  const finishedRef = useRef(new Set<string>()); // assignments submitted or returned on this page
   const clockRef = useRef<ActivityClock | null>(null);
   const switchStart = useRef<number | null>(null);
   const focusedFor = useRef<string | null>(null);
@@ -58,7 +67,7 @@ export function Workspace({ projectId }: { projectId: string }) {
   draftRef.current = draft;
   const leaseIdRef = useRef<string | undefined>(undefined);
   leaseIdRef.current = lease?.assignment_id;
-  // A server that allows one live lease per expert answers a prefetch with the task in hand;
+  // A server without prefetch (one live lease per expert) answers it with the task in hand;
   // then prefetching only costs a request, so stop asking for this page's life.
   const leaseAhead = useRef(true);
 
@@ -85,26 +94,68 @@ export function Workspace({ projectId }: { projectId: string }) {
     if (nx) nextRef.current = Promise.resolve(nx);
   }, [projectId, fetchLease, show]);
 
-  // prefetch the next task once the expert is working on this one
-  const prefetch = useCallback(() => {
-    if (nextRef.current || !leaseAhead.current) return;
-    const heldId = leaseIdRef.current;
-    nextRef.current = fetchLease().then((l) => {
-      if (l && l.assignment_id === heldId) { leaseAhead.current = false; return null; }
-      storeLease(projectId, 'next', l); return l;
-    }, () => null);
-  }, [fetchLease, projectId]);
+  // Lease the task after `cur` (docs/api.md: {after}) once the submits/returns in flight have
+  // landed: the server answers "my other live lease", which a task not yet submitted still is.
+  const prefetch = useCallback((cur: Lease) => {
+    if (!leaseAhead.current) return;
+    const p: Promise<Next> = pendingRef.current.then(() => api.lease(projectId, cur.assignment_id)).then((l) => {
+      if (l && l.assignment_id === cur.assignment_id) { leaseAhead.current = false; return undefined; }
+      if (nextRef.current === p) storeLease(projectId, 'next', l ?? null);
+      return l ?? null;
+    }, () => undefined);
+    nextRef.current = p;
+  }, [projectId]);
 
-  const takeNext = useCallback(async (doneId?: string) => {
+  // once a task is on screen, fetch the next one with its data
+  useEffect(() => {
+    if (lease && !nextRef.current) prefetch(lease);
+  }, [lease?.assignment_id, prefetch]);
+
+  // Show the next task: the prefetched one when it is there and still live (no network on the
+  // way); else ask once the submit/return in flight landed, so the task just finished can't come back.
+  const takeNext = useCallback(async () => {
     const p = nextRef.current; nextRef.current = null;
-    let l = p ? await p : null;
+    let l: Next = p ? await p : undefined;
     storeLease(projectId, 'next', null);
-    // a server that answers a lease request with the lease already held would hand back the
-    // task just finished: never show that one again
-    if (!l || l.assignment_id === doneId || Date.parse(l.expires_at) < Date.now() + 5000) l = await fetchLease();
-    if (l && l.assignment_id === doneId) l = null;
+    if (!l || finishedRef.current.has(l.assignment_id) || Date.parse(l.expires_at) < Date.now() + 5000) {
+      await pendingRef.current;
+      l = await fetchLease();
+      if (l && finishedRef.current.has(l.assignment_id)) l = null;
+    }
     show(l);
   }, [fetchLease, projectId, show]);
+
+  // Submit or skip: the next task goes on screen at once while `send` runs behind it; a failure
+  // is shown with a way back to that task (its draft stays on this device until it is accepted).
+  const finish = useCallback(async (l: Lease, kind: Failed['kind'], send: () => Promise<unknown>, t0: number) => {
+    setErr(undefined); setFailed(null);
+    pendingRef.current = send().then(() => { finishedRef.current.add(l.assignment_id); clearDraft(l.assignment_id); },
+      (error) => setFailed({ lease: l, kind, error }));
+    switchStart.current = t0;
+    try { await takeNext(); } catch (e) { switchStart.current = null; setErr(e); }
+  }, [takeNext]);
+
+  // back to a task whose submit failed; the task on screen waits as the next one (its lease is live)
+  const backTo = useCallback((f: Failed) => {
+    nextRef.current = Promise.resolve(lease ?? undefined);
+    storeLease(projectId, 'next', lease ?? null);
+    setFailed(null); show(f.lease);
+  }, [lease, projectId, show]);
+
+  // the prefetched lease is renewed with the one in hand, so it is still live when its turn comes
+  const renewNext = useCallback(() => {
+    const p = nextRef.current;
+    if (!p) return;
+    const q: Promise<Next> = p.then(async (n) => {
+      if (!n) return n;
+      try {
+        const m = { ...n, expires_at: (await api.renew(n.assignment_id, n.lease_token)).expires_at };
+        if (nextRef.current === q) storeLease(projectId, 'next', m);
+        return m;
+      } catch (e) { return e instanceof ApiError && !e.retryable ? undefined : n; }
+    });
+    nextRef.current = q;
+  }, [projectId]);
 
   // time to next task on screen (exposed for the e2e test)
   useEffect(() => {
@@ -137,12 +188,13 @@ export function Workspace({ projectId }: { projectId: string }) {
   const leftMs = lease ? Date.parse(lease.expires_at) - now : 0;
   const renew = useCallback(async () => {
     if (!lease) return;
+    renewNext();
     try {
       const r = await api.renew(lease.assignment_id, lease.lease_token);
       const l = { ...lease, expires_at: r.expires_at };
       storeLease(projectId, 'cur', l); setLease(l); setStatus('Lease renewed.');
     } catch (e) { setErr(e); }
-  }, [lease, projectId]);
+  }, [lease, projectId, renewNext]);
   // auto-renew while the expert is active: at 20% of the lease left
   const renewing = useRef(false);
   useEffect(() => {
@@ -160,7 +212,6 @@ export function Workspace({ projectId }: { projectId: string }) {
     if (v === undefined) delete answer[name]; else answer[name] = v;
     const d = { ...draft, answer, active_ms: clockRef.current?.active_ms ?? draft.active_ms };
     setDraft(d); saveDraft(lease.assignment_id, d);
-    prefetch();
   };
 
   const miss = useMemo(() => (project && lease && draft ? missing(project.template, draft.answer, lease.item.data) : []), [project, lease, draft]);
@@ -168,33 +219,28 @@ export function Workspace({ projectId }: { projectId: string }) {
   const submit = useCallback(async () => {
     if (!lease || !draft || busy) return;
     if (miss.length) { setShowMissing(true); setStatus(`Still to answer: ${miss.join(', ')}.`); focusSection(miss[0]); return; }
-    setBusy(true); setErr(undefined);
     const t0 = performance.now();
     clockRef.current?.tick();
+    const l = lease;
+    const body = {
+      lease_token: l.lease_token, client_submission_id: draft.client_submission_id,
+      answer: draft.answer, active_ms: Math.round(clockRef.current?.active_ms ?? draft.active_ms),
+    };
+    setBusy(true); setStatus('Submitted.');
     try {
-      await submitWithRetry(lease.assignment_id, {
-        lease_token: lease.lease_token, client_submission_id: draft.client_submission_id,
-        answer: draft.answer, active_ms: Math.round(clockRef.current?.active_ms ?? draft.active_ms),
-      });
-      clearDraft(lease.assignment_id);
-      setDone((n) => n + 1); setStatus('Submitted.');
-      switchStart.current = t0;
-      await takeNext(lease.assignment_id);
-    } catch (e) {
-      setErr(e);
+      await finish(l, 'submit', () => submitWithRetry(l.assignment_id, body).then(() => setDone((n) => n + 1)), t0);
     } finally { setBusy(false); }
-  }, [lease, draft, busy, miss, takeNext]);
+  }, [lease, draft, busy, miss, finish]);
 
   const skip = useCallback(async () => {
     if (!lease || busy) return;
-    setBusy(true);
+    const l = lease;
+    setBusy(true); setStatus('Task skipped.');
     try {
-      await api.returnLease(lease.assignment_id, lease.lease_token).catch((e) => { if (!(e instanceof ApiError && e.status < 500)) throw e; });
-      clearDraft(lease.assignment_id); setStatus('Task skipped.');
-      switchStart.current = performance.now();
-      await takeNext(lease.assignment_id);
-    } catch (e) { setErr(e); } finally { setBusy(false); }
-  }, [lease, busy, takeNext]);
+      // a lease already gone (4xx) is as good as returned
+      await finish(l, 'skip', () => api.returnLease(l.assignment_id, l.lease_token).catch((e) => { if (!(e instanceof ApiError && e.status < 500)) throw e; }), performance.now());
+    } finally { setBusy(false); }
+  }, [lease, busy, finish]);
 
   // global shortcuts
   useEffect(() => {
@@ -235,9 +281,10 @@ export function Workspace({ projectId }: { projectId: string }) {
       {err instanceof ApiError && lease && (err.status === 409 || err.status === 404 || err.status === 410) ? (
         <div className="card row">
           <span>This task's lease is no longer valid (it expired or was taken back). Your draft stays saved on this device.</span>
-          <button type="button" onClick={() => { setErr(undefined); storeLease(projectId, 'cur', null); void takeNext(lease.assignment_id); }}>Get another task</button>
+          <button type="button" onClick={() => { setErr(undefined); storeLease(projectId, 'cur', null); void takeNext().catch(setErr); }}>Get another task</button>
         </div>
       ) : null}
+      {failed ? <FailedNotice failed={failed} onBack={() => backTo(failed)} /> : null}
       <p className="sr-status muted small" role="status" aria-live="polite">{status}</p>
       {showInstr ? <aside className="instructions card" aria-label="Instructions"><Markdown source={project.instructions} /></aside> : null}
       {lease === null ? (
@@ -254,6 +301,21 @@ export function Workspace({ projectId }: { projectId: string }) {
           <table className="shortcuts"><tbody>{SHORTCUTS.map(([k, d]) => <tr key={k}><th scope="row"><kbd>{k}</kbd></th><td>{d}</td></tr>)}</tbody></table>
         </Modal>
       ) : null}
+    </div>
+  );
+}
+
+function FailedNotice({ failed, onBack }: { failed: Failed; onBack: () => void }) {
+  const e = failed.error;
+  const gone = e instanceof ApiError && (e.status === 404 || e.status === 409 || e.status === 410);
+  const live = !gone && Date.parse(failed.lease.expires_at) > Date.now();
+  if (failed.kind === 'skip') {
+    return <div className="error" role="alert">Skipping the previous task did not reach the server ({errorText(e)}); it goes back to the pool when its lease runs out.</div>;
+  }
+  return (
+    <div className="error row" role="alert">
+      <span>Your answer to the previous task was not saved: {errorText(e)}. {live ? 'The draft stays on this device.' : 'Its lease is gone, so it cannot be sent again.'}</span>
+      {live ? <button type="button" onClick={onBack}>Back to that task</button> : null}
     </div>
   );
 }
