@@ -1,10 +1,14 @@
 #include "env/apps/apps.h"
 
+#include "env/apps/sheet.h"
+
 namespace env::apps {
 
 const std::vector<App>& Apps() {
   // One row per app: {name, description, Seed, RegisterTools, Tasks}.
   static const std::vector<App> kApps = {
+      {"sheet", "workbooks with formulas (SUM, IF, VLOOKUP, cross-sheet refs) and recalculation",
+       SheetSeed, RegisterSheetTools, SheetTasks},
   };
   return kApps;
 }
