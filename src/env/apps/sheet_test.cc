@@ -51,7 +51,7 @@ TEST(SheetFormula, OperatorPrecedenceAndAssociativity) {
 }
 
 TEST(SheetFormula, CanonicalTextDropsSpacesAndRedundantParentheses) {
-  auto f = Formula::Parse("= sum( b2:b9 ) * ( 1 + t!a1 )", "S");
+  auto f = Formula::Parse("= sum( b2:b9 ) * ( 1 + T!a1 )", "S");
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->Text(), "=SUM(B2:B9)*(1+T!A1)");
   EXPECT_EQ(Formula::Parse("=(A1*B1)+C1", "S")->Text(), "=A1*B1+C1");
