@@ -1,5 +1,6 @@
 #include "env/apps/apps.h"
 
+#include "env/apps/books.h"
 #include "env/apps/sheet.h"
 
 namespace env::apps {
@@ -9,6 +10,8 @@ const std::vector<App>& Apps() {
   static const std::vector<App> kApps = {
       {"sheet", "workbooks with formulas (SUM, IF, VLOOKUP, cross-sheet refs) and recalculation",
        SheetSeed, RegisterSheetTools, SheetTasks},
+      {"books", "double-entry books: accounts, balanced entries, AR/AP, bank reconciliation, close",
+       BooksSeed, RegisterBooksTools, BooksTasks},
   };
   return kApps;
 }
