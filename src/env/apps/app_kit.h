@@ -1,5 +1,6 @@
-// Small helpers shared by the sheet, books, hr and crm apps: argument access, JSON Pointer
-// building, money text, and a task builder whose checker forbids collateral damage.
+// Helpers of the sheet, books, hr and crm apps on top of app_util.h: money text, dates, record
+// search, value predicates, and MakeTask, whose checker uses the engine's collateral-damage
+// report (forbid_other_changes: one failed item per unexpected path).
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "env/apps/app_util.h"
 #include "env/task.h"
 #include "env/tool.h"
 #include "env/trajectory.h"
@@ -20,49 +22,27 @@
 
 namespace env::apps::kit {
 
-inline std::string Ptr(std::initializer_list<std::string_view> tokens) {
-  std::string out;
-  for (std::string_view t : tokens) out = AppendPointer(out, t);
-  return out;
-}
+using apps::Field;
+using apps::OkJson;
+using apps::Ptr;
+using apps::Put;
 
-// Sets a value whose parent is known to exist.
-inline Value Put(const Value& state, const std::string& pointer, Value v) {
-  auto updated = state.SetAt(pointer, std::move(v));
-  return updated ? std::move(*updated) : state;
-}
-
-inline std::string Str(const nlohmann::json& args, const char* key, std::string fallback = "") {
-  auto it = args.find(key);
-  return it != args.end() && it->is_string() ? it->get<std::string>() : fallback;
-}
 inline std::optional<int64_t> OptInt(const nlohmann::json& args, const char* key) {
   auto it = args.find(key);
   if (it == args.end() || !it->is_number_integer()) return std::nullopt;
   return it->get<int64_t>();
 }
 
-// A string field of a record ("" when missing or not a string).
-inline const std::string& Field(const Value& record, std::string_view key) {
-  static const std::string kEmpty;
-  const Value* v = record.Find(key);
-  return v != nullptr && v->is_string() ? v->AsString() : kEmpty;
-}
 inline int64_t IntField(const Value& record, std::string_view key) {
   const Value* v = record.Find(key);
   return v != nullptr && v->kind() == Value::Kind::kInt ? v->AsInt() : 0;
 }
 
-inline ToolResult OkJson(const nlohmann::json& j) { return ToolResult::Ok(j.dump()); }
 inline ToolResult OkValue(const Value& v) { return ToolResult::Ok(v.Canonical()); }
 
 // 123456 -> "$1,234.56" (negative: "-$1,234.56").
 inline std::string Money(int64_t cents) {
-  std::string digits = std::to_string((cents < 0 ? -cents : cents) / 100);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
-  int64_t rest = (cents < 0 ? -cents : cents) % 100;
-  return std::string(cents < 0 ? "-$" : "$") + digits + (rest < 10 ? ".0" : ".") +
-         std::to_string(rest);
+  return cents < 0 ? "-$" + FormatCents(-cents) : "$" + FormatCents(cents);
 }
 
 // "YYYY-MM-DD" with plausible month and day.
@@ -74,18 +54,6 @@ inline bool IsDate(std::string_view d) {
   int month = (d[5] - '0') * 10 + (d[6] - '0');
   int day = (d[8] - '0') * 10 + (d[9] - '0');
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
-// Case-insensitive substring test for ASCII text.
-inline bool ContainsNoCase(std::string_view hay, std::string_view needle) {
-  auto lower = [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); };
-  if (needle.empty()) return true;
-  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-    size_t k = 0;
-    while (k < needle.size() && lower(hay[i + k]) == lower(needle[k])) ++k;
-    if (k == needle.size()) return true;
-  }
-  return false;
 }
 
 // The first record of `collection` (an object keyed by id) for which `match` holds.

@@ -1,6 +1,10 @@
 #include "env/apps/apps.h"
 
 #include "env/apps/books.h"
+#include "env/apps/calendar.h"
+#include "env/apps/chat.h"
+#include "env/apps/files.h"
+#include "env/apps/mail.h"
 #include "env/apps/sheet.h"
 
 namespace env::apps {
@@ -8,6 +12,14 @@ namespace env::apps {
 const std::vector<App>& Apps() {
   // One row per app: {name, description, Seed, RegisterTools, Tasks}.
   static const std::vector<App> kApps = {
+      {"mail", "Leo Martins's mailbox: search, read, send, reply, forward, labels", MailSeed,
+       RegisterMailTools, MailTasks},
+      {"chat", "team chat: channels, DMs, threads, reactions, the people directory", ChatSeed,
+       RegisterChatTools, ChatTasks},
+      {"calendar", "everyone's calendar: events, attendees, free/busy, daily/weekly recurrence",
+       CalendarSeed, RegisterCalendarTools, CalendarTasks},
+      {"files", "shared drive: folders, documents, share links", FilesSeed, RegisterFilesTools,
+       FilesTasks},
       {"sheet", "workbooks with formulas (SUM, IF, VLOOKUP, cross-sheet refs) and recalculation",
        SheetSeed, RegisterSheetTools, SheetTasks},
       {"books", "double-entry books: accounts, balanced entries, AR/AP, bank reconciliation, close",

@@ -15,7 +15,6 @@ using kit::Field;
 using kit::IntField;
 using kit::Money;
 using kit::Ptr;
-using kit::Str;
 
 const std::string kApp(kBooksApp);
 const std::string kBankAccount = "1000";  // Cash - First Harbor Operating
@@ -172,7 +171,7 @@ base::Result<Value> PostEntry(ToolContext& ctx, const Value& books, const std::s
 // --- tools -----------------------------------------------------------------------------------
 
 ToolResult ListAccounts(ToolContext& ctx, const nlohmann::json& args) {
-  const std::string type = Str(args, "type");
+  const std::string type = Arg(args, "type");
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [code, a] : Books(ctx).Find("accounts")->members()) {
     if (type.empty() || Field(a, "type") == type) out.push_back(a.ToJson());
@@ -181,7 +180,7 @@ ToolResult ListAccounts(ToolContext& ctx, const nlohmann::json& args) {
 }
 
 ToolResult CreateAccount(ToolContext& ctx, const nlohmann::json& args) {
-  const std::string code = Str(args, "code"), name = Str(args, "name"), type = Str(args, "type");
+  const std::string code = Arg(args, "code"), name = Arg(args, "name"), type = Arg(args, "type");
   const Value& books = Books(ctx);
   if (const Value* a = books.At(Ptr({"accounts", code}))) {
     return ToolResult::Error("account " + code + " already exists: " + Field(*a, "name"));
@@ -198,17 +197,17 @@ ToolResult CreateAccount(ToolContext& ctx, const nlohmann::json& args) {
 ToolResult PostEntryTool(ToolContext& ctx, const nlohmann::json& args) {
   std::string entry_id;
   ASSAY_ASSIGN_OR_RETURN_TOOL(
-      Value next, PostEntry(ctx, Books(ctx), Str(args, "date"), Str(args, "memo"),
+      Value next, PostEntry(ctx, Books(ctx), Arg(args, "date"), Arg(args, "memo"),
                             LinesFromArgs(args["lines"]), "manual", "",
-                            Str(args, "bank_line_id"), &entry_id));
+                            Arg(args, "bank_line_id"), &entry_id));
   ctx.SetState(kApp, next);
-  nlohmann::json out = {{"entry_id", entry_id}, {"period", PeriodOf(Str(args, "date"))}};
-  if (args.contains("bank_line_id")) out["reconciled_bank_line"] = Str(args, "bank_line_id");
+  nlohmann::json out = {{"entry_id", entry_id}, {"period", PeriodOf(Arg(args, "date"))}};
+  if (args.contains("bank_line_id")) out["reconciled_bank_line"] = Arg(args, "bank_line_id");
   return kit::OkJson(out);
 }
 
 ToolResult ListEntries(ToolContext& ctx, const nlohmann::json& args) {
-  const std::string period = Str(args, "period"), account = Str(args, "account");
+  const std::string period = Arg(args, "period"), account = Arg(args, "account");
   std::vector<std::pair<std::string, nlohmann::json>> rows;
   for (const auto& [id, e] : Books(ctx).Find("entries")->members()) {
     if (!period.empty() && Field(e, "period") != period) continue;
@@ -227,7 +226,7 @@ ToolResult ListEntries(ToolContext& ctx, const nlohmann::json& args) {
 }
 
 ToolResult ListBankLines(ToolContext& ctx, const nlohmann::json& args) {
-  const std::string status = Str(args, "status", "all");
+  const std::string status = Arg(args, "status", "all");
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [id, l] : Books(ctx).Find("bank_lines")->members()) {
     if (status != "all" && Field(l, "status") != status) continue;
@@ -238,21 +237,21 @@ ToolResult ListBankLines(ToolContext& ctx, const nlohmann::json& args) {
 
 ToolResult ReconcileTool(ToolContext& ctx, const nlohmann::json& args) {
   const Value& books = Books(ctx);
-  const std::string entry_id = Str(args, "entry_id");
+  const std::string entry_id = Arg(args, "entry_id");
   const Value* entry = books.At(Ptr({"entries", entry_id}));
   if (entry == nullptr) {
     return ToolResult::Error("entry '" + entry_id + "' not found; books_list_entries lists them");
   }
   ASSAY_ASSIGN_OR_RETURN_TOOL(
-      Value next, Reconcile(books, Str(args, "bank_line_id"), *entry, ctx.NowMicros()));
+      Value next, Reconcile(books, Arg(args, "bank_line_id"), *entry, ctx.NowMicros()));
   ctx.SetState(kApp, next);
-  return kit::OkJson({{"bank_line_id", Str(args, "bank_line_id")}, {"entry_id", entry_id},
+  return kit::OkJson({{"bank_line_id", Arg(args, "bank_line_id")}, {"entry_id", entry_id},
                       {"status", "reconciled"}});
 }
 
 ToolResult TrialBalance(ToolContext& ctx, const nlohmann::json& args) {
   const Value& books = Books(ctx);
-  const std::string period = Str(args, "period");
+  const std::string period = Arg(args, "period");
   if (books.At(Ptr({"periods", period})) == nullptr) {
     return ToolResult::Error("no accounting period '" + period + "' (use YYYY-MM, e.g. 2026-10)");
   }
@@ -300,7 +299,7 @@ ToolResult TrialBalance(ToolContext& ctx, const nlohmann::json& args) {
 
 ToolResult ClosePeriod(ToolContext& ctx, const nlohmann::json& args) {
   const Value& books = Books(ctx);
-  const std::string period = Str(args, "period");
+  const std::string period = Arg(args, "period");
   const Value* p = books.At(Ptr({"periods", period}));
   if (p == nullptr) return ToolResult::Error("no accounting period '" + period + "'");
   if (Field(*p, "status") == "closed") {
@@ -339,11 +338,11 @@ const DocKind kBill{"bills", "vendor", "2000"};
 
 ToolResult CreateDocument(ToolContext& ctx, const nlohmann::json& args, const DocKind& kind) {
   const Value& books = Books(ctx);
-  const std::string number = Str(args, "number"), party = Str(args, kind.party);
-  const std::string date = Str(args, "issue_date"), due = Str(args, "due_date");
+  const std::string number = Arg(args, "number"), party = Arg(args, kind.party);
+  const std::string date = Arg(args, "issue_date"), due = Arg(args, "due_date");
   const int64_t amount = args["amount_cents"].get<int64_t>();
   const bool is_invoice = kind.collection == kInvoice.collection;
-  const std::string other = Str(args, is_invoice ? "revenue_account" : "expense_account",
+  const std::string other = Arg(args, is_invoice ? "revenue_account" : "expense_account",
                                 is_invoice ? "4000" : "");
   if (kit::FindRecord(books.Find(kind.collection),
                       [&](const Value& d) { return Field(d, "number") == number &&
@@ -372,7 +371,7 @@ ToolResult CreateDocument(ToolContext& ctx, const nlohmann::json& args, const Do
   Value doc = Value::Object({{"id", Value::String(id)},
                              {"number", Value::String(number)},
                              {kind.party, Value::String(party)},
-                             {"description", Value::String(Str(args, "description"))},
+                             {"description", Value::String(Arg(args, "description"))},
                              {"issue_date", Value::String(date)},
                              {"due_date", Value::String(due)},
                              {"amount_cents", Value::Int(amount)},
@@ -387,7 +386,7 @@ ToolResult CreateDocument(ToolContext& ctx, const nlohmann::json& args, const Do
 
 ToolResult RecordPayment(ToolContext& ctx, const nlohmann::json& args) {
   const Value& books = Books(ctx);
-  const std::string doc_id = Str(args, "document_id");
+  const std::string doc_id = Arg(args, "document_id");
   const DocKind* kind = nullptr;
   const Value* doc = nullptr;
   for (const DocKind* k : {&kInvoice, &kBill}) {
@@ -411,12 +410,12 @@ ToolResult RecordPayment(ToolContext& ctx, const nlohmann::json& args) {
                                      {kind->control, 0, amount, number}}
                  : std::vector<Line>{{kind->control, amount, 0, number},
                                      {kBankAccount, 0, amount, number}};
-  const std::string date = Str(args, "date");
+  const std::string date = Arg(args, "date");
   std::string entry_id;
   ASSAY_ASSIGN_OR_RETURN_TOOL(
       Value next,
       PostEntry(ctx, books, date, "Payment " + number + " " + Field(*doc, kind->party), lines,
-                "payment", doc_id, Str(args, "bank_line_id"), &entry_id));
+                "payment", doc_id, Arg(args, "bank_line_id"), &entry_id));
   const int64_t paid = IntField(*doc, "paid_cents") + amount;
   Value payment = Value::Object({{"date", Value::String(date)},
                                  {"amount_cents", Value::Int(amount)},
@@ -432,7 +431,7 @@ ToolResult RecordPayment(ToolContext& ctx, const nlohmann::json& args) {
 }
 
 ToolResult ListDocuments(ToolContext& ctx, const nlohmann::json& args, const DocKind& kind) {
-  const std::string status = Str(args, "status", "all");
+  const std::string status = Arg(args, "status", "all");
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [id, d] : Books(ctx).Find(kind.collection)->members()) {
     if (status == "all" || Field(d, "status") == status) out.push_back(d.ToJson());

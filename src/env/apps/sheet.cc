@@ -21,7 +21,6 @@ using sheet::Formula;
 using sheet::Range;
 using sheet::Scalar;
 using kit::Ptr;
-using kit::Str;
 
 const std::string kApp(kSheetApp);
 constexpr size_t kMaxCellsPerWrite = 500;
@@ -308,12 +307,12 @@ ToolResult ListWorkbooks(ToolContext& ctx, const nlohmann::json&) {
 }
 
 ToolResult ReadRange(ToolContext& ctx, const nlohmann::json& args) {
-  const std::string id = Str(args, "workbook_id"), sheet_name = Str(args, "sheet");
+  const std::string id = Arg(args, "workbook_id"), sheet_name = Arg(args, "sheet");
   const Value* wb = GetWorkbook(ctx, id);
   if (wb == nullptr) return NoWorkbook(id);
   const Value* sheet = wb->Find("sheets")->Find(sheet_name);
   if (sheet == nullptr) return NoSheet(*wb, sheet_name);
-  std::string range_text = Str(args, "range", UsedRange(*sheet));
+  std::string range_text = Arg(args, "range", UsedRange(*sheet));
   nlohmann::json cells = nlohmann::json::array();
   if (!range_text.empty()) {
     ASSAY_ASSIGN_OR_RETURN_TOOL(Range range, sheet::ParseRange(range_text, sheet_name));
@@ -335,7 +334,7 @@ ToolResult ReadRange(ToolContext& ctx, const nlohmann::json& args) {
 }
 
 ToolResult WriteCells(ToolContext& ctx, const nlohmann::json& args) {
-  const std::string id = Str(args, "workbook_id"), sheet_name = Str(args, "sheet");
+  const std::string id = Arg(args, "workbook_id"), sheet_name = Arg(args, "sheet");
   const Value* wb = GetWorkbook(ctx, id);
   if (wb == nullptr) return NoWorkbook(id);
   if (wb->Find("sheets")->Find(sheet_name) == nullptr) return NoSheet(*wb, sheet_name);
@@ -351,12 +350,12 @@ ToolResult WriteCells(ToolContext& ctx, const nlohmann::json& args) {
 }
 
 ToolResult ClearRange(ToolContext& ctx, const nlohmann::json& args) {
-  const std::string id = Str(args, "workbook_id"), sheet_name = Str(args, "sheet");
+  const std::string id = Arg(args, "workbook_id"), sheet_name = Arg(args, "sheet");
   const Value* wb = GetWorkbook(ctx, id);
   if (wb == nullptr) return NoWorkbook(id);
   const Value* sheet = wb->Find("sheets")->Find(sheet_name);
   if (sheet == nullptr) return NoSheet(*wb, sheet_name);
-  ASSAY_ASSIGN_OR_RETURN_TOOL(Range range, sheet::ParseRange(Str(args, "range"), sheet_name));
+  ASSAY_ASSIGN_OR_RETURN_TOOL(Range range, sheet::ParseRange(Arg(args, "range"), sheet_name));
   std::vector<std::pair<std::string, nlohmann::json>> inputs;
   for (const auto& [a1, cell] : sheet->Find("cells")->members()) {
     auto ref = sheet::ParseA1(a1, sheet_name);
@@ -376,12 +375,12 @@ base::Status ValidSheetName(const std::string& name) {
 }
 
 ToolResult CreateSheet(ToolContext& ctx, const nlohmann::json& args) {
-  const std::string id = Str(args, "workbook_id"), name = Str(args, "name");
+  const std::string id = Arg(args, "workbook_id"), name = Arg(args, "name");
   const Value* wb = GetWorkbook(ctx, id);
   if (wb == nullptr) return NoWorkbook(id);
   if (auto ok = ValidSheetName(name); !ok) return ToolResult::Error(ok.error().message());
   for (const auto& [existing, s] : wb->Find("sheets")->members()) {
-    if (kit::ContainsNoCase(existing, name) && existing.size() == name.size()) {
+    if (ContainsIgnoreCase(existing, name) && existing.size() == name.size()) {
       return ToolResult::Error("workbook " + id + " already has a sheet named '" + existing + "'");
     }
   }
@@ -402,13 +401,13 @@ ToolResult CreateSheet(ToolContext& ctx, const nlohmann::json& args) {
 }
 
 ToolResult CreateWorkbook(ToolContext& ctx, const nlohmann::json& args) {
-  const std::string name = Str(args, "name"), first = Str(args, "sheet", "Sheet1");
+  const std::string name = Arg(args, "name"), first = Arg(args, "sheet", "Sheet1");
   if (name.empty()) return ToolResult::Error("a workbook needs a name");
   if (auto ok = ValidSheetName(first); !ok) return ToolResult::Error(ok.error().message());
   const std::string id = ctx.NewId();
   Value wb = Value::Object({{"id", Value::String(id)},
                             {"name", Value::String(name)},
-                            {"owner_id", Value::String(Str(args, "owner_id"))},
+                            {"owner_id", Value::String(Arg(args, "owner_id"))},
                             {"sheets", Value::Object({{first, NewSheet(first, 0)}})}});
   if (args.contains("cells")) {
     std::vector<std::pair<std::string, nlohmann::json>> inputs;
@@ -423,7 +422,7 @@ ToolResult CreateWorkbook(ToolContext& ctx, const nlohmann::json& args) {
 }
 
 ToolResult Find(ToolContext& ctx, const nlohmann::json& args) {
-  const std::string id = Str(args, "workbook_id"), query = Str(args, "query");
+  const std::string id = Arg(args, "workbook_id"), query = Arg(args, "query");
   const Value* wb = GetWorkbook(ctx, id);
   if (wb == nullptr) return NoWorkbook(id);
   nlohmann::json hits = nlohmann::json::array();
@@ -434,7 +433,7 @@ ToolResult Find(ToolContext& ctx, const nlohmann::json& args) {
                           : v->is_string()          ? v->AsString()
                           : v->is_number()          ? sheet::FormatNumber(v->AsDouble())
                                                     : v->Canonical();
-      if (kit::ContainsNoCase(shown, query) || kit::ContainsNoCase(kit::Field(cell, "formula"), query)) {
+      if (ContainsIgnoreCase(shown, query) || ContainsIgnoreCase(kit::Field(cell, "formula"), query)) {
         nlohmann::json j = cell.ToJson();
         j["sheet"] = name;
         j["ref"] = a1;
@@ -447,11 +446,11 @@ ToolResult Find(ToolContext& ctx, const nlohmann::json& args) {
 }
 
 ToolResult Evaluate(ToolContext& ctx, const nlohmann::json& args) {
-  const std::string id = Str(args, "workbook_id"), sheet_name = Str(args, "sheet");
+  const std::string id = Arg(args, "workbook_id"), sheet_name = Arg(args, "sheet");
   const Value* wb = GetWorkbook(ctx, id);
   if (wb == nullptr) return NoWorkbook(id);
   if (wb->Find("sheets")->Find(sheet_name) == nullptr) return NoSheet(*wb, sheet_name);
-  std::string text = Str(args, "formula");
+  std::string text = Arg(args, "formula");
   if (text.empty() || text[0] != '=') text = "=" + text;
   ASSAY_ASSIGN_OR_RETURN_TOOL(Formula f, Formula::Parse(text, sheet_name));
   Book book = LoadBook(*wb);
@@ -510,7 +509,7 @@ base::Status RegisterSheetTools(ToolRegistry& r) {
        "Create a workbook with one sheet (default 'Sheet1'), optionally with initial cells "
        "(same inputs as sheet_write_cells).",
        Params(R"("name":{"type":"string"},"sheet":{"type":"string"},
-              "owner_id":{"type":"string","description":"person id, e.g. u-dana"},
+              "owner_id":{"type":"string","description":"person id, e.g. u-dwhitfield"},
               "cells":)" + kCellsSchema + "",
               R"("name")"),
        false, kApp, CreateWorkbook},
@@ -630,9 +629,9 @@ Value SheetSeed() {
       Row(5, {{'A', "Approver"}, {'B', "=VLOOKUP(B2,D2:E4,2,TRUE)"}}),
   });
   Value workbooks = Value::Object({
-      {"wb-budget", BuildWorkbook("wb-budget", "October 2026 Budget vs Actuals", "u-dana",
+      {"wb-budget", BuildWorkbook("wb-budget", "October 2026 Budget vs Actuals", "u-dwhitfield",
                                   {{"Budget", budget}})},
-      {"wb-headcount", BuildWorkbook("wb-headcount", "Headcount Plan 2027", "u-priya",
+      {"wb-headcount", BuildWorkbook("wb-headcount", "Headcount Plan 2027", "u-gkim",
                                      {{"Plan", plan}, {"Bands", bands}, {"Summary", summary}})},
   });
   return Value::Object({{"workbooks", workbooks}});
@@ -724,7 +723,7 @@ base::Result<std::vector<Task>> SheetTasks(const World& w, const ToolRegistry& /
                     const Value root = fw.AsValue();
                     const Value* f = root.At(CellPath("wb-budget", "Forecast", "B1") + "/formula");
                     if (f == nullptr || !f->is_string() ||
-                        !kit::ContainsNoCase(f->AsString(), "Budget!C10")) {
+                        !ContainsIgnoreCase(f->AsString(), "Budget!C10")) {
                       return std::string("Forecast!B1 has no formula reading Budget!C10");
                     }
                     return std::nullopt;
@@ -766,14 +765,14 @@ base::Result<std::vector<Task>> SheetTasks(const World& w, const ToolRegistry& /
 
   tasks.push_back(kit::MakeTask(
       "sheet-offsite-workbook",
-      "Create a workbook named 'Offsite 2026 budget' for Dana (u-dana) listing Venue 4,500, "
+      "Create a workbook named 'Offsite 2026 budget' for Dana (u-dwhitfield) listing Venue 4,500, "
       "Catering 2,150 and Travel 3,800 (names in column A, amounts in column B, rows 1-3) with "
       "'Total' in A4 and a SUM formula in B4.",
       w,
       // The workbook id is generated, so the checker looks for the content.
       {kit::Act("sheet_create_workbook",
                 {{"name", "Offsite 2026 budget"},
-                 {"owner_id", "u-dana"},
+                 {"owner_id", "u-dwhitfield"},
                  {"cells", Cells({{"A1", "Venue"}, {"B1", 4500}, {"A2", "Catering"}, {"B2", 2150},
                                   {"A3", "Travel"}, {"B3", 3800}, {"A4", "Total"},
                                   {"B4", "=SUM(B1:B3)"}})}})},
@@ -783,12 +782,12 @@ base::Result<std::vector<Task>> SheetTasks(const World& w, const ToolRegistry& /
                         fw.Get(kApp).Find("workbooks"),
                         [](const Value& r) { return kit::Field(r, "name") == "Offsite 2026 budget"; });
                     if (wb == nullptr) return std::string("no workbook named 'Offsite 2026 budget'");
-                    if (kit::Field(*wb, "owner_id") != "u-dana") return std::string("owner is not u-dana");
+                    if (kit::Field(*wb, "owner_id") != "u-dwhitfield") return std::string("owner is not u-dwhitfield");
                     for (const auto& [name, sheet] : wb->Find("sheets")->members()) {
                       const Value* b4 = sheet.At("/cells/B4");
                       const Value* a4 = sheet.At("/cells/A4/value");
                       if (b4 != nullptr && a4 != nullptr && *a4 == Value::String("Total") &&
-                          kit::ContainsNoCase(kit::Field(*b4, "formula"), "SUM(") &&
+                          ContainsIgnoreCase(kit::Field(*b4, "formula"), "SUM(") &&
                           *b4->Find("value") == Value::Float(10450)) {
                         return std::nullopt;
                       }

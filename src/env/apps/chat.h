@@ -1,0 +1,25 @@
+// chat: the company's team chat as Leo Martins (kMeId) sees it — channels, DMs, threads and
+// reactions. State: {"me", "channels": {"c-…" | "dm-<user id>": {"name", "kind": "channel"|"dm",
+// "private", "topic", "members"}}, "messages": {"cm-…": {"channel", "user", "text", "ts",
+// "thread" ("" or the parent's id), "reactions": {"<emoji>": [user ids]}}}}.
+// A DM with a person is the conversation "dm-<their id>", created by the first chat_send_dm.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "env/task.h"
+#include "env/tool.h"
+#include "env/value.h"
+#include "env/world.h"
+
+namespace env::apps {
+
+inline constexpr std::string_view kChatApp = "chat";
+
+Value ChatSeed();
+base::Status RegisterChatTools(ToolRegistry& registry);
+base::Result<std::vector<Task>> ChatTasks(const World& workplace, const ToolRegistry& tools);
+
+}  // namespace env::apps

@@ -1,0 +1,26 @@
+// mail: Leo Martins's mailbox (kMeId) at Northwind Analytics — search, read, send, reply,
+// forward and labels. Attachments are file ids in the files app ({"file_id", "name"}); sending
+// one checks the file exists there.
+// State: {"owner": e-mail, "labels": {"<name>": {"system": bool}}, "messages": {"m-…": {"thread",
+// "from", "to", "cc", "subject", "body", "date", "labels", "attachments", "in_reply_to"}}}.
+// Unread is the "unread" label; archiving removes "inbox".
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "env/task.h"
+#include "env/tool.h"
+#include "env/value.h"
+#include "env/world.h"
+
+namespace env::apps {
+
+inline constexpr std::string_view kMailApp = "mail";
+
+Value MailSeed();
+base::Status RegisterMailTools(ToolRegistry& registry);
+base::Result<std::vector<Task>> MailTasks(const World& workplace, const ToolRegistry& tools);
+
+}  // namespace env::apps
