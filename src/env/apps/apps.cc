@@ -4,6 +4,7 @@
 #include "env/apps/calendar.h"
 #include "env/apps/chat.h"
 #include "env/apps/files.h"
+#include "env/apps/hr.h"
 #include "env/apps/mail.h"
 #include "env/apps/sheet.h"
 
@@ -24,6 +25,8 @@ const std::vector<App>& Apps() {
        SheetSeed, RegisterSheetTools, SheetTasks},
       {"books", "double-entry books: accounts, balanced entries, AR/AP, bank reconciliation, close",
        BooksSeed, RegisterBooksTools, BooksTasks},
+      {"hr", "employees, managers, time-off requests and balances, payroll inputs", HrSeed,
+       RegisterHrTools, HrTasks},
   };
   return kApps;
 }

@@ -77,11 +77,11 @@ TEST(BooksTools, TrialBalanceBalancesAndShowsThePeriodActivity) {
   nlohmann::json tb = CallOk(s, "books_trial_balance", {{"period", "2026-10"}});
   EXPECT_TRUE(tb["balanced"].get<bool>());
   EXPECT_EQ(tb["total_debit_cents"], tb["total_credit_cents"]);
-  EXPECT_EQ(Closing(tb, "1000"), 22910380);  // $250,000 opening, then October's cash moves
+  EXPECT_EQ(Closing(tb, "1000"), 36222240);  // $450,000 opening, then October's cash moves
   EXPECT_EQ(Closing(tb, "1200"), 1575000);   // INV-1039 and INV-1041 open
   EXPECT_EQ(Closing(tb, "2000"), -604000);   // B-7904 and B-2290 unpaid
   nlohmann::json sept = CallOk(s, "books_trial_balance", {{"period", "2026-09"}});
-  EXPECT_EQ(Closing(sept, "1000"), 25000000);
+  EXPECT_EQ(Closing(sept, "1000"), 45000000);
   EXPECT_NE(CallError(s, "books_trial_balance", {{"period", "October"}}).find("YYYY-MM"),
             std::string::npos);
 }
@@ -91,7 +91,7 @@ TEST(BooksTools, ReconcileNeedsTheSameAmountAndOneToOne) {
   Session s = wp.NewSession();
   std::string err =
       CallError(s, "books_reconcile", {{"bank_line_id", "bl-1003"}, {"entry_id", "je-1007"}});
-  EXPECT_NE(err.find("moves -$41,250.00 through 1000 Cash - First Harbor Operating but bank line "
+  EXPECT_NE(err.find("moves -$108,131.40 through 1000 Cash - First Harbor Operating but bank line "
                      "bl-1003 is -$3,240.00"),
             std::string::npos)
       << err;
@@ -123,7 +123,7 @@ TEST(BooksTools, CloseRefusesUnreconciledLinesThenLocksThePeriod) {
   EXPECT_NE(err.find("period 2026-10 is closed"), std::string::npos);
   // Cash after the close: fee out, interest and Litware in.
   nlohmann::json tb = CallOk(s, "books_trial_balance", {{"period", "2026-10"}});
-  EXPECT_EQ(Closing(tb, "1000"), 22910380 - 4500 + 1237 + 975000);
+  EXPECT_EQ(Closing(tb, "1000"), 36222240 - 4500 + 1237 + 975000);
   EXPECT_TRUE(tb["balanced"].get<bool>());
 }
 

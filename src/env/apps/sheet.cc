@@ -592,7 +592,7 @@ Value SheetSeed() {
   Inputs budget = Concat({
       Row(1, {{'A', "Account"}, {'B', "Name"}, {'C', "Budget"}, {'D', "Actual"},
               {'E', "Variance"}, {'F', "Variance %"}}),
-      BudgetRow(2, 6000, "Salaries & wages", 104000), BudgetRow(3, 6020, "Employee benefits", 6500),
+      BudgetRow(2, 6000, "Salaries & wages", 280000), BudgetRow(3, 6020, "Employee benefits", 6500),
       BudgetRow(4, 6100, "Rent", 12000), BudgetRow(5, 6200, "Software & hosting", 3500),
       BudgetRow(6, 6300, "Office supplies", 600), BudgetRow(7, 6600, "Professional fees", 2500),
       BudgetRow(8, 6800, "Bank fees", 50),
@@ -671,8 +671,8 @@ base::Result<std::vector<Task>> SheetTasks(const World& w, const ToolRegistry& /
       "Software & hosting budget to $4,000.",
       w, {Write("wb-budget", "Budget", Cells({{"C5", 4000}}))},
       {PathEquals(Budget("C5") + "/value", Value::Float(4000)),
-       PathEquals(Budget("C10") + "/value", Value::Float(129650)),
-       PathEquals(Budget("E10") + "/value", Value::Float(-129650))},
+       PathEquals(Budget("C10") + "/value", Value::Float(305650)),
+       PathEquals(Budget("E10") + "/value", Value::Float(-305650))},
       kit::Changes({Budget("C5"), Budget("E5"), Budget("C10"), Budget("E10")})));
 
   tasks.push_back(kit::MakeTask(
@@ -717,7 +717,7 @@ base::Result<std::vector<Task>> SheetTasks(const World& w, const ToolRegistry& /
       {kit::Act("sheet_create_sheet", {{"workbook_id", "wb-budget"}, {"name", "Forecast"}}),
        Write("wb-budget", "Forecast", Cells({{"A1", "Q4 budget"}, {"B1", "=Budget!C10*3"}}))},
       {PathEquals(CellPath("wb-budget", "Forecast", "A1") + "/value", Value::String("Q4 budget")),
-       kit::NumberNear(CellPath("wb-budget", "Forecast", "B1") + "/value", 387450),
+       kit::NumberNear(CellPath("wb-budget", "Forecast", "B1") + "/value", 915450),
        kit::Holds("Forecast!B1 reads Budget!C10",
                   [](const World& fw) -> std::optional<std::string> {
                     const Value root = fw.AsValue();

@@ -147,7 +147,7 @@ TEST(SheetTools, SeedHoldsFormulasAndTheirValues) {
   const Value* total = SeedCell(s, "wb-budget", "Budget", "C10");
   ASSERT_NE(total, nullptr);
   EXPECT_EQ(total->Find("formula")->AsString(), "=SUM(C2:C9)");
-  EXPECT_EQ(total->Find("value")->AsDouble(), 129150);
+  EXPECT_EQ(total->Find("value")->AsDouble(), 305150);
   const Value* meals = SeedCell(s, "wb-budget", "Budget", "F9");
   EXPECT_EQ(meals->Find("value")->AsString(), "#DIV/0!");
   EXPECT_TRUE(meals->Find("error")->AsBool());
