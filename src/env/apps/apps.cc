@@ -3,6 +3,7 @@
 #include "env/apps/books.h"
 #include "env/apps/calendar.h"
 #include "env/apps/chat.h"
+#include "env/apps/crm.h"
 #include "env/apps/files.h"
 #include "env/apps/hr.h"
 #include "env/apps/mail.h"
@@ -27,6 +28,8 @@ const std::vector<App>& Apps() {
        BooksSeed, RegisterBooksTools, BooksTasks},
       {"hr", "employees, managers, time-off requests and balances, payroll inputs", HrSeed,
        RegisterHrTools, HrTasks},
+      {"crm", "companies, contacts, deals through pipeline stages, activities", CrmSeed,
+       RegisterCrmTools, CrmTasks},
   };
   return kApps;
 }

@@ -1,0 +1,112 @@
+// The crm app: contacts, deals through the pipeline, activities, and its tasks.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "env/apps/app_test_util.h"
+#include "env/apps/crm.h"
+
+namespace env::apps {
+namespace {
+
+using testing::CallError;
+using testing::CallOk;
+
+TEST(CrmTools, SearchAndCompanyView) {
+  testing::Workplace wp;
+  Session s = wp.NewSession();
+  nlohmann::json hits = CallOk(s, "crm_search_contacts", {{"query", "litware coo"}});
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0]["name"], "Kenji Tanaka");
+  nlohmann::json co = CallOk(s, "crm_get_company", {{"company_id", "co-fabrikam"}});
+  EXPECT_EQ(co["contacts"].size(), 2u);
+  EXPECT_EQ(co["deals"].size(), 2u);
+  EXPECT_EQ(co["activities"].size(), 1u);
+  EXPECT_EQ(CallOk(s, "crm_list_deals", {{"stage", "open"}, {"owner_id", "u-sreyes"}}).size(), 3u);
+  nlohmann::json pipe = CallOk(s, "crm_pipeline_summary", nlohmann::json::object());
+  // Open: 30k+48k+39k+22k+15k+60k+85k+18k+27.5k = 344.5k.
+  EXPECT_EQ(pipe["open_pipeline_cents"], 34450000);
+}
+
+TEST(CrmTools, DealsMoveThroughStagesAndStayClosed) {
+  testing::Workplace wp;
+  Session s = wp.NewSession();
+  EXPECT_NE(CallError(s, "crm_move_deal", {{"deal_id", "dl-304"}, {"stage", "lost"}})
+                .find("lost_reason"),
+            std::string::npos);
+  nlohmann::json won = CallOk(s, "crm_move_deal", {{"deal_id", "dl-305"}, {"stage", "won"}});
+  EXPECT_EQ(won["closed_on"], "2026-10-31");
+  EXPECT_EQ(won["history"][0]["from"], "negotiation");
+  EXPECT_NE(CallError(s, "crm_move_deal", {{"deal_id", "dl-305"}, {"stage", "proposal"}})
+                .find("is closed (won)"),
+            std::string::npos);
+  EXPECT_NE(CallError(s, "crm_update_deal", {{"deal_id", "dl-305"}, {"amount_cents", 1}})
+                .find("amount is final"),
+            std::string::npos);
+  EXPECT_NE(CallError(s, "crm_move_deal", {{"deal_id", "dl-999"}, {"stage", "won"}})
+                .find("crm_list_deals"),
+            std::string::npos);
+  // Schema: unknown stage names are refused before the handler runs.
+  EXPECT_NE(CallError(s, "crm_move_deal", {{"deal_id", "dl-304"}, {"stage", "closed"}})
+                .find("stage"),
+            std::string::npos);
+}
+
+TEST(CrmTools, ContactsAndDealsAreValidated) {
+  testing::Workplace wp;
+  Session s = wp.NewSession();
+  EXPECT_NE(CallError(s, "crm_create_contact", {{"name", "X"},
+                                                {"email", "kenji.tanaka@litware.example"},
+                                                {"company_id", "co-litware"}})
+                .find("already exists: ct-05"),
+            std::string::npos);
+  EXPECT_NE(CallError(s, "crm_create_contact",
+                      {{"name", "X"}, {"email", "not-an-email"}, {"company_id", "co-litware"}})
+                .find("not an e-mail"),
+            std::string::npos);
+  EXPECT_NE(CallError(s, "crm_create_deal", {{"name", "D"},
+                                             {"company_id", "co-contoso"},
+                                             {"contact_id", "ct-05"},
+                                             {"amount_cents", 100},
+                                             {"owner_id", "u-mjohansson"},
+                                             {"expected_close", "2026-12-01"}})
+                .find("works at co-litware, not co-contoso"),
+            std::string::npos);
+  EXPECT_NE(CallError(s, "crm_create_deal", {{"name", "D"},
+                                             {"company_id", "co-contoso"},
+                                             {"amount_cents", 100},
+                                             {"owner_id", "Mia"},
+                                             {"expected_close", "2026-12-01"}})
+                .find("not a Northwind person id"),
+            std::string::npos);
+  EXPECT_NE(CallError(s, "crm_log_activity", {{"kind", "note"}, {"subject", "x"}})
+                .find("contact_id, deal_id or both"),
+            std::string::npos);
+  nlohmann::json a = CallOk(s, "crm_log_activity",
+                            {{"kind", "note"}, {"subject", "Intro"}, {"contact_id", "ct-14"}});
+  EXPECT_EQ(a["company_id"], "co-woodgrove");
+  EXPECT_EQ(a["date"], "2026-10-31");
+}
+
+TEST(CrmTasks, ReferenceActionsPassAndIdleFails) { testing::ExpectSuiteTasksWork("crm", 6); }
+
+TEST(CrmTasks, ReassigningAClosedDealIsCollateralDamage) {
+  auto suite = LoadSuite("crm", "");
+  ASSERT_TRUE(suite.has_value());
+  const Task* task = (*suite)->FindTask("crm-reassign-sam");
+  ASSERT_NE(task, nullptr);
+  base::FakeClock clock(testing::kMonthEndUs);
+  std::vector<Action> actions = task->reference_actions;
+  actions.push_back({"crm_update_deal", R"({"deal_id":"dl-309","owner_id":"u-mjohansson"})"});
+  Session s = Replay((*suite)->tools, task->initial, actions, clock, 3);
+  CheckReport report = Check(*task, s.world());
+  EXPECT_FALSE(report.passed);
+  bool collateral = false;
+  for (const CheckItem& item : report.items) {
+    collateral |= item.name.rfind("collateral /crm/deals/dl-309/owner_id", 0) == 0;
+  }
+  EXPECT_TRUE(collateral) << report.Render();
+}
+
+}  // namespace
+}  // namespace env::apps
