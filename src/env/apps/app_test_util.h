@@ -16,13 +16,14 @@
 
 namespace env::apps::testing {
 
-// 2026-10-31T17:00:00Z: the workplace's "today" (month-end).
-inline constexpr int64_t kMonthEndUs = 1'793'466'000'000'000;
+// The workplace's "today": what `assay env run` uses (base::FakeClock's default,
+// 2026-01-01T00:00:00Z), so tasks that say "today" agree with the CLI.
+inline const int64_t kTodayUs = base::FakeClock().NowMicros();
 
 // A session on the whole workplace world.
 struct Workplace {
   ToolRegistry tools;
-  base::FakeClock clock{kMonthEndUs};
+  base::FakeClock clock;  // kTodayUs
   Workplace() { EXPECT_TRUE(RegisterWorkplaceTools(tools).has_value()); }
   Session NewSession(uint64_t seed = 1) { return Session(tools, WorkplaceWorld(), clock, seed); }
 };
@@ -50,7 +51,7 @@ inline void ExpectSuiteTasksWork(std::string_view suite_name, size_t min_tasks) 
   ASSERT_TRUE(suite.has_value()) << suite.error().message();
   const Suite& st = **suite;
   EXPECT_GE(st.tasks.size(), min_tasks) << suite_name;
-  base::FakeClock clock(kMonthEndUs);
+  base::FakeClock clock(kTodayUs);
   for (const Task& task : st.tasks) {
     SCOPED_TRACE(task.id);
     EXPECT_FALSE(task.instruction.empty());

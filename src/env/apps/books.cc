@@ -7,6 +7,8 @@
 #include <tuple>
 
 #include "env/apps/app_kit.h"
+#include "env/apps/files.h"
+#include "env/apps/people.h"
 
 namespace env::apps {
 namespace {
@@ -253,7 +255,7 @@ ToolResult TrialBalance(ToolContext& ctx, const nlohmann::json& args) {
   const Value& books = Books(ctx);
   const std::string period = Arg(args, "period");
   if (books.At(Ptr({"periods", period})) == nullptr) {
-    return ToolResult::Error("no accounting period '" + period + "' (use YYYY-MM, e.g. 2026-10)");
+    return ToolResult::Error("no accounting period '" + period + "' (use YYYY-MM, e.g. 2025-10)");
   }
   struct Totals {
     int64_t opening = 0, debits = 0, credits = 0;
@@ -534,7 +536,7 @@ base::Status RegisterBooksTools(ToolRegistry& r) {
 
 namespace {
 
-constexpr int64_t kSeedPostedUs = 1'790'000'000'000'000;  // 2026-09-21, before any task runs
+constexpr int64_t kSeedPostedUs = 1'759'000'000'000'000;  // 2025-09-27, before any task runs
 
 nlohmann::json SeedEntry(const char* id, const char* date, const char* memo,
                          std::initializer_list<std::tuple<const char*, int64_t, int64_t>> lines,
@@ -565,10 +567,11 @@ nlohmann::json Paid(const char* date, int64_t amount, const char* entry) {
   return nlohmann::json::array({{{"date", date}, {"amount_cents", amount}, {"entry_id", entry}}});
 }
 
-nlohmann::json BankLine(const char* id, const char* date, const char* description,
-                        int64_t amount, const char* entry = nullptr) {
+nlohmann::json BankLine(const std::string& id, const StatementLine& line, const char* entry) {
   nlohmann::json j = {{"id", id}, {"account", "1000"}, {"bank", "First Harbor Bank"},
-                      {"date", date}, {"description", description}, {"amount_cents", amount},
+                      {"date", std::string(line.date)},
+                      {"description", std::string(line.description)},
+                      {"amount_cents", line.amount_cents},
                       {"status", entry ? "reconciled" : "unreconciled"},
                       {"entry_id", entry ? entry : ""}};
   if (entry) j["reconciled_at_us"] = kSeedPostedUs;
@@ -600,7 +603,7 @@ Value BooksSeed() {
       {"5000", "Contractor Costs", "expense"},
       {"6000", "Salaries & Wages", "expense"},
       {"6010", "Payroll Taxes", "expense"},
-      {"6020", "Employee Benefits", "expense"},
+      {"6020", "Insurance & Benefits", "expense"},
       {"6100", "Rent", "expense"},
       {"6200", "Software & Hosting", "expense"},
       {"6300", "Office Supplies", "expense"},
@@ -620,86 +623,80 @@ Value BooksSeed() {
   }
   nlohmann::json entries = nlohmann::json::object();
   for (nlohmann::json e : {
-           SeedEntry("je-0930", "2026-09-30", "Opening balances carried from the September close",
-                     {{"1000", 45000000, 0}, {"1010", 8000000, 0}, {"1200", 2450000, 0},
-                      {"1300", 600000, 0}, {"1500", 4800000, 0}, {"1510", 0, 1200000},
-                      {"2000", 0, 324000}, {"2100", 0, 400000}, {"3000", 0, 10000000},
-                      {"3100", 0, 48926000}}),
-           SeedEntry("je-1001", "2026-10-01", "October rent - Greenleaf Properties",
-                     {{"6100", 1200000, 0}, {"1000", 0, 1200000}}),
-           SeedEntry("je-1002", "2026-10-03", "Payment INV-1038 Contoso Retail",
-                     {{"1000", 1850000, 0}, {"1200", 0, 1850000}}, "payment", "inv-1038"),
-           SeedEntry("je-1003", "2026-10-06", "Payment B-7781 CloudNine Hosting",
-                     {{"2000", 324000, 0}, {"1000", 0, 324000}}, "payment", "bill-7781"),
-           SeedEntry("je-1004", "2026-10-08", "Invoice INV-1040 Fabrikam Inc",
-                     {{"1200", 2400000, 0}, {"4000", 0, 2400000}}, "invoice", "inv-1040"),
-           SeedEntry("je-1005", "2026-10-09", "Payment INV-1040 Fabrikam Inc",
-                     {{"1000", 2400000, 0}, {"1200", 0, 2400000}}, "payment", "inv-1040"),
-           SeedEntry("je-1006", "2026-10-12", "Invoice INV-1041 Litware Inc",
-                     {{"1200", 975000, 0}, {"4100", 0, 975000}}, "invoice", "inv-1041"),
-           SeedEntry("je-1007", "2026-10-15", "Payroll 2026-10-A (Oct 1-15), paid via ADP",
-                     {{"6000", 13863000, 0}, {"2210", 0, 3049860}, {"1000", 0, 10813140}}),
-           SeedEntry("je-1008", "2026-10-20", "Check 2281 Paperclip Office Supply",
-                     {{"6300", 48620, 0}, {"1000", 0, 48620}}),
-           SeedEntry("je-1009", "2026-10-22", "Bill B-7904 CloudNine Hosting",
-                     {{"6200", 324000, 0}, {"2000", 0, 324000}}, "bill", "bill-7904"),
-           SeedEntry("je-1010", "2026-10-27", "Bill B-2290 Brightline Legal",
+           SeedEntry("je-0930", "2025-09-30", "Opening balances carried from the September close",
+                     {{"1000", kOctoberOpeningCents, 0}, {"1010", 8000000, 0},
+                      {"1200", 4917500, 0}, {"1300", 600000, 0}, {"1500", 4800000, 0},
+                      {"1510", 0, 1200000}, {"2100", 0, 400000}, {"3000", 0, 10000000},
+                      {"3100", 0, kOctoberOpeningCents + 8000000 + 4917500 + 600000 + 4800000 -
+                                      1200000 - 400000 - 10000000}}),
+           SeedEntry("je-1001", "2025-10-02", "Payment INV-2025-118 BluePeak Logistics",
+                     {{"1000", 1842500, 0}, {"1200", 0, 1842500}}, "payment", "inv-2025-118"),
+           SeedEntry("je-1002", "2025-10-06", "Payroll 2025-09-B, paid via Gusto",
+                     {{"6000", 8550444, 0}, {"2210", 0, 2137611}, {"1000", 0, 6412833}}),
+           SeedEntry("je-1003", "2025-10-08", "CloudNine Hosting, October (company card)",
+                     {{"6200", 289900, 0}, {"1000", 0, 289900}}),
+           SeedEntry("je-1004", "2025-10-14", "Check 1187 Brightspace office lease, October",
+                     {{"6100", 1150000, 0}, {"1000", 0, 1150000}}),
+           SeedEntry("je-1005", "2025-10-17", "Northstar Insurance premium, October",
+                     {{"6020", 84217, 0}, {"1000", 0, 84217}}),
+           SeedEntry("je-1006", "2025-10-20", "Payroll 2025-10-A, paid via Gusto",
+                     {{"6000", 8531349, 0}, {"2210", 0, 2132837}, {"1000", 0, 6398512}}),
+           SeedEntry("je-1007", "2025-10-01", "Invoice INV-2025-124 Verdant Foods",
+                     {{"1200", 960075, 0}, {"4100", 0, 960075}}, "invoice", "inv-2025-124"),
+           SeedEntry("je-1008", "2025-10-22", "Payment INV-2025-124 Verdant Foods",
+                     {{"1000", 960075, 0}, {"1200", 0, 960075}}, "payment", "inv-2025-124"),
+           SeedEntry("je-1009", "2025-10-27", "Tableau Software subscription, October",
+                     {{"6200", 42000, 0}, {"1000", 0, 42000}}),
+           SeedEntry("je-1010", "2025-10-27", "Bill B-2290 Brightline Legal",
                      {{"6600", 280000, 0}, {"2000", 0, 280000}}, "bill", "bill-2290"),
-           SeedEntry("je-1011", "2026-10-28", "October benefits - Northstar Benefits",
-                     {{"6020", 642000, 0}, {"1000", 0, 642000}}),
+           SeedEntry("je-1011", "2025-10-08", "Invoice INV-2025-125 Fabrikam Inc",
+                     {{"1200", 2400000, 0}, {"4000", 0, 2400000}}, "invoice", "inv-2025-125"),
        }) {
     entries[e["id"].get<std::string>()] = e;
   }
   nlohmann::json invoices = {
-      {"inv-1038", SeedDoc("inv-1038", "customer", "Contoso Retail", "INV-1038",
-                           "September analytics retainer", "2026-09-01", "2026-10-01", 1850000,
-                           "4100", "je-0930", Paid("2026-10-03", 1850000, "je-1002"))},
-      {"inv-1039", SeedDoc("inv-1039", "customer", "Tailspin Toys", "INV-1039",
-                           "Churn model workshop", "2026-09-15", "2026-10-15", 600000, "4000",
-                           "je-0930", nlohmann::json::array())},
-      {"inv-1040", SeedDoc("inv-1040", "customer", "Fabrikam Inc", "INV-1040",
-                           "Forecasting pilot, phase 1", "2026-10-08", "2026-11-07", 2400000,
-                           "4000", "je-1004", Paid("2026-10-09", 2400000, "je-1005"))},
-      {"inv-1041", SeedDoc("inv-1041", "customer", "Litware Inc", "INV-1041",
-                           "Dashboard subscription, Q4", "2026-10-12", "2026-11-11", 975000,
-                           "4100", "je-1006", nlohmann::json::array())},
+      {"inv-2025-118", SeedDoc("inv-2025-118", "customer", "BluePeak Logistics", "INV-2025-118",
+                               "Route analytics, September", "2025-09-02", "2025-10-02", 1842500,
+                               "4000", "je-0930", Paid("2025-10-02", 1842500, "je-1001"))},
+      {"inv-2025-119", SeedDoc("inv-2025-119", "customer", "Tailspin Toys", "INV-2025-119",
+                               "Churn model workshop", "2025-09-15", "2025-10-15", 600000, "4000",
+                               "je-0930", nlohmann::json::array())},
+      // Paid by wire on Oct 10 (bank line), never recorded: why AR thought it was late.
+      {"inv-2025-121", SeedDoc("inv-2025-121", "customer", "Halcyon Health", "INV-2025-121",
+                               "Clinical capacity dashboards, Q3", "2025-09-15", "2025-10-15",
+                               2475000, "4100", "je-0930", nlohmann::json::array())},
+      {"inv-2025-124", SeedDoc("inv-2025-124", "customer", "Verdant Foods", "INV-2025-124",
+                               "Demand forecast subscription, Q4", "2025-10-01", "2025-10-31",
+                               960075, "4100", "je-1007", Paid("2025-10-22", 960075, "je-1008"))},
+      {"inv-2025-125", SeedDoc("inv-2025-125", "customer", "Fabrikam Inc", "INV-2025-125",
+                               "Forecasting pilot, phase 1", "2025-10-08", "2025-11-07", 2400000,
+                               "4000", "je-1011", nlohmann::json::array())},
   };
   nlohmann::json bills = {
-      {"bill-7781", SeedDoc("bill-7781", "vendor", "CloudNine Hosting", "B-7781",
-                            "October hosting", "2026-09-20", "2026-10-20", 324000, "6200",
-                            "je-0930", Paid("2026-10-06", 324000, "je-1003"))},
-      {"bill-7904", SeedDoc("bill-7904", "vendor", "CloudNine Hosting", "B-7904",
-                            "November hosting", "2026-10-22", "2026-11-21", 324000, "6200",
-                            "je-1009", nlohmann::json::array())},
       {"bill-2290", SeedDoc("bill-2290", "vendor", "Brightline Legal", "B-2290",
-                            "Contract review, Fabrikam MSA", "2026-10-27", "2026-11-26", 280000,
+                            "Contract review, Fabrikam MSA", "2025-10-27", "2025-11-26", 280000,
                             "6600", "je-1010", nlohmann::json::array())},
   };
+  // The First Harbor lines are the statement the bank mailed (files.h), line for line; the
+  // first two were matched before the books were handed over.
   nlohmann::json bank_lines = nlohmann::json::object();
-  for (nlohmann::json l : {
-           BankLine("bl-1001", "2026-10-01", "ACH DEBIT GREENLEAF PROPERTIES RENT OCT", -1200000,
-                    "je-1001"),
-           BankLine("bl-1002", "2026-10-03", "DEPOSIT CONTOSO RETAIL INV-1038", 1850000,
-                    "je-1002"),
-           BankLine("bl-1003", "2026-10-06", "ACH DEBIT CLOUDNINE HOSTING B-7781", -324000),
-           BankLine("bl-1004", "2026-10-09", "WIRE IN FABRIKAM INC INV-1040", 2400000),
-           BankLine("bl-1005", "2026-10-15", "ACH DEBIT ADP PAYROLL 10/15", -10813140),
-           BankLine("bl-1006", "2026-10-21", "CHECK 2281 PAPERCLIP OFFICE SUPPLY", -48620),
-           BankLine("bl-1007", "2026-10-24", "DEPOSIT LITWARE INC INV-1041", 975000),
-           BankLine("bl-1008", "2026-10-29", "ACH DEBIT NORTHSTAR BENEFITS OCT", -642000),
-           BankLine("bl-1009", "2026-10-31", "MONTHLY SERVICE FEE", -4500),
-           BankLine("bl-1010", "2026-10-31", "INTEREST PAID", 1237),
-       }) {
-    bank_lines[l["id"].get<std::string>()] = l;
+  const char* matched[] = {"je-1001", "je-1002"};
+  int n = 0;
+  for (const StatementLine& line : OctoberStatementLines()) {
+    const std::string id = "bl-" + std::to_string(1001 + n);
+    bank_lines[id] = BankLine(id, line, n < 2 ? matched[n] : nullptr);
+    ++n;
   }
   nlohmann::json periods = {
-      {"2026-09", {{"id", "2026-09"}, {"status", "closed"}, {"closed_at_us", kSeedPostedUs}}},
-      {"2026-10", {{"id", "2026-10"}, {"status", "open"}}},
-      {"2026-11", {{"id", "2026-11"}, {"status", "open"}}},
-      {"2026-12", {{"id", "2026-12"}, {"status", "open"}}},
+      {"2025-09", {{"id", "2025-09"}, {"status", "closed"}, {"closed_at_us", kSeedPostedUs}}},
+      {"2025-10", {{"id", "2025-10"}, {"status", "open"}}},
+      {"2025-11", {{"id", "2025-11"}, {"status", "open"}}},
+      {"2025-12", {{"id", "2025-12"}, {"status", "open"}}},
+      {"2026-01", {{"id", "2026-01"}, {"status", "open"}}},
   };
-  return Value::FromJson({{"company", "Northwind Analytics"},
+  return Value::FromJson({{"company", std::string(kCompanyName)},
                           {"currency", "USD"},
+                          {"bank_account", "First Harbor Bank, business checking ****4417"},
                           {"accounts", accounts},
                           {"periods", periods},
                           {"entries", entries},
@@ -785,164 +782,178 @@ nlohmann::json Lines(std::initializer_list<std::tuple<const char*, int64_t, int6
 
 }  // namespace
 
+// Bank line -> the posted entry it matches, for the lines that only need matching.
+const std::vector<std::pair<const char*, const char*>>& MatchedLines() {
+  static const std::vector<std::pair<const char*, const char*>> kMatches = {
+      {"bl-1003", "je-1003"}, {"bl-1005", "je-1004"}, {"bl-1006", "je-1005"},
+      {"bl-1007", "je-1006"}, {"bl-1008", "je-1008"}, {"bl-1009", "je-1009"}};
+  return kMatches;
+}
+
 std::vector<Action> BooksMonthEndActions() {
-  return {
-      ReconcileAct("bl-1003", "je-1003"),
-      ReconcileAct("bl-1004", "je-1005"),
-      ReconcileAct("bl-1005", "je-1007"),
-      ReconcileAct("bl-1006", "je-1008"),
-      ReconcileAct("bl-1008", "je-1011"),
-      kit::Act("books_record_payment", {{"document_id", "inv-1041"},
-                                        {"date", "2026-10-24"},
-                                        {"amount_cents", 975000},
-                                        {"bank_line_id", "bl-1007"}}),
-      kit::Act("books_post_entry", {{"date", "2026-10-31"},
+  std::vector<Action> actions;
+  for (const auto& [line, entry] : MatchedLines()) actions.push_back(ReconcileAct(line, entry));
+  actions.push_back(kit::Act("books_record_payment", {{"document_id", "inv-2025-121"},
+                                                      {"date", "2025-10-10"},
+                                                      {"amount_cents", 2475000},
+                                                      {"bank_line_id", "bl-1004"}}));
+  actions.push_back(
+      kit::Act("books_post_entry", {{"date", "2025-10-31"},
                                     {"memo", "First Harbor monthly service fee"},
-                                    {"bank_line_id", "bl-1009"},
-                                    {"lines", Lines({{"6800", 4500, 0}, {"1000", 0, 4500}})}}),
-      kit::Act("books_post_entry", {{"date", "2026-10-31"},
-                                    {"memo", "First Harbor interest"},
                                     {"bank_line_id", "bl-1010"},
-                                    {"lines", Lines({{"1000", 1237, 0}, {"4900", 0, 1237}})}}),
-  };
+                                    {"lines", Lines({{"6800", 3500, 0}, {"1000", 0, 3500}})}}));
+  actions.push_back(
+      kit::Act("books_post_entry", {{"date", "2025-10-31"},
+                                    {"memo", "First Harbor interest"},
+                                    {"bank_line_id", "bl-1011"},
+                                    {"lines", Lines({{"1000", 1287, 0}, {"4900", 0, 1287}})}}));
+  return actions;
 }
 
 std::vector<Predicate> BooksMonthEndPredicates() {
   std::vector<Predicate> out;
-  for (const char* id : {"bl-1001", "bl-1002", "bl-1003", "bl-1004", "bl-1005", "bl-1006",
-                         "bl-1007", "bl-1008", "bl-1009", "bl-1010"}) {
-    out.push_back(PathEquals(BooksPath({"bank_lines", id, "status"}), Value::String("reconciled")));
-  }
-  for (const auto& [line, entry] : std::vector<std::pair<const char*, const char*>>{
-           {"bl-1003", "je-1003"}, {"bl-1004", "je-1005"}, {"bl-1005", "je-1007"},
-           {"bl-1006", "je-1008"}, {"bl-1008", "je-1011"}}) {
+  out.push_back(kit::Holds("every October bank line is reconciled",
+                           [](const World& w) -> std::optional<std::string> {
+                             std::string open;
+                             for (const auto& [id, l] : w.Get(kApp).Find("bank_lines")->members()) {
+                               if (Field(l, "status") != "reconciled") open += " " + id;
+                             }
+                             if (!open.empty()) return "unreconciled:" + open;
+                             return std::nullopt;
+                           }));
+  for (const auto& [line, entry] : MatchedLines()) {
     out.push_back(PathEquals(BooksPath({"bank_lines", line, "entry_id"}), Value::String(entry)));
   }
-  out.push_back(DocStatus("invoices", "inv-1041", "paid"));
-  out.push_back(LineReconciledAgainst("bl-1007", "1200"));
-  out.push_back(LineReconciledAgainst("bl-1009", "6800"));
-  out.push_back(LineReconciledAgainst("bl-1010", "4900"));
+  out.push_back(DocStatus("invoices", "inv-2025-121", "paid"));
+  out.push_back(LineReconciledAgainst("bl-1004", "1200"));
+  out.push_back(LineReconciledAgainst("bl-1010", "6800"));
+  out.push_back(LineReconciledAgainst("bl-1011", "4900"));
   return out;
+}
+
+std::vector<ExpectedChange> BooksMonthEndChanges() {
+  return kit::Changes({BooksPath({"bank_lines"}), BooksPath({"entries"}),
+                       BooksPath({"invoices", "inv-2025-121"})});
 }
 
 base::Result<std::vector<Task>> BooksTasks(const World& w, const ToolRegistry& /*tools*/) {
   std::vector<Task> tasks;
   tasks.push_back(kit::MakeTask(
       "books-bank-fee",
-      "First Harbor Bank charged its $45.00 monthly service fee on Oct 31 (it is on the bank "
-      "lines). Book it to Bank Fees and reconcile the bank line.",
+      "First Harbor Bank charged its $35.00 monthly service fee on Oct 31, 2025 (it is on the "
+      "bank lines). Book it to Bank Fees and reconcile the bank line.",
       w,
-      {kit::Act("books_post_entry", {{"date", "2026-10-31"},
+      {kit::Act("books_post_entry", {{"date", "2025-10-31"},
                                      {"memo", "First Harbor monthly service fee"},
-                                     {"bank_line_id", "bl-1009"},
-                                     {"lines", Lines({{"6800", 4500, 0}, {"1000", 0, 4500}})}})},
-      {BooksHasEntry("Dr 6800 / Cr 1000 $45.00 in October", "2026-10",
-                     {{"6800", 4500, 0}, {"1000", 0, 4500}}),
-       LineReconciledAgainst("bl-1009", "6800")},
-      kit::Changes({BooksPath({"entries"}), BooksPath({"bank_lines", "bl-1009"})})));
+                                     {"bank_line_id", "bl-1010"},
+                                     {"lines", Lines({{"6800", 3500, 0}, {"1000", 0, 3500}})}})},
+      {BooksHasEntry("Dr 6800 / Cr 1000 $35.00 in October", "2025-10",
+                     {{"6800", 3500, 0}, {"1000", 0, 3500}}),
+       LineReconciledAgainst("bl-1010", "6800")},
+      kit::Changes({BooksPath({"entries"}), BooksPath({"bank_lines", "bl-1010"})})));
 
   {
-    std::vector<Action> actions = BooksMonthEndActions();
-    actions.resize(5);  // the five matches
+    std::vector<Action> actions;
     std::vector<Predicate> predicates;
     std::vector<ExpectedChange> changes;
-    for (const auto& [line, entry] : std::vector<std::pair<const char*, const char*>>{
-             {"bl-1003", "je-1003"}, {"bl-1004", "je-1005"}, {"bl-1005", "je-1007"},
-             {"bl-1006", "je-1008"}, {"bl-1008", "je-1011"}}) {
+    for (const auto& [line, entry] : MatchedLines()) {
+      actions.push_back(ReconcileAct(line, entry));
       predicates.push_back(
           PathEquals(BooksPath({"bank_lines", line, "entry_id"}), Value::String(entry)));
       changes.push_back({BooksPath({"bank_lines", line}), std::nullopt});
     }
     tasks.push_back(kit::MakeTask(
         "books-reconcile-matches",
-        "Reconcile every unreconciled October bank line that already has a matching posted "
+        "Reconcile every unreconciled October 2025 bank line that already has a matching posted "
         "entry. Leave lines without an entry alone.",
         w, actions, std::move(predicates), std::move(changes)));
   }
 
   tasks.push_back(kit::MakeTask(
-      "books-litware-payment",
-      "Litware paid invoice INV-1041 in full; the deposit is on the Oct 24 bank line. Record the "
-      "payment and reconcile that bank line.",
+      "books-halcyon-payment",
+      "Halcyon Health says they wired the full $24,750.00 for INV-2025-121 on Oct 10, 2025 — the "
+      "wire is on the First Harbor bank lines but the payment was never recorded. Record it on "
+      "that date and reconcile the bank line.",
       w,
-      {kit::Act("books_record_payment", {{"document_id", "inv-1041"},
-                                         {"date", "2026-10-24"},
-                                         {"amount_cents", 975000},
-                                         {"bank_line_id", "bl-1007"}})},
-      {DocStatus("invoices", "inv-1041", "paid"),
-       PathEquals(BooksPath({"invoices", "inv-1041", "paid_cents"}), Value::Int(975000)),
-       BooksHasEntry("Dr 1000 / Cr 1200 $9,750.00", "2026-10",
-                     {{"1000", 975000, 0}, {"1200", 0, 975000}}),
-       LineReconciledAgainst("bl-1007", "1200")},
-      kit::Changes({BooksPath({"invoices", "inv-1041"}), BooksPath({"entries"}),
-                    BooksPath({"bank_lines", "bl-1007"})})));
+      {kit::Act("books_record_payment", {{"document_id", "inv-2025-121"},
+                                         {"date", "2025-10-10"},
+                                         {"amount_cents", 2475000},
+                                         {"bank_line_id", "bl-1004"}})},
+      {DocStatus("invoices", "inv-2025-121", "paid"),
+       PathEquals(BooksPath({"invoices", "inv-2025-121", "paid_cents"}), Value::Int(2475000)),
+       BooksHasEntry("Dr 1000 / Cr 1200 $24,750.00", "2025-10",
+                     {{"1000", 2475000, 0}, {"1200", 0, 2475000}}),
+       LineReconciledAgainst("bl-1004", "1200")},
+      kit::Changes({BooksPath({"invoices", "inv-2025-121"}), BooksPath({"entries"}),
+                    BooksPath({"bank_lines", "bl-1004"})})));
 
   tasks.push_back(kit::MakeTask(
       "books-new-invoice",
-      "Invoice Contoso Retail for the October dashboard build: invoice number INV-1042, "
-      "$8,400.00 of consulting revenue, issued 2026-10-31, due 2026-11-30.",
+      "Invoice Contoso Retail for the December dashboard build: invoice number INV-2025-130, "
+      "$8,400.00 of consulting revenue, issued 2025-12-31, due 2026-01-30.",
       w,
       {kit::Act("books_create_invoice", {{"customer", "Contoso Retail"},
-                                         {"number", "INV-1042"},
-                                         {"issue_date", "2026-10-31"},
-                                         {"due_date", "2026-11-30"},
+                                         {"number", "INV-2025-130"},
+                                         {"issue_date", "2025-12-31"},
+                                         {"due_date", "2026-01-30"},
                                          {"amount_cents", 840000},
-                                         {"description", "October dashboard build"},
+                                         {"description", "December dashboard build"},
                                          {"revenue_account", "4000"}})},
-      {kit::Holds("invoice INV-1042 to Contoso Retail for $8,400.00 due 2026-11-30",
+      {kit::Holds("invoice INV-2025-130 to Contoso Retail for $8,400.00 due 2026-01-30",
                   [](const World& fw) -> std::optional<std::string> {
                     const Value* inv = kit::FindRecord(
                         fw.Get(kApp).Find("invoices"),
-                        [](const Value& d) { return Field(d, "number") == "INV-1042"; });
-                    if (inv == nullptr) return std::string("no invoice INV-1042");
+                        [](const Value& d) { return Field(d, "number") == "INV-2025-130"; });
+                    if (inv == nullptr) return std::string("no invoice INV-2025-130");
                     if (Field(*inv, "customer") != "Contoso Retail" ||
                         IntField(*inv, "amount_cents") != 840000 ||
-                        Field(*inv, "due_date") != "2026-11-30") {
-                      return "INV-1042 is " + inv->Canonical();
+                        Field(*inv, "due_date") != "2026-01-30") {
+                      return "INV-2025-130 is " + inv->Canonical();
                     }
                     return std::nullopt;
                   }),
-       BooksHasEntry("Dr 1200 / Cr 4000 $8,400.00", "2026-10",
+       BooksHasEntry("Dr 1200 / Cr 4000 $8,400.00", "2025-12",
                      {{"1200", 840000, 0}, {"4000", 0, 840000}})},
       kit::Changes({BooksPath({"invoices"}), BooksPath({"entries"})})));
 
   tasks.push_back(kit::MakeTask(
       "books-pay-legal-bill",
-      "We paid Brightline Legal's bill B-2290 in full from the operating account today "
-      "(2026-10-31). Record the payment.",
+      "We paid Brightline Legal's bill B-2290 in full from the operating account on "
+      "2025-12-31. Record the payment.",
       w,
       {kit::Act("books_record_payment",
-                {{"document_id", "bill-2290"}, {"date", "2026-10-31"}, {"amount_cents", 280000}})},
+                {{"document_id", "bill-2290"}, {"date", "2025-12-31"}, {"amount_cents", 280000}})},
       {DocStatus("bills", "bill-2290", "paid"),
-       BooksHasEntry("Dr 2000 / Cr 1000 $2,800.00", "2026-10",
+       BooksHasEntry("Dr 2000 / Cr 1000 $2,800.00", "2025-12",
                      {{"2000", 280000, 0}, {"1000", 0, 280000}})},
       kit::Changes({BooksPath({"bills", "bill-2290"}), BooksPath({"entries"})})));
 
   tasks.push_back(kit::MakeTask(
       "books-depreciation",
-      "Post October's depreciation on computer equipment: $1,000.00, dated 2026-10-31 "
+      "Post December's depreciation on computer equipment: $1,000.00, dated 2025-12-31 "
       "(Depreciation Expense against Accumulated Depreciation).",
       w,
-      {kit::Act("books_post_entry", {{"date", "2026-10-31"},
-                                     {"memo", "October depreciation"},
+      {kit::Act("books_post_entry", {{"date", "2025-12-31"},
+                                     {"memo", "December depreciation"},
                                      {"lines", Lines({{"6700", 100000, 0}, {"1510", 0, 100000}})}})},
-      {BooksHasEntry("Dr 6700 / Cr 1510 $1,000.00", "2026-10",
+      {BooksHasEntry("Dr 6700 / Cr 1510 $1,000.00", "2025-12",
                      {{"6700", 100000, 0}, {"1510", 0, 100000}})},
       kit::Changes({BooksPath({"entries"})})));
 
   tasks.push_back(kit::MakeTask(
       "books-late-september-bill",
-      "A $600.00 Paperclip Office Supply bill (P-5512, office supplies) dated Sep 28 arrived "
-      "only now. September is closed: record it as a bill dated 2026-10-31, due 2026-11-30.",
+      "A $600.00 Paperclip Office Supply bill (P-5512, office supplies) dated Sep 28, 2025 "
+      "arrived only now. September is closed: record it as a bill dated 2025-10-31, due "
+      "2025-11-30.",
       w,
       {kit::Act("books_create_bill", {{"vendor", "Paperclip Office Supply"},
                                       {"number", "P-5512"},
-                                      {"issue_date", "2026-10-31"},
-                                      {"due_date", "2026-11-30"},
+                                      {"issue_date", "2025-10-31"},
+                                      {"due_date", "2025-11-30"},
                                       {"amount_cents", 60000},
                                       {"description", "Office supplies (September)"},
                                       {"expense_account", "6300"}})},
-      {BooksHasEntry("Dr 6300 / Cr 2000 $600.00 in October", "2026-10",
+      {BooksHasEntry("Dr 6300 / Cr 2000 $600.00 in October", "2025-10",
                      {{"6300", 60000, 0}, {"2000", 0, 60000}}),
        kit::Holds("bill P-5512 open for $600.00",
                   [](const World& fw) -> std::optional<std::string> {
@@ -954,24 +965,24 @@ base::Result<std::vector<Task>> BooksTasks(const World& w, const ToolRegistry& /
                     }
                     return std::nullopt;
                   }),
-       PathEquals(BooksPath({"periods", "2026-09", "status"}), Value::String("closed"))},
+       PathEquals(BooksPath({"periods", "2025-09", "status"}), Value::String("closed"))},
       kit::Changes({BooksPath({"bills"}), BooksPath({"entries"})})));
 
   {
     std::vector<Action> actions = BooksMonthEndActions();
-    actions.push_back(kit::Act("books_close_period", {{"period", "2026-10"}}));
+    actions.push_back(kit::Act("books_close_period", {{"period", "2025-10"}}));
     std::vector<Predicate> predicates = BooksMonthEndPredicates();
     predicates.push_back(
-        PathEquals(BooksPath({"periods", "2026-10", "status"}), Value::String("closed")));
+        PathEquals(BooksPath({"periods", "2025-10", "status"}), Value::String("closed")));
+    std::vector<ExpectedChange> changes = BooksMonthEndChanges();
+    changes.push_back({BooksPath({"periods", "2025-10"}), std::nullopt});
     tasks.push_back(kit::MakeTask(
         "books-close-october",
-        "Close October in the books: every October bank line must be reconciled first — match "
-        "the ones with posted entries, record Litware's payment of INV-1041 (deposit Oct 24), "
-        "book the bank fee to Bank Fees and the interest to Interest Income — then close the "
-        "period.",
-        w, actions, std::move(predicates),
-        kit::Changes({BooksPath({"bank_lines"}), BooksPath({"entries"}),
-                      BooksPath({"invoices", "inv-1041"}), BooksPath({"periods", "2026-10"})})));
+        "Close October 2025 in the books: every October bank line must be reconciled first — "
+        "match the ones with posted entries, record Halcyon Health's Oct 10 wire for "
+        "INV-2025-121, book the bank fee to Bank Fees and the interest to Interest Income — then "
+        "close the period.",
+        w, actions, std::move(predicates), std::move(changes)));
   }
   return tasks;
 }

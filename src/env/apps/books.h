@@ -1,4 +1,4 @@
-// The books app: double-entry bookkeeping for Northwind Analytics in integer cents. A chart of
+// The books app: double-entry bookkeeping for Northwind Analytics in integer cents, October 2025 being closed. A chart of
 // accounts, journal entries that must balance (debits = credits, or the post is refused),
 // invoices (AR) and bills (AP) that post their own entries, First Harbor Bank lines reconciled
 // one-to-one against entries that move the same amount through the bank account, a trial
@@ -42,5 +42,6 @@ Predicate BooksHasEntry(std::string description, std::string period, std::vector
 // and the cross-app month-end close share them.
 std::vector<Action> BooksMonthEndActions();
 std::vector<Predicate> BooksMonthEndPredicates();
+std::vector<ExpectedChange> BooksMonthEndChanges();
 
 }  // namespace env::apps

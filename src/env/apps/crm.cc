@@ -404,7 +404,7 @@ base::Status RegisterCrmTools(ToolRegistry& r) {
 
 namespace {
 
-constexpr int64_t kSeedUs = 1'792'000'000'000'000;  // 2026-10-14
+constexpr int64_t kSeedUs = 1'766'000'000'000'000;  // 2025-12-17
 
 nlohmann::json Deal(const char* id, const char* name, const char* company, const char* contact,
                     int64_t amount_cents, const char* stage, const char* owner,
@@ -426,11 +426,11 @@ Value CrmSeed() {
       {"co-litware", "Litware Inc", "Software", "litware.example"},
       {"co-tailspin", "Tailspin Toys", "Consumer goods", "tailspintoys.example"},
       {"co-wingtip", "Wingtip Toys", "Retail", "wingtiptoys.example"},
-      {"co-adventure", "Adventure Works", "Outdoor retail", "adventure-works.example"},
+      {"co-bluepeak", "BluePeak Logistics", "Logistics", "bluepeak.example"},
       {"co-woodgrove", "Woodgrove Bank", "Financial services", "woodgrovebank.example"},
       {"co-alpine", "Alpine Ski House", "Hospitality", "alpineskihouse.example"},
-      {"co-proseware", "Proseware Inc", "Software", "proseware.example"},
-      {"co-relecloud", "Relecloud", "Travel", "relecloud.example"},
+      {"co-verdant", "Verdant Foods", "Food & beverage", "verdantfoods.example"},
+      {"co-halcyon", "Halcyon Health", "Healthcare", "halcyonhealth.example"},
   };
   for (const auto& [id, name, industry, site] : kCompanies) {
     companies[id] = {{"id", id}, {"name", name}, {"industry", industry}, {"website", site}};
@@ -449,10 +449,8 @@ Value CrmSeed() {
        "co-tailspin"},
       {"ct-09", "Chris Doyle", "chris.doyle@wingtiptoys.example", "CEO", "co-wingtip"},
       {"ct-10", "Fatima Khan", "fatima.khan@wingtiptoys.example", "Controller", "co-wingtip"},
-      {"ct-11", "Greg Lawson", "greg.lawson@adventure-works.example", "VP Operations",
-       "co-adventure"},
-      {"ct-12", "Yuki Sato", "yuki.sato@adventure-works.example", "Inventory Planner",
-       "co-adventure"},
+      {"ct-11", "Greg Lawson", "greg.lawson@bluepeak.example", "VP Operations", "co-bluepeak"},
+      {"ct-12", "Yuki Sato", "yuki.sato@bluepeak.example", "Routing Planner", "co-bluepeak"},
       {"ct-13", "Victor Mendes", "victor.mendes@woodgrovebank.example", "Chief Risk Officer",
        "co-woodgrove"},
       {"ct-14", "Ella Thompson", "ella.thompson@woodgrovebank.example", "Risk Analytics Lead",
@@ -461,11 +459,10 @@ Value CrmSeed() {
        "co-alpine"},
       {"ct-16", "Nadia Popescu", "nadia.popescu@alpineskihouse.example", "Revenue Manager",
        "co-alpine"},
-      {"ct-17", "Owen Hughes", "owen.hughes@proseware.example", "CTO", "co-proseware"},
-      {"ct-18", "Maya Cohen", "maya.cohen@proseware.example", "Data Engineer", "co-proseware"},
-      {"ct-19", "Sergio Ruiz", "sergio.ruiz@relecloud.example", "Pricing Director",
-       "co-relecloud"},
-      {"ct-20", "Julia Weber", "julia.weber@relecloud.example", "Head of BI", "co-relecloud"},
+      {"ct-17", "Owen Hughes", "owen.hughes@verdantfoods.example", "CTO", "co-verdant"},
+      {"ct-18", "Maya Cohen", "maya.cohen@verdantfoods.example", "Data Engineer", "co-verdant"},
+      {"ct-19", "Sergio Ruiz", "sergio.ruiz@halcyonhealth.example", "Controller", "co-halcyon"},
+      {"ct-20", "Julia Weber", "julia.weber@halcyonhealth.example", "Head of BI", "co-halcyon"},
   };
   for (const auto& [id, name, email, title, company] : kContacts) {
     contacts[id] = {{"id", id}, {"name", name}, {"email", email}, {"phone", ""},
@@ -474,29 +471,29 @@ Value CrmSeed() {
   nlohmann::json deals = nlohmann::json::object();
   for (nlohmann::json d : {
            Deal("dl-301", "Contoso demand forecasting expansion", "co-contoso", "ct-01", 3000000,
-                "qualified", "u-mjohansson", "2026-12-18"),
+                "qualified", "u-mjohansson", "2026-03-20"),
            Deal("dl-302", "Fabrikam forecasting pilot, phase 2", "co-fabrikam", "ct-03", 4800000,
-                "proposal", "u-mjohansson", "2026-12-04"),
-           Deal("dl-303", "Litware dashboard subscription renewal 2027", "co-litware", "ct-05",
-                3900000, "negotiation", "u-sreyes", "2026-11-20"),
+                "proposal", "u-mjohansson", "2026-02-27"),
+           Deal("dl-303", "Litware dashboard subscription renewal 2026", "co-litware", "ct-05",
+                3900000, "negotiation", "u-sreyes", "2026-01-30"),
            Deal("dl-304", "Tailspin churn model to production", "co-tailspin", "ct-08", 2200000,
-                "proposal", "u-sreyes", "2026-11-27"),
+                "proposal", "u-sreyes", "2026-02-13"),
            Deal("dl-305", "Wingtip analytics retainer", "co-wingtip", "ct-09", 1500000,
-                "negotiation", "u-mjohansson", "2026-10-31"),
-           Deal("dl-306", "Adventure Works inventory analytics", "co-adventure", "ct-11", 6000000,
-                "lead", "u-bcarter", "2027-02-26"),
+                "negotiation", "u-mjohansson", "2025-12-31"),
+           Deal("dl-306", "BluePeak route analytics, phase 2", "co-bluepeak", "ct-11", 6000000,
+                "lead", "u-bcarter", "2026-04-24"),
            Deal("dl-307", "Woodgrove risk dashboard", "co-woodgrove", "ct-13", 8500000,
-                "qualified", "u-bcarter", "2027-01-29"),
+                "qualified", "u-bcarter", "2026-03-27"),
            Deal("dl-308", "Alpine booking forecast", "co-alpine", "ct-16", 1800000, "lead",
-                "u-sreyes", "2027-01-15"),
-           Deal("dl-309", "Proseware data platform audit", "co-proseware", "ct-17", 1200000,
-                "lost", "u-sreyes", "2026-10-15", "2026-10-09", "Chose a larger consultancy"),
-           Deal("dl-310", "Relecloud pricing analytics", "co-relecloud", "ct-19", 2750000,
-                "proposal", "u-mjohansson", "2026-12-11"),
+                "u-sreyes", "2026-03-13"),
+           Deal("dl-309", "Verdant data platform audit", "co-verdant", "ct-17", 1200000,
+                "lost", "u-sreyes", "2025-10-15", "2025-10-09", "Chose a larger consultancy"),
+           Deal("dl-310", "Halcyon Health renewal + expansion", "co-halcyon", "ct-19", 7200000,
+                "negotiation", "u-ahassan", "2026-01-09"),
            Deal("dl-311", "Fabrikam forecasting pilot, phase 1", "co-fabrikam", "ct-03", 2400000,
-                "won", "u-mjohansson", "2026-10-07", "2026-10-07"),
-           Deal("dl-312", "Litware dashboard subscription Q4", "co-litware", "ct-06", 975000,
-                "won", "u-sreyes", "2026-10-10", "2026-10-10"),
+                "won", "u-mjohansson", "2025-10-07", "2025-10-07"),
+           Deal("dl-312", "Verdant demand forecast subscription, Q4", "co-verdant", "ct-18", 960075,
+                "won", "u-sreyes", "2025-09-30", "2025-09-30"),
        }) {
     deals[d["id"].get<std::string>()] = d;
   }
@@ -504,12 +501,12 @@ Value CrmSeed() {
       {"act-01", {{"id", "act-01"}, {"kind", "meeting"}, {"subject", "Phase 2 scoping workshop"},
                   {"body", "Helen wants phase 2 to cover all three plants."},
                   {"contact_id", "ct-03"}, {"deal_id", "dl-302"}, {"company_id", "co-fabrikam"},
-                  {"date", "2026-10-20"}, {"logged_by", "u-mjohansson"},
+                  {"date", "2025-12-10"}, {"logged_by", "u-mjohansson"},
                   {"logged_at_us", kSeedUs}}},
       {"act-02", {{"id", "act-02"}, {"kind", "email"}, {"subject", "Wingtip retainer terms"},
                   {"body", "Chris asked for net-30 payment terms; agreed."},
                   {"contact_id", "ct-09"}, {"deal_id", "dl-305"}, {"company_id", "co-wingtip"},
-                  {"date", "2026-10-27"}, {"logged_by", "u-mjohansson"},
+                  {"date", "2025-12-22"}, {"logged_by", "u-mjohansson"},
                   {"logged_at_us", kSeedUs}}},
   };
   nlohmann::json stages = nlohmann::json::array();
@@ -592,18 +589,18 @@ base::Result<std::vector<Task>> CrmTasks(const World& w, const ToolRegistry& /*t
 
   tasks.push_back(kit::MakeTask(
       "crm-log-call",
-      "Log today's call with Kenji Tanaka of Litware on the 2027 renewal deal: pricing for 2027 "
+      "Log today's call with Kenji Tanaka of Litware on the 2026 renewal deal: pricing for 2026 "
       "seats was agreed in principle.",
       w,
       {kit::Act("crm_log_activity", {{"kind", "call"},
-                                     {"subject", "2027 renewal pricing"},
-                                     {"body", "Pricing for 2027 seats agreed in principle."},
+                                     {"subject", "2026 renewal pricing"},
+                                     {"body", "Pricing for 2026 seats agreed in principle."},
                                      {"contact_id", "ct-05"},
                                      {"deal_id", "dl-303"}})},
       {HasRecord("activities", "a call with ct-05 on dl-303 today about pricing",
                  [](const Value& a) {
                    return Field(a, "kind") == "call" && Field(a, "contact_id") == "ct-05" &&
-                          Field(a, "deal_id") == "dl-303" && Field(a, "date") == "2026-10-31" &&
+                          Field(a, "deal_id") == "dl-303" && Field(a, "date") == "2026-01-01" &&
                           (ContainsIgnoreCase(Field(a, "subject"), "pric") ||
                            ContainsIgnoreCase(Field(a, "body"), "pric"));
                  })},
@@ -612,7 +609,7 @@ base::Result<std::vector<Task>> CrmTasks(const World& w, const ToolRegistry& /*t
   tasks.push_back(kit::MakeTask(
       "crm-new-deal",
       "Open a deal for Contoso Retail: 'Store traffic analytics', $30,000, stage qualified, "
-      "owned by Mia Johansson, expected to close 2026-12-15, with Rachel Green as the contact.",
+      "owned by Mia Johansson, expected to close 2026-03-31, with Rachel Green as the contact.",
       w,
       {kit::Act("crm_create_deal", {{"name", "Store traffic analytics"},
                                     {"company_id", "co-contoso"},
@@ -620,22 +617,22 @@ base::Result<std::vector<Task>> CrmTasks(const World& w, const ToolRegistry& /*t
                                     {"amount_cents", 3000000},
                                     {"stage", "qualified"},
                                     {"owner_id", "u-mjohansson"},
-                                    {"expected_close", "2026-12-15"}})},
-      {HasRecord("deals", "qualified $30,000 Contoso deal for Mia closing 2026-12-15",
+                                    {"expected_close", "2026-03-31"}})},
+      {HasRecord("deals", "qualified $30,000 Contoso deal for Mia closing 2026-03-31",
                  [](const Value& d) {
                    return Field(d, "company_id") == "co-contoso" &&
                           IntField(d, "amount_cents") == 3000000 &&
                           Field(d, "stage") == "qualified" &&
                           Field(d, "owner_id") == "u-mjohansson" &&
                           Field(d, "contact_id") == "ct-01" &&
-                          Field(d, "expected_close") == "2026-12-15" &&
+                          Field(d, "expected_close") == "2026-03-31" &&
                           ContainsIgnoreCase(Field(d, "name"), "traffic");
                  })},
       kit::Changes({CrmPath({"deals"})})));
 
   tasks.push_back(kit::MakeTask(
       "crm-contact-moved",
-      "Maya Cohen left Proseware and is now Head of Analytics at Fabrikam Inc, e-mail "
+      "Maya Cohen left Verdant Foods and is now Head of Analytics at Fabrikam Inc, e-mail "
       "maya.cohen@fabrikam.example. Update her contact.",
       w,
       {kit::Act("crm_update_contact", {{"contact_id", "ct-18"},

@@ -24,8 +24,8 @@ TEST(CrmTools, SearchAndCompanyView) {
   EXPECT_EQ(co["activities"].size(), 1u);
   EXPECT_EQ(CallOk(s, "crm_list_deals", {{"stage", "open"}, {"owner_id", "u-sreyes"}}).size(), 3u);
   nlohmann::json pipe = CallOk(s, "crm_pipeline_summary", nlohmann::json::object());
-  // Open: 30k+48k+39k+22k+15k+60k+85k+18k+27.5k = 344.5k.
-  EXPECT_EQ(pipe["open_pipeline_cents"], 34450000);
+  // Open: 30k+48k+39k+22k+15k+60k+85k+18k+72k = 389k.
+  EXPECT_EQ(pipe["open_pipeline_cents"], 38900000);
 }
 
 TEST(CrmTools, DealsMoveThroughStagesAndStayClosed) {
@@ -35,7 +35,7 @@ TEST(CrmTools, DealsMoveThroughStagesAndStayClosed) {
                 .find("lost_reason"),
             std::string::npos);
   nlohmann::json won = CallOk(s, "crm_move_deal", {{"deal_id", "dl-305"}, {"stage", "won"}});
-  EXPECT_EQ(won["closed_on"], "2026-10-31");
+  EXPECT_EQ(won["closed_on"], "2026-01-01");
   EXPECT_EQ(won["history"][0]["from"], "negotiation");
   EXPECT_NE(CallError(s, "crm_move_deal", {{"deal_id", "dl-305"}, {"stage", "proposal"}})
                 .find("is closed (won)"),
@@ -85,7 +85,7 @@ TEST(CrmTools, ContactsAndDealsAreValidated) {
   nlohmann::json a = CallOk(s, "crm_log_activity",
                             {{"kind", "note"}, {"subject", "Intro"}, {"contact_id", "ct-14"}});
   EXPECT_EQ(a["company_id"], "co-woodgrove");
-  EXPECT_EQ(a["date"], "2026-10-31");
+  EXPECT_EQ(a["date"], "2026-01-01");
 }
 
 TEST(CrmTasks, ReferenceActionsPassAndIdleFails) { testing::ExpectSuiteTasksWork("crm", 6); }
@@ -95,7 +95,7 @@ TEST(CrmTasks, ReassigningAClosedDealIsCollateralDamage) {
   ASSERT_TRUE(suite.has_value());
   const Task* task = (*suite)->FindTask("crm-reassign-sam");
   ASSERT_NE(task, nullptr);
-  base::FakeClock clock(testing::kMonthEndUs);
+  base::FakeClock clock(testing::kTodayUs);
   std::vector<Action> actions = task->reference_actions;
   actions.push_back({"crm_update_deal", R"({"deal_id":"dl-309","owner_id":"u-mjohansson"})"});
   Session s = Replay((*suite)->tools, task->initial, actions, clock, 3);

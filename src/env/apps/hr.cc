@@ -252,7 +252,7 @@ ToolResult SetPayrollInput(ToolContext& ctx, const nlohmann::json& args) {
   const std::string period = Arg(args, "period_id"), employee = Arg(args, "employee_id");
   const Value* p = hr.At(Ptr({"payroll_periods", period}));
   if (p == nullptr) {
-    return ToolResult::Error("no payroll period '" + period + "' (e.g. 2026-10-B)");
+    return ToolResult::Error("no payroll period '" + period + "' (e.g. 2025-12-B)");
   }
   if (Field(*p, "status") != "open") {
     return ToolResult::Error("payroll period " + period + " is " + Field(*p, "status") +
@@ -368,7 +368,7 @@ base::Status RegisterHrTools(ToolRegistry& r) {
               ""),
        true, kApp, ListTimeOff},
       {"hr_set_payroll_input",
-       "Set an employee's payroll inputs for an open payroll period (e.g. 2026-10-B); given "
+       "Set an employee's payroll inputs for an open payroll period (e.g. 2025-12-B); given "
        "fields replace earlier values. Overtime is for hourly staff only.",
        Params(R"("period_id":{"type":"string"},"employee_id":{"type":"string"},
               "bonus_cents":{"type":"integer","minimum":0},"commission_cents":{"type":"integer","minimum":0},
@@ -431,7 +431,7 @@ constexpr PayFacts kPay[] = {
     {"u-nschultz", "2024-02-12", 114000, 0, 30, 24, 8},
 };
 
-constexpr int64_t kSeedUs = 1'793'000'000'000'000;  // 2026-10-26
+constexpr int64_t kSeedUs = 1'766'700'000'000'000;  // 2025-12-25
 
 nlohmann::json Request(const char* id, const char* employee, const char* manager,
                        const char* kind, const char* start, const char* end, int64_t hours,
@@ -474,36 +474,36 @@ Value HrSeed() {
   }
   nlohmann::json requests = nlohmann::json::object();
   for (nlohmann::json r : {
-           Request("tor-2001", "u-rpatel", "u-jpark", "vacation", "2026-11-23", "2026-11-25", 24,
-                   "Thanksgiving week with family"),
-           Request("tor-2002", "u-enovak", "u-jpark", "vacation", "2026-12-21", "2026-12-31", 64,
+           Request("tor-2001", "u-rpatel", "u-jpark", "vacation", "2026-01-19", "2026-01-21", 24,
+                   "Ski trip"),
+           Request("tor-2002", "u-enovak", "u-jpark", "vacation", "2026-02-09", "2026-02-18", 64,
                    "Trip home to Ljubljana"),
-           Request("tor-2003", "u-lmartins", "u-dwhitfield", "vacation", "2026-11-27",
-                   "2026-11-27", 8, "Day after Thanksgiving"),
-           Request("tor-2004", "u-mjohansson", "u-bcarter", "sick", "2026-10-29", "2026-10-29", 8,
+           Request("tor-2003", "u-lmartins", "u-dwhitfield", "vacation", "2026-01-16",
+                   "2026-01-16", 8, "Long weekend"),
+           Request("tor-2004", "u-mjohansson", "u-bcarter", "sick", "2025-12-29", "2025-12-29", 8,
                    "Flu", "approved", "Get well soon"),
-           Request("tor-2005", "u-tokafor", "u-jpark", "vacation", "2026-11-16", "2026-11-17", 16,
+           Request("tor-2005", "u-tokafor", "u-jpark", "vacation", "2026-01-12", "2026-01-13", 16,
                    "Moving apartments"),
-           Request("tor-2006", "u-achen", "u-dwhitfield", "vacation", "2026-12-24", "2026-12-24",
-                   8, "Christmas Eve"),
-           Request("tor-2007", "u-ahassan", "u-kmorgan", "vacation", "2026-11-02", "2026-11-06",
-                   40, "Conference + vacation", "denied", "Acme renewal kickoff that week"),
-           Request("tor-2008", "u-nschultz", "u-ewright", "personal", "2026-11-20", "2026-11-20",
+           Request("tor-2006", "u-achen", "u-dwhitfield", "vacation", "2026-01-30", "2026-01-30",
+                   8, "Sister's wedding"),
+           Request("tor-2007", "u-ahassan", "u-kmorgan", "vacation", "2026-01-05", "2026-01-09",
+                   40, "Conference + vacation", "denied", "Halcyon renewal kickoff that week"),
+           Request("tor-2008", "u-nschultz", "u-ewright", "personal", "2026-01-23", "2026-01-23",
                    8, "Moving day"),
        }) {
     requests[r["id"].get<std::string>()] = r;
   }
   nlohmann::json periods = {
-      {"2026-10-A", {{"id", "2026-10-A"}, {"start_date", "2026-10-01"}, {"end_date", "2026-10-15"},
-                     {"pay_date", "2026-10-15"}, {"status", "paid"}}},
-      {"2026-10-B", {{"id", "2026-10-B"}, {"start_date", "2026-10-16"}, {"end_date", "2026-10-31"},
-                     {"pay_date", "2026-11-02"}, {"status", "open"}}},
+      {"2025-12-A", {{"id", "2025-12-A"}, {"start_date", "2025-12-01"}, {"end_date", "2025-12-15"},
+                     {"pay_date", "2025-12-19"}, {"status", "paid"}}},
+      {"2025-12-B", {{"id", "2025-12-B"}, {"start_date", "2025-12-16"}, {"end_date", "2025-12-31"},
+                     {"pay_date", "2026-01-05"}, {"status", "open"}}},
   };
   nlohmann::json inputs = {
-      {"2026-10-A", nlohmann::json::object()},
-      {"2026-10-B",
+      {"2025-12-A", nlohmann::json::object()},
+      {"2025-12-B",
        {{"u-mjohansson", {{"commission_cents", 180000}, {"note", "Fabrikam pilot commission"}}},
-        {"u-sreyes", {{"commission_cents", 95000}, {"note", "Litware subscription commission"}}},
+        {"u-sreyes", {{"commission_cents", 95000}, {"note", "Verdant subscription commission"}}},
         {"u-ipetrov", {{"overtime_hours", 4.0}, {"note", "Weekend server migration"}}}}},
   };
   return Value::FromJson({{"company", std::string(kCompanyName)},
@@ -554,7 +554,7 @@ base::Result<std::vector<Task>> HrTasks(const World& w, const ToolRegistry& /*to
   tasks.push_back(kit::MakeTask(
       "hr-approve-ravi",
       "Jin Park (u-jpark) asked you to approve, on his behalf, Ravi Patel's pending vacation "
-      "request for Thanksgiving week.",
+      "request for January 19-21.",
       w,
       {kit::Act("hr_approve_time_off", {{"request_id", "tor-2001"}, {"approver_id", "u-jpark"}})},
       {RequestIs("tor-2001", "approved", "u-jpark"),
@@ -564,7 +564,7 @@ base::Result<std::vector<Task>> HrTasks(const World& w, const ToolRegistry& /*to
 
   tasks.push_back(kit::MakeTask(
       "hr-deny-emma",
-      "Emma Novak's December vacation request is larger than her vacation balance. Deny it as "
+      "Emma Novak's February vacation request is larger than her vacation balance. Deny it as "
       "her manager (Jin Park) with a reason that mentions her balance.",
       w,
       {kit::Act("hr_deny_time_off",
@@ -577,22 +577,22 @@ base::Result<std::vector<Task>> HrTasks(const World& w, const ToolRegistry& /*to
 
   tasks.push_back(kit::MakeTask(
       "hr-request-dana",
-      "Submit a vacation request for Dana Whitfield: Nov 30 to Dec 1, 2026, 16 hours, note "
+      "Submit a vacation request for Dana Whitfield: Feb 2 to Feb 3, 2026, 16 hours, note "
       "'Family visit'.",
       w,
       {kit::Act("hr_request_time_off", {{"employee_id", "u-dwhitfield"},
                                         {"kind", "vacation"},
-                                        {"start_date", "2026-11-30"},
-                                        {"end_date", "2026-12-01"},
+                                        {"start_date", "2026-02-02"},
+                                        {"end_date", "2026-02-03"},
                                         {"hours", 16},
                                         {"note", "Family visit"}})},
-      {kit::Holds("a pending 16 h vacation request for u-dwhitfield, 2026-11-30..2026-12-01",
+      {kit::Holds("a pending 16 h vacation request for u-dwhitfield, 2026-02-02..2026-02-03",
                   [](const World& fw) -> std::optional<std::string> {
                     if (kit::FindRecord(fw.Get(kApp).Find("time_off_requests"), [](const Value& r) {
                           return Field(r, "employee_id") == "u-dwhitfield" &&
                                  Field(r, "kind") == "vacation" &&
-                                 Field(r, "start_date") == "2026-11-30" &&
-                                 Field(r, "end_date") == "2026-12-01" &&
+                                 Field(r, "start_date") == "2026-02-02" &&
+                                 Field(r, "end_date") == "2026-02-03" &&
                                  IntField(r, "hours") == 16 && Field(r, "status") == "pending";
                         }) == nullptr) {
                       return std::string("no such request");
@@ -603,28 +603,28 @@ base::Result<std::vector<Task>> HrTasks(const World& w, const ToolRegistry& /*to
 
   tasks.push_back(kit::MakeTask(
       "hr-bonus-leo",
-      "Add a $2,500 spot bonus for Leo Martins to payroll period 2026-10-B (month-end close "
+      "Add a $2,500 spot bonus for Leo Martins to payroll period 2025-12-B (month-end close "
       "work).",
       w,
-      {kit::Act("hr_set_payroll_input", {{"period_id", "2026-10-B"},
+      {kit::Act("hr_set_payroll_input", {{"period_id", "2025-12-B"},
                                          {"employee_id", "u-lmartins"},
                                          {"bonus_cents", 250000},
                                          {"note", "Spot bonus: month-end close"}})},
-      {PathEquals(HrPath({"payroll_inputs", "2026-10-B", "u-lmartins", "bonus_cents"}),
+      {PathEquals(HrPath({"payroll_inputs", "2025-12-B", "u-lmartins", "bonus_cents"}),
                   Value::Int(250000))},
-      kit::Changes({HrPath({"payroll_inputs", "2026-10-B", "u-lmartins"})})));
+      kit::Changes({HrPath({"payroll_inputs", "2025-12-B", "u-lmartins"})})));
 
   tasks.push_back(kit::MakeTask(
       "hr-overtime-olivia",
-      "Olivia Brooks worked 6 hours of overtime in the second half of October (the office "
+      "Olivia Brooks worked 6 hours of overtime in the second half of December (the office "
       "move). Add them to her payroll inputs for that period.",
       w,
-      {kit::Act("hr_set_payroll_input", {{"period_id", "2026-10-B"},
+      {kit::Act("hr_set_payroll_input", {{"period_id", "2025-12-B"},
                                          {"employee_id", "u-obrooks"},
                                          {"overtime_hours", 6},
                                          {"note", "Office move"}})},
-      {kit::NumberNear(HrPath({"payroll_inputs", "2026-10-B", "u-obrooks", "overtime_hours"}), 6)},
-      kit::Changes({HrPath({"payroll_inputs", "2026-10-B", "u-obrooks"})})));
+      {kit::NumberNear(HrPath({"payroll_inputs", "2025-12-B", "u-obrooks", "overtime_hours"}), 6)},
+      kit::Changes({HrPath({"payroll_inputs", "2025-12-B", "u-obrooks"})})));
 
   tasks.push_back(kit::MakeTask(
       "hr-dana-team-requests",

@@ -63,23 +63,23 @@ TEST(HrTools, RequestsCountPendingHoursAgainstTheBalance) {
   // Leo has 56 h of vacation and 8 h pending: 48 h can still be requested.
   std::string err = CallError(s, "hr_request_time_off", {{"employee_id", "u-lmartins"},
                                                          {"kind", "vacation"},
-                                                         {"start_date", "2026-12-14"},
-                                                         {"end_date", "2026-12-22"},
+                                                         {"start_date", "2026-02-16"},
+                                                         {"end_date", "2026-02-24"},
                                                          {"hours", 56}});
   EXPECT_NE(err.find("48 h available (56 h balance, 8 h pending), requested 56 h"),
             std::string::npos)
       << err;
   EXPECT_NE(CallError(s, "hr_request_time_off", {{"employee_id", "u-lmartins"},
                                                  {"kind", "vacation"},
-                                                 {"start_date", "2026-12-14"},
-                                                 {"end_date", "2026-12-14"},
+                                                 {"start_date", "2026-02-16"},
+                                                 {"end_date", "2026-02-16"},
                                                  {"hours", 16}})
                 .find("more than 8 h a day over 1 day"),
             std::string::npos);
   nlohmann::json r = CallOk(s, "hr_request_time_off", {{"employee_id", "u-lmartins"},
                                                        {"kind", "vacation"},
-                                                       {"start_date", "2026-12-28"},
-                                                       {"end_date", "2027-01-01"},
+                                                       {"start_date", "2026-03-02"},
+                                                       {"end_date", "2026-03-06"},
                                                        {"hours", 40}});
   EXPECT_EQ(r["status"], "pending");
   EXPECT_EQ(r["approver_id"], "u-dwhitfield");
@@ -94,24 +94,24 @@ TEST(HrTools, RequestsCountPendingHoursAgainstTheBalance) {
 TEST(HrTools, PayrollInputsFeedGrossPay) {
   testing::Workplace wp;
   Session s = wp.NewSession();
-  // Period A: 23 salaried at salary/24 plus two hourly at 80 h = the books' payroll entry.
-  EXPECT_EQ(HrPeriodGrossCents(s.world().Get("hr"), "2026-10-A"), 13863000);
+  // Period A: 23 salaried at salary/24 plus two hourly at 80 h.
+  EXPECT_EQ(HrPeriodGrossCents(s.world().Get("hr"), "2025-12-A"), 13863000);
   // Period B adds two commissions and Ivan's 4 h of overtime at 1.5 x $42.00.
-  EXPECT_EQ(HrPeriodGrossCents(s.world().Get("hr"), "2026-10-B"), 13863000 + 275000 + 25200);
-  EXPECT_EQ(HrPeriodGrossCents(s.world().Get("hr"), "2026-13-X"), -1);
+  EXPECT_EQ(HrPeriodGrossCents(s.world().Get("hr"), "2025-12-B"), 13863000 + 275000 + 25200);
+  EXPECT_EQ(HrPeriodGrossCents(s.world().Get("hr"), "2025-13-X"), -1);
   EXPECT_NE(CallError(s, "hr_set_payroll_input",
-                      {{"period_id", "2026-10-B"}, {"employee_id", "u-rpatel"}, {"overtime_hours", 3}})
+                      {{"period_id", "2025-12-B"}, {"employee_id", "u-rpatel"}, {"overtime_hours", 3}})
                 .find("salaried (exempt)"),
             std::string::npos);
   EXPECT_NE(CallError(s, "hr_set_payroll_input",
-                      {{"period_id", "2026-10-A"}, {"employee_id", "u-rpatel"}, {"bonus_cents", 1}})
+                      {{"period_id", "2025-12-A"}, {"employee_id", "u-rpatel"}, {"bonus_cents", 1}})
                 .find("is paid"),
             std::string::npos);
   CallOk(s, "hr_set_payroll_input",
-         {{"period_id", "2026-10-B"}, {"employee_id", "u-obrooks"}, {"overtime_hours", 2.5}});
+         {{"period_id", "2025-12-B"}, {"employee_id", "u-obrooks"}, {"overtime_hours", 2.5}});
   CallOk(s, "hr_set_payroll_input",
-         {{"period_id", "2026-10-B"}, {"employee_id", "u-lmartins"}, {"bonus_cents", 250000}});
-  nlohmann::json sum = CallOk(s, "hr_payroll_summary", {{"period_id", "2026-10-B"}});
+         {{"period_id", "2025-12-B"}, {"employee_id", "u-lmartins"}, {"bonus_cents", 250000}});
+  nlohmann::json sum = CallOk(s, "hr_payroll_summary", {{"period_id", "2025-12-B"}});
   EXPECT_EQ(sum["total_gross_cents"], 13863000 + 275000 + 25200 + 11813 + 250000);
 }
 
@@ -132,7 +132,7 @@ TEST(HrTasks, ApprovingTheWrongRequestIsCollateralDamage) {
   ASSERT_TRUE(suite.has_value());
   const Task* task = (*suite)->FindTask("hr-approve-ravi");
   ASSERT_NE(task, nullptr);
-  base::FakeClock clock(testing::kMonthEndUs);
+  base::FakeClock clock(testing::kTodayUs);
   std::vector<Action> actions = task->reference_actions;
   actions.push_back({"hr_approve_time_off", R"({"request_id":"tor-2005","approver_id":"u-jpark"})"});
   Session s = Replay((*suite)->tools, task->initial, actions, clock, 3);

@@ -592,8 +592,8 @@ Value SheetSeed() {
   Inputs budget = Concat({
       Row(1, {{'A', "Account"}, {'B', "Name"}, {'C', "Budget"}, {'D', "Actual"},
               {'E', "Variance"}, {'F', "Variance %"}}),
-      BudgetRow(2, 6000, "Salaries & wages", 280000), BudgetRow(3, 6020, "Employee benefits", 6500),
-      BudgetRow(4, 6100, "Rent", 12000), BudgetRow(5, 6200, "Software & hosting", 3500),
+      BudgetRow(2, 6000, "Salaries & wages", 171000), BudgetRow(3, 6020, "Insurance & benefits", 900),
+      BudgetRow(4, 6100, "Rent", 11500), BudgetRow(5, 6200, "Software & hosting", 3500),
       BudgetRow(6, 6300, "Office supplies", 600), BudgetRow(7, 6600, "Professional fees", 2500),
       BudgetRow(8, 6800, "Bank fees", 50),
       // Meals has no budget and was entered with a plain ratio: it shows #DIV/0!.
@@ -605,11 +605,11 @@ Value SheetSeed() {
   Inputs plan = Concat({
       Row(1, {{'A', "Role"}, {'B', "Department"}, {'C', "Level"}, {'D', "Start"},
               {'E', "Base salary"}, {'F', "Loaded cost"}}),
-      PlanRow(2, "Analytics Engineer", "Engineering", "L2", "2027-01"),
-      PlanRow(3, "Senior Data Scientist", "Data Science", "L4", "2027-02"),
-      PlanRow(4, "Account Executive", "Sales", "L3", "2027-01"),
-      PlanRow(5, "Support Specialist", "Customer Success", "L1", "2027-03"),
-      PlanRow(6, "Product Designer", "Product", "L3", "2027-04"),
+      PlanRow(2, "Analytics Engineer", "Engineering", "L2", "2026-01"),
+      PlanRow(3, "Senior Data Scientist", "Data Science", "L4", "2026-02"),
+      PlanRow(4, "Account Executive", "Sales", "L3", "2026-01"),
+      PlanRow(5, "Support Specialist", "Customer Success", "L1", "2026-03"),
+      PlanRow(6, "Product Designer", "Product", "L3", "2026-04"),
   });
   Inputs bands = Concat({
       Row(1, {{'A', "Level"}, {'B', "Base salary"}}),
@@ -629,9 +629,9 @@ Value SheetSeed() {
       Row(5, {{'A', "Approver"}, {'B', "=VLOOKUP(B2,D2:E4,2,TRUE)"}}),
   });
   Value workbooks = Value::Object({
-      {"wb-budget", BuildWorkbook("wb-budget", "October 2026 Budget vs Actuals", "u-dwhitfield",
+      {"wb-budget", BuildWorkbook("wb-budget", "October 2025 Budget vs Actuals", "u-dwhitfield",
                                   {{"Budget", budget}})},
-      {"wb-headcount", BuildWorkbook("wb-headcount", "Headcount Plan 2027", "u-gkim",
+      {"wb-headcount", BuildWorkbook("wb-headcount", "Headcount Plan 2026", "u-gkim",
                                      {{"Plan", plan}, {"Bands", bands}, {"Summary", summary}})},
   });
   return Value::Object({{"workbooks", workbooks}});
@@ -671,8 +671,8 @@ base::Result<std::vector<Task>> SheetTasks(const World& w, const ToolRegistry& /
       "Software & hosting budget to $4,000.",
       w, {Write("wb-budget", "Budget", Cells({{"C5", 4000}}))},
       {PathEquals(Budget("C5") + "/value", Value::Float(4000)),
-       PathEquals(Budget("C10") + "/value", Value::Float(305650)),
-       PathEquals(Budget("E10") + "/value", Value::Float(-305650))},
+       PathEquals(Budget("C10") + "/value", Value::Float(190550)),
+       PathEquals(Budget("E10") + "/value", Value::Float(-190550))},
       kit::Changes({Budget("C5"), Budget("E5"), Budget("C10"), Budget("E10")})));
 
   tasks.push_back(kit::MakeTask(
@@ -686,7 +686,7 @@ base::Result<std::vector<Task>> SheetTasks(const World& w, const ToolRegistry& /
 
   tasks.push_back(kit::MakeTask(
       "sheet-headcount-new-hire",
-      "Add the new Data Engineer hire (Engineering, level L3, starting 2027-02) to the 2027 "
+      "Add the new Data Engineer hire (Engineering, level L3, starting 2026-02) to the 2026 "
       "headcount plan in the row after the last hire, with base salary looked up from the Bands "
       "sheet and loaded cost computed like the other rows.",
       w,
@@ -694,7 +694,7 @@ base::Result<std::vector<Task>> SheetTasks(const World& w, const ToolRegistry& /
              Cells({{"A7", "Data Engineer"},
                     {"B7", "Engineering"},
                     {"C7", "L3"},
-                    {"D7", "2027-02"},
+                    {"D7", "2026-02"},
                     {"E7", "=VLOOKUP(C7,Bands!$A$2:$B$6,2,FALSE)"},
                     {"F7", "=E7*Bands!$E$2"}}))},
       {PathEquals(Plan("Plan", "A7") + "/value", Value::String("Data Engineer")),
@@ -717,7 +717,7 @@ base::Result<std::vector<Task>> SheetTasks(const World& w, const ToolRegistry& /
       {kit::Act("sheet_create_sheet", {{"workbook_id", "wb-budget"}, {"name", "Forecast"}}),
        Write("wb-budget", "Forecast", Cells({{"A1", "Q4 budget"}, {"B1", "=Budget!C10*3"}}))},
       {PathEquals(CellPath("wb-budget", "Forecast", "A1") + "/value", Value::String("Q4 budget")),
-       kit::NumberNear(CellPath("wb-budget", "Forecast", "B1") + "/value", 915450),
+       kit::NumberNear(CellPath("wb-budget", "Forecast", "B1") + "/value", 570150),
        kit::Holds("Forecast!B1 reads Budget!C10",
                   [](const World& fw) -> std::optional<std::string> {
                     const Value root = fw.AsValue();
