@@ -193,5 +193,53 @@ TEST(BooksTasks, PayingTheWrongInvoiceIsCollateralDamage) {
   EXPECT_TRUE(collateral) << report.Render();
 }
 
+// The cross-app finance tasks (hr, crm, sheet, mail and chat with the books) on the workplace
+// suite: each passes on its reference and fails idle, like every app's own tasks.
+TEST(FinanceCrossTasks, ReferenceActionsPassAndIdleFails) {
+  auto suite = LoadSuite("workplace", "");
+  ASSERT_TRUE(suite.has_value());
+  base::FakeClock clock(testing::kTodayUs);
+  size_t finance = 0;
+  for (const Task& task : (*suite)->tasks) {
+    if (task.id.rfind("cross-", 0) != 0) continue;
+    const bool ours = task.id == "cross-payroll-accrual" || task.id == "cross-won-deal-invoice" ||
+                      task.id == "cross-actuals-to-sheet" || task.id == "cross-month-end-close";
+    if (!ours) continue;
+    ++finance;
+    SCOPED_TRACE(task.id);
+    Session s = Replay((*suite)->tools, task.initial, task.reference_actions, clock, 97);
+    for (const Step& step : s.trajectory().steps()) {
+      EXPECT_FALSE(step.result.is_error) << step.name << ": " << step.result.content;
+    }
+    CheckReport report = Check(task, s.world());
+    EXPECT_TRUE(report.passed) << report.Render();
+    EXPECT_LT(Check(task, task.initial).score, 1.0);
+    EXPECT_EQ(Replay((*suite)->tools, task.initial, task.reference_actions, clock, 97).world().Hash(),
+              s.world().Hash());
+  }
+  EXPECT_EQ(finance, 4u);
+}
+
+TEST(FinanceCrossTasks, MonthEndCloseWithoutTheReportOrWithAStrayEntryFails) {
+  auto suite = LoadSuite("workplace", "");
+  ASSERT_TRUE(suite.has_value());
+  const Task* task = (*suite)->FindTask("cross-month-end-close");
+  ASSERT_NE(task, nullptr);
+  base::FakeClock clock(testing::kTodayUs);
+  std::vector<Action> no_report = task->reference_actions;
+  no_report.pop_back();  // the chat message to Dana
+  CheckReport report = Check(*task, Replay((*suite)->tools, task->initial, no_report, clock, 5).world());
+  EXPECT_FALSE(report.passed);
+  std::vector<Action> stray = task->reference_actions;
+  stray.push_back({"books_record_payment",
+                   R"({"document_id":"bill-2290","date":"2025-12-31","amount_cents":280000})"});
+  report = Check(*task, Replay((*suite)->tools, task->initial, stray, clock, 5).world());
+  bool collateral = false;
+  for (const CheckItem& item : report.items) {
+    collateral |= item.name.rfind("collateral /books/bills/bill-2290", 0) == 0;
+  }
+  EXPECT_TRUE(collateral) << report.Render();
+}
+
 }  // namespace
 }  // namespace env::apps

@@ -32,7 +32,7 @@ std::function<bool(const Value&)> Said(std::string channel, std::string thread,
 
 }  // namespace
 
-base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry& /*tools*/) {
+base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry& tools) {
   std::vector<Task> tasks;
   tasks.push_back(
       TaskBuilder("cross-meeting-request",
@@ -121,6 +121,8 @@ base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry
           .ExpectNew("/chat/messages", "a DM to Amy saying it was forwarded",
                      Said("dm-u-achen", "", {"forward"}))
           .Build());
+  ASSAY_ASSIGN_OR_RETURN(std::vector<Task> finance, FinanceCrossTasks(w, tools));
+  for (Task& t : finance) tasks.push_back(std::move(t));
   return tasks;
 }
 
