@@ -40,6 +40,20 @@ inline int64_t IntField(const Value& record, std::string_view key) {
 
 inline ToolResult OkValue(const Value& v) { return ToolResult::Ok(v.Canonical()); }
 
+// A tool's parameter schema: an object with these properties (JSON text of the members) and
+// required names (JSON text of the list items), no other arguments.
+inline std::string Params(const std::string& properties, const std::string& required) {
+  return R"({"type":"object","properties":{)" + properties + R"(},"required":[)" + required +
+         R"(],"additionalProperties":false})";
+}
+
+// A JSON Pointer into the world: "/<app>/<tokens…>".
+inline std::string AppPath(std::string_view app, std::initializer_list<std::string_view> tokens) {
+  std::string out = AppendPointer("", app);
+  for (std::string_view t : tokens) out = AppendPointer(out, t);
+  return out;
+}
+
 // 123456 -> "$1,234.56" (negative: "-$1,234.56").
 inline std::string Money(int64_t cents) {
   return cents < 0 ? "-$" + FormatCents(-cents) : "$" + FormatCents(cents);

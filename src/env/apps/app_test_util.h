@@ -72,4 +72,26 @@ inline void ExpectSuiteTasksWork(std::string_view suite_name, size_t min_tasks) 
   }
 }
 
+// The suite task's reference actions plus one wrong call fail, and the report names the wrong
+// call's change as collateral damage under `collateral_path`.
+inline void ExpectCollateral(std::string_view suite_name, std::string_view task_id,
+                             std::string tool, std::string args_json,
+                             std::string_view collateral_path) {
+  auto suite = LoadSuite(suite_name, "");
+  ASSERT_TRUE(suite.has_value());
+  const Task* task = (*suite)->FindTask(task_id);
+  ASSERT_NE(task, nullptr) << task_id;
+  base::FakeClock clock(kTodayUs);
+  std::vector<Action> actions = task->reference_actions;
+  actions.push_back({std::move(tool), std::move(args_json)});
+  Session s = Replay((*suite)->tools, task->initial, actions, clock, 3);
+  CheckReport report = Check(*task, s.world());
+  EXPECT_FALSE(report.passed);
+  bool collateral = false;
+  for (const CheckItem& item : report.items) {
+    collateral |= item.name.rfind("collateral " + std::string(collateral_path), 0) == 0;
+  }
+  EXPECT_TRUE(collateral) << report.Render();
+}
+
 }  // namespace env::apps::testing

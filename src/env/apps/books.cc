@@ -13,6 +13,7 @@
 namespace env::apps {
 namespace {
 
+using kit::Params;
 using kit::Field;
 using kit::IntField;
 using kit::Money;
@@ -441,10 +442,6 @@ ToolResult ListDocuments(ToolContext& ctx, const nlohmann::json& args, const Doc
   return kit::OkJson(out);
 }
 
-std::string Params(const std::string& props, const std::string& required) {
-  return R"({"type":"object","properties":{)" + props + R"(},"required":[)" + required +
-         R"(],"additionalProperties":false})";
-}
 
 const char* kLinesSchema = R"("lines":{"type":"array","minItems":2,"maxItems":50,"items":{
     "type":"object","properties":{"account":{"type":"string","description":"account code, e.g. 6800"},
@@ -739,9 +736,7 @@ Predicate BooksHasEntry(std::string description, std::string period,
 namespace {
 
 std::string BooksPath(std::initializer_list<std::string_view> tokens) {
-  std::string out = Ptr({kApp});
-  for (std::string_view t : tokens) out = AppendPointer(out, t);
-  return out;
+  return kit::AppPath(kApp, tokens);
 }
 
 // Bank line `id` is reconciled with an entry that has a line on `account` (the other side).

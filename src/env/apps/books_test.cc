@@ -175,22 +175,9 @@ TEST(BooksTools, InvoicesAndBillsPostAndTrackPayments) {
 TEST(BooksTasks, ReferenceActionsPassAndIdleFails) { testing::ExpectSuiteTasksWork("books", 6); }
 
 TEST(BooksTasks, PayingTheWrongInvoiceIsCollateralDamage) {
-  auto suite = LoadSuite("books", "");
-  ASSERT_TRUE(suite.has_value());
-  const Task* task = (*suite)->FindTask("books-halcyon-payment");
-  ASSERT_NE(task, nullptr);
-  base::FakeClock clock(testing::kTodayUs);
-  std::vector<Action> actions = task->reference_actions;
-  actions.push_back({"books_record_payment",
-                     R"({"document_id":"inv-2025-119","date":"2025-10-24","amount_cents":600000})"});
-  Session s = Replay((*suite)->tools, task->initial, actions, clock, 3);
-  CheckReport report = Check(*task, s.world());
-  EXPECT_FALSE(report.passed);
-  bool collateral = false;
-  for (const CheckItem& item : report.items) {
-    collateral |= item.name.rfind("collateral /books/invoices/inv-2025-119", 0) == 0;
-  }
-  EXPECT_TRUE(collateral) << report.Render();
+  testing::ExpectCollateral("books", "books-halcyon-payment", "books_record_payment",
+                            R"({"document_id":"inv-2025-119","date":"2025-10-24","amount_cents":600000})",
+                            "/books/invoices/inv-2025-119");
 }
 
 // The cross-app finance tasks (hr, crm, sheet, mail and chat with the books) on the workplace

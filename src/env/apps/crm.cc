@@ -12,6 +12,7 @@
 namespace env::apps {
 namespace {
 
+using kit::Params;
 using kit::IntField;
 using kit::Money;
 
@@ -329,10 +330,6 @@ ToolResult PipelineSummary(ToolContext& ctx, const nlohmann::json& args) {
                  {"weighted_pipeline_cents", weighted}});
 }
 
-std::string Params(const std::string& props, const std::string& required) {
-  return R"({"type":"object","properties":{)" + props + R"(},"required":[)" + required +
-         R"(],"additionalProperties":false})";
-}
 
 }  // namespace
 
@@ -524,9 +521,7 @@ Value CrmSeed() {
 namespace {
 
 std::string CrmPath(std::initializer_list<std::string_view> tokens) {
-  std::string out = Ptr({kApp});
-  for (std::string_view t : tokens) out = AppendPointer(out, t);
-  return out;
+  return kit::AppPath(kApp, tokens);
 }
 
 // Some record of `collection` satisfies `match`.

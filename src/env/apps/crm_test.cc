@@ -91,21 +91,9 @@ TEST(CrmTools, ContactsAndDealsAreValidated) {
 TEST(CrmTasks, ReferenceActionsPassAndIdleFails) { testing::ExpectSuiteTasksWork("crm", 6); }
 
 TEST(CrmTasks, ReassigningAClosedDealIsCollateralDamage) {
-  auto suite = LoadSuite("crm", "");
-  ASSERT_TRUE(suite.has_value());
-  const Task* task = (*suite)->FindTask("crm-reassign-sam");
-  ASSERT_NE(task, nullptr);
-  base::FakeClock clock(testing::kTodayUs);
-  std::vector<Action> actions = task->reference_actions;
-  actions.push_back({"crm_update_deal", R"({"deal_id":"dl-309","owner_id":"u-mjohansson"})"});
-  Session s = Replay((*suite)->tools, task->initial, actions, clock, 3);
-  CheckReport report = Check(*task, s.world());
-  EXPECT_FALSE(report.passed);
-  bool collateral = false;
-  for (const CheckItem& item : report.items) {
-    collateral |= item.name.rfind("collateral /crm/deals/dl-309/owner_id", 0) == 0;
-  }
-  EXPECT_TRUE(collateral) << report.Render();
+  testing::ExpectCollateral("crm", "crm-reassign-sam", "crm_update_deal",
+                            R"({"deal_id":"dl-309","owner_id":"u-mjohansson"})",
+                            "/crm/deals/dl-309/owner_id");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 namespace env::apps {
 namespace {
 
+using kit::Params;
 using kit::IntField;
 using kit::Money;
 
@@ -318,10 +319,6 @@ ToolResult UpdateEmployee(ToolContext& ctx, const nlohmann::json& args) {
   return kit::OkValue(updated);
 }
 
-std::string Params(const std::string& props, const std::string& required) {
-  return R"({"type":"object","properties":{)" + props + R"(},"required":[)" + required +
-         R"(],"additionalProperties":false})";
-}
 
 }  // namespace
 
@@ -518,9 +515,7 @@ Value HrSeed() {
 namespace {
 
 std::string HrPath(std::initializer_list<std::string_view> tokens) {
-  std::string out = Ptr({kApp});
-  for (std::string_view t : tokens) out = AppendPointer(out, t);
-  return out;
+  return kit::AppPath(kApp, tokens);
 }
 
 Predicate RequestIs(const char* id, const char* status, const char* decided_by) {

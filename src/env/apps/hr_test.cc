@@ -128,21 +128,9 @@ TEST(HrTools, ManagerChangesCannotMakeLoops) {
 TEST(HrTasks, ReferenceActionsPassAndIdleFails) { testing::ExpectSuiteTasksWork("hr", 6); }
 
 TEST(HrTasks, ApprovingTheWrongRequestIsCollateralDamage) {
-  auto suite = LoadSuite("hr", "");
-  ASSERT_TRUE(suite.has_value());
-  const Task* task = (*suite)->FindTask("hr-approve-ravi");
-  ASSERT_NE(task, nullptr);
-  base::FakeClock clock(testing::kTodayUs);
-  std::vector<Action> actions = task->reference_actions;
-  actions.push_back({"hr_approve_time_off", R"({"request_id":"tor-2005","approver_id":"u-jpark"})"});
-  Session s = Replay((*suite)->tools, task->initial, actions, clock, 3);
-  CheckReport report = Check(*task, s.world());
-  EXPECT_FALSE(report.passed);
-  bool collateral = false;
-  for (const CheckItem& item : report.items) {
-    collateral |= item.name.rfind("collateral /hr/time_off_requests/tor-2005", 0) == 0;
-  }
-  EXPECT_TRUE(collateral) << report.Render();
+  testing::ExpectCollateral("hr", "hr-approve-ravi", "hr_approve_time_off",
+                            R"({"request_id":"tor-2005","approver_id":"u-jpark"})",
+                            "/hr/time_off_requests/tor-2005");
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 namespace env::apps {
 namespace {
 
+using kit::Params;
 using sheet::CellRef;
 using sheet::Formula;
 using sheet::Range;
@@ -473,10 +474,6 @@ const std::string kCellsSchema = R"({"type":"array","minItems":1,"maxItems":500,
     "input":{"type":["string","number","boolean","null"]}},
     "required":["ref","input"],"additionalProperties":false}})";
 
-std::string Params(const std::string& props, const std::string& required) {
-  return R"({"type":"object","properties":{)" + props + R"(},"required":[)" + required +
-         R"(],"additionalProperties":false})";
-}
 
 }  // namespace
 

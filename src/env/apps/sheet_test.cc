@@ -256,22 +256,9 @@ TEST(SheetTasks, ReferenceActionsPassAndIdleFails) {
 }
 
 TEST(SheetTasks, AWrongCellIsCollateralDamage) {
-  auto suite = LoadSuite("sheet", "");
-  ASSERT_TRUE(suite.has_value());
-  const Task* task = (*suite)->FindTask("sheet-budget-software");
-  ASSERT_NE(task, nullptr);
-  base::FakeClock clock(testing::kTodayUs);
-  std::vector<Action> actions = task->reference_actions;
-  actions.push_back({"sheet_write_cells",
-                     R"({"workbook_id":"wb-budget","sheet":"Budget","cells":[{"ref":"C4","input":1}]})"});
-  Session s = Replay((*suite)->tools, task->initial, actions, clock, 3);
-  CheckReport report = Check(*task, s.world());
-  EXPECT_FALSE(report.passed);
-  bool collateral = false;
-  for (const CheckItem& item : report.items) {
-    collateral |= item.name.find("collateral /sheet/workbooks/wb-budget/sheets/Budget/cells/C4") == 0;
-  }
-  EXPECT_TRUE(collateral) << report.Render();
+  testing::ExpectCollateral("sheet", "sheet-budget-software", "sheet_write_cells",
+                            R"({"workbook_id":"wb-budget","sheet":"Budget","cells":[{"ref":"C4","input":1}]})",
+                            "/sheet/workbooks/wb-budget/sheets/Budget/cells/C4");
 }
 
 }  // namespace
