@@ -359,7 +359,7 @@ ToolResult CreateDocument(ToolContext& ctx, const nlohmann::json& args, const Do
   const Value* acct = books.At(Ptr({"accounts", other}));
   const char* want = is_invoice ? "revenue" : "expense";
   if (acct == nullptr || Field(*acct, "type") != want) {
-    return ToolResult::Error("'" + other + "' is not a " + want +
+    return ToolResult::Error("'" + other + "' is not " + (is_invoice ? "a " : "an ") + want +
                              " account; books_list_accounts with type=" + want + " lists them");
   }
   const std::string id = ctx.NewId();

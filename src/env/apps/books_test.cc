@@ -172,6 +172,46 @@ TEST(BooksTools, InvoicesAndBillsPostAndTrackPayments) {
             4u);  // BluePeak paid, Verdant invoiced and paid, Fabrikam invoiced
 }
 
+TEST(BooksTools, AccountsAndBillsAreValidated) {
+  testing::Workplace wp;
+  Session s = wp.NewSession();
+  nlohmann::json a = CallOk(s, "books_create_account",
+                            {{"code", "6450"}, {"name", "Conferences"}, {"type", "expense"}});
+  EXPECT_EQ(a["normal"], "debit");
+  EXPECT_NE(CallError(s, "books_create_account",
+                      {{"code", "6450"}, {"name", "Again"}, {"type", "expense"}})
+                .find("already exists: Conferences"),
+            std::string::npos);
+  EXPECT_NE(CallError(s, "books_create_bill", {{"vendor", "Paperclip"},
+                                               {"number", "P-1"},
+                                               {"issue_date", "2025-12-01"},
+                                               {"due_date", "2025-11-01"},
+                                               {"amount_cents", 100},
+                                               {"expense_account", "6300"}})
+                .find("due_date"),
+            std::string::npos);
+  EXPECT_NE(CallError(s, "books_create_bill", {{"vendor", "Paperclip"},
+                                               {"number", "P-1"},
+                                               {"issue_date", "2025-12-01"},
+                                               {"due_date", "2025-12-31"},
+                                               {"amount_cents", 100},
+                                               {"expense_account", "1000"}})
+                .find("not an expense account"),
+            std::string::npos);
+  CallOk(s, "books_create_bill", {{"vendor", "Paperclip"},
+                                  {"number", "P-1"},
+                                  {"issue_date", "2025-12-01"},
+                                  {"due_date", "2025-12-31"},
+                                  {"amount_cents", 100},
+                                  {"expense_account", "6450"}});
+  EXPECT_EQ(CallOk(s, "books_list_bills", {{"status", "open"}}).size(), 2u);
+  EXPECT_EQ(CallOk(s, "books_list_invoices", {{"status", "paid"}}).size(), 2u);
+  EXPECT_NE(CallError(s, "books_record_payment",
+                      {{"document_id", "inv-2025-118"}, {"date", "2025-12-01"}, {"amount_cents", 1}})
+                .find("already paid in full"),
+            std::string::npos);
+}
+
 TEST(BooksTasks, ReferenceActionsPassAndIdleFails) { testing::ExpectSuiteTasksWork("books", 6); }
 
 TEST(BooksTasks, PayingTheWrongInvoiceIsCollateralDamage) {

@@ -88,6 +88,18 @@ TEST(CrmTools, ContactsAndDealsAreValidated) {
   EXPECT_EQ(a["date"], "2026-01-01");
 }
 
+TEST(CrmTools, CompaniesAreUniqueByName) {
+  testing::Workplace wp;
+  Session s = wp.NewSession();
+  nlohmann::json co = CallOk(s, "crm_create_company", {{"name", "Northwind Traders"}});
+  EXPECT_NE(CallError(s, "crm_create_company", {{"name", "northwind traders"}})
+                .find("already exists as " + co["id"].get<std::string>()),
+            std::string::npos);
+  CallOk(s, "crm_create_contact",
+         {{"name", "Ann Lee"}, {"email", "ann@northwindtraders.example"}, {"company_id", co["id"]}});
+  EXPECT_EQ(CallOk(s, "crm_get_company", {{"company_id", co["id"]}})["contacts"].size(), 1u);
+}
+
 TEST(CrmTasks, ReferenceActionsPassAndIdleFails) { testing::ExpectSuiteTasksWork("crm", 6); }
 
 TEST(CrmTasks, ReassigningAClosedDealIsCollateralDamage) {

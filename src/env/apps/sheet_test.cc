@@ -251,6 +251,27 @@ TEST(SheetTools, ReadFindEvaluateAndNewSheetsResolvePendingReferences) {
   EXPECT_EQ(books[0]["sheets"].size(), 2u);
 }
 
+TEST(SheetTools, NewWorkbooksAndEvaluateErrors) {
+  testing::Workplace wp;
+  Session s = wp.NewSession();
+  EXPECT_NE(CallError(s, "sheet_create_workbook", {{"name", "Q1"}, {"sheet", "a/b"}})
+                .find("sheet name 'a/b'"),
+            std::string::npos);
+  nlohmann::json wb = CallOk(s, "sheet_create_workbook",
+                             {{"name", "Q1"}, {"cells", {{{"ref", "A1"}, {"input", 2}},
+                                                         {{"ref", "A2"}, {"input", "=A1^10"}}}}});
+  const std::string id = wb["workbook_id"];
+  EXPECT_EQ(CallOk(s, "sheet_read_range", {{"workbook_id", id}, {"sheet", "Sheet1"}})["cells"][1]
+                ["value"],
+            1024.0);
+  EXPECT_NE(CallError(s, "sheet_evaluate", {{"workbook_id", id}, {"sheet", "Sheet1"}, {"formula", "=SUM("}})
+                .find("syntax error"),
+            std::string::npos);
+  EXPECT_EQ(CallOk(s, "sheet_evaluate", {{"workbook_id", id}, {"sheet", "Sheet1"}, {"formula", "A1/0"}})
+                ["value"],
+            "#DIV/0!");
+}
+
 TEST(SheetTasks, ReferenceActionsPassAndIdleFails) {
   testing::ExpectSuiteTasksWork("sheet", 6);
 }
