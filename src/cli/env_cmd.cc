@@ -139,8 +139,8 @@ int RunAndCheck(const RunOptions& o, const std::vector<env::Action>& actions,
   // A task with its own checker (the workplace apps' content predicates) keeps it: deriving
   // from the reference would demand the reference's exact wording and ids.
   const env::Checker& own = task.checker;
-  const bool has_checker = !own.predicates.empty() || own.expected_hash.has_value() ||
-                           !own.expected_changes.empty();
+  const bool has_checker =
+      !own.predicates.empty() || own.expected_hash.has_value() || !own.expected_changes.empty();
   if (!has_checker && !task.reference_actions.empty())
     env::DeriveCheckerFromReference(task, suite.tools, clock, o.seed);
   env::Session session = env::Replay(suite.tools, task.initial, actions, clock, o.seed);

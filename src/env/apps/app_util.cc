@@ -85,16 +85,28 @@ bool MatchesQuery(std::string_view query, std::initializer_list<std::string_view
 
 ToolResult OkJson(const nlohmann::json& j) { return ToolResult::Ok(j.dump()); }
 
+base::Status AddTool(ToolRegistry& registry, std::string_view app, std::string name,
+                     std::string description, std::string_view properties,
+                     std::string_view required, bool read_only, ToolHandler handler) {
+  std::string schema = R"({"type":"object","properties":{)";
+  schema.append(properties).append(R"(},"required":[)").append(required);
+  schema.append(R"(],"additionalProperties":false})");
+  return registry.Register({std::move(name), std::move(description), std::move(schema), read_only,
+                            std::string(app), std::move(handler)});
+}
+
 std::string FormatCents(int64_t cents) {
   const bool negative = cents < 0;
   const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(cents) : cents;
-  std::string units = std::to_string(magnitude / 100);
-  for (int i = static_cast<int>(units.size()) - 3; i > 0; i -= 3) units.insert(i, ",");
+  const std::string digits = std::to_string(magnitude / 100);
+  std::string out(negative ? "-" : "");
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
   char fraction[4];
   std::snprintf(fraction, sizeof fraction, ".%02u", static_cast<unsigned>(magnitude % 100));
-  std::string out(negative ? "-" : "");
-  out.append(units).append(fraction);
-  return out;
+  return out.append(fraction);
 }
 
 // --- time ------------------------------------------------------------------------------------
@@ -177,18 +189,17 @@ TaskBuilder& TaskBuilder::ExpectNew(std::string collection, std::string descript
   const Value initial = task_.initial.AsValue();
   const Value* before = initial.At(collection);
   Value before_records = before != nullptr ? *before : Value::EmptyObject();
-  return Expect(
-      {"new record under " + collection + ": " + description,
-       [collection, before_records, match](const World& w) -> std::optional<std::string> {
-         const Value root = w.AsValue();
-         const Value* records = root.At(collection);
-         if (records != nullptr) {
-           for (const auto& [id, record] : records->members()) {
-             if (before_records.Find(id) == nullptr && match(record)) return std::nullopt;
-           }
-         }
-         return "no new record under " + collection + " matches";
-       }});
+  return Expect({"new record under " + collection + ": " + description,
+                 [collection, before_records, match](const World& w) -> std::optional<std::string> {
+                   const Value root = w.AsValue();
+                   const Value* records = root.At(collection);
+                   if (records != nullptr) {
+                     for (const auto& [id, record] : records->members()) {
+                       if (before_records.Find(id) == nullptr && match(record)) return std::nullopt;
+                     }
+                   }
+                   return "no new record under " + collection + " matches";
+                 }});
 }
 
 Task TaskBuilder::Build() const {
@@ -200,15 +211,15 @@ Task TaskBuilder::Build() const {
         collections = new_collections_](const World& w) -> std::optional<std::string> {
          std::string collateral;
          for (const Change& c : Diff(initial, w.AsValue())) {
-           bool allowed = std::any_of(changes.begin(), changes.end(), [&](const std::string& p) {
-             return PathWithin(c.path, p);
-           });
+           bool allowed = std::any_of(changes.begin(), changes.end(),
+                                      [&](const std::string& p) { return PathWithin(c.path, p); });
            if (!allowed && c.kind == Change::Kind::kAdded) {
              const std::string parent = c.path.substr(0, c.path.rfind('/'));
-             allowed = std::find(collections.begin(), collections.end(), parent) !=
-                       collections.end();
+             allowed =
+                 std::find(collections.begin(), collections.end(), parent) != collections.end();
            }
-           if (!allowed) collateral += (collateral.empty() ? "collateral: " : "; ") + FormatChange(c, 80);
+           if (!allowed)
+             collateral += (collateral.empty() ? "collateral: " : "; ") + FormatChange(c, 80);
          }
          if (collateral.empty()) return std::nullopt;
          return collateral;

@@ -32,7 +32,8 @@ namespace env::apps {
 
 // --- records and arguments --------------------------------------------------------------------
 
-// JSON Pointer from raw tokens (escaped): Ptr({"messages", id, "labels"}) = "/messages/<id>/labels".
+// JSON Pointer from raw tokens (escaped): Ptr({"messages", id, "labels"}) =
+// "/messages/<id>/labels".
 std::string Ptr(std::initializer_list<std::string_view> tokens);
 // Sets a value where the parent is known to exist.
 Value Put(const Value& state, const std::string& pointer, Value v);
@@ -49,6 +50,12 @@ bool MatchesQuery(std::string_view query, std::initializer_list<std::string_view
 ToolResult OkJson(const nlohmann::json& j);
 // 1842500 → "18,425.00", -6412833 → "-64,128.33".
 std::string FormatCents(int64_t cents);
+
+// Registers a tool whose arguments object has exactly these properties (`properties`: the JSON
+// text of the members, `required`: of the names, both without brackets).
+base::Status AddTool(ToolRegistry& registry, std::string_view app, std::string name,
+                     std::string description, std::string_view properties,
+                     std::string_view required, bool read_only, ToolHandler handler);
 
 // --- time ---------------------------------------------------------------------------------------
 
@@ -89,7 +96,8 @@ class TaskBuilder {
 
 // Record predicates for ExpectNew.
 bool HasString(const Value& record, std::string_view key, std::string_view value);
-bool TextHas(const Value& record, std::string_view key, std::initializer_list<std::string_view> words);
+bool TextHas(const Value& record, std::string_view key,
+             std::initializer_list<std::string_view> words);
 bool ListHas(const Value& record, std::string_view key, std::string_view value);
 
 }  // namespace env::apps

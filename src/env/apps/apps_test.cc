@@ -1,9 +1,12 @@
 // Tests over the whole apps table: the seeds, every task's reference and empty runs, replay
 // determinism, collateral damage, schema errors for every tool.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <algorithm>
-
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -97,7 +100,8 @@ TEST(Tasks, ReferenceActionsScoreOneAndDoingNothingScoresLess) {
     ASSERT_FALSE(task.reference_actions.empty()) << task.id;
     Session done = Replay(suite->tools, task.initial, task.reference_actions, clock, 1);
     for (const Step& step : done.trajectory().steps())
-      EXPECT_FALSE(step.result.is_error) << task.id << " " << step.name << ": " << step.result.content;
+      EXPECT_FALSE(step.result.is_error)
+          << task.id << " " << step.name << ": " << step.result.content;
     const CheckReport report = Check(task, done.world());
     EXPECT_TRUE(report.passed) << task.id << "\n" << report.Render();
     EXPECT_EQ(report.score, 1.0) << task.id;
@@ -118,7 +122,8 @@ TEST(Tasks, ReplayIsDeterministicAlsoAfterFork) {
     base::FakeClock clock;
     const auto& actions = task.reference_actions;
     const std::string hash = Replay(suite->tools, task.initial, actions, clock, 7).world().Hash();
-    EXPECT_EQ(Replay(suite->tools, task.initial, actions, clock, 7).world().Hash(), hash) << task.id;
+    EXPECT_EQ(Replay(suite->tools, task.initial, actions, clock, 7).world().Hash(), hash)
+        << task.id;
     // Run half, fork, finish both: the two finish at the same state as each other.
     Session s(suite->tools, task.initial, clock, 7);
     const size_t half = actions.size() / 2;
@@ -146,9 +151,9 @@ TEST(Tasks, AWrongActionIsReportedAsCollateralDamage) {
   // An exact task: the extra change is a "collateral" item naming the path.
   const Task* exact = suite->FindTask("mail-archive-newsletter");
   ASSERT_NE(exact, nullptr);
-  Session s = Replay(suite->tools, exact->initial,
-                     WithExtra(*exact, {"mail_label", R"({"id":"m-005","remove":["inbox"]})"}),
-                     clock, 1);
+  Session s =
+      Replay(suite->tools, exact->initial,
+             WithExtra(*exact, {"mail_label", R"({"id":"m-005","remove":["inbox"]})"}), clock, 1);
   CheckReport report = Check(*exact, s.world());
   EXPECT_FALSE(report.passed);
   bool named = false;
@@ -168,15 +173,16 @@ TEST(Tasks, AWrongActionIsReportedAsCollateralDamage) {
     if (item.passed) continue;
     ++failed;
     EXPECT_EQ(item.name, "predicate: nothing else changed");
-    EXPECT_NE(item.detail.find("/files/files/f-pto-policy/trashed"), std::string::npos) << item.detail;
+    EXPECT_NE(item.detail.find("/files/files/f-pto-policy/trashed"), std::string::npos)
+        << item.detail;
   }
   EXPECT_EQ(failed, 1u) << report.Render();
   // The right change with the wrong content fails its predicate.
   const Task* reply = suite->FindTask("mail-reply-halcyon");
   ASSERT_NE(reply, nullptr);
-  Session s3 = Replay(suite->tools, reply->initial,
-                      {{"mail_reply", R"({"id":"m-011","reply_all":true,"body":"Will check. Leo"})"}},
-                      clock, 1);
+  Session s3 = Replay(
+      suite->tools, reply->initial,
+      {{"mail_reply", R"({"id":"m-011","reply_all":true,"body":"Will check. Leo"})"}}, clock, 1);
   EXPECT_FALSE(Check(*reply, s3.world()).passed);
 }
 
@@ -211,7 +217,8 @@ TEST_F(ToolSchemas, EveryToolRefusesMissingUnknownAndMistypedArguments) {
     const nlohmann::json schema = nlohmann::json::parse(t->tool.parameters);
     nlohmann::json valid = nlohmann::json::object();
     for (const auto& required : schema.value("required", nlohmann::json::array())) {
-      valid[required.get<std::string>()] = Placeholder(schema["properties"][required.get<std::string>()]);
+      valid[required.get<std::string>()] =
+          Placeholder(schema["properties"][required.get<std::string>()]);
     }
     for (const auto& [name, property] : valid.items()) {
       nlohmann::json missing = valid;
@@ -220,13 +227,74 @@ TEST_F(ToolSchemas, EveryToolRefusesMissingUnknownAndMistypedArguments) {
     }
     nlohmann::json unknown = valid;
     unknown["no_such_argument"] = 1;
-    EXPECT_NE(Err(t->tool.name, unknown).find("no_such_argument"), std::string::npos) << t->tool.name;
+    EXPECT_NE(Err(t->tool.name, unknown).find("no_such_argument"), std::string::npos)
+        << t->tool.name;
     for (const auto& [name, property] : schema["properties"].items()) {
       nlohmann::json mistyped = valid;
-      mistyped[name] = property.value("type", "") == "string" ? nlohmann::json(12345) : nlohmann::json("x");
-      EXPECT_NE(Err(t->tool.name, mistyped).find(name), std::string::npos) << t->tool.name << " " << name;
+      mistyped[name] =
+          property.value("type", "") == "string" ? nlohmann::json(12345) : nlohmann::json("x");
+      EXPECT_NE(Err(t->tool.name, mistyped).find(name), std::string::npos)
+          << t->tool.name << " " << name;
     }
   }
+}
+
+// `assay env` on the apps, through the real binary: output and exit code.
+struct CliRun {
+  std::string out;
+  int exit_code = -1;
+};
+
+CliRun Assay(const std::string& args) {
+  CliRun r;
+  FILE* p = popen((std::string(ASSAY_BINARY) + " " + args + " 2>&1").c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string WriteActions(const std::string& name, const std::string& jsonl) {
+  const auto path =
+      std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()) + ".jsonl");
+  std::ofstream(path) << jsonl;
+  return path.string();
+}
+
+TEST(Cli, ListsEverySuiteAndRunsAnAgentsOwnWordingAgainstTheTaskChecker) {
+  if (!std::filesystem::exists(ASSAY_BINARY)) GTEST_SKIP() << "build the assay target first";
+  const CliRun list = Assay("env list");
+  EXPECT_EQ(list.exit_code, 0) << list.out;
+  for (const char* name : {"workplace", "mail", "chat", "calendar", "files"}) {
+    auto suite = LoadSuite(name, "");
+    ASSERT_TRUE(suite.has_value());
+    char line[64];
+    std::snprintf(line, sizeof line, "%-14s %4zu tasks %3zu tools", name, (*suite)->tasks.size(),
+                  (*suite)->tools.size());
+    EXPECT_NE(list.out.find(line), std::string::npos) << line << "\n" << list.out;
+  }
+  EXPECT_NE(list.out.find("tau2-retail"), std::string::npos);
+  // Different words from the reference's: the content checker passes it.
+  const std::string forward =
+      R"({"name":"mail_forward","arguments":{"id":"m-001","to":["Amy Chen"],"body":"Amy: for the payment run on Friday."}})"
+      "\n";
+  CliRun run = Assay("env run mail-forward-invoice --suite mail --actions " +
+                     WriteActions("forward", forward));
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("PASS  score 1.000"), std::string::npos) << run.out;
+  // The same plus archiving an unrelated message: collateral damage, exit 1.
+  run = Assay(
+      "env run mail-forward-invoice --suite mail --actions " +
+      WriteActions(
+          "collateral",
+          forward + R"({"name":"mail_label","arguments":{"id":"m-005","remove":["inbox"]}})"));
+  EXPECT_EQ(run.exit_code, 1) << run.out;
+  EXPECT_NE(run.out.find("collateral: - /mail/messages/m-005/labels"), std::string::npos)
+      << run.out;
+  std::filesystem::remove(WriteActions("forward", ""));
+  std::filesystem::remove(WriteActions("collateral", ""));
 }
 
 }  // namespace

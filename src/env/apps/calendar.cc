@@ -75,13 +75,13 @@ Value CalendarSeed() {
     return Attendees(v);
   };
   Value events = Value::Object({
-      {"ev-standup", Event("Finance standup", "2026-01-05T09:30:00Z", "2026-01-05T09:45:00Z",
-                           "u-dwhitfield",
-                           Attendees(yes({"u-dwhitfield", "u-lmartins", "u-achen", "u-ohaddad"})),
-                           weekdays, "Zoom")},
-      {"ev-1on1", Event("Leo / Dana 1:1", "2025-12-02T14:00:00Z", "2025-12-02T14:30:00Z",
-                        "u-dwhitfield", Attendees(yes({"u-dwhitfield", "u-lmartins"})), weekly,
-                        "Dana's office")},
+      {"ev-standup",
+       Event("Finance standup", "2026-01-05T09:30:00Z", "2026-01-05T09:45:00Z", "u-dwhitfield",
+             Attendees(yes({"u-dwhitfield", "u-lmartins", "u-achen", "u-ohaddad"})), weekdays,
+             "Zoom")},
+      {"ev-1on1",
+       Event("Leo / Dana 1:1", "2025-12-02T14:00:00Z", "2025-12-02T14:30:00Z", "u-dwhitfield",
+             Attendees(yes({"u-dwhitfield", "u-lmartins"})), weekly, "Dana's office")},
       {"ev-payment-review",
        Event("Payment run review", "2026-01-02T15:00:00Z", "2026-01-02T15:30:00Z", "u-lmartins",
              Attendees(yes({"u-lmartins", "u-achen"})), std::nullopt, "Zoom",
@@ -90,15 +90,13 @@ Value CalendarSeed() {
        Event("CloudNine account review", "2026-01-09T16:00:00Z", "2026-01-09T16:30:00Z",
              "u-lmartins", Attendees(yes({"u-lmartins", "u-achen", "u-rpatel"})), std::nullopt,
              "Zoom", "Quarterly review of the CloudNine hosting account and invoices.")},
-      {"ev-pbc", Event("Audit PBC list walkthrough", "2026-01-14T14:00:00Z",
-                       "2026-01-14T15:00:00Z", "u-lmartins",
-                       Attendees(yes({"u-lmartins", "u-dwhitfield"})), std::nullopt,
+      {"ev-pbc", Event("Audit PBC list walkthrough", "2026-01-14T14:00:00Z", "2026-01-14T15:00:00Z",
+                       "u-lmartins", Attendees(yes({"u-lmartins", "u-dwhitfield"})), std::nullopt,
                        "Finance room", "Walk through the auditors' prepared-by-client list.")},
       {"ev-audit-kickoff",
-       Event("Q4 audit kickoff with Brightline LLP", "2026-01-19T15:00:00Z",
-             "2026-01-19T16:00:00Z", "u-praman",
-             with(yes({"u-praman", "u-dwhitfield"}), "u-lmartins", "needs_action"), std::nullopt,
-             "Board room")},
+       Event("Q4 audit kickoff with Brightline LLP", "2026-01-19T15:00:00Z", "2026-01-19T16:00:00Z",
+             "u-praman", with(yes({"u-praman", "u-dwhitfield"}), "u-lmartins", "needs_action"),
+             std::nullopt, "Board room")},
       {"ev-allhands", Event("Company all-hands", "2026-01-08T17:00:00Z", "2026-01-08T18:00:00Z",
                             "u-mbell", All("accepted"), std::nullopt, "Main hall")},
       {"ev-offsite", Event("Company offsite", "2026-01-22T09:00:00Z", "2026-01-22T17:00:00Z",
@@ -108,17 +106,17 @@ Value CalendarSeed() {
                              "2026-01-06T10:30:00Z", "u-praman", Attendees(yes({"u-praman"})))},
       {"ev-board-prep", Event("Board deck prep", "2026-01-06T11:00:00Z", "2026-01-06T12:00:00Z",
                               "u-dwhitfield", Attendees(yes({"u-dwhitfield"})))},
-      {"ev-hiring", Event("Hiring sync", "2026-01-07T11:30:00Z", "2026-01-07T12:30:00Z",
-                          "u-jpark", Attendees(yes({"u-jpark", "u-gkim"})))},
+      {"ev-hiring", Event("Hiring sync", "2026-01-07T11:30:00Z", "2026-01-07T12:30:00Z", "u-jpark",
+                          Attendees(yes({"u-jpark", "u-gkim"})))},
       {"ev-dentist", Event("Dentist", "2026-01-07T10:00:00Z", "2026-01-07T11:30:00Z", "u-rpatel",
                            Attendees(yes({"u-rpatel"})))},
       {"ev-sprint",
        Event("Sprint planning", "2026-01-05T10:00:00Z", "2026-01-05T12:00:00Z", "u-jpark",
              Attendees(yes({"u-jpark", "u-rpatel", "u-enovak", "u-tokafor", "u-lromano"})),
              fortnightly)},
-      {"ev-sept-review", Event("September close review", "2025-10-07T15:00:00Z",
-                               "2025-10-07T15:30:00Z", "u-dwhitfield",
-                               Attendees(yes({"u-dwhitfield", "u-lmartins"})))},
+      {"ev-sept-review",
+       Event("September close review", "2025-10-07T15:00:00Z", "2025-10-07T15:30:00Z",
+             "u-dwhitfield", Attendees(yes({"u-dwhitfield", "u-lmartins"})))},
   });
   return Value::Object({{"me", Value::String(std::string(kMeId))}, {"events", std::move(events)}});
 }
@@ -215,8 +213,20 @@ base::Result<std::vector<std::string>> PeopleIds(const std::vector<std::string>&
 base::Result<int64_t> TimeArg(const nlohmann::json& args, const char* key) {
   const std::string text = Arg(args, key);
   std::optional<int64_t> t = ParseTime(text);
-  if (!t) return base::Error::Invalid(std::string(key) + " '" + text + "' is not a time; " + kTimeFormatHint);
+  if (!t)
+    return base::Error::Invalid(std::string(key) + " '" + text + "' is not a time; " +
+                                kTimeFormatHint);
   return *t;
+}
+
+// "start" and "end" arguments: both times, end after start, at most `max_seconds` apart.
+base::Result<Interval> RangeArgs(const nlohmann::json& args, int64_t max_seconds,
+                                 std::string_view too_long) {
+  ASSAY_ASSIGN_OR_RETURN(int64_t from, TimeArg(args, "start"));
+  ASSAY_ASSIGN_OR_RETURN(int64_t to, TimeArg(args, "end"));
+  if (to <= from) return base::Error::Invalid("end must be after start");
+  if (to - from > max_seconds) return base::Error::Invalid(std::string(too_long));
+  return Interval{from, to};
 }
 
 int64_t NowSeconds(const ToolContext& ctx) { return ctx.NowMicros() / 1'000'000; }
@@ -254,18 +264,24 @@ std::string Conflict(const Value& state, const Value& event, const std::vector<s
 base::Result<Value> RuleArg(const nlohmann::json& args) {
   if (!args.contains("recurrence")) return Value();
   const nlohmann::json& r = args["recurrence"];
-  Rule rule{r["freq"].get<std::string>(), r.value("interval", 1), r.value("count", 0),
-            r.value("until", ""), {}};
+  Rule rule{r["freq"].get<std::string>(),
+            r.value("interval", 1),
+            r.value("count", 0),
+            r.value("until", ""),
+            {}};
   if (r.contains("count") && r.contains("until"))
     return base::Error::Invalid("give recurrence.count or recurrence.until, not both");
   if (!rule.until.empty() && !ParseTime(rule.until))
-    return base::Error::Invalid("recurrence.until '" + rule.until + "' is not a time; " + kTimeFormatHint);
+    return base::Error::Invalid("recurrence.until '" + rule.until + "' is not a time; " +
+                                kTimeFormatHint);
   if (r.contains("by_day")) {
     if (rule.freq != "weekly") return base::Error::Invalid("recurrence.by_day needs freq weekly");
     for (const auto& d : r["by_day"]) rule.by_day.push_back(d.get<std::string>());
-    std::sort(rule.by_day.begin(), rule.by_day.end(), [](const std::string& a, const std::string& b) {
-      return std::find(kDays.begin(), kDays.end(), a) < std::find(kDays.begin(), kDays.end(), b);
-    });
+    std::sort(rule.by_day.begin(), rule.by_day.end(),
+              [](const std::string& a, const std::string& b) {
+                return std::find(kDays.begin(), kDays.end(), a) <
+                       std::find(kDays.begin(), kDays.end(), b);
+              });
     rule.by_day.erase(std::unique(rule.by_day.begin(), rule.by_day.end()), rule.by_day.end());
   }
   return RuleValue(rule);
@@ -286,10 +302,9 @@ nlohmann::json Occurrence(const std::string& id, const Value& e, const Interval&
 
 ToolResult ListEvents(ToolContext& ctx, const nlohmann::json& args) {
   const Value& state = ctx.State(kApp);
-  ASSAY_ASSIGN_OR_RETURN_TOOL(int64_t from, TimeArg(args, "start"));
-  ASSAY_ASSIGN_OR_RETURN_TOOL(int64_t to, TimeArg(args, "end"));
-  if (to <= from) return ToolResult::Error("end must be after start");
-  if (to - from > 92 * kDay) return ToolResult::Error("list at most 92 days at a time");
+  ASSAY_ASSIGN_OR_RETURN_TOOL(Interval range,
+                              RangeArgs(args, 92 * kDay, "list at most 92 days at a time"));
+  const int64_t from = range.start, to = range.end;
   ASSAY_ASSIGN_OR_RETURN_TOOL(auto who, PeopleIds({Arg(args, "person", std::string(kMeId))}));
   std::vector<std::pair<Interval, nlohmann::json>> found;
   for (const auto& [id, e] : state.Find("events")->members()) {
@@ -314,10 +329,9 @@ ToolResult GetEvent(ToolContext& ctx, const nlohmann::json& args) {
 
 ToolResult FreeBusy(ToolContext& ctx, const nlohmann::json& args) {
   const Value& state = ctx.State(kApp);
-  ASSAY_ASSIGN_OR_RETURN_TOOL(int64_t from, TimeArg(args, "start"));
-  ASSAY_ASSIGN_OR_RETURN_TOOL(int64_t to, TimeArg(args, "end"));
-  if (to <= from) return ToolResult::Error("end must be after start");
-  if (to - from > 31 * kDay) return ToolResult::Error("ask for at most 31 days at a time");
+  ASSAY_ASSIGN_OR_RETURN_TOOL(Interval range,
+                              RangeArgs(args, 31 * kDay, "ask for at most 31 days at a time"));
+  const int64_t from = range.start, to = range.end;
   ASSAY_ASSIGN_OR_RETURN_TOOL(auto people, PeopleIds(ArgList(args, "people")));
   nlohmann::json busy = nlohmann::json::object();
   std::vector<Interval> all;
@@ -341,7 +355,8 @@ ToolResult FreeBusy(ToolContext& ctx, const nlohmann::json& args) {
       while (cursor + need <= close) {
         int64_t blocked_until = 0;
         for (const Interval& b : all) {
-          if (b.start < cursor + need && b.end > cursor) blocked_until = std::max(blocked_until, b.end);
+          if (b.start < cursor + need && b.end > cursor)
+            blocked_until = std::max(blocked_until, b.end);
         }
         if (blocked_until == 0) {
           int64_t window_end = close;
@@ -362,10 +377,9 @@ ToolResult FreeBusy(ToolContext& ctx, const nlohmann::json& args) {
 
 ToolResult CreateEvent(ToolContext& ctx, const nlohmann::json& args) {
   const Value& state = ctx.State(kApp);
-  ASSAY_ASSIGN_OR_RETURN_TOOL(int64_t start, TimeArg(args, "start"));
-  ASSAY_ASSIGN_OR_RETURN_TOOL(int64_t end, TimeArg(args, "end"));
-  if (end <= start) return ToolResult::Error("end must be after start");
-  if (end - start > kDay) return ToolResult::Error("an event lasts at most 24 hours");
+  ASSAY_ASSIGN_OR_RETURN_TOOL(Interval when,
+                              RangeArgs(args, kDay, "an event lasts at most 24 hours"));
+  const int64_t start = when.start, end = when.end;
   if (start < NowSeconds(ctx))
     return ToolResult::Error("start " + FormatTime(start) + " is in the past (now is " +
                              NowText(ctx) + ")");
@@ -375,10 +389,10 @@ ToolResult CreateEvent(ToolContext& ctx, const nlohmann::json& args) {
   for (const std::string& p : people) {
     if (p != kMeId) attendees.emplace_back(p, "needs_action");
   }
-  Value event = Event(Arg(args, "title"), FormatTime(start), FormatTime(end), kMeId,
-                      Attendees(attendees), std::nullopt, Arg(args, "location"),
-                      Arg(args, "description"))
-                    .With("recurrence", rule);
+  Value event =
+      Event(Arg(args, "title"), FormatTime(start), FormatTime(end), kMeId, Attendees(attendees),
+            std::nullopt, Arg(args, "location"), Arg(args, "description"))
+          .With("recurrence", rule);
   if (args.value("avoid_conflicts", false)) {
     std::vector<std::string> everyone;
     for (const auto& [id, status] : attendees) everyone.push_back(id);
@@ -397,7 +411,8 @@ base::Result<const Value*> MyUpcomingEvent(const ToolContext& ctx, const std::st
   if (Field(*e, "organizer") != kMeId)
     return base::Error::Forbidden("only the organizer (" + Name(Field(*e, "organizer")) +
                                   ") can change this event; answer it with calendar_respond");
-  if (Field(*e, "status") == "cancelled") return base::Error::Conflict("event " + id + " is cancelled");
+  if (Field(*e, "status") == "cancelled")
+    return base::Error::Conflict("event " + id + " is cancelled");
   if (e->Find("recurrence")->is_null() && *ParseTime(Field(*e, "end")) <= NowSeconds(ctx))
     return base::Error::Conflict("event " + id + " is in the past");
   return e;
@@ -420,7 +435,8 @@ ToolResult UpdateEvent(ToolContext& ctx, const nlohmann::json& args) {
   }
   if (end <= start) return ToolResult::Error("end must be after start");
   if ((args.contains("start") || args.contains("end")) && start < NowSeconds(ctx))
-    return ToolResult::Error("start " + FormatTime(start) + " is in the past (now is " + NowText(ctx) + ")");
+    return ToolResult::Error("start " + FormatTime(start) + " is in the past (now is " +
+                             NowText(ctx) + ")");
   e = e.With("start", Value::String(FormatTime(start))).With("end", Value::String(FormatTime(end)));
   ASSAY_ASSIGN_OR_RETURN_TOOL(auto add, PeopleIds(ArgList(args, "add_attendees")));
   ASSAY_ASSIGN_OR_RETURN_TOOL(auto remove, PeopleIds(ArgList(args, "remove_attendees")));
@@ -429,7 +445,8 @@ ToolResult UpdateEvent(ToolContext& ctx, const nlohmann::json& args) {
     if (attendees.Find(p) == nullptr) attendees = attendees.With(p, Value::String("needs_action"));
   }
   for (const std::string& p : remove) {
-    if (p == kMeId) return ToolResult::Error("the organizer cannot be removed; cancel the event instead");
+    if (p == kMeId)
+      return ToolResult::Error("the organizer cannot be removed; cancel the event instead");
     if (attendees.Find(p) == nullptr)
       return ToolResult::Error(Name(p) + " is not invited to this event");
     attendees = attendees.Without(p);
@@ -449,7 +466,8 @@ ToolResult CancelEvent(ToolContext& ctx, const nlohmann::json& args) {
   const std::string id = Arg(args, "id");
   ASSAY_ASSIGN_OR_RETURN_TOOL(const Value* e, MyUpcomingEvent(ctx, id));
   (void)e;
-  ctx.SetState(kApp, Put(ctx.State(kApp), Ptr({"events", id, "status"}), Value::String("cancelled")));
+  ctx.SetState(kApp,
+               Put(ctx.State(kApp), Ptr({"events", id, "status"}), Value::String("cancelled")));
   return OkJson({{"id", id}, {"status", "cancelled"}});
 }
 
@@ -471,12 +489,9 @@ ToolResult Respond(ToolContext& ctx, const nlohmann::json& args) {
 }  // namespace
 
 base::Status RegisterCalendarTools(ToolRegistry& r) {
-  auto add = [&](const char* name, const char* description, std::string props, std::string required,
-                 bool read_only, ToolHandler handler) {
-    return r.Register({name, description,
-                       R"({"type":"object","properties":{)" + props + R"(},"required":[)" +
-                           required + R"(],"additionalProperties":false})",
-                       read_only, kApp, std::move(handler)});
+  auto add = [&](const char* name, const char* description, const std::string& props,
+                 const std::string& required, bool read_only, ToolHandler handler) {
+    return AddTool(r, kApp, name, description, props, required, read_only, std::move(handler));
   };
   const std::string kTime = R"({"type":"string","description":"UTC, e.g. 2026-01-07T15:00:00Z"})";
   const std::string kRange = R"("start":)" + kTime + R"(,"end":)" + kTime;
@@ -486,7 +501,9 @@ base::Status RegisterCalendarTools(ToolRegistry& r) {
   const std::string kRule =
       R"("recurrence":{"type":"object","properties":{"freq":{"type":"string","enum":["daily","weekly"]},)"
       R"("interval":{"type":"integer","minimum":1,"maximum":52},"count":{"type":"integer","minimum":1,"maximum":500},)"
-      R"("until":)" + kTime + R"(,"by_day":{"type":"array","items":{"type":"string","enum":["MO","TU","WE","TH","FR","SA","SU"]}}},)"
+      R"("until":)" +
+      kTime +
+      R"(,"by_day":{"type":"array","items":{"type":"string","enum":["MO","TU","WE","TH","FR","SA","SU"]}}},)"
       R"("required":["freq"],"additionalProperties":false})";
   const std::string kAvoid =
       R"("avoid_conflicts":{"type":"boolean","description":"refuse if any attendee is busy"})";
@@ -501,19 +518,19 @@ base::Status RegisterCalendarTools(ToolRegistry& r) {
                 kRange + R"(,"people":)" + kPeople +
                     R"(,"duration_minutes":{"type":"integer","minimum":5,"maximum":480})",
                 R"("start","end","people")", true, FreeBusy));
-  ASSAY_TRY(add("calendar_create_event",
-                "Create an event you organise and invite attendees; optional daily/weekly recurrence.",
-                R"("title":{"type":"string","minLength":1,"maxLength":200},)" + kRange +
-                    R"(,"attendees":)" + kPeople +
-                    R"(,"location":{"type":"string"},"description":{"type":"string"},)" + kRule +
-                    "," + kAvoid,
-                R"("title","start","end","attendees")", false, CreateEvent));
+  ASSAY_TRY(add(
+      "calendar_create_event",
+      "Create an event you organise and invite attendees; optional daily/weekly recurrence.",
+      R"("title":{"type":"string","minLength":1,"maxLength":200},)" + kRange + R"(,"attendees":)" +
+          kPeople + R"(,"location":{"type":"string"},"description":{"type":"string"},)" + kRule +
+          "," + kAvoid,
+      R"("title","start","end","attendees")", false, CreateEvent));
   ASSAY_TRY(add("calendar_update_event",
                 "Change an event you organise: time, title, place, attendees.",
                 kId + R"(,"title":{"type":"string","minLength":1},)" + kRange +
                     R"(,"location":{"type":"string"},"description":{"type":"string"},)"
-                    R"("add_attendees":)" + kPeople + R"(,"remove_attendees":)" + kPeople + "," +
-                    kAvoid,
+                    R"("add_attendees":)" +
+                    kPeople + R"(,"remove_attendees":)" + kPeople + "," + kAvoid,
                 R"("id")", false, UpdateEvent));
   ASSAY_TRY(add("calendar_cancel_event", "Cancel an upcoming event you organise.", kId, R"("id")",
                 false, CancelEvent));
@@ -562,17 +579,20 @@ base::Result<std::vector<Task>> CalendarTasks(const World& w, const ToolRegistry
   tasks.push_back(
       TaskBuilder("calendar-cancel-cloudnine",
                   "CloudNine postponed: cancel the CloudNine account review on Jan 9.", w)
-          .Do("calendar_list_events", {{"start", "2026-01-09T00:00:00Z"}, {"end", "2026-01-10T00:00:00Z"}})
+          .Do("calendar_list_events",
+              {{"start", "2026-01-09T00:00:00Z"}, {"end", "2026-01-10T00:00:00Z"}})
           .Do("calendar_cancel_event", {{"id", "ev-cloudnine"}})
           .Expect(PathEquals("/calendar/events/ev-cloudnine/status", Value::String("cancelled")))
           .BuildExact(tools));
   tasks.push_back(
-      TaskBuilder("calendar-decline-offsite",
-                  "You will be with the auditors on Jan 22: decline the company offsite invitation.",
-                  w)
-          .Do("calendar_list_events", {{"start", "2026-01-22T00:00:00Z"}, {"end", "2026-01-23T00:00:00Z"}})
+      TaskBuilder(
+          "calendar-decline-offsite",
+          "You will be with the auditors on Jan 22: decline the company offsite invitation.", w)
+          .Do("calendar_list_events",
+              {{"start", "2026-01-22T00:00:00Z"}, {"end", "2026-01-23T00:00:00Z"}})
           .Do("calendar_respond", {{"id", "ev-offsite"}, {"response", "declined"}})
-          .Expect(PathEquals("/calendar/events/ev-offsite/attendees/u-lmartins", Value::String("declined")))
+          .Expect(PathEquals("/calendar/events/ev-offsite/attendees/u-lmartins",
+                             Value::String("declined")))
           .BuildExact(tools));
   tasks.push_back(
       TaskBuilder("calendar-move-payment-review",
@@ -580,15 +600,20 @@ base::Result<std::vector<Task>> CalendarTasks(const World& w, const ToolRegistry
           .Do("calendar_update_event", {{"id", "ev-payment-review"},
                                         {"start", "2026-01-02T16:00:00Z"},
                                         {"end", "2026-01-02T16:30:00Z"}})
-          .Expect(PathEquals("/calendar/events/ev-payment-review/start", Value::String("2026-01-02T16:00:00Z")))
-          .Expect(PathEquals("/calendar/events/ev-payment-review/end", Value::String("2026-01-02T16:30:00Z")))
+          .Expect(PathEquals("/calendar/events/ev-payment-review/start",
+                             Value::String("2026-01-02T16:00:00Z")))
+          .Expect(PathEquals("/calendar/events/ev-payment-review/end",
+                             Value::String("2026-01-02T16:30:00Z")))
           .BuildExact(tools));
   tasks.push_back(
       TaskBuilder("calendar-invite-pbc",
                   "Add Amy Chen and Omar Haddad to your Audit PBC list walkthrough on Jan 14.", w)
-          .Do("calendar_update_event", {{"id", "ev-pbc"}, {"add_attendees", {"Amy Chen", "Omar Haddad"}}})
-          .Expect(PathEquals("/calendar/events/ev-pbc/attendees/u-achen", Value::String("needs_action")))
-          .Expect(PathEquals("/calendar/events/ev-pbc/attendees/u-ohaddad", Value::String("needs_action")))
+          .Do("calendar_update_event",
+              {{"id", "ev-pbc"}, {"add_attendees", {"Amy Chen", "Omar Haddad"}}})
+          .Expect(PathEquals("/calendar/events/ev-pbc/attendees/u-achen",
+                             Value::String("needs_action")))
+          .Expect(PathEquals("/calendar/events/ev-pbc/attendees/u-ohaddad",
+                             Value::String("needs_action")))
           .BuildExact(tools));
   tasks.push_back(
       TaskBuilder("calendar-recurring-sync",
@@ -600,20 +625,22 @@ base::Result<std::vector<Task>> CalendarTasks(const World& w, const ToolRegistry
                                         {"end", "2026-01-08T15:30:00Z"},
                                         {"attendees", {"Amy Chen", "Omar Haddad"}},
                                         {"recurrence", {{"freq", "weekly"}, {"count", 6}}}})
-          .ExpectNew("/calendar/events", "weekly AP/AR sync from Jan 8, six occurrences",
-                     [](const Value& e) {
-                       if (!Booked("AP/AR sync", "2026-01-08T15:00:00Z", "2026-01-08T15:30:00Z",
-                                   {"u-achen", "u-ohaddad"})(e))
-                         return false;
-                       // Any rule giving exactly the six Thursdays Jan 8 - Feb 12 will do.
-                       std::vector<Interval> all = Occurrences(e, 0, *ParseTime("2027-01-01T00:00Z"));
-                       return all.size() == 6 && FormatTime(all.back().start) == "2026-02-12T15:00:00Z";
-                     })
+          .ExpectNew(
+              "/calendar/events", "weekly AP/AR sync from Jan 8, six occurrences",
+              [](const Value& e) {
+                if (!Booked("AP/AR sync", "2026-01-08T15:00:00Z", "2026-01-08T15:30:00Z",
+                            {"u-achen", "u-ohaddad"})(e))
+                  return false;
+                // Any rule giving exactly the six Thursdays Jan 8 - Feb 12 will do.
+                std::vector<Interval> all = Occurrences(e, 0, *ParseTime("2027-01-01T00:00Z"));
+                return all.size() == 6 && FormatTime(all.back().start) == "2026-02-12T15:00:00Z";
+              })
           .Build());
   tasks.push_back(
       TaskBuilder("calendar-accept-audit", "Accept Priya's Q4 audit kickoff invitation.", w)
           .Do("calendar_respond", {{"id", "ev-audit-kickoff"}, {"response", "accepted"}})
-          .Expect(PathEquals("/calendar/events/ev-audit-kickoff/attendees/u-lmartins", Value::String("accepted")))
+          .Expect(PathEquals("/calendar/events/ev-audit-kickoff/attendees/u-lmartins",
+                             Value::String("accepted")))
           .BuildExact(tools));
   return tasks;
 }

@@ -1,8 +1,8 @@
 // calendar: everyone's calendar at Northwind Analytics, worked on as Leo Martins (kMeId):
 // events with attendees and their responses, free/busy, and daily/weekly recurrence
 // (interval, by_day, count or until), expanded over the asked range by list and free/busy.
-// State: {"me", "events": {"ev-…": {"title", "start", "end", "organizer", "attendees": {"<user id>":
-// "accepted"|"declined"|"tentative"|"needs_action"}, "location", "description", "recurrence":
+// State: {"me", "events": {"ev-…": {"title", "start", "end", "organizer", "attendees": {"<user
+// id>": "accepted"|"declined"|"tentative"|"needs_action"}, "location", "description", "recurrence":
 // null | {"freq": "daily"|"weekly", "interval", "count" (0 = none), "until" ("" = none),
 // "by_day": ["MO", …]}, "status": "confirmed"|"cancelled"}}}. Times are UTC "…Z" text; "now"
 // is the session clock, so booking in the past is refused.

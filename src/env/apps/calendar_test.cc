@@ -16,10 +16,12 @@ std::vector<std::string> Starts(const nlohmann::json& events, std::string_view i
 }
 
 TEST_F(CalendarTest, ListExpandsRecurringEventsOverTheRange) {
-  nlohmann::json week = Ok("calendar_list_events", {{"start", "2026-01-05T00:00:00Z"}, {"end", "2026-01-12T00:00:00Z"}})["events"];
+  nlohmann::json week = Ok("calendar_list_events", {{"start", "2026-01-05T00:00:00Z"},
+                                                    {"end", "2026-01-12T00:00:00Z"}})["events"];
   EXPECT_EQ(Starts(week, "ev-standup"),
-            (std::vector<std::string>{"2026-01-05T09:30:00Z", "2026-01-06T09:30:00Z", "2026-01-07T09:30:00Z",
-                                      "2026-01-08T09:30:00Z", "2026-01-09T09:30:00Z"}));
+            (std::vector<std::string>{"2026-01-05T09:30:00Z", "2026-01-06T09:30:00Z",
+                                      "2026-01-07T09:30:00Z", "2026-01-08T09:30:00Z",
+                                      "2026-01-09T09:30:00Z"}));
   EXPECT_EQ(Starts(week, "ev-1on1"), std::vector<std::string>{"2026-01-06T14:00:00Z"});
   EXPECT_EQ(week.front()["start"], "2026-01-05T09:30:00Z");  // in time order
   // Every two weeks, six times: Jan 5 … Mar 16, then no more.
@@ -27,10 +29,12 @@ TEST_F(CalendarTest, ListExpandsRecurringEventsOverTheRange) {
                                                       {"end", "2026-04-01T00:00:00Z"},
                                                       {"person", "Ravi Patel"}})["events"];
   EXPECT_EQ(Starts(sprint, "ev-sprint"),
-            (std::vector<std::string>{"2026-01-05T10:00:00Z", "2026-01-19T10:00:00Z", "2026-02-02T10:00:00Z",
-                                      "2026-02-16T10:00:00Z", "2026-03-02T10:00:00Z", "2026-03-16T10:00:00Z"}));
+            (std::vector<std::string>{"2026-01-05T10:00:00Z", "2026-01-19T10:00:00Z",
+                                      "2026-02-02T10:00:00Z", "2026-02-16T10:00:00Z",
+                                      "2026-03-02T10:00:00Z", "2026-03-16T10:00:00Z"}));
   // The standup stops at its until (Mar 31).
-  nlohmann::json april = Ok("calendar_list_events", {{"start", "2026-03-30T00:00:00Z"}, {"end", "2026-04-03T00:00:00Z"}})["events"];
+  nlohmann::json april = Ok("calendar_list_events", {{"start", "2026-03-30T00:00:00Z"},
+                                                     {"end", "2026-04-03T00:00:00Z"}})["events"];
   EXPECT_EQ(Starts(april, "ev-standup").size(), 2u);
   Err("calendar_list_events", {{"start", "2026-01-05"}, {"end", "2026-01-06T00:00:00Z"}});
   Err("calendar_list_events", {{"start", "2026-02-30T00:00:00Z"}, {"end", "2026-03-06T00:00:00Z"}});
@@ -39,24 +43,36 @@ TEST_F(CalendarTest, ListExpandsRecurringEventsOverTheRange) {
 }
 
 TEST_F(CalendarTest, FreeBusyFindsCommonWindowsInWorkingHours) {
-  nlohmann::json fb = Ok("calendar_free_busy", {{"people", {"u-lmartins", "Jin Park", "Ravi Patel"}},
-                                                {"start", "2026-01-07T00:00:00Z"},
-                                                {"end", "2026-01-08T00:00:00Z"},
-                                                {"duration_minutes", 45}});
-  EXPECT_EQ(fb["busy"]["u-rpatel"], nlohmann::json::parse(R"([{"start":"2026-01-07T10:00:00Z","end":"2026-01-07T11:30:00Z"}])"));
-  EXPECT_EQ(fb["free"], nlohmann::json::parse(R"([{"start":"2026-01-07T12:30:00Z","end":"2026-01-07T17:00:00Z"}])"));
+  nlohmann::json fb =
+      Ok("calendar_free_busy", {{"people", {"u-lmartins", "Jin Park", "Ravi Patel"}},
+                                {"start", "2026-01-07T00:00:00Z"},
+                                {"end", "2026-01-08T00:00:00Z"},
+                                {"duration_minutes", 45}});
+  EXPECT_EQ(
+      fb["busy"]["u-rpatel"],
+      nlohmann::json::parse(R"([{"start":"2026-01-07T10:00:00Z","end":"2026-01-07T11:30:00Z"}])"));
+  EXPECT_EQ(fb["free"], nlohmann::json::parse(
+                            R"([{"start":"2026-01-07T12:30:00Z","end":"2026-01-07T17:00:00Z"}])"));
   // Weekends have no working hours; declined events do not make anyone busy.
-  EXPECT_TRUE(Ok("calendar_free_busy", {{"people", {"u-lmartins"}}, {"start", "2026-01-10T00:00:00Z"},
-                                        {"end", "2026-01-12T00:00:00Z"}, {"duration_minutes", 30}})["free"].empty());
+  EXPECT_TRUE(Ok("calendar_free_busy", {{"people", {"u-lmartins"}},
+                                        {"start", "2026-01-10T00:00:00Z"},
+                                        {"end", "2026-01-12T00:00:00Z"},
+                                        {"duration_minutes", 30}})["free"]
+                  .empty());
   Ok("calendar_respond", {{"id", "ev-offsite"}, {"response", "declined"}});
-  EXPECT_TRUE(Ok("calendar_free_busy", {{"people", {"u-lmartins"}}, {"start", "2026-01-22T12:00:00Z"},
-                                        {"end", "2026-01-22T13:00:00Z"}})["busy"]["u-lmartins"].empty());
-  Err("calendar_free_busy", {{"people", {"Nobody"}}, {"start", "2026-01-07T00:00:00Z"}, {"end", "2026-01-08T00:00:00Z"}});
+  EXPECT_TRUE(Ok("calendar_free_busy", {{"people", {"u-lmartins"}},
+                                        {"start", "2026-01-22T12:00:00Z"},
+                                        {"end", "2026-01-22T13:00:00Z"}})["busy"]["u-lmartins"]
+                  .empty());
+  Err("calendar_free_busy",
+      {{"people", {"Nobody"}}, {"start", "2026-01-07T00:00:00Z"}, {"end", "2026-01-08T00:00:00Z"}});
 }
 
 TEST_F(CalendarTest, CreateRefusesThePastUnknownPeopleAndConflictsWhenAsked) {
-  const nlohmann::json base = {{"title", "Sync"}, {"start", "2026-01-07T10:00:00Z"},
-                               {"end", "2026-01-07T10:30:00Z"}, {"attendees", {"Ravi Patel"}}};
+  const nlohmann::json base = {{"title", "Sync"},
+                               {"start", "2026-01-07T10:00:00Z"},
+                               {"end", "2026-01-07T10:30:00Z"},
+                               {"attendees", {"Ravi Patel"}}};
   auto with = [&](const char* key, nlohmann::json v) {
     nlohmann::json a = base;
     a[key] = std::move(v);
@@ -66,10 +82,13 @@ TEST_F(CalendarTest, CreateRefusesThePastUnknownPeopleAndConflictsWhenAsked) {
   past["end"] = "2025-12-31T10:30:00Z";
   EXPECT_NE(Err("calendar_create_event", past).find("in the past"), std::string::npos);
   Err("calendar_create_event", with("end", "2026-01-07T09:00:00Z"));
-  EXPECT_NE(Err("calendar_create_event", with("attendees", {"Zed"})).find("unknown attendee 'Zed'"), std::string::npos);
-  EXPECT_NE(Err("calendar_create_event", with("avoid_conflicts", true)).find("Ravi Patel is busy 2026-01-07T10:00:00Z"),
+  EXPECT_NE(Err("calendar_create_event", with("attendees", {"Zed"})).find("unknown attendee 'Zed'"),
             std::string::npos);
-  Err("calendar_create_event", with("recurrence", {{"freq", "weekly"}, {"count", 3}, {"until", "2026-02-01T00:00:00Z"}}));
+  EXPECT_NE(Err("calendar_create_event", with("avoid_conflicts", true))
+                .find("Ravi Patel is busy 2026-01-07T10:00:00Z"),
+            std::string::npos);
+  Err("calendar_create_event",
+      with("recurrence", {{"freq", "weekly"}, {"count", 3}, {"until", "2026-02-01T00:00:00Z"}}));
   Err("calendar_create_event", with("recurrence", {{"freq", "daily"}, {"by_day", {"MO"}}}));
   Err("calendar_create_event", with("recurrence", {{"freq", "monthly"}}));
   // Without avoid_conflicts a double booking is allowed (people do that).
@@ -77,45 +96,66 @@ TEST_F(CalendarTest, CreateRefusesThePastUnknownPeopleAndConflictsWhenAsked) {
   EXPECT_EQ(At("calendar", "/events/" + id + "/attendees")->ToJson(),
             nlohmann::json({{"u-lmartins", "accepted"}, {"u-rpatel", "needs_action"}}));
   // Daily every other day until Jan 14: Jan 8, 10, 12, 14.
-  const std::string daily = Ok("calendar_create_event",
-      {{"title", "Cash check"}, {"start", "2026-01-08T08:00:00Z"}, {"end", "2026-01-08T08:15:00Z"},
-       {"attendees", nlohmann::json::array()},
-       {"recurrence", {{"freq", "daily"}, {"interval", 2}, {"until", "2026-01-14T23:00:00Z"}}}})["id"];
-  nlohmann::json listed = Ok("calendar_list_events", {{"start", "2026-01-01T00:00:00Z"}, {"end", "2026-02-01T00:00:00Z"}})["events"];
-  EXPECT_EQ(Starts(listed, daily), (std::vector<std::string>{"2026-01-08T08:00:00Z", "2026-01-10T08:00:00Z",
-                                                              "2026-01-12T08:00:00Z", "2026-01-14T08:00:00Z"}));
+  const std::string daily =
+      Ok("calendar_create_event",
+         {{"title", "Cash check"},
+          {"start", "2026-01-08T08:00:00Z"},
+          {"end", "2026-01-08T08:15:00Z"},
+          {"attendees", nlohmann::json::array()},
+          {"recurrence",
+           {{"freq", "daily"}, {"interval", 2}, {"until", "2026-01-14T23:00:00Z"}}}})["id"];
+  nlohmann::json listed = Ok("calendar_list_events", {{"start", "2026-01-01T00:00:00Z"},
+                                                      {"end", "2026-02-01T00:00:00Z"}})["events"];
+  EXPECT_EQ(Starts(listed, daily),
+            (std::vector<std::string>{"2026-01-08T08:00:00Z", "2026-01-10T08:00:00Z",
+                                      "2026-01-12T08:00:00Z", "2026-01-14T08:00:00Z"}));
   // A recurring booking conflicts if any occurrence does: Tuesdays hit the 1:1 with Dana.
-  EXPECT_NE(Err("calendar_create_event", {{"title", "x"}, {"start", "2026-01-05T14:00:00Z"}, {"end", "2026-01-05T14:15:00Z"},
-                                          {"attendees", nlohmann::json::array()}, {"avoid_conflicts", true},
+  EXPECT_NE(Err("calendar_create_event", {{"title", "x"},
+                                          {"start", "2026-01-05T14:00:00Z"},
+                                          {"end", "2026-01-05T14:15:00Z"},
+                                          {"attendees", nlohmann::json::array()},
+                                          {"avoid_conflicts", true},
                                           {"recurrence", {{"freq", "daily"}, {"count", 3}}}})
                 .find("Leo / Dana 1:1"),
             std::string::npos);
 }
 
 TEST_F(CalendarTest, OnlyTheOrganizerChangesAnEventAndAttendeesRespond) {
-  Ok("calendar_update_event", {{"id", "ev-pbc"}, {"add_attendees", {"Amy Chen"}}, {"remove_attendees", {"Dana Whitfield"}}});
+  Ok("calendar_update_event",
+     {{"id", "ev-pbc"}, {"add_attendees", {"Amy Chen"}}, {"remove_attendees", {"Dana Whitfield"}}});
   EXPECT_EQ(At("calendar", "/events/ev-pbc/attendees")->ToJson(),
             nlohmann::json({{"u-achen", "needs_action"}, {"u-lmartins", "accepted"}}));
   Err("calendar_update_event", {{"id", "ev-pbc"}, {"remove_attendees", {"Omar Haddad"}}});
   Err("calendar_update_event", {{"id", "ev-pbc"}, {"remove_attendees", {"Leo Martins"}}});
   Err("calendar_update_event", {{"id", "ev-pbc"}, {"start", "2025-12-01T10:00:00Z"}});
-  EXPECT_NE(Err("calendar_update_event", {{"id", "ev-pbc"}, {"start", "2026-01-07T09:30:00Z"}, {"end", "2026-01-07T10:30:00Z"},
-                                          {"avoid_conflicts", true}}).find("Amy Chen is busy 2026-01-07T09:30:00Z"),
+  EXPECT_NE(Err("calendar_update_event", {{"id", "ev-pbc"},
+                                          {"start", "2026-01-07T09:30:00Z"},
+                                          {"end", "2026-01-07T10:30:00Z"},
+                                          {"avoid_conflicts", true}})
+                .find("Amy Chen is busy 2026-01-07T09:30:00Z"),
             std::string::npos);
-  EXPECT_NE(Err("calendar_update_event", {{"id", "ev-offsite"}, {"title", "x"}}).find("calendar_respond"), std::string::npos);
-  EXPECT_NE(Err("calendar_cancel_event", {{"id", "ev-sept-review"}}).find("organizer"), std::string::npos);
+  EXPECT_NE(
+      Err("calendar_update_event", {{"id", "ev-offsite"}, {"title", "x"}}).find("calendar_respond"),
+      std::string::npos);
+  EXPECT_NE(Err("calendar_cancel_event", {{"id", "ev-sept-review"}}).find("organizer"),
+            std::string::npos);
   Ok("calendar_cancel_event", {{"id", "ev-cloudnine"}});
-  EXPECT_NE(Err("calendar_cancel_event", {{"id", "ev-cloudnine"}}).find("cancelled"), std::string::npos);
+  EXPECT_NE(Err("calendar_cancel_event", {{"id", "ev-cloudnine"}}).find("cancelled"),
+            std::string::npos);
   Err("calendar_respond", {{"id", "ev-cloudnine"}, {"response", "accepted"}});  // I organise it
   Err("calendar_respond", {{"id", "ev-hiring"}, {"response", "accepted"}});     // not invited
   Err("calendar_respond", {{"id", "ev-offsite"}, {"response", "maybe"}});       // schema enum
   Ok("calendar_respond", {{"id", "ev-offsite"}, {"response", "tentative"}});
   EXPECT_EQ(At("calendar", "/events/ev-offsite/attendees/u-lmartins")->AsString(), "tentative");
   // A cancelled event is nobody's busy time.
-  EXPECT_TRUE(Ok("calendar_list_events", {{"start", "2026-01-09T16:00:00Z"}, {"end", "2026-01-09T17:00:00Z"}})["events"].empty());
+  EXPECT_TRUE(Ok("calendar_list_events",
+                 {{"start", "2026-01-09T16:00:00Z"}, {"end", "2026-01-09T17:00:00Z"}})["events"]
+                  .empty());
   // Time passes: events that ended can no longer be moved.
   clock_.Set(*ParseTime("2026-01-03T00:00:00Z") * 1'000'000);
-  EXPECT_NE(Err("calendar_update_event", {{"id", "ev-payment-review"}, {"title", "x"}}).find("in the past"), std::string::npos);
+  EXPECT_NE(Err("calendar_update_event", {{"id", "ev-payment-review"}, {"title", "x"}})
+                .find("in the past"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -57,10 +57,9 @@ Value ChatSeed() {
       {"c-data-platform",
        Channel("data-platform", "channel", false, "Data platform engineering",
                {"u-salvarez", "u-jpark", "u-rpatel", "u-enovak", "u-tokafor", "u-lromano"})},
-      {"c-leadership",
-       Channel("leadership", "channel", true, "Leadership team",
-               {"u-mbell", "u-praman", "u-salvarez", "u-gkim", "u-bcarter", "u-kmorgan", "u-hlee",
-                "u-ewright"})},
+      {"c-leadership", Channel("leadership", "channel", true, "Leadership team",
+                               {"u-mbell", "u-praman", "u-salvarez", "u-gkim", "u-bcarter",
+                                "u-kmorgan", "u-hlee", "u-ewright"})},
       {DmId("u-dwhitfield"), Channel("Dana Whitfield", "dm", true, "", {me, "u-dwhitfield"})},
       {DmId("u-achen"), Channel("Amy Chen", "dm", true, "", {me, "u-achen"})},
   });
@@ -134,8 +133,8 @@ base::Result<std::string> Conversation(const Value& state, std::string_view ref)
                                  "'; see chat_list_channels (DMs: chat_send_dm)");
   if (!IsMember(*state.Find("channels")->Find(id)))
     return base::Error::Forbidden("you are not a member of #" +
-                                         Field(*state.Find("channels")->Find(id), "name") +
-                                         "; ask a member to post it");
+                                  Field(*state.Find("channels")->Find(id), "name") +
+                                  "; ask a member to post it");
   return id;
 }
 
@@ -173,7 +172,8 @@ nlohmann::json Collect(const Value& state, const std::function<bool(const Value&
   });
   const size_t skip = found.size() > limit ? found.size() - limit : 0;  // the latest `limit`
   nlohmann::json out = nlohmann::json::array();
-  for (size_t i = skip; i < found.size(); ++i) out.push_back(Render(state, found[i].first, *found[i].second));
+  for (size_t i = skip; i < found.size(); ++i)
+    out.push_back(Render(state, found[i].first, *found[i].second));
   return out;
 }
 
@@ -221,8 +221,8 @@ ToolResult ReadThread(ToolContext& ctx, const nlohmann::json& args) {
   const std::string root = Field(*parent, "thread").empty() ? id : Field(*parent, "thread");
   nlohmann::json replies = Collect(
       state, [&](const Value& m) { return Field(m, "thread") == root; }, 1000);
-  return OkJson({{"parent", Render(state, root, *state.Find("messages")->Find(root))},
-                 {"replies", replies}});
+  return OkJson(
+      {{"parent", Render(state, root, *state.Find("messages")->Find(root))}, {"replies", replies}});
 }
 
 ToolResult PostTool(ToolContext& ctx, const nlohmann::json& args) {
@@ -245,13 +245,13 @@ ToolResult ReplyThread(ToolContext& ctx, const nlohmann::json& args) {
 ToolResult SendDm(ToolContext& ctx, const nlohmann::json& args) {
   const std::string who = Arg(args, "user");
   const Person* p = FindPerson(who);
-  if (p == nullptr)
-    return ToolResult::Error("unknown user '" + who + "'; see chat_list_users");
+  if (p == nullptr) return ToolResult::Error("unknown user '" + who + "'; see chat_list_users");
   if (p->id == kMeId) return ToolResult::Error("you cannot send a DM to yourself");
   const std::string dm = DmId(p->id);
   if (ctx.State(kApp).Find("channels")->Find(dm) == nullptr) {
-    ctx.SetState(kApp, Put(ctx.State(kApp), Ptr({"channels", dm}),
-                           Channel(p->name, "dm", true, "", {std::string(kMeId), std::string(p->id)})));
+    ctx.SetState(kApp,
+                 Put(ctx.State(kApp), Ptr({"channels", dm}),
+                     Channel(p->name, "dm", true, "", {std::string(kMeId), std::string(p->id)})));
   }
   return OkJson({{"id", Post(ctx, dm, Arg(args, "text"), "")}, {"channel", dm}});
 }
@@ -313,26 +313,23 @@ ToolResult ListUsers(ToolContext&, const nlohmann::json& args) {
 }  // namespace
 
 base::Status RegisterChatTools(ToolRegistry& r) {
-  auto add = [&](const char* name, const char* description, std::string props, std::string required,
-                 bool read_only, ToolHandler handler) {
-    return r.Register({name, description,
-                       R"({"type":"object","properties":{)" + props + R"(},"required":[)" +
-                           required + R"(],"additionalProperties":false})",
-                       read_only, kApp, std::move(handler)});
+  auto add = [&](const char* name, const char* description, const std::string& props,
+                 const std::string& required, bool read_only, ToolHandler handler) {
+    return AddTool(r, kApp, name, description, props, required, read_only, std::move(handler));
   };
   const std::string kChannel =
       R"j("channel":{"type":"string","minLength":1,"description":"channel id or name (#finance), or a DM id (dm-u-achen)"})j";
   const std::string kMessage =
       R"("message_id":{"type":"string","minLength":1,"description":"message id, e.g. cm-001"})";
   const std::string kText = R"("text":{"type":"string","minLength":1,"maxLength":4000})";
-  ASSAY_TRY(add("chat_list_channels", "List channels and DMs you can see.", "", "", true,
-                ListChannels));
+  ASSAY_TRY(
+      add("chat_list_channels", "List channels and DMs you can see.", "", "", true, ListChannels));
   ASSAY_TRY(add("chat_read_channel",
                 "Read the latest top-level messages of a channel or DM (with thread reply counts).",
                 kChannel + R"(,"limit":{"type":"integer","minimum":1,"maximum":200})",
                 R"("channel")", true, ReadChannel));
-  ASSAY_TRY(add("chat_read_thread", "Read a thread: its parent message and every reply.",
-                kMessage, R"("message_id")", true, ReadThread));
+  ASSAY_TRY(add("chat_read_thread", "Read a thread: its parent message and every reply.", kMessage,
+                R"("message_id")", true, ReadThread));
   ASSAY_TRY(add("chat_post", "Post a message to a channel or DM.", kChannel + "," + kText,
                 R"("channel","text")", false, PostTool));
   ASSAY_TRY(add("chat_reply_thread", "Reply in the thread of a message.", kMessage + "," + kText,
@@ -342,24 +339,25 @@ base::Status RegisterChatTools(ToolRegistry& r) {
                 SendDm));
   ASSAY_TRY(add("chat_search", "Find messages containing every word of the query.",
                 R"("query":{"type":"string","minLength":1})", R"("query")", true, Search));
-  ASSAY_TRY(add("chat_react", "Add an emoji reaction to a message.",
-                kMessage + R"(,"emoji":{"type":"string","minLength":1,"maxLength":40,"description":"name without colons, e.g. white_check_mark"})",
-                R"("message_id","emoji")", false, React));
+  ASSAY_TRY(add(
+      "chat_react", "Add an emoji reaction to a message.",
+      kMessage +
+          R"(,"emoji":{"type":"string","minLength":1,"maxLength":40,"description":"name without colons, e.g. white_check_mark"})",
+      R"("message_id","emoji")", false, React));
   ASSAY_TRY(add("chat_set_topic", "Set a channel's topic.",
                 kChannel + R"(,"topic":{"type":"string","maxLength":250})", R"("channel","topic")",
                 false, SetTopic));
-  ASSAY_TRY(add("chat_list_users",
-                "The company directory: ids, names, e-mails, titles and managers (filter by query).",
-                R"("query":{"type":"string"})", "", true, ListUsers));
+  ASSAY_TRY(
+      add("chat_list_users",
+          "The company directory: ids, names, e-mails, titles and managers (filter by query).",
+          R"("query":{"type":"string"})", "", true, ListUsers));
   return base::Ok();
 }
 
 }  // namespace env::apps
 
 namespace env::apps {
-namespace {
 
-// A message I posted in `channel` (thread "" = top level, else that thread) with every word.
 std::function<bool(const Value&)> Posted(std::string channel, std::string thread,
                                          std::vector<std::string> words) {
   return [=](const Value& m) {
@@ -371,8 +369,6 @@ std::function<bool(const Value&)> Posted(std::string channel, std::string thread
   };
 }
 
-}  // namespace
-
 base::Result<std::vector<Task>> ChatTasks(const World& w, const ToolRegistry& tools) {
   std::vector<Task> tasks;
   tasks.push_back(
@@ -380,8 +376,9 @@ base::Result<std::vector<Task>> ChatTasks(const World& w, const ToolRegistry& to
                   "Tell the #finance channel that CloudNine invoice INV-4471 for $2,899.00 has "
                   "arrived and is due on Jan 28.",
                   w)
-          .Do("chat_post", {{"channel", "#finance"},
-                            {"text", "CloudNine invoice INV-4471 ($2,899.00) has arrived; due Jan 28."}})
+          .Do("chat_post",
+              {{"channel", "#finance"},
+               {"text", "CloudNine invoice INV-4471 ($2,899.00) has arrived; due Jan 28."}})
           .ExpectNew("/chat/messages", "a #finance post naming INV-4471 and $2,899.00",
                      Posted("c-finance", "", {"INV-4471", "2,899"}))
           .Build());
@@ -392,8 +389,9 @@ base::Result<std::vector<Task>> ChatTasks(const World& w, const ToolRegistry& to
                   w)
           .Do("chat_read_channel", {{"channel", "month-end-close"}})
           .Do("chat_read_thread", {{"message_id", "cm-001"}})
-          .Do("chat_reply_thread", {{"message_id", "cm-003"},
-                                    {"text", "@Omar Haddad yes, CloudNine INV-4471 arrived on Dec 29."}})
+          .Do("chat_reply_thread",
+              {{"message_id", "cm-003"},
+               {"text", "@Omar Haddad yes, CloudNine INV-4471 arrived on Dec 29."}})
           .ExpectNew("/chat/messages", "a reply in the cm-001 thread about INV-4471",
                      Posted("c-month-end-close", "cm-001", {"INV-4471"}))
           .Build());
@@ -403,26 +401,26 @@ base::Result<std::vector<Task>> ChatTasks(const World& w, const ToolRegistry& to
                   "to you, and you will forward it to her today.",
                   w)
           .Do("chat_read_channel", {{"channel", "dm-u-achen"}})
-          .Do("chat_send_dm", {{"user", "Amy Chen"},
-                               {"text", "It came to me. I'll forward the CloudNine invoice to you today."}})
+          .Do("chat_send_dm",
+              {{"user", "Amy Chen"},
+               {"text", "It came to me. I'll forward the CloudNine invoice to you today."}})
           .ExpectNew("/chat/messages", "a DM to Amy saying it will be forwarded",
                      Posted("dm-u-achen", "", {"forward"}))
           .Build());
-  tasks.push_back(
-      TaskBuilder("chat-react-aging",
-                  "Acknowledge Amy's AP aging update in the close thread with a "
-                  ":white_check_mark: reaction.",
-                  w)
-          .Do("chat_read_thread", {{"message_id", "cm-001"}})
-          .Do("chat_react", {{"message_id", "cm-002"}, {"emoji", "white_check_mark"}})
-          .Expect(PathEquals("/chat/messages/cm-002/reactions/white_check_mark",
-                             StringArray({std::string(kMeId)})))
-          .BuildExact(tools));
+  tasks.push_back(TaskBuilder("chat-react-aging",
+                              "Acknowledge Amy's AP aging update in the close thread with a "
+                              ":white_check_mark: reaction.",
+                              w)
+                      .Do("chat_read_thread", {{"message_id", "cm-001"}})
+                      .Do("chat_react", {{"message_id", "cm-002"}, {"emoji", "white_check_mark"}})
+                      .Expect(PathEquals("/chat/messages/cm-002/reactions/white_check_mark",
+                                         StringArray({std::string(kMeId)})))
+                      .BuildExact(tools));
   tasks.push_back(
       TaskBuilder("chat-set-topic",
                   "Set the topic of #month-end-close to 'October close: report due Jan 7'.", w)
-          .Do("chat_set_topic", {{"channel", "month-end-close"},
-                                 {"topic", "October close: report due Jan 7"}})
+          .Do("chat_set_topic",
+              {{"channel", "month-end-close"}, {"topic", "October close: report due Jan 7"}})
           .Expect(PathEquals("/chat/channels/c-month-end-close/topic",
                              Value::String("October close: report due Jan 7")))
           .BuildExact(tools));
@@ -430,8 +428,8 @@ base::Result<std::vector<Task>> ChatTasks(const World& w, const ToolRegistry& to
       TaskBuilder("chat-dm-it",
                   "Ask the IT administrator in a direct message to re-issue your VPN token.", w)
           .Do("chat_list_users", {{"query", "IT"}})
-          .Do("chat_send_dm", {{"user", "u-ipetrov"},
-                               {"text", "Hi Ivan, could you re-issue my VPN token please?"}})
+          .Do("chat_send_dm",
+              {{"user", "u-ipetrov"}, {"text", "Hi Ivan, could you re-issue my VPN token please?"}})
           .Changes("/chat/channels/dm-u-ipetrov")
           .ExpectNew("/chat/messages", "a DM to Ivan Petrov about the VPN token",
                      Posted("dm-u-ipetrov", "", {"VPN"}))

@@ -5,6 +5,8 @@
 // A DM with a person is the conversation "dm-<their id>", created by the first chat_send_dm.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +22,11 @@ inline constexpr std::string_view kChatApp = "chat";
 
 Value ChatSeed();
 base::Status RegisterChatTools(ToolRegistry& registry);
+// For checkers: a message I posted in `channel` (`thread` "" = top level, else the thread's
+// root id) whose text has every word (case-insensitive).
+std::function<bool(const Value&)> Posted(std::string channel, std::string thread,
+                                         std::vector<std::string> words);
+
 base::Result<std::vector<Task>> ChatTasks(const World& workplace, const ToolRegistry& tools);
 
 }  // namespace env::apps

@@ -3,35 +3,12 @@
 #include "env/apps/app_util.h"
 #include "env/apps/apps.h"
 #include "env/apps/calendar.h"
+#include "env/apps/chat.h"
 #include "env/apps/files.h"
+#include "env/apps/mail.h"
 #include "env/apps/people.h"
 
 namespace env::apps {
-namespace {
-
-// A new mail I sent in `thread` to `to` whose body has every word.
-std::function<bool(const Value&)> MailedInThread(std::string thread, std::string to,
-                                                 std::vector<std::string> words) {
-  return [=](const Value& m) {
-    return ListHas(m, "labels", "sent") && HasString(m, "thread", thread) && ListHas(m, "to", to) &&
-           std::all_of(words.begin(), words.end(),
-                       [&](const std::string& w) { return ContainsIgnoreCase(Field(m, "body"), w); });
-  };
-}
-
-// A new chat message of mine in `channel` (and thread, "" = top level) with every word.
-std::function<bool(const Value&)> Said(std::string channel, std::string thread,
-                                       std::vector<std::string> words) {
-  return [=](const Value& m) {
-    return HasString(m, "user", kMeId) && HasString(m, "channel", channel) &&
-           HasString(m, "thread", thread) &&
-           std::all_of(words.begin(), words.end(),
-                       [&](const std::string& w) { return ContainsIgnoreCase(Field(m, "text"), w); });
-  };
-}
-
-}  // namespace
-
 base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry& tools) {
   std::vector<Task> tasks;
   tasks.push_back(
@@ -51,14 +28,16 @@ base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry
                                         {"end", "2026-01-07T13:15:00Z"},
                                         {"attendees", {"Jin Park", "Ravi Patel"}},
                                         {"avoid_conflicts", true}})
-          .Do("mail_reply", {{"id", "m-004"},
-                             {"reply_all", true},
-                             {"body", "Booked: Data platform cost review, Wed Jan 7, 12:30-13:15 UTC. Leo"}})
-          .ExpectNew("/calendar/events", "Data platform cost review, Jan 7 12:30-13:15, Jin and Ravi",
+          .Do("mail_reply",
+              {{"id", "m-004"},
+               {"reply_all", true},
+               {"body", "Booked: Data platform cost review, Wed Jan 7, 12:30-13:15 UTC. Leo"}})
+          .ExpectNew("/calendar/events",
+                     "Data platform cost review, Jan 7 12:30-13:15, Jin and Ravi",
                      Booked("cost review", "2026-01-07T12:30:00Z", "2026-01-07T13:15:00Z",
                             {"u-jpark", "u-rpatel"}))
           .ExpectNew("/mail/messages", "a reply to Jin with the time",
-                     MailedInThread("t-004", "jin.park@northwind.example", {"12:30"}))
+                     SentTo("jin.park@northwind.example", {"12:30"}, "t-004"))
           .Build());
   tasks.push_back(
       TaskBuilder("cross-file-and-share",
@@ -70,13 +49,14 @@ base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry
           .Do("files_move", {{"id", "f-inv-4471"}, {"folder", "Finance/Invoices"}})
           .Do("files_read", {{"id", "f-inv-4471"}})
           .Do("chat_read_thread", {{"message_id", "cm-001"}})
-          .Do("chat_reply_thread", {{"message_id", "cm-003"},
-                                    {"text", "It arrived; filed under Finance/Invoices: " +
-                                                 FileLink("f-inv-4471")}})
-          .Expect(PathEquals("/files/files/f-inv-4471/folder", Value::String("fo-finance-invoices")))
+          .Do("chat_reply_thread",
+              {{"message_id", "cm-003"},
+               {"text", "It arrived; filed under Finance/Invoices: " + FileLink("f-inv-4471")}})
+          .Expect(
+              PathEquals("/files/files/f-inv-4471/folder", Value::String("fo-finance-invoices")))
           .Changes("/files/files/f-inv-4471/folder")
           .ExpectNew("/chat/messages", "a reply in the close thread with the invoice link",
-                     Said("c-month-end-close", "cm-001", {FileLink("f-inv-4471")}))
+                     Posted("c-month-end-close", "cm-001", {FileLink("f-inv-4471")}))
           .Build());
   TaskBuilder summarise(
       "cross-summarise-thread",
@@ -89,27 +69,31 @@ base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry
       .Do("mail_read", {{"id", "m-002"}})
       .Do("chat_send_dm",
           {{"user", "Dana Whitfield"},
-           {"text", "Halcyon Health: we charged a $250.00 late fee on INV-2025-121, but their "
-                    "$24,750.00 wire arrived Oct 10 (on the First Harbor statement), before the "
-                    "Oct 15 due date. Kate asks for a $250.00 credit memo by Jan 9; they are "
-                    "mid-renewal."}});
+           {"text",
+            "Halcyon Health: we charged a $250.00 late fee on INV-2025-121, but their "
+            "$24,750.00 wire arrived Oct 10 (on the First Harbor statement), before the "
+            "Oct 15 due date. Kate asks for a $250.00 credit memo by Jan 9; they are "
+            "mid-renewal."}});
   for (const char* id : {"m-009", "m-010", "m-011"}) {
     summarise.Do("mail_label", {{"id", id}, {"remove", {"unread"}}})
         .Expect(PathEquals(Ptr({"mail", "messages", id, "labels"}), StringArray({"inbox"})))
         .Changes(Ptr({"mail", "messages", id, "labels"}));
   }
-  tasks.push_back(summarise
-                      .ExpectNew("/chat/messages", "a DM to Dana with Halcyon, $250, credit and Jan 9",
-                                 Said("dm-u-dwhitfield", "", {"Halcyon", "250", "credit", "Jan 9"}))
-                      .Build());
+  tasks.push_back(
+      summarise
+          .ExpectNew("/chat/messages", "a DM to Dana with Halcyon, $250, credit and Jan 9",
+                     Posted("dm-u-dwhitfield", "", {"Halcyon", "250", "credit", "Jan 9"}))
+          .Build());
   tasks.push_back(
       TaskBuilder("cross-invoice-to-ap",
                   "Amy asked in a DM where the CloudNine invoice is. Forward her the invoice "
                   "e-mail with its attachment, then tell her in the DM that you have forwarded it.",
                   w)
           .Do("chat_read_channel", {{"channel", "dm-u-achen"}})
-          .Do("mail_forward", {{"id", "m-001"}, {"to", {"Amy Chen"}}, {"body", "For Friday's payment run."}})
-          .Do("chat_send_dm", {{"user", "u-achen"}, {"text", "It came to me; I've forwarded it to you just now."}})
+          .Do("mail_forward",
+              {{"id", "m-001"}, {"to", {"Amy Chen"}}, {"body", "For Friday's payment run."}})
+          .Do("chat_send_dm",
+              {{"user", "u-achen"}, {"text", "It came to me; I've forwarded it to you just now."}})
           .ExpectNew("/mail/messages", "the invoice forwarded to Amy with INV-4471 attached",
                      [](const Value& m) {
                        if (!ListHas(m, "to", "amy.chen@northwind.example")) return false;
@@ -119,7 +103,7 @@ base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry
                        return false;
                      })
           .ExpectNew("/chat/messages", "a DM to Amy saying it was forwarded",
-                     Said("dm-u-achen", "", {"forward"}))
+                     Posted("dm-u-achen", "", {"forward"}))
           .Build());
   ASSAY_ASSIGN_OR_RETURN(std::vector<Task> finance, FinanceCrossTasks(w, tools));
   for (Task& t : finance) tasks.push_back(std::move(t));

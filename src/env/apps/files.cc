@@ -12,8 +12,8 @@ const std::string kApp(kFilesApp);
 constexpr std::string_view kRoot = "fo-root";
 
 Value Folder(std::string_view name, std::string_view parent) {
-  return Value::Object({{"name", Value::String(std::string(name))},
-                        {"parent", Value::String(std::string(parent))}});
+  return Value::Object(
+      {{"name", Value::String(std::string(name))}, {"parent", Value::String(std::string(parent))}});
 }
 
 Value File(std::string_view name, std::string_view folder, std::string_view mime,
@@ -126,8 +126,8 @@ Value FilesSeed() {
             "# Travel and Expense Policy\nSubmit receipts within 30 days. Meals: up to $75 a day "
             "while travelling. Economy class for flights under 6 hours.\n")},
       {"f-expense-policy-copy",
-       File("Travel and Expense Policy (1).md", "fo-people-policies", "text/markdown",
-            "u-nfischer", "2025-09-12T11:20:00Z",
+       File("Travel and Expense Policy (1).md", "fo-people-policies", "text/markdown", "u-nfischer",
+            "2025-09-12T11:20:00Z",
             "# Travel and Expense Policy\nSubmit receipts within 30 days. Meals: up to $75 a day "
             "while travelling. Economy class for flights under 6 hours.\n")},
       {"f-remote-policy",
@@ -145,8 +145,7 @@ Value FilesSeed() {
             "account,stage,amount_cents,owner\nBluepeak Logistics,renewal,4800000,u-mjohansson\n"
             "Halcyon Health,expansion,7200000,u-sreyes\nVerdant Foods,new,2500000,u-mjohansson\n")},
       {"f-offsite-agenda",
-       File("Offsite agenda draft.md", "fo-ops", "text/markdown", "u-hlee",
-            "2025-12-18T13:00:00Z",
+       File("Offsite agenda draft.md", "fo-ops", "text/markdown", "u-hlee", "2025-12-18T13:00:00Z",
             "# Company offsite — 2026-01-22\n09:00 Strategy 2026 (Marcus)\n11:00 Team breakouts\n"
             "14:00 Customer panel (Kate)\n16:00 Awards and drinks\n")},
   });
@@ -241,7 +240,8 @@ ToolResult List(ToolContext& ctx, const nlohmann::json& args) {
   if (folder.empty()) return UnknownFolder(ref);
   nlohmann::json subfolders = nlohmann::json::array(), files = nlohmann::json::array();
   for (const auto& [id, f] : state.Find("folders")->members()) {
-    if (Field(f, "parent") == folder) subfolders.push_back({{"id", id}, {"name", Field(f, "name")}});
+    if (Field(f, "parent") == folder)
+      subfolders.push_back({{"id", id}, {"name", Field(f, "name")}});
   }
   for (const auto& [id, f] : state.Find("files")->members()) {
     if (Field(f, "folder") == folder && !f.Find("trashed")->AsBool())
@@ -381,27 +381,29 @@ base::Status RegisterFilesTools(ToolRegistry& r) {
   const std::string kId = R"("id":{"type":"string","description":"file id, e.g. f-inv-4471"})";
   const std::string kFolder =
       R"("folder":{"type":"string","description":"folder id or path from the root, e.g. Finance/Invoices"})";
-  auto add = [&](const char* name, const char* description, std::string params, bool read_only,
-                 ToolHandler handler) {
-    return r.Register({name, description, std::move(params), read_only, kApp, std::move(handler)});
-  };
+  // object(properties, required) → the two halves AddTool takes.
+  using Params = std::pair<std::string, std::string>;
   auto object = [](std::string props, std::string required) {
-    return R"({"type":"object","properties":{)" + props + R"(},"required":[)" + required +
-           R"(],"additionalProperties":false})";
+    return Params{std::move(props), std::move(required)};
+  };
+  auto add = [&](const char* name, const char* description, const Params& params, bool read_only,
+                 ToolHandler handler) {
+    return AddTool(r, kApp, name, description, params.first, params.second, read_only,
+                   std::move(handler));
   };
   ASSAY_TRY(add("files_list", "List the subfolders and files of a folder (default: the root).",
                 object(kFolder, ""), true, List));
   ASSAY_TRY(add("files_read", "Read a file: its content, folder path and share link.",
                 object(kId, R"("id")"), true, Read));
-  ASSAY_TRY(add("files_search",
-                "Find files whose name or content contains every word of the query.",
-                object(R"("query":{"type":"string","minLength":1},)" + kFolder, R"("query")"),
-                true, Search));
-  ASSAY_TRY(add("files_create", "Create a text document in a folder; returns its id and link.",
-                object(R"("name":{"type":"string","minLength":1,"maxLength":200},)" + kFolder +
-                           R"(,"content":{"type":"string","maxLength":100000},"mime":{"type":"string"})",
-                       R"("name","folder","content")"),
-                false, Create));
+  ASSAY_TRY(add(
+      "files_search", "Find files whose name or content contains every word of the query.",
+      object(R"("query":{"type":"string","minLength":1},)" + kFolder, R"("query")"), true, Search));
+  ASSAY_TRY(
+      add("files_create", "Create a text document in a folder; returns its id and link.",
+          object(R"("name":{"type":"string","minLength":1,"maxLength":200},)" + kFolder +
+                     R"(,"content":{"type":"string","maxLength":100000},"mime":{"type":"string"})",
+                 R"("name","folder","content")"),
+          false, Create));
   ASSAY_TRY(add("files_update", "Replace a document's content, or append to it.",
                 object(kId + R"(,"content":{"type":"string","maxLength":100000},)" +
                            R"("mode":{"type":"string","enum":["replace","append"]})",
@@ -419,8 +421,8 @@ base::Status RegisterFilesTools(ToolRegistry& r) {
                              R"("description":"names, e-mails or user ids"})",
                        R"("id","people")"),
                 false, Share));
-  ASSAY_TRY(add("files_delete", "Move a file to the trash.", object(kId, R"("id")"), false,
-                Delete));
+  ASSAY_TRY(
+      add("files_delete", "Move a file to the trash.", object(kId, R"("id")"), false, Delete));
   return base::Ok();
 }
 
@@ -434,8 +436,7 @@ const Value* FinalFile(const World& w, std::string_view id) { return FindFile(w.
 
 Predicate FileField(std::string id, std::string key, std::string description,
                     std::function<bool(const Value& field)> ok) {
-  return {std::move(description),
-          [id, key, ok](const World& w) -> std::optional<std::string> {
+  return {std::move(description), [id, key, ok](const World& w) -> std::optional<std::string> {
             const Value* f = FinalFile(w, id);
             const Value* v = f != nullptr ? f->Find(key) : nullptr;
             if (v == nullptr) return "file " + id + " has no " + key;
@@ -455,7 +456,8 @@ base::Result<std::vector<Task>> FilesTasks(const World& w, const ToolRegistry& t
                   w)
           .Do("files_search", {{"query", "INV-4471"}})
           .Do("files_move", {{"id", "f-inv-4471"}, {"folder", "Finance/Invoices"}})
-          .Expect(PathEquals("/files/files/f-inv-4471/folder", Value::String("fo-finance-invoices")))
+          .Expect(
+              PathEquals("/files/files/f-inv-4471/folder", Value::String("fo-finance-invoices")))
           .BuildExact(tools));
   tasks.push_back(
       TaskBuilder("files-file-statement",
@@ -464,7 +466,8 @@ base::Result<std::vector<Task>> FilesTasks(const World& w, const ToolRegistry& t
                   w)
           .Do("files_search", {{"query", "FirstHarbor"}})
           .Do("files_move", {{"id", "f-bank-2025-10"}, {"folder", "fo-finance-bank"}})
-          .Expect(PathEquals("/files/files/f-bank-2025-10/folder", Value::String("fo-finance-bank")))
+          .Expect(
+              PathEquals("/files/files/f-bank-2025-10/folder", Value::String("fo-finance-bank")))
           .BuildExact(tools));
   tasks.push_back(
       TaskBuilder("files-share-pto",
@@ -472,8 +475,9 @@ base::Result<std::vector<Task>> FilesTasks(const World& w, const ToolRegistry& t
                   "Mia Johansson, Sam Reyes and Zoe Adams.",
                   w)
           .Do("files_search", {{"query", "PTO policy"}})
-          .Do("files_share", {{"id", "f-pto-policy"},
-                              {"people", {"Ben Carter", "Mia Johansson", "Sam Reyes", "Zoe Adams"}}})
+          .Do("files_share",
+              {{"id", "f-pto-policy"},
+               {"people", {"Ben Carter", "Mia Johansson", "Sam Reyes", "Zoe Adams"}}})
           .Expect(PathEquals("/files/files/f-pto-policy/shared_with",
                              StringArray({"u-bcarter", "u-mjohansson", "u-sreyes", "u-zadams"})))
           .BuildExact(tools));
@@ -500,7 +504,8 @@ base::Result<std::vector<Task>> FilesTasks(const World& w, const ToolRegistry& t
                {"folder", "Finance/Month-end close"},
                {"content",
                 "# Month-end close — October 2025\nBank (First Harbor ****4417) closing balance: "
-                "$" + FormatCents(kOctoberClosingCents) + ".\nPrepared by Leo Martins.\n"}})
+                "$" +
+                    FormatCents(kOctoberClosingCents) + ".\nPrepared by Leo Martins.\n"}})
           .ExpectNew("/files/files", "the October report in Month-end close with the balance",
                      [](const Value& f) {
                        return HasString(f, "name", "Month-end close report - October 2025.md") &&
@@ -514,7 +519,8 @@ base::Result<std::vector<Task>> FilesTasks(const World& w, const ToolRegistry& t
                   "September 2025 close report into it.",
                   w)
           .Do("files_create_folder", {{"name", "Q3 2025"}, {"parent", "Finance/Month-end close"}})
-          .Do("files_move", {{"id", "f-close-2025-09"}, {"folder", "Finance/Month-end close/Q3 2025"}})
+          .Do("files_move",
+              {{"id", "f-close-2025-09"}, {"folder", "Finance/Month-end close/Q3 2025"}})
           .ExpectNew("/files/folders", "folder 'Q3 2025' under Month-end close",
                      [](const Value& f) {
                        return HasString(f, "name", "Q3 2025") &&
@@ -523,7 +529,8 @@ base::Result<std::vector<Task>> FilesTasks(const World& w, const ToolRegistry& t
           .Expect({"the September report is in a folder named 'Q3 2025'",
                    [](const World& fw) -> std::optional<std::string> {
                      const Value& files = fw.Get(kApp);
-                     const std::string& folder = Field(*FindFile(files, "f-close-2025-09"), "folder");
+                     const std::string& folder =
+                         Field(*FindFile(files, "f-close-2025-09"), "folder");
                      const Value* f = files.Find("folders")->Find(folder);
                      if (f != nullptr && HasString(*f, "name", "Q3 2025")) return std::nullopt;
                      return "the report is in folder " + folder;
@@ -536,17 +543,18 @@ base::Result<std::vector<Task>> FilesTasks(const World& w, const ToolRegistry& t
                   "'- [x] October 2025 bank statement received (First Harbor)' at the end; "
                   "leave the existing items as they are.",
                   w)
-          .Do("files_update", {{"id", "f-close-checklist"},
-                               {"mode", "append"},
-                               {"content", "- [x] October 2025 bank statement received (First Harbor)\n"}})
-          .Expect(FileField("f-close-checklist", "content",
-                            "checklist keeps its items and gains the new line",
-                            [](const Value& v) {
-                              const std::string& s = v.AsString();
-                              return s.rfind("# Month-end close checklist\n- [ ] Bank reconciliation", 0) == 0 &&
-                                     ContainsIgnoreCase(s, "Close report to the Controller") &&
-                                     ContainsIgnoreCase(s, "- [x] October 2025 bank statement received");
-                            }))
+          .Do("files_update",
+              {{"id", "f-close-checklist"},
+               {"mode", "append"},
+               {"content", "- [x] October 2025 bank statement received (First Harbor)\n"}})
+          .Expect(FileField(
+              "f-close-checklist", "content", "checklist keeps its items and gains the new line",
+              [](const Value& v) {
+                const std::string& s = v.AsString();
+                return s.rfind("# Month-end close checklist\n- [ ] Bank reconciliation", 0) == 0 &&
+                       ContainsIgnoreCase(s, "Close report to the Controller") &&
+                       ContainsIgnoreCase(s, "- [x] October 2025 bank statement received");
+              }))
           .Changes("/files/files/f-close-checklist")
           .Build());
   return tasks;

@@ -37,10 +37,10 @@ Value Attachments(const std::vector<std::pair<std::string, std::string>>& items)
   return Value::Array(std::move(out));
 }
 
-Value Message(const std::string& thread, const std::string& from, const std::vector<std::string>& to,
-              const std::vector<std::string>& cc, const std::string& date, const std::string& subject,
-              const std::string& body, std::vector<std::string> labels, Value attachments,
-              const std::string& in_reply_to) {
+Value Message(const std::string& thread, const std::string& from,
+              const std::vector<std::string>& to, const std::vector<std::string>& cc,
+              const std::string& date, const std::string& subject, const std::string& body,
+              std::vector<std::string> labels, Value attachments, const std::string& in_reply_to) {
   std::sort(labels.begin(), labels.end());
   return Value::Object({{"thread", Value::String(thread)},
                         {"from", Value::String(from)},
@@ -58,7 +58,8 @@ std::string StatementBody() {
   std::string body =
       "Dear Northwind Analytics,\n\nYour statement for business checking account ending 4417 "
       "(1 October 2025 - 31 October 2025) is ready. The CSV export is attached.\n\n"
-      "Opening balance 2025-10-01: $" + FormatCents(kOctoberOpeningCents) + "\n";
+      "Opening balance 2025-10-01: $" +
+      FormatCents(kOctoberOpeningCents) + "\n";
   for (const StatementLine& line : OctoberStatementLines()) {
     body += std::string(line.date) + "  " + std::string(line.description) + "  " +
             (line.amount_cents >= 0 ? "+" : "") + FormatCents(line.amount_cents) + "\n";
@@ -72,69 +73,144 @@ std::string StatementBody() {
 Value MailSeed() {
   const std::string me = MyEmail();
   const std::vector<SeedMessage> seed = {
-      {"m-001", "t-001", "billing@cloudnine-hosting.example", {me}, {}, "2025-12-29T14:05:00Z",
+      {"m-001",
+       "t-001",
+       "billing@cloudnine-hosting.example",
+       {me},
+       {},
+       "2025-12-29T14:05:00Z",
        "CloudNine Hosting invoice INV-4471 (December 2025)",
        "Hello Leo,\n\nPlease find attached invoice INV-4471 for December 2025 hosting services: "
        "USD 2,899.00, due 2026-01-28 (net 30). Payment details are on the invoice.\n\nThank "
        "you,\nCloudNine Hosting Billing\n",
-       {"inbox", "unread"}, {{"f-inv-4471", "CloudNine_INV-4471.pdf"}}},
-      {"m-002", "t-002", "statements@firstharborbank.example", {me}, {}, "2025-11-03T07:30:00Z",
-       "Your October 2025 statement - account ending 4417", StatementBody(), {"inbox"},
+       {"inbox", "unread"},
+       {{"f-inv-4471", "CloudNine_INV-4471.pdf"}}},
+      {"m-002",
+       "t-002",
+       "statements@firstharborbank.example",
+       {me},
+       {},
+       "2025-11-03T07:30:00Z",
+       "Your October 2025 statement - account ending 4417",
+       StatementBody(),
+       {"inbox"},
        {{"f-bank-2025-10", "FirstHarbor_Statement_2025-10.csv"}}},
-      {"m-003", "t-003", Email("u-dwhitfield"), {me}, {Email("u-praman")}, "2025-12-30T08:45:00Z",
+      {"m-003",
+       "t-003",
+       Email("u-dwhitfield"),
+       {me},
+       {Email("u-praman")},
+       "2025-12-30T08:45:00Z",
        "October close before the audit",
        "Leo,\n\nThe auditors start fieldwork on Jan 19 and October is still not formally "
        "closed. I posted the details in #month-end-close. Please make the October close report "
        "your priority next week: bank reconciliation against the First Harbor statement, open "
        "AP, and anything unusual.\n\nThanks,\nDana\n",
-       {"inbox"}, {}},
-      {"m-004", "t-004", Email("u-jpark"), {me}, {Email("u-rpatel")}, "2025-12-30T15:10:00Z",
+       {"inbox"},
+       {}},
+      {"m-004",
+       "t-004",
+       Email("u-jpark"),
+       {me},
+       {Email("u-rpatel")},
+       "2025-12-30T15:10:00Z",
        "Meeting request: data platform cost review",
        "Hi Leo,\n\nCould you set up a 45-minute 'Data platform cost review' for you, Ravi and "
        "me on Wednesday Jan 7, at the earliest time all three of us are free (working hours "
        "09:00-17:00 UTC)? We want to go through the CloudNine bill before we commit to the Q1 "
        "storage cuts. Just reply with the time once it's booked.\n\nJin\n",
-       {"inbox", "unread"}, {}},
-      {"m-005", "t-005", Email("u-gkim"), {"all@northwind.example"}, {}, "2025-12-15T09:05:00Z",
+       {"inbox", "unread"},
+       {}},
+      {"m-005",
+       "t-005",
+       Email("u-gkim"),
+       {"all@northwind.example"},
+       {},
+       "2025-12-15T09:05:00Z",
        "Updated PTO and Leave Policy for 2026",
        "Hi all,\n\nThe PTO and Leave Policy for 2026 is attached and in Files under "
        "People/Policies. Main change: PTO accrual goes to 1.75 days a month.\n\nGrace\n",
-       {"inbox"}, {{"f-pto-policy", "PTO and Leave Policy 2026.md"}}},
-      {"m-006", "t-006", "newsletter@saasweekly.example", {me}, {}, "2025-12-31T06:00:00Z",
+       {"inbox"},
+       {{"f-pto-policy", "PTO and Leave Policy 2026.md"}}},
+      {"m-006",
+       "t-006",
+       "newsletter@saasweekly.example",
+       {me},
+       {},
+       "2025-12-31T06:00:00Z",
        "SaaS Weekly: 10 finance metrics for 2026",
        "This week: net revenue retention, burn multiple, and why your close takes 12 days.\n"
        "Unsubscribe: https://saasweekly.example/u\n",
-       {"inbox", "unread"}, {}},
-      {"m-007", "t-007", Email("u-achen"), {me}, {}, "2025-12-31T09:30:00Z",
+       {"inbox", "unread"},
+       {}},
+      {"m-007",
+       "t-007",
+       Email("u-achen"),
+       {me},
+       {},
+       "2025-12-31T09:30:00Z",
        "Payment run Friday Jan 2",
        "Hi Leo,\n\nI'm preparing Friday's payment run. If you have vendor invoices that need "
        "paying, forward them to me by Thursday evening.\n\nAmy\n",
-       {"inbox"}, {}},
-      {"m-008", "t-008", me, {Email("u-dwhitfield")}, {}, "2025-10-06T16:10:00Z",
+       {"inbox"},
+       {}},
+      {"m-008",
+       "t-008",
+       me,
+       {Email("u-dwhitfield")},
+       {},
+       "2025-10-06T16:10:00Z",
        "September close report",
        "Dana,\n\nThe September close report is attached: bank reconciled, no differences.\n\n"
        "Leo\n",
-       {"sent"}, {{"f-close-2025-09", "Month-end close report - September 2025.md"}}},
-      {"m-009", "t-009", Email("u-kmorgan"), {me}, {Email("u-ahassan"), Email("u-dwhitfield")},
-       "2025-12-31T10:02:00Z", "Halcyon Health disputes late fee on INV-2025-121",
+       {"sent"},
+       {{"f-close-2025-09", "Month-end close report - September 2025.md"}}},
+      {"m-009",
+       "t-009",
+       Email("u-kmorgan"),
+       {me},
+       {Email("u-ahassan"), Email("u-dwhitfield")},
+       "2025-12-31T10:02:00Z",
+       "Halcyon Health disputes late fee on INV-2025-121",
        "Hi Leo,\n\nHalcyon Health's AP team says we charged them a $250.00 late fee on "
        "INV-2025-121 although they paid on time. Can finance look into it?\n\nKate\n",
-       {"inbox", "unread"}, {}},
-      {"m-010", "t-009", Email("u-ahassan"), {Email("u-kmorgan"), me}, {Email("u-dwhitfield")},
-       "2025-12-31T11:15:00Z", "Re: Halcyon Health disputes late fee on INV-2025-121",
+       {"inbox", "unread"},
+       {}},
+      {"m-010",
+       "t-009",
+       Email("u-ahassan"),
+       {Email("u-kmorgan"), me},
+       {Email("u-dwhitfield")},
+       "2025-12-31T11:15:00Z",
+       "Re: Halcyon Health disputes late fee on INV-2025-121",
        "Their controller says the invoice was due Oct 15 and they wired the full $24,750.00 on "
        "Oct 10. The late fee went out with the November statement.\n\nAli\n",
-       {"inbox", "unread"}, {}, "m-009"},
-      {"m-011", "t-009", Email("u-kmorgan"), {me}, {Email("u-ahassan"), Email("u-dwhitfield")},
-       "2025-12-31T13:40:00Z", "Re: Halcyon Health disputes late fee on INV-2025-121",
+       {"inbox", "unread"},
+       {},
+       "m-009"},
+      {"m-011",
+       "t-009",
+       Email("u-kmorgan"),
+       {me},
+       {Email("u-ahassan"), Email("u-dwhitfield")},
+       "2025-12-31T13:40:00Z",
+       "Re: Halcyon Health disputes late fee on INV-2025-121",
        "If the wire really arrived on Oct 10, can we issue a $250.00 credit memo? They are "
        "mid-renewal (expansion worth $72,000) and want this settled by Jan 9.\n\nKate\n",
-       {"inbox", "unread"}, {}, "m-010"},
-      {"m-012", "t-012", Email("u-ipetrov"), {"all@northwind.example"}, {}, "2025-12-22T12:00:00Z",
+       {"inbox", "unread"},
+       {},
+       "m-010"},
+      {"m-012",
+       "t-012",
+       Email("u-ipetrov"),
+       {"all@northwind.example"},
+       {},
+       "2025-12-22T12:00:00Z",
        "Reminder: password rotation by Jan 15",
        "Please rotate your SSO password before Jan 15. VPN tokens will be re-issued on request.\n"
        "Ivan\n",
-       {"inbox"}, {}},
+       {"inbox"},
+       {}},
   };
   std::vector<Value::Member> messages;
   for (const SeedMessage& m : seed) {
@@ -195,7 +271,8 @@ base::Result<std::vector<std::string>> Recipients(const std::vector<std::string>
     }
     const size_t at = r.find('@');
     if (at == std::string::npos || at == 0 || r.find('.', at) == std::string::npos) {
-      return base::Error::Invalid("'" + r + "' is neither an e-mail address nor a colleague's name");
+      return base::Error::Invalid("'" + r +
+                                  "' is neither an e-mail address nor a colleague's name");
     }
     if (r.substr(at + 1) == kCompanyDomain && r != "all@northwind.example") {
       return base::Error::Invalid("no one at " + std::string(kCompanyName) + " has the address '" +
@@ -239,7 +316,8 @@ ToolResult Search(ToolContext& ctx, const nlohmann::json& args) {
   });
   const size_t limit = args.value("limit", 20);
   nlohmann::json out = nlohmann::json::array();
-  for (size_t i = 0; i < hits.size() && i < limit; ++i) out.push_back(Summary(hits[i].first, *hits[i].second));
+  for (size_t i = 0; i < hits.size() && i < limit; ++i)
+    out.push_back(Summary(hits[i].first, *hits[i].second));
   return OkJson({{"total", hits.size()}, {"messages", out}});
 }
 
@@ -283,13 +361,14 @@ ToolResult Send(ToolContext& ctx, const nlohmann::json& args) {
   ASSAY_ASSIGN_OR_RETURN_TOOL(auto to, Recipients(ArgList(args, "to")));
   ASSAY_ASSIGN_OR_RETURN_TOOL(auto cc, Recipients(ArgList(args, "cc")));
   ASSAY_ASSIGN_OR_RETURN_TOOL(Value attachments, AttachmentsFor(ctx, ArgList(args, "attachments")));
-  const std::string id = Store(ctx, "", to, cc, Arg(args, "subject"), Arg(args, "body"),
-                               std::move(attachments), "");
+  const std::string id =
+      Store(ctx, "", to, cc, Arg(args, "subject"), Arg(args, "body"), std::move(attachments), "");
   return OkJson({{"id", id}, {"thread", id}, {"sent", true}});
 }
 
 std::string Prefixed(std::string_view prefix, const std::string& subject) {
-  if (subject.size() >= prefix.size() && ContainsIgnoreCase(subject.substr(0, prefix.size()), prefix))
+  if (subject.size() >= prefix.size() &&
+      ContainsIgnoreCase(subject.substr(0, prefix.size()), prefix))
     return subject;
   return std::string(prefix) + subject;
 }
@@ -316,12 +395,13 @@ ToolResult Reply(ToolContext& ctx, const nlohmann::json& args) {
     add(to, Strings(m->Find("to")));
     add(cc, Strings(m->Find("cc")));
   }
-  if (Field(*m, "from").rfind("statements@", 0) == 0 || Field(*m, "from").rfind("newsletter@", 0) == 0)
+  if (Field(*m, "from").rfind("statements@", 0) == 0 ||
+      Field(*m, "from").rfind("newsletter@", 0) == 0)
     return ToolResult::Error("the sender " + Field(*m, "from") + " does not accept replies");
   ASSAY_ASSIGN_OR_RETURN_TOOL(Value attachments, AttachmentsFor(ctx, ArgList(args, "attachments")));
-  const std::string reply = Store(ctx, Field(*m, "thread"), to, cc,
-                                  Prefixed("Re: ", Field(*m, "subject")), Arg(args, "body"),
-                                  std::move(attachments), id);
+  const std::string reply =
+      Store(ctx, Field(*m, "thread"), to, cc, Prefixed("Re: ", Field(*m, "subject")),
+            Arg(args, "body"), std::move(attachments), id);
   return OkJson({{"id", reply}, {"thread", Field(*m, "thread")}, {"to", to}, {"cc", cc}});
 }
 
@@ -331,12 +411,14 @@ ToolResult Forward(ToolContext& ctx, const nlohmann::json& args) {
   if (m == nullptr) return UnknownMessage(id);
   ASSAY_ASSIGN_OR_RETURN_TOOL(auto to, Recipients(ArgList(args, "to")));
   ASSAY_ASSIGN_OR_RETURN_TOOL(auto cc, Recipients(ArgList(args, "cc")));
-  const std::string body = Arg(args, "body") + "\n\n---------- Forwarded message ----------\nFrom: " +
-                           Field(*m, "from") + "\nDate: " + Field(*m, "date") + "\nSubject: " +
-                           Field(*m, "subject") + "\n\n" + Field(*m, "body");
-  const std::string fwd = Store(ctx, Field(*m, "thread"), to, cc,
-                                Prefixed("Fwd: ", Field(*m, "subject")), body,
-                                *m->Find("attachments"), id);
+  const std::string body =
+      Arg(args, "body") +
+      "\n\n---------- Forwarded message ----------\nFrom: " + Field(*m, "from") +
+      "\nDate: " + Field(*m, "date") + "\nSubject: " + Field(*m, "subject") + "\n\n" +
+      Field(*m, "body");
+  const std::string fwd =
+      Store(ctx, Field(*m, "thread"), to, cc, Prefixed("Fwd: ", Field(*m, "subject")), body,
+            *m->Find("attachments"), id);
   return OkJson({{"id", fwd}, {"to", to}, {"attachments", m->Find("attachments")->size()}});
 }
 
@@ -387,19 +469,17 @@ ToolResult CreateLabel(ToolContext& ctx, const nlohmann::json& args) {
   const std::string name = Arg(args, "name");
   if (state.Find("labels")->Find(name) != nullptr)
     return ToolResult::Error("label '" + name + "' already exists");
-  ctx.SetState(kApp, Put(state, Ptr({"labels", name}), Value::Object({{"system", Value::Bool(false)}})));
+  ctx.SetState(kApp,
+               Put(state, Ptr({"labels", name}), Value::Object({{"system", Value::Bool(false)}})));
   return OkJson({{"name", name}, {"created", true}});
 }
 
 }  // namespace
 
 base::Status RegisterMailTools(ToolRegistry& r) {
-  auto add = [&](const char* name, const char* description, std::string props, std::string required,
-                 bool read_only, ToolHandler handler) {
-    return r.Register({name, description,
-                       R"({"type":"object","properties":{)" + props + R"(},"required":[)" +
-                           required + R"(],"additionalProperties":false})",
-                       read_only, kApp, std::move(handler)});
+  auto add = [&](const char* name, const char* description, const std::string& props,
+                 const std::string& required, bool read_only, ToolHandler handler) {
+    return AddTool(r, kApp, name, description, props, required, read_only, std::move(handler));
   };
   const std::string kId = R"("id":{"type":"string","description":"message id, e.g. m-001"})";
   const std::string kList =
@@ -407,17 +487,18 @@ base::Status RegisterMailTools(ToolRegistry& r) {
   const std::string kAttach =
       R"("attachments":{"type":"array","items":{"type":"string"},"maxItems":10,"description":"file ids from Files"})";
   const std::string kBody = R"("body":{"type":"string","maxLength":50000})";
-  ASSAY_TRY(add("mail_search",
-                "Search the mailbox, newest first: words in subject/body/sender, a label, a sender, "
-                "unread only.",
-                R"("query":{"type":"string"},"label":{"type":"string"},"from":{"type":"string"},)"
-                R"("unread_only":{"type":"boolean"},"limit":{"type":"integer","minimum":1,"maximum":100})",
-                "", true, Search));
+  ASSAY_TRY(add(
+      "mail_search",
+      "Search the mailbox, newest first: words in subject/body/sender, a label, a sender, "
+      "unread only.",
+      R"("query":{"type":"string"},"label":{"type":"string"},"from":{"type":"string"},)"
+      R"("unread_only":{"type":"boolean"},"limit":{"type":"integer","minimum":1,"maximum":100})",
+      "", true, Search));
   ASSAY_TRY(add("mail_read", "Read one message in full, with attachment links.", kId, R"("id")",
                 true, Read));
   ASSAY_TRY(add("mail_read_thread", "Read every message of a thread, oldest first.",
-                R"("thread":{"type":"string","description":"thread id, e.g. t-009"})", R"("thread")",
-                true, ReadThread));
+                R"("thread":{"type":"string","description":"thread id, e.g. t-009"})",
+                R"("thread")", true, ReadThread));
   ASSAY_TRY(add("mail_send", "Send a new message; attachments are file ids from Files.",
                 R"("to":)" + kList + R"(,"cc":)" + kList +
                     R"(,"subject":{"type":"string","minLength":1,"maxLength":300},)" + kBody + "," +
@@ -430,11 +511,12 @@ base::Status RegisterMailTools(ToolRegistry& r) {
   ASSAY_TRY(add("mail_forward", "Forward a message with its attachments, adding a note on top.",
                 kId + R"(,"to":)" + kList + R"(,"cc":)" + kList + "," + kBody, R"("id","to")",
                 false, Forward));
-  ASSAY_TRY(add("mail_label",
-                "Add or remove labels on a message (remove 'inbox' to archive, 'unread' to mark read).",
-                kId + R"(,"add":{"type":"array","items":{"type":"string"}},)"
-                      R"("remove":{"type":"array","items":{"type":"string"}})",
-                R"("id")", false, Label));
+  ASSAY_TRY(
+      add("mail_label",
+          "Add or remove labels on a message (remove 'inbox' to archive, 'unread' to mark read).",
+          kId + R"(,"add":{"type":"array","items":{"type":"string"}},)"
+                R"("remove":{"type":"array","items":{"type":"string"}})",
+          R"("id")", false, Label));
   ASSAY_TRY(add("mail_list_labels", "List labels with message and unread counts.", "", "", true,
                 ListLabels));
   ASSAY_TRY(add("mail_create_label", "Create a label.",
@@ -446,17 +528,20 @@ base::Status RegisterMailTools(ToolRegistry& r) {
 }  // namespace env::apps
 
 namespace env::apps {
-namespace {
 
-// A message I sent (new under /mail/messages) to `to`, whose body has every word.
-std::function<bool(const Value&)> SentTo(std::string to, std::vector<std::string> words) {
-  return [to = std::move(to), words = std::move(words)](const Value& m) {
-    if (!ListHas(m, "labels", "sent") || !ListHas(m, "to", to)) return false;
-    return std::all_of(words.begin(), words.end(), [&](const std::string& w) {
-      return ContainsIgnoreCase(Field(m, "body"), w);
-    });
-  };
+std::function<bool(const Value&)> SentTo(std::string to, std::vector<std::string> words,
+                                         std::string thread) {
+  return
+      [to = std::move(to), words = std::move(words), thread = std::move(thread)](const Value& m) {
+        if (!ListHas(m, "labels", "sent") || !ListHas(m, "to", to)) return false;
+        if (!thread.empty() && Field(m, "thread") != thread) return false;
+        return std::all_of(words.begin(), words.end(), [&](const std::string& w) {
+          return ContainsIgnoreCase(Field(m, "body"), w);
+        });
+      };
 }
+
+namespace {
 
 bool Attached(const Value& m, std::string_view file_id) {
   for (const Value& a : m.Find("attachments")->elements()) {
@@ -470,9 +555,9 @@ bool Attached(const Value& m, std::string_view file_id) {
 base::Result<std::vector<Task>> MailTasks(const World& w, const ToolRegistry& tools) {
   std::vector<Task> tasks;
   tasks.push_back(
-      TaskBuilder("mail-archive-newsletter",
-                  "Archive the SaaS Weekly newsletter and mark it read. Leave everything else alone.",
-                  w)
+      TaskBuilder(
+          "mail-archive-newsletter",
+          "Archive the SaaS Weekly newsletter and mark it read. Leave everything else alone.", w)
           .Do("mail_search", {{"query", "SaaS Weekly"}})
           .Do("mail_label", {{"id", "m-006"}, {"remove", {"inbox", "unread"}}})
           .Expect(PathEquals("/mail/messages/m-006/labels", Value::Array({})))
@@ -486,7 +571,8 @@ base::Result<std::vector<Task>> MailTasks(const World& w, const ToolRegistry& to
           .Do("mail_search", {{"query", "October statement"}, {"from", "firstharbor"}})
           .Do("mail_label", {{"id", "m-002"}, {"add", {"close/2025-10"}}})
           .Expect(PathExists("/mail/labels/close~12025-10"))
-          .Expect(PathEquals("/mail/messages/m-002/labels", StringArray({"close/2025-10", "inbox"})))
+          .Expect(
+              PathEquals("/mail/messages/m-002/labels", StringArray({"close/2025-10", "inbox"})))
           .BuildExact(tools));
   tasks.push_back(
       TaskBuilder("mail-star-invoice", "Star the CloudNine invoice e-mail and mark it as read.", w)
@@ -500,9 +586,10 @@ base::Result<std::vector<Task>> MailTasks(const World& w, const ToolRegistry& to
                   "e-mail (with its attachment) and ask her to include it in the run.",
                   w)
           .Do("mail_search", {{"query", "CloudNine invoice"}})
-          .Do("mail_forward", {{"id", "m-001"},
-                               {"to", {"amy.chen@northwind.example"}},
-                               {"body", "Amy, please include this in Friday's payment run. Thanks, Leo"}})
+          .Do("mail_forward",
+              {{"id", "m-001"},
+               {"to", {"amy.chen@northwind.example"}},
+               {"body", "Amy, please include this in Friday's payment run. Thanks, Leo"}})
           .ExpectNew("/mail/messages", "a forward to Amy with INV-4471 attached",
                      [](const Value& m) {
                        return SentTo("amy.chen@northwind.example", {"payment run"})(m) &&
@@ -521,8 +608,9 @@ base::Result<std::vector<Task>> MailTasks(const World& w, const ToolRegistry& to
           .Do("mail_reply",
               {{"id", "m-011"},
                {"reply_all", true},
-               {"body", "Kate, confirmed: the First Harbor statement shows WIRE IN HALCYON HEALTH "
-                        "INV-2025-121 of $24,750.00 on 2025-10-10, before the due date. Leo"}})
+               {"body",
+                "Kate, confirmed: the First Harbor statement shows WIRE IN HALCYON HEALTH "
+                "INV-2025-121 of $24,750.00 on 2025-10-10, before the due date. Leo"}})
           .ExpectNew("/mail/messages", "a reply-all in the Halcyon thread with the wire",
                      [](const Value& m) {
                        return SentTo("kate.morgan@northwind.example", {"24,750.00"})(m) &&
@@ -542,8 +630,9 @@ base::Result<std::vector<Task>> MailTasks(const World& w, const ToolRegistry& to
           .Do("files_search", {{"query", "close checklist"}})
           .Do("mail_send", {{"to", {"Omar Haddad"}},
                             {"subject", "October accruals schedule"},
-                            {"body", "Hi Omar, could you prepare the October accruals schedule "
-                                     "by Jan 7? The close checklist is attached. Thanks, Leo"},
+                            {"body",
+                             "Hi Omar, could you prepare the October accruals schedule "
+                             "by Jan 7? The close checklist is attached. Thanks, Leo"},
                             {"attachments", {"f-close-checklist"}}})
           .ExpectNew("/mail/messages", "a message to Omar about accruals with the checklist",
                      [](const Value& m) {

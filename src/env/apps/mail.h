@@ -6,6 +6,8 @@
 // Unread is the "unread" label; archiving removes "inbox".
 #pragma once
 
+#include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +23,11 @@ inline constexpr std::string_view kMailApp = "mail";
 
 Value MailSeed();
 base::Status RegisterMailTools(ToolRegistry& registry);
+// For checkers: a message I sent to `to` (an e-mail address) whose body has every word
+// (case-insensitive); with `thread`, in that thread.
+std::function<bool(const Value&)> SentTo(std::string to, std::vector<std::string> words,
+                                         std::string thread = "");
+
 base::Result<std::vector<Task>> MailTasks(const World& workplace, const ToolRegistry& tools);
 
 }  // namespace env::apps

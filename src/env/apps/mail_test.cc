@@ -15,12 +15,14 @@ std::vector<std::string> Ids(const nlohmann::json& messages) {
 TEST_F(MailTest, SearchFiltersByWordsLabelSenderAndUnread) {
   EXPECT_EQ(Ids(Ok("mail_search", {{"unread_only", true}})["messages"]),
             (std::vector<std::string>{"m-011", "m-010", "m-009", "m-006", "m-004", "m-001"}));
-  EXPECT_EQ(Ids(Ok("mail_search", {{"label", "sent"}})["messages"]), std::vector<std::string>{"m-008"});
+  EXPECT_EQ(Ids(Ok("mail_search", {{"label", "sent"}})["messages"]),
+            std::vector<std::string>{"m-008"});
   EXPECT_EQ(Ids(Ok("mail_search", {{"query", "halcyon late fee"}, {"from", "kate"}})["messages"]),
             (std::vector<std::string>{"m-011", "m-009"}));
   EXPECT_EQ(Ok("mail_search", {{"limit", 2}})["total"], 12);
   EXPECT_EQ(Ok("mail_search", {{"limit", 2}})["messages"].size(), 2u);
-  EXPECT_NE(Err("mail_search", {{"label", "receipts"}}).find("mail_list_labels"), std::string::npos);
+  EXPECT_NE(Err("mail_search", {{"label", "receipts"}}).find("mail_list_labels"),
+            std::string::npos);
 }
 
 TEST_F(MailTest, ReadShowsAttachmentLinksAndThreadsComeOldestFirst) {
@@ -49,17 +51,23 @@ TEST_F(MailTest, SendResolvesNamesAndStoresASentMessageAtTheSessionTime) {
   EXPECT_EQ(m->Find("date")->AsString(), "2026-01-01T00:00:00Z");
   EXPECT_EQ(m->Find("thread")->AsString(), id);
   EXPECT_EQ(m->Find("attachments")->ToJson(),
-            nlohmann::json::parse(R"([{"file_id":"f-close-checklist","name":"Month-end close checklist.md"}])"));
+            nlohmann::json::parse(
+                R"([{"file_id":"f-close-checklist","name":"Month-end close checklist.md"}])"));
   EXPECT_NE(Err("mail_send", {{"to", {"bob@northwind.example"}}, {"subject", "x"}, {"body", "y"}})
                 .find("no one at Northwind"),
             std::string::npos);
   EXPECT_NE(Err("mail_send", {{"to", {"Bob"}}, {"subject", "x"}, {"body", "y"}}).find("'Bob'"),
             std::string::npos);
-  EXPECT_NE(Err("mail_send", {{"to", {"Amy Chen"}}, {"subject", "x"}, {"body", "y"}, {"attachments", {"f-nope"}}})
-                .find("files_search"),
-            std::string::npos);
+  EXPECT_NE(
+      Err("mail_send",
+          {{"to", {"Amy Chen"}}, {"subject", "x"}, {"body", "y"}, {"attachments", {"f-nope"}}})
+          .find("files_search"),
+      std::string::npos);
   Ok("files_delete", {{"id", "f-remote-policy"}});
-  Err("mail_send", {{"to", {"Amy Chen"}}, {"subject", "x"}, {"body", "y"}, {"attachments", {"f-remote-policy"}}});
+  Err("mail_send", {{"to", {"Amy Chen"}},
+                    {"subject", "x"},
+                    {"body", "y"},
+                    {"attachments", {"f-remote-policy"}}});
 }
 
 TEST_F(MailTest, ReplyStaysInTheThreadAndReplyAllKeepsTheOthers) {
@@ -71,7 +79,8 @@ TEST_F(MailTest, ReplyStaysInTheThreadAndReplyAllKeepsTheOthers) {
   EXPECT_EQ(m->Find("thread")->AsString(), "t-009");
   EXPECT_EQ(m->Find("in_reply_to")->AsString(), "m-011");
   r = Ok("mail_reply", {{"id", "m-011"}, {"body", "On it."}, {"reply_all", true}});
-  EXPECT_EQ(r["cc"], nlohmann::json({"ali.hassan@northwind.example", "dana.whitfield@northwind.example"}));
+  EXPECT_EQ(r["cc"],
+            nlohmann::json({"ali.hassan@northwind.example", "dana.whitfield@northwind.example"}));
   // Replying to my own sent message goes to its recipients.
   EXPECT_EQ(Ok("mail_reply", {{"id", "m-008"}, {"body", "Ping"}})["to"],
             nlohmann::json({"dana.whitfield@northwind.example"}));
@@ -83,7 +92,8 @@ TEST_F(MailTest, ForwardCarriesAttachmentsAndQuotesTheOriginal) {
   nlohmann::json r = Ok("mail_forward", {{"id", "m-001"}, {"to", {"u-achen"}}, {"body", "FYI"}});
   EXPECT_EQ(r["attachments"], 1);
   const Value* m = At("mail", "/messages/" + r["id"].get<std::string>());
-  EXPECT_EQ(m->Find("subject")->AsString(), "Fwd: CloudNine Hosting invoice INV-4471 (December 2025)");
+  EXPECT_EQ(m->Find("subject")->AsString(),
+            "Fwd: CloudNine Hosting invoice INV-4471 (December 2025)");
   EXPECT_EQ(m->At("/attachments/0/file_id")->AsString(), "f-inv-4471");
   const std::string& body = m->Find("body")->AsString();
   EXPECT_EQ(body.rfind("FYI\n\n---------- Forwarded message ----------\nFrom: billing@", 0), 0u);
@@ -91,8 +101,9 @@ TEST_F(MailTest, ForwardCarriesAttachmentsAndQuotesTheOriginal) {
 }
 
 TEST_F(MailTest, LabelsAddRemoveAndCount) {
-  EXPECT_EQ(Ok("mail_label", {{"id", "m-001"}, {"add", {"starred"}}, {"remove", {"unread"}}})["labels"],
-            nlohmann::json({"inbox", "starred"}));
+  EXPECT_EQ(
+      Ok("mail_label", {{"id", "m-001"}, {"add", {"starred"}}, {"remove", {"unread"}}})["labels"],
+      nlohmann::json({"inbox", "starred"}));
   EXPECT_NE(Err("mail_label", {{"id", "m-001"}, {"add", {"urgent"}}}).find("mail_create_label"),
             std::string::npos);
   Err("mail_label", {{"id", "m-001"}, {"add", {"sent"}}});
