@@ -40,11 +40,9 @@ inline int64_t IntField(const Value& record, std::string_view key) {
 
 inline ToolResult OkValue(const Value& v) { return ToolResult::Ok(v.Canonical()); }
 
-// A tool's parameter schema: an object with these properties (JSON text of the members) and
-// required names (JSON text of the list items), no other arguments.
-inline std::string Params(const std::string& properties, const std::string& required) {
-  return R"({"type":"object","properties":{)" + properties + R"(},"required":[)" + required +
-         R"(],"additionalProperties":false})";
+// A tool's parameter schema (app_util.h's ObjectParams, shorter at the many call sites).
+inline std::string Params(std::string_view properties, std::string_view required) {
+  return ObjectParams(properties, required);
 }
 
 // A JSON Pointer into the world: "/<app>/<tokens…>".
@@ -93,8 +91,8 @@ inline Predicate Holds(std::string description,
 // The number at `pointer` is within half a cent of `expected` (float sums need not be exact).
 inline Predicate NumberNear(std::string pointer, double expected) {
   std::string description = pointer + " ~= " + std::to_string(expected);
-  return {std::move(description), [pointer = std::move(pointer), expected](const World& w)
-                                      -> std::optional<std::string> {
+  return {std::move(description),
+          [pointer = std::move(pointer), expected](const World& w) -> std::optional<std::string> {
             const Value root = w.AsValue();
             const Value* v = root.At(pointer);
             if (v == nullptr) return pointer + " does not exist";
@@ -112,8 +110,8 @@ inline Predicate Unchanged(std::string pointer, const World& initial) {
   const Value* before = root.At(pointer);
   Value expected = before != nullptr ? *before : Value();
   std::string description = pointer + " unchanged";
-  return {std::move(description), [pointer = std::move(pointer), expected](const World& w)
-                                      -> std::optional<std::string> {
+  return {std::move(description),
+          [pointer = std::move(pointer), expected](const World& w) -> std::optional<std::string> {
             const Value root = w.AsValue();
             const Value* v = root.At(pointer);
             if (v == nullptr || *v != expected) return pointer + " was changed";

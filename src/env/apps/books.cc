@@ -13,10 +13,10 @@
 namespace env::apps {
 namespace {
 
-using kit::Params;
 using kit::Field;
 using kit::IntField;
 using kit::Money;
+using kit::Params;
 using kit::Ptr;
 
 const std::string kApp(kBooksApp);
@@ -99,9 +99,9 @@ base::Result<Value> BuildEntry(const Value& books, const std::string& id, const 
                                          {"description", Value::String(l.description)}}));
   }
   if (debits != credits) {
-    return base::Error::Invalid("entry does not balance: debits " + Money(debits) +
-                                ", credits " + Money(credits) + " (difference " +
-                                Money(debits - credits) + "); nothing was posted");
+    return base::Error::Invalid("entry does not balance: debits " + Money(debits) + ", credits " +
+                                Money(credits) + " (difference " + Money(debits - credits) +
+                                "); nothing was posted");
   }
   return Value::Object({{"id", Value::String(id)},
                         {"date", Value::String(date)},
@@ -200,9 +200,9 @@ ToolResult CreateAccount(ToolContext& ctx, const nlohmann::json& args) {
 ToolResult PostEntryTool(ToolContext& ctx, const nlohmann::json& args) {
   std::string entry_id;
   ASSAY_ASSIGN_OR_RETURN_TOOL(
-      Value next, PostEntry(ctx, Books(ctx), Arg(args, "date"), Arg(args, "memo"),
-                            LinesFromArgs(args["lines"]), "manual", "",
-                            Arg(args, "bank_line_id"), &entry_id));
+      Value next,
+      PostEntry(ctx, Books(ctx), Arg(args, "date"), Arg(args, "memo"), LinesFromArgs(args["lines"]),
+                "manual", "", Arg(args, "bank_line_id"), &entry_id));
   ctx.SetState(kApp, next);
   nlohmann::json out = {{"entry_id", entry_id}, {"period", PeriodOf(Arg(args, "date"))}};
   if (args.contains("bank_line_id")) out["reconciled_bank_line"] = Arg(args, "bank_line_id");
@@ -245,10 +245,11 @@ ToolResult ReconcileTool(ToolContext& ctx, const nlohmann::json& args) {
   if (entry == nullptr) {
     return ToolResult::Error("entry '" + entry_id + "' not found; books_list_entries lists them");
   }
-  ASSAY_ASSIGN_OR_RETURN_TOOL(
-      Value next, Reconcile(books, Arg(args, "bank_line_id"), *entry, ctx.NowMicros()));
+  ASSAY_ASSIGN_OR_RETURN_TOOL(Value next,
+                              Reconcile(books, Arg(args, "bank_line_id"), *entry, ctx.NowMicros()));
   ctx.SetState(kApp, next);
-  return kit::OkJson({{"bank_line_id", Arg(args, "bank_line_id")}, {"entry_id", entry_id},
+  return kit::OkJson({{"bank_line_id", Arg(args, "bank_line_id")},
+                      {"entry_id", entry_id},
                       {"status", "reconciled"}});
 }
 
@@ -296,8 +297,9 @@ ToolResult TrialBalance(ToolContext& ctx, const nlohmann::json& args) {
                       {"total_debit_cents", total_debit},
                       {"total_credit_cents", total_credit},
                       {"balanced", total_debit == total_credit},
-                      {"note", "opening and closing are debit-positive; period columns are the "
-                               "period's activity"}});
+                      {"note",
+                       "opening and closing are debit-positive; period columns are the "
+                       "period's activity"}});
 }
 
 ToolResult ClosePeriod(ToolContext& ctx, const nlohmann::json& args) {
@@ -324,8 +326,8 @@ ToolResult ClosePeriod(ToolContext& ctx, const nlohmann::json& args) {
     return ToolResult::Error("cannot close " + period + ": unreconciled bank lines: " + open_lines +
                              ". Reconcile them (post missing entries first) and try again");
   }
-  Value closed = p->With("status", Value::String("closed"))
-                     .With("closed_at_us", Value::Int(ctx.NowMicros()));
+  Value closed =
+      p->With("status", Value::String("closed")).With("closed_at_us", Value::Int(ctx.NowMicros()));
   ctx.SetState(kApp, kit::Put(books, Ptr({"periods", period}), closed));
   return kit::OkJson({{"period", period}, {"status", "closed"}});
 }
@@ -345,11 +347,11 @@ ToolResult CreateDocument(ToolContext& ctx, const nlohmann::json& args, const Do
   const std::string date = Arg(args, "issue_date"), due = Arg(args, "due_date");
   const int64_t amount = args["amount_cents"].get<int64_t>();
   const bool is_invoice = kind.collection == kInvoice.collection;
-  const std::string other = Arg(args, is_invoice ? "revenue_account" : "expense_account",
-                                is_invoice ? "4000" : "");
-  if (kit::FindRecord(books.Find(kind.collection),
-                      [&](const Value& d) { return Field(d, "number") == number &&
-                                                   Field(d, kind.party) == party; })) {
+  const std::string other =
+      Arg(args, is_invoice ? "revenue_account" : "expense_account", is_invoice ? "4000" : "");
+  if (kit::FindRecord(books.Find(kind.collection), [&](const Value& d) {
+        return Field(d, "number") == number && Field(d, kind.party) == party;
+      })) {
     return ToolResult::Error(std::string(is_invoice ? "invoice " : "bill ") + number +
                              " already exists for " + party);
   }
@@ -369,8 +371,8 @@ ToolResult CreateDocument(ToolContext& ctx, const nlohmann::json& args, const Do
   std::string entry_id;
   const std::string memo = std::string(is_invoice ? "Invoice " : "Bill ") + number + " " + party;
   ASSAY_ASSIGN_OR_RETURN_TOOL(
-      Value next, PostEntry(ctx, books, date, memo, lines, is_invoice ? "invoice" : "bill", id, "",
-                            &entry_id));
+      Value next,
+      PostEntry(ctx, books, date, memo, lines, is_invoice ? "invoice" : "bill", id, "", &entry_id));
   Value doc = Value::Object({{"id", Value::String(id)},
                              {"number", Value::String(number)},
                              {kind.party, Value::String(party)},
@@ -408,29 +410,29 @@ ToolResult RecordPayment(ToolContext& ctx, const nlohmann::json& args) {
   }
   const bool is_invoice = kind == &kInvoice;
   const std::string number = Field(*doc, "number");
-  std::vector<Line> lines =
-      is_invoice ? std::vector<Line>{{kBankAccount, amount, 0, number},
-                                     {kind->control, 0, amount, number}}
-                 : std::vector<Line>{{kind->control, amount, 0, number},
-                                     {kBankAccount, 0, amount, number}};
+  std::vector<Line> lines = is_invoice ? std::vector<Line>{{kBankAccount, amount, 0, number},
+                                                           {kind->control, 0, amount, number}}
+                                       : std::vector<Line>{{kind->control, amount, 0, number},
+                                                           {kBankAccount, 0, amount, number}};
   const std::string date = Arg(args, "date");
   std::string entry_id;
   ASSAY_ASSIGN_OR_RETURN_TOOL(
-      Value next,
-      PostEntry(ctx, books, date, "Payment " + number + " " + Field(*doc, kind->party), lines,
-                "payment", doc_id, Arg(args, "bank_line_id"), &entry_id));
+      Value next, PostEntry(ctx, books, date, "Payment " + number + " " + Field(*doc, kind->party),
+                            lines, "payment", doc_id, Arg(args, "bank_line_id"), &entry_id));
   const int64_t paid = IntField(*doc, "paid_cents") + amount;
   Value payment = Value::Object({{"date", Value::String(date)},
                                  {"amount_cents", Value::Int(amount)},
                                  {"entry_id", Value::String(entry_id)}});
-  Value updated = doc->With("paid_cents", Value::Int(paid))
-                      .With("status", Value::String(paid == IntField(*doc, "amount_cents")
-                                                        ? "paid"
-                                                        : "partially_paid"))
-                      .With("payments", doc->Find("payments")->Appended(payment));
+  Value updated =
+      doc->With("paid_cents", Value::Int(paid))
+          .With("status",
+                Value::String(paid == IntField(*doc, "amount_cents") ? "paid" : "partially_paid"))
+          .With("payments", doc->Find("payments")->Appended(payment));
   ctx.SetState(kApp, kit::Put(next, Ptr({kind->collection, doc_id}), updated));
-  return kit::OkJson({{"document_id", doc_id}, {"entry_id", entry_id},
-                      {"status", Field(updated, "status")}, {"open_cents", open - amount}});
+  return kit::OkJson({{"document_id", doc_id},
+                      {"entry_id", entry_id},
+                      {"status", Field(updated, "status")},
+                      {"open_cents", open - amount}});
 }
 
 ToolResult ListDocuments(ToolContext& ctx, const nlohmann::json& args, const DocKind& kind) {
@@ -441,7 +443,6 @@ ToolResult ListDocuments(ToolContext& ctx, const nlohmann::json& args, const Doc
   }
   return kit::OkJson(out);
 }
-
 
 const char* kLinesSchema = R"("lines":{"type":"array","minItems":2,"maxItems":50,"items":{
     "type":"object","properties":{"account":{"type":"string","description":"account code, e.g. 6800"},
@@ -459,13 +460,15 @@ base::Status RegisterBooksTools(ToolRegistry& r) {
       R"("status":{"type":"string","enum":["open","partially_paid","paid","all"]})";
   const std::vector<Tool> tools = {
       {"books_list_accounts", "The chart of accounts (code, name, type, normal side).",
-       Params(R"("type":{"type":"string","enum":["asset","liability","equity","revenue","expense"]})",
-              ""),
+       Params(
+           R"("type":{"type":"string","enum":["asset","liability","equity","revenue","expense"]})",
+           ""),
        true, kApp, ListAccounts},
       {"books_create_account", "Add an account to the chart of accounts.",
-       Params(R"("code":{"type":"string","minLength":4,"maxLength":4},"name":{"type":"string","minLength":1},
+       Params(
+           R"("code":{"type":"string","minLength":4,"maxLength":4},"name":{"type":"string","minLength":1},
               "type":{"type":"string","enum":["asset","liability","equity","revenue","expense"]})",
-              R"("code","name","type")"),
+           R"("code","name","type")"),
        false, kApp, CreateAccount},
       {"books_post_entry",
        "Post a journal entry. Amounts in integer cents; each line is a debit or a credit; debits "
@@ -540,24 +543,38 @@ nlohmann::json SeedEntry(const char* id, const char* date, const char* memo,
                          const char* source = "manual", const char* document_id = "") {
   nlohmann::json ls = nlohmann::json::array();
   for (const auto& [account, debit, credit] : lines) {
-    ls.push_back({{"account", account}, {"debit_cents", debit}, {"credit_cents", credit},
+    ls.push_back({{"account", account},
+                  {"debit_cents", debit},
+                  {"credit_cents", credit},
                   {"description", ""}});
   }
-  return {{"id", id}, {"date", date}, {"period", std::string(date).substr(0, 7)}, {"memo", memo},
-          {"lines", ls}, {"source", source}, {"document_id", document_id},
+  return {{"id", id},
+          {"date", date},
+          {"period", std::string(date).substr(0, 7)},
+          {"memo", memo},
+          {"lines", ls},
+          {"source", source},
+          {"document_id", document_id},
           {"posted_at_us", kSeedPostedUs}};
 }
 
-nlohmann::json SeedDoc(const char* id, const char* party_key, const char* party,
-                       const char* number, const char* description, const char* issue,
-                       const char* due, int64_t amount, const char* account, const char* entry,
-                       nlohmann::json payments) {
+nlohmann::json SeedDoc(const char* id, const char* party_key, const char* party, const char* number,
+                       const char* description, const char* issue, const char* due, int64_t amount,
+                       const char* account, const char* entry, nlohmann::json payments) {
   int64_t paid = 0;
   for (const auto& p : payments) paid += p["amount_cents"].get<int64_t>();
-  return {{"id", id}, {party_key, party}, {"number", number}, {"description", description},
-          {"issue_date", issue}, {"due_date", due}, {"amount_cents", amount},
-          {"paid_cents", paid}, {"status", paid == amount ? "paid" : "open"},
-          {"account", account}, {"entry_id", entry}, {"payments", payments}};
+  return {{"id", id},
+          {party_key, party},
+          {"number", number},
+          {"description", description},
+          {"issue_date", issue},
+          {"due_date", due},
+          {"amount_cents", amount},
+          {"paid_cents", paid},
+          {"status", paid == amount ? "paid" : "open"},
+          {"account", account},
+          {"entry_id", entry},
+          {"payments", payments}};
 }
 
 nlohmann::json Paid(const char* date, int64_t amount, const char* entry) {
@@ -565,7 +582,9 @@ nlohmann::json Paid(const char* date, int64_t amount, const char* entry) {
 }
 
 nlohmann::json BankLine(const std::string& id, const StatementLine& line, const char* entry) {
-  nlohmann::json j = {{"id", id}, {"account", "1000"}, {"bank", "First Harbor Bank"},
+  nlohmann::json j = {{"id", id},
+                      {"account", "1000"},
+                      {"bank", "First Harbor Bank"},
                       {"date", std::string(line.date)},
                       {"description", std::string(line.description)},
                       {"amount_cents", line.amount_cents},
@@ -615,17 +634,23 @@ Value BooksSeed() {
     const std::string t = type;
     // Accumulated depreciation is a contra-asset: credit-normal.
     const bool debit = (t == "asset" || t == "expense") && std::string(code) != "1510";
-    accounts[code] = {{"code", code}, {"name", name}, {"type", type},
-                      {"normal", debit ? "debit" : "credit"}};
+    accounts[code] = {
+        {"code", code}, {"name", name}, {"type", type}, {"normal", debit ? "debit" : "credit"}};
   }
   nlohmann::json entries = nlohmann::json::object();
   for (nlohmann::json e : {
            SeedEntry("je-0930", "2025-09-30", "Opening balances carried from the September close",
-                     {{"1000", kOctoberOpeningCents, 0}, {"1010", 8000000, 0},
-                      {"1200", 4917500, 0}, {"1300", 600000, 0}, {"1500", 4800000, 0},
-                      {"1510", 0, 1200000}, {"2100", 0, 400000}, {"3000", 0, 10000000},
-                      {"3100", 0, kOctoberOpeningCents + 8000000 + 4917500 + 600000 + 4800000 -
-                                      1200000 - 400000 - 10000000}}),
+                     {{"1000", kOctoberOpeningCents, 0},
+                      {"1010", 8000000, 0},
+                      {"1200", 4917500, 0},
+                      {"1300", 600000, 0},
+                      {"1500", 4800000, 0},
+                      {"1510", 0, 1200000},
+                      {"2100", 0, 400000},
+                      {"3000", 0, 10000000},
+                      {"3100", 0,
+                       kOctoberOpeningCents + 8000000 + 4917500 + 600000 + 4800000 - 1200000 -
+                           400000 - 10000000}}),
            SeedEntry("je-1001", "2025-10-02", "Payment INV-2025-118 BluePeak Logistics",
                      {{"1000", 1842500, 0}, {"1200", 0, 1842500}}, "payment", "inv-2025-118"),
            SeedEntry("je-1002", "2025-10-06", "Payroll 2025-09-B, paid via Gusto",
@@ -655,9 +680,9 @@ Value BooksSeed() {
       {"inv-2025-118", SeedDoc("inv-2025-118", "customer", "BluePeak Logistics", "INV-2025-118",
                                "Route analytics, September", "2025-09-02", "2025-10-02", 1842500,
                                "4000", "je-0930", Paid("2025-10-02", 1842500, "je-1001"))},
-      {"inv-2025-119", SeedDoc("inv-2025-119", "customer", "Tailspin Toys", "INV-2025-119",
-                               "Churn model workshop", "2025-09-15", "2025-10-15", 600000, "4000",
-                               "je-0930", nlohmann::json::array())},
+      {"inv-2025-119",
+       SeedDoc("inv-2025-119", "customer", "Tailspin Toys", "INV-2025-119", "Churn model workshop",
+               "2025-09-15", "2025-10-15", 600000, "4000", "je-0930", nlohmann::json::array())},
       // Paid by wire on Oct 10 (bank line), never recorded: why AR thought it was late.
       {"inv-2025-121", SeedDoc("inv-2025-121", "customer", "Halcyon Health", "INV-2025-121",
                                "Clinical capacity dashboards, Q3", "2025-09-15", "2025-10-15",
@@ -670,9 +695,9 @@ Value BooksSeed() {
                                "4000", "je-1011", nlohmann::json::array())},
   };
   nlohmann::json bills = {
-      {"bill-2290", SeedDoc("bill-2290", "vendor", "Brightline Legal", "B-2290",
-                            "Contract review, Fabrikam MSA", "2025-10-27", "2025-11-26", 280000,
-                            "6600", "je-1010", nlohmann::json::array())},
+      {"bill-2290",
+       SeedDoc("bill-2290", "vendor", "Brightline Legal", "B-2290", "Contract review, Fabrikam MSA",
+               "2025-10-27", "2025-11-26", 280000, "6600", "je-1010", nlohmann::json::array())},
   };
   // The First Harbor lines are the statement the bank mailed (files.h), line for line; the
   // first two were matched before the books were handed over.
@@ -704,33 +729,33 @@ Value BooksSeed() {
 
 // --- tasks -----------------------------------------------------------------------------------
 
-Predicate BooksHasEntry(std::string description, std::string period,
-                        std::vector<EntryLine> lines) {
+Predicate BooksHasEntry(std::string description, std::string period, std::vector<EntryLine> lines) {
   std::sort(lines.begin(), lines.end(), [](const EntryLine& a, const EntryLine& b) {
     return std::tie(a.account, a.debit_cents, a.credit_cents) <
            std::tie(b.account, b.debit_cents, b.credit_cents);
   });
-  return kit::Holds(std::move(description), [period, lines](const World& w)
-                                                -> std::optional<std::string> {
-    const Value* found = kit::FindRecord(w.Get(kApp).Find("entries"), [&](const Value& e) {
-      if (Field(e, "period") != period || e.Find("lines")->size() != lines.size()) return false;
-      std::vector<EntryLine> have;
-      for (const Value& l : e.Find("lines")->elements()) {
-        have.push_back({Field(l, "account"), IntField(l, "debit_cents"),
-                        IntField(l, "credit_cents")});
-      }
-      std::sort(have.begin(), have.end(), [](const EntryLine& a, const EntryLine& b) {
-        return std::tie(a.account, a.debit_cents, a.credit_cents) <
-               std::tie(b.account, b.debit_cents, b.credit_cents);
+  return kit::Holds(
+      std::move(description), [period, lines](const World& w) -> std::optional<std::string> {
+        const Value* found = kit::FindRecord(w.Get(kApp).Find("entries"), [&](const Value& e) {
+          if (Field(e, "period") != period || e.Find("lines")->size() != lines.size()) return false;
+          std::vector<EntryLine> have;
+          for (const Value& l : e.Find("lines")->elements()) {
+            have.push_back(
+                {Field(l, "account"), IntField(l, "debit_cents"), IntField(l, "credit_cents")});
+          }
+          std::sort(have.begin(), have.end(), [](const EntryLine& a, const EntryLine& b) {
+            return std::tie(a.account, a.debit_cents, a.credit_cents) <
+                   std::tie(b.account, b.debit_cents, b.credit_cents);
+          });
+          return std::equal(have.begin(), have.end(), lines.begin(),
+                            [](const auto& a, const auto& b) {
+                              return a.account == b.account && a.debit_cents == b.debit_cents &&
+                                     a.credit_cents == b.credit_cents;
+                            });
+        });
+        if (found == nullptr) return "no entry in " + period + " with exactly those lines";
+        return std::nullopt;
       });
-      return std::equal(have.begin(), have.end(), lines.begin(), [](const auto& a, const auto& b) {
-        return a.account == b.account && a.debit_cents == b.debit_cents &&
-               a.credit_cents == b.credit_cents;
-      });
-    });
-    if (found == nullptr) return "no entry in " + period + " with exactly those lines";
-    return std::nullopt;
-  });
 }
 
 namespace {
@@ -827,8 +852,8 @@ std::vector<Predicate> BooksMonthEndPredicates() {
 }
 
 std::vector<ExpectedChange> BooksMonthEndChanges() {
-  return kit::Changes({BooksPath({"bank_lines"}), BooksPath({"entries"}),
-                       BooksPath({"invoices", "inv-2025-121"})});
+  return kit::Changes(
+      {BooksPath({"bank_lines"}), BooksPath({"entries"}), BooksPath({"invoices", "inv-2025-121"})});
 }
 
 base::Result<std::vector<Task>> BooksTasks(const World& w, const ToolRegistry& /*tools*/) {
@@ -928,9 +953,10 @@ base::Result<std::vector<Task>> BooksTasks(const World& w, const ToolRegistry& /
       "Post December's depreciation on computer equipment: $1,000.00, dated 2025-12-31 "
       "(Depreciation Expense against Accumulated Depreciation).",
       w,
-      {kit::Act("books_post_entry", {{"date", "2025-12-31"},
-                                     {"memo", "December depreciation"},
-                                     {"lines", Lines({{"6700", 100000, 0}, {"1510", 0, 100000}})}})},
+      {kit::Act("books_post_entry",
+                {{"date", "2025-12-31"},
+                 {"memo", "December depreciation"},
+                 {"lines", Lines({{"6700", 100000, 0}, {"1510", 0, 100000}})}})},
       {BooksHasEntry("Dr 6700 / Cr 1510 $1,000.00", "2025-12",
                      {{"6700", 100000, 0}, {"1510", 0, 100000}})},
       kit::Changes({BooksPath({"entries"})})));

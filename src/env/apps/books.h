@@ -1,8 +1,8 @@
-// The books app: double-entry bookkeeping for Northwind Analytics in integer cents, October 2025 being closed. A chart of
-// accounts, journal entries that must balance (debits = credits, or the post is refused),
-// invoices (AR) and bills (AP) that post their own entries, First Harbor Bank lines reconciled
-// one-to-one against entries that move the same amount through the bank account, a trial
-// balance per period, and period close: a closed period takes no posting, and October cannot
+// The books app: double-entry bookkeeping for Northwind Analytics in integer cents, October 2025
+// being closed. A chart of accounts, journal entries that must balance (debits = credits, or the
+// post is refused), invoices (AR) and bills (AP) that post their own entries, First Harbor Bank
+// lines reconciled one-to-one against entries that move the same amount through the bank account, a
+// trial balance per period, and period close: a closed period takes no posting, and October cannot
 // close while any of its bank lines is unreconciled.
 //
 // State: /accounts/<code>, /periods/<YYYY-MM> {status}, /entries/<id> {date, period, memo,

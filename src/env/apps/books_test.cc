@@ -1,10 +1,11 @@
 // The books app: balanced entries, reconciliation, trial balance, period close, AR/AP, tasks.
+#include "env/apps/books.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "env/apps/app_test_util.h"
-#include "env/apps/books.h"
 #include "env/apps/files.h"
 
 namespace env::apps {
@@ -30,10 +31,10 @@ TEST(BooksTools, BalancedEntriesPostAndUnbalancedOnesAreRefusedWithoutChanges) {
   testing::Workplace wp;
   Session s = wp.NewSession();
   const std::string before = s.world().Hash();
-  std::string err = CallError(
-      s, "books_post_entry",
-      Entry("2025-10-31", {{{"account", "6700"}, {"debit_cents", 100000}},
-                           {{"account", "1510"}, {"credit_cents", 99999}}}));
+  std::string err =
+      CallError(s, "books_post_entry",
+                Entry("2025-10-31", {{{"account", "6700"}, {"debit_cents", 100000}},
+                                     {{"account", "1510"}, {"credit_cents", 99999}}}));
   EXPECT_NE(err.find("does not balance: debits $1,000.00, credits $999.99 (difference $0.01)"),
             std::string::npos)
       << err;
@@ -41,9 +42,10 @@ TEST(BooksTools, BalancedEntriesPostAndUnbalancedOnesAreRefusedWithoutChanges) {
                   Entry("2025-10-31", {{{"account", "6999"}, {"debit_cents", 100}},
                                        {{"account", "1000"}, {"credit_cents", 100}}}));
   EXPECT_NE(err.find("unknown account '6999'"), std::string::npos) << err;
-  err = CallError(s, "books_post_entry",
-                  Entry("2025-10-31", {{{"account", "6800"}, {"debit_cents", 100}, {"credit_cents", 100}},
-                                       {{"account", "1000"}, {"credit_cents", 100}}}));
+  err = CallError(
+      s, "books_post_entry",
+      Entry("2025-10-31", {{{"account", "6800"}, {"debit_cents", 100}, {"credit_cents", 100}},
+                           {{"account", "1000"}, {"credit_cents", 100}}}));
   EXPECT_NE(err.find("either debit_cents or credit_cents"), std::string::npos) << err;
   err = CallError(s, "books_post_entry",
                   Entry("2025-09-28", {{{"account", "6300"}, {"debit_cents", 100}},
@@ -52,8 +54,9 @@ TEST(BooksTools, BalancedEntriesPostAndUnbalancedOnesAreRefusedWithoutChanges) {
   err = CallError(s, "books_post_entry",
                   Entry("2026-02-05", {{{"account", "6300"}, {"debit_cents", 100}},
                                        {{"account", "2000"}, {"credit_cents", 100}}}));
-  EXPECT_NE(err.find("no accounting period 2026-02; open periods: 2025-10, 2025-11, 2025-12, 2026-01"),
-            std::string::npos)
+  EXPECT_NE(
+      err.find("no accounting period 2026-02; open periods: 2025-10, 2025-11, 2025-12, 2026-01"),
+      std::string::npos)
       << err;
   // Schema: cents are integers.
   err = CallError(s, "books_post_entry",
@@ -62,9 +65,10 @@ TEST(BooksTools, BalancedEntriesPostAndUnbalancedOnesAreRefusedWithoutChanges) {
   EXPECT_NE(err.find("debit_cents"), std::string::npos) << err;
   EXPECT_EQ(s.world().Hash(), before);
 
-  nlohmann::json ok = CallOk(s, "books_post_entry",
-                             Entry("2025-10-31", {{{"account", "6700"}, {"debit_cents", 100000}},
-                                                  {{"account", "1510"}, {"credit_cents", 100000}}}));
+  nlohmann::json ok =
+      CallOk(s, "books_post_entry",
+             Entry("2025-10-31", {{{"account", "6700"}, {"debit_cents", 100000}},
+                                  {{"account", "1510"}, {"credit_cents", 100000}}}));
   const std::string id = ok["entry_id"];
   const Value* e = s.world().Get("books").At("/entries/" + id);
   ASSERT_NE(e, nullptr);
@@ -131,30 +135,34 @@ TEST(BooksTools, CloseRefusesUnreconciledLinesThenLocksThePeriod) {
 TEST(BooksTools, InvoicesAndBillsPostAndTrackPayments) {
   testing::Workplace wp;
   Session s = wp.NewSession();
-  nlohmann::json inv = CallOk(s, "books_create_invoice", {{"customer", "Wingtip Toys"},
-                                                          {"number", "INV-1050"},
-                                                          {"issue_date", "2025-11-02"},
-                                                          {"due_date", "2025-12-02"},
-                                                          {"amount_cents", 150000}});
+  nlohmann::json inv = CallOk(s, "books_create_invoice",
+                              {{"customer", "Wingtip Toys"},
+                               {"number", "INV-1050"},
+                               {"issue_date", "2025-11-02"},
+                               {"due_date", "2025-12-02"},
+                               {"amount_cents", 150000}});
   EXPECT_EQ(inv["status"], "open");
   const std::string id = inv["id"];
-  EXPECT_NE(CallError(s, "books_create_invoice", {{"customer", "Wingtip Toys"},
-                                                  {"number", "INV-1050"},
-                                                  {"issue_date", "2025-11-02"},
-                                                  {"due_date", "2025-12-02"},
-                                                  {"amount_cents", 150000}})
+  EXPECT_NE(CallError(s, "books_create_invoice",
+                      {{"customer", "Wingtip Toys"},
+                       {"number", "INV-1050"},
+                       {"issue_date", "2025-11-02"},
+                       {"due_date", "2025-12-02"},
+                       {"amount_cents", 150000}})
                 .find("already exists"),
             std::string::npos);
-  EXPECT_NE(CallError(s, "books_create_invoice", {{"customer", "X"},
-                                                  {"number", "INV-1051"},
-                                                  {"issue_date", "2025-11-02"},
-                                                  {"due_date", "2025-12-02"},
-                                                  {"amount_cents", 1},
-                                                  {"revenue_account", "6000"}})
+  EXPECT_NE(CallError(s, "books_create_invoice",
+                      {{"customer", "X"},
+                       {"number", "INV-1051"},
+                       {"issue_date", "2025-11-02"},
+                       {"due_date", "2025-12-02"},
+                       {"amount_cents", 1},
+                       {"revenue_account", "6000"}})
                 .find("not a revenue account"),
             std::string::npos);
-  nlohmann::json part = CallOk(s, "books_record_payment",
-                               {{"document_id", id}, {"date", "2025-11-10"}, {"amount_cents", 50000}});
+  nlohmann::json part =
+      CallOk(s, "books_record_payment",
+             {{"document_id", id}, {"date", "2025-11-10"}, {"amount_cents", 50000}});
   EXPECT_EQ(part["status"], "partially_paid");
   EXPECT_EQ(part["open_cents"], 100000);
   EXPECT_NE(CallError(s, "books_record_payment",
@@ -182,42 +190,47 @@ TEST(BooksTools, AccountsAndBillsAreValidated) {
                       {{"code", "6450"}, {"name", "Again"}, {"type", "expense"}})
                 .find("already exists: Conferences"),
             std::string::npos);
-  EXPECT_NE(CallError(s, "books_create_bill", {{"vendor", "Paperclip"},
-                                               {"number", "P-1"},
-                                               {"issue_date", "2025-12-01"},
-                                               {"due_date", "2025-11-01"},
-                                               {"amount_cents", 100},
-                                               {"expense_account", "6300"}})
+  EXPECT_NE(CallError(s, "books_create_bill",
+                      {{"vendor", "Paperclip"},
+                       {"number", "P-1"},
+                       {"issue_date", "2025-12-01"},
+                       {"due_date", "2025-11-01"},
+                       {"amount_cents", 100},
+                       {"expense_account", "6300"}})
                 .find("due_date"),
             std::string::npos);
-  EXPECT_NE(CallError(s, "books_create_bill", {{"vendor", "Paperclip"},
-                                               {"number", "P-1"},
-                                               {"issue_date", "2025-12-01"},
-                                               {"due_date", "2025-12-31"},
-                                               {"amount_cents", 100},
-                                               {"expense_account", "1000"}})
+  EXPECT_NE(CallError(s, "books_create_bill",
+                      {{"vendor", "Paperclip"},
+                       {"number", "P-1"},
+                       {"issue_date", "2025-12-01"},
+                       {"due_date", "2025-12-31"},
+                       {"amount_cents", 100},
+                       {"expense_account", "1000"}})
                 .find("not an expense account"),
             std::string::npos);
-  CallOk(s, "books_create_bill", {{"vendor", "Paperclip"},
-                                  {"number", "P-1"},
-                                  {"issue_date", "2025-12-01"},
-                                  {"due_date", "2025-12-31"},
-                                  {"amount_cents", 100},
-                                  {"expense_account", "6450"}});
+  CallOk(s, "books_create_bill",
+         {{"vendor", "Paperclip"},
+          {"number", "P-1"},
+          {"issue_date", "2025-12-01"},
+          {"due_date", "2025-12-31"},
+          {"amount_cents", 100},
+          {"expense_account", "6450"}});
   EXPECT_EQ(CallOk(s, "books_list_bills", {{"status", "open"}}).size(), 2u);
   EXPECT_EQ(CallOk(s, "books_list_invoices", {{"status", "paid"}}).size(), 2u);
-  EXPECT_NE(CallError(s, "books_record_payment",
-                      {{"document_id", "inv-2025-118"}, {"date", "2025-12-01"}, {"amount_cents", 1}})
-                .find("already paid in full"),
-            std::string::npos);
+  EXPECT_NE(
+      CallError(s, "books_record_payment",
+                {{"document_id", "inv-2025-118"}, {"date", "2025-12-01"}, {"amount_cents", 1}})
+          .find("already paid in full"),
+      std::string::npos);
 }
 
 TEST(BooksTasks, ReferenceActionsPassAndIdleFails) { testing::ExpectSuiteTasksWork("books", 6); }
 
 TEST(BooksTasks, PayingTheWrongInvoiceIsCollateralDamage) {
-  testing::ExpectCollateral("books", "books-halcyon-payment", "books_record_payment",
-                            R"({"document_id":"inv-2025-119","date":"2025-10-24","amount_cents":600000})",
-                            "/books/invoices/inv-2025-119");
+  testing::ExpectCollateral(
+      "books", "books-halcyon-payment", "books_record_payment",
+      R"({"document_id":"inv-2025-119","date":"2025-10-24","amount_cents":600000})",
+      "/books/invoices/inv-2025-119");
 }
 
 // The cross-app finance tasks (hr, crm, sheet, mail and chat with the books) on the workplace
@@ -241,8 +254,9 @@ TEST(FinanceCrossTasks, ReferenceActionsPassAndIdleFails) {
     CheckReport report = Check(task, s.world());
     EXPECT_TRUE(report.passed) << report.Render();
     EXPECT_LT(Check(task, task.initial).score, 1.0);
-    EXPECT_EQ(Replay((*suite)->tools, task.initial, task.reference_actions, clock, 97).world().Hash(),
-              s.world().Hash());
+    EXPECT_EQ(
+        Replay((*suite)->tools, task.initial, task.reference_actions, clock, 97).world().Hash(),
+        s.world().Hash());
   }
   EXPECT_EQ(finance, 4u);
 }
@@ -255,7 +269,8 @@ TEST(FinanceCrossTasks, MonthEndCloseWithoutTheReportOrWithAStrayEntryFails) {
   base::FakeClock clock(testing::kTodayUs);
   std::vector<Action> no_report = task->reference_actions;
   no_report.pop_back();  // the chat message to Dana
-  CheckReport report = Check(*task, Replay((*suite)->tools, task->initial, no_report, clock, 5).world());
+  CheckReport report =
+      Check(*task, Replay((*suite)->tools, task->initial, no_report, clock, 5).world());
   EXPECT_FALSE(report.passed);
   std::vector<Action> stray = task->reference_actions;
   stray.push_back({"books_record_payment",

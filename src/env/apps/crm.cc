@@ -12,9 +12,9 @@
 namespace env::apps {
 namespace {
 
-using kit::Params;
 using kit::IntField;
 using kit::Money;
+using kit::Params;
 
 const std::string kApp(kCrmApp);
 constexpr const char* kStages[] = {"lead", "qualified", "proposal", "negotiation", "won", "lost"};
@@ -39,7 +39,8 @@ ToolResult NotFound(const char* what, const std::string& id, const char* how) {
 std::optional<ToolResult> CheckOwner(const std::string& owner) {
   const Person* p = FindPerson(owner);
   if (p == nullptr || p->id != owner) {
-    return ToolResult::Error("owner '" + owner + "' is not a Northwind person id (e.g. u-mjohansson)");
+    return ToolResult::Error("owner '" + owner +
+                             "' is not a Northwind person id (e.g. u-mjohansson)");
   }
   return std::nullopt;
 }
@@ -129,7 +130,8 @@ ToolResult CreateContact(ToolContext& ctx, const nlohmann::json& args) {
     return NotFound("company", company, "crm_get_company / crm_search_contacts");
   }
   if (const Value* dup = kit::FindRecord(crm.Find("contacts"), [&](const Value& c) {
-        return ContainsIgnoreCase(Field(c, "email"), email) && Field(c, "email").size() == email.size();
+        return ContainsIgnoreCase(Field(c, "email"), email) &&
+               Field(c, "email").size() == email.size();
       })) {
     return ToolResult::Error("a contact with " + email + " already exists: " + Field(*dup, "id") +
                              " (" + Field(*dup, "name") + ")");
@@ -193,7 +195,8 @@ ToolResult CreateDeal(ToolContext& ctx, const nlohmann::json& args) {
   }
   if (auto err = CheckContactAt(crm, contact, company)) return *err;
   if (auto err = CheckOwner(owner)) return *err;
-  if (IsClosed(stage)) return ToolResult::Error("a new deal starts open; move it to won/lost later");
+  if (IsClosed(stage))
+    return ToolResult::Error("a new deal starts open; move it to won/lost later");
   if (!kit::IsDate(close)) return ToolResult::Error("expected_close must be YYYY-MM-DD");
   const std::string id = ctx.NewId();
   Value d = Value::Object({{"id", Value::String(id)},
@@ -229,7 +232,8 @@ ToolResult MoveDeal(ToolContext& ctx, const nlohmann::json& args) {
     updated = updated.With("lost_reason", Value::String(reason));
   }
   if (stage == "won" && Field(*d, "contact_id").empty()) {
-    return ToolResult::Error("deal " + id + " has no contact; set contact_id (crm_update_deal) "
+    return ToolResult::Error("deal " + id +
+                             " has no contact; set contact_id (crm_update_deal) "
                              "before marking it won");
   }
   if (IsClosed(stage)) updated = updated.With("closed_on", Value::String(Today(ctx)));
@@ -319,17 +323,19 @@ ToolResult PipelineSummary(ToolContext& ctx, const nlohmann::json& args) {
   nlohmann::json stages = nlohmann::json::array();
   int64_t weighted = 0, open_total = 0;
   for (int i = 0; i < 6; ++i) {
-    stages.push_back({{"stage", kStages[i]}, {"deals", count[i]}, {"amount_cents", total[i]},
+    stages.push_back({{"stage", kStages[i]},
+                      {"deals", count[i]},
+                      {"amount_cents", total[i]},
                       {"probability_percent", kProbabilityPercent[i]}});
     if (!IsClosed(kStages[i])) {
       weighted += total[i] * kProbabilityPercent[i] / 100;
       open_total += total[i];
     }
   }
-  return OkJson({{"stages", stages}, {"open_pipeline_cents", open_total},
+  return OkJson({{"stages", stages},
+                 {"open_pipeline_cents", open_total},
                  {"weighted_pipeline_cents", weighted}});
 }
-
 
 }  // namespace
 
@@ -343,13 +349,15 @@ base::Status RegisterCrmTools(ToolRegistry& r) {
        Params(R"("company_id":{"type":"string"})", R"("company_id")"), true, kApp, GetCompany},
       {"crm_list_deals",
        "Deals; filter by stage (or \"open\" for every stage but won/lost), owner or company.",
-       Params(R"("stage":{"type":"string","enum":["lead","qualified","proposal","negotiation","won","lost","open"]},
+       Params(
+           R"("stage":{"type":"string","enum":["lead","qualified","proposal","negotiation","won","lost","open"]},
               "owner_id":{"type":"string"},"company_id":{"type":"string"})",
-              ""),
+           ""),
        true, kApp, ListDeals},
       {"crm_create_company", "Add a company.",
-       Params(R"("name":{"type":"string","minLength":1},"industry":{"type":"string"},"website":{"type":"string"})",
-              R"("name")"),
+       Params(
+           R"("name":{"type":"string","minLength":1},"industry":{"type":"string"},"website":{"type":"string"})",
+           R"("name")"),
        false, kApp, CreateCompany},
       {"crm_create_contact", "Add a contact at a company (e-mail must be new).",
        Params(R"("name":{"type":"string","minLength":1},"email":{"type":"string"},
@@ -365,7 +373,8 @@ base::Status RegisterCrmTools(ToolRegistry& r) {
       {"crm_create_deal", "Open a deal (stage lead..negotiation) for a company.",
        Params(R"("name":{"type":"string","minLength":1},"company_id":{"type":"string"},
               "contact_id":{"type":"string"},"amount_cents":{"type":"integer","minimum":0},
-              "stage":)" + stage_enum + R"(,"owner_id":{"type":"string","description":"person id"},
+              "stage":)" +
+                  stage_enum + R"(,"owner_id":{"type":"string","description":"person id"},
               "expected_close":{"type":"string","description":"YYYY-MM-DD"})",
               R"("name","company_id","amount_cents","owner_id","expected_close")"),
        false, kApp, CreateDeal},
@@ -407,10 +416,17 @@ nlohmann::json Deal(const char* id, const char* name, const char* company, const
                     int64_t amount_cents, const char* stage, const char* owner,
                     const char* expected_close, const char* closed_on = "",
                     const char* lost_reason = "") {
-  return {{"id", id}, {"name", name}, {"company_id", company}, {"contact_id", contact},
-          {"amount_cents", amount_cents}, {"stage", stage}, {"owner_id", owner},
-          {"expected_close", expected_close}, {"closed_on", closed_on},
-          {"lost_reason", lost_reason}, {"history", nlohmann::json::array()}};
+  return {{"id", id},
+          {"name", name},
+          {"company_id", company},
+          {"contact_id", contact},
+          {"amount_cents", amount_cents},
+          {"stage", stage},
+          {"owner_id", owner},
+          {"expected_close", expected_close},
+          {"closed_on", closed_on},
+          {"lost_reason", lost_reason},
+          {"history", nlohmann::json::array()}};
 }
 
 }  // namespace
@@ -462,8 +478,8 @@ Value CrmSeed() {
       {"ct-20", "Julia Weber", "julia.weber@halcyonhealth.example", "Head of BI", "co-halcyon"},
   };
   for (const auto& [id, name, email, title, company] : kContacts) {
-    contacts[id] = {{"id", id}, {"name", name}, {"email", email}, {"phone", ""},
-                    {"title", title}, {"company_id", company}};
+    contacts[id] = {{"id", id},    {"name", name},   {"email", email},
+                    {"phone", ""}, {"title", title}, {"company_id", company}};
   }
   nlohmann::json deals = nlohmann::json::object();
   for (nlohmann::json d : {
@@ -479,12 +495,12 @@ Value CrmSeed() {
                 "negotiation", "u-mjohansson", "2025-12-31"),
            Deal("dl-306", "BluePeak route analytics, phase 2", "co-bluepeak", "ct-11", 6000000,
                 "lead", "u-bcarter", "2026-04-24"),
-           Deal("dl-307", "Woodgrove risk dashboard", "co-woodgrove", "ct-13", 8500000,
-                "qualified", "u-bcarter", "2026-03-27"),
+           Deal("dl-307", "Woodgrove risk dashboard", "co-woodgrove", "ct-13", 8500000, "qualified",
+                "u-bcarter", "2026-03-27"),
            Deal("dl-308", "Alpine booking forecast", "co-alpine", "ct-16", 1800000, "lead",
                 "u-sreyes", "2026-03-13"),
-           Deal("dl-309", "Verdant data platform audit", "co-verdant", "ct-17", 1200000,
-                "lost", "u-sreyes", "2025-10-15", "2025-10-09", "Chose a larger consultancy"),
+           Deal("dl-309", "Verdant data platform audit", "co-verdant", "ct-17", 1200000, "lost",
+                "u-sreyes", "2025-10-15", "2025-10-09", "Chose a larger consultancy"),
            Deal("dl-310", "Halcyon Health renewal + expansion", "co-halcyon", "ct-19", 7200000,
                 "negotiation", "u-ahassan", "2026-01-09"),
            Deal("dl-311", "Fabrikam forecasting pilot, phase 1", "co-fabrikam", "ct-03", 2400000,
@@ -495,16 +511,28 @@ Value CrmSeed() {
     deals[d["id"].get<std::string>()] = d;
   }
   nlohmann::json activities = {
-      {"act-01", {{"id", "act-01"}, {"kind", "meeting"}, {"subject", "Phase 2 scoping workshop"},
-                  {"body", "Helen wants phase 2 to cover all three plants."},
-                  {"contact_id", "ct-03"}, {"deal_id", "dl-302"}, {"company_id", "co-fabrikam"},
-                  {"date", "2025-12-10"}, {"logged_by", "u-mjohansson"},
-                  {"logged_at_us", kSeedUs}}},
-      {"act-02", {{"id", "act-02"}, {"kind", "email"}, {"subject", "Wingtip retainer terms"},
-                  {"body", "Chris asked for net-30 payment terms; agreed."},
-                  {"contact_id", "ct-09"}, {"deal_id", "dl-305"}, {"company_id", "co-wingtip"},
-                  {"date", "2025-12-22"}, {"logged_by", "u-mjohansson"},
-                  {"logged_at_us", kSeedUs}}},
+      {"act-01",
+       {{"id", "act-01"},
+        {"kind", "meeting"},
+        {"subject", "Phase 2 scoping workshop"},
+        {"body", "Helen wants phase 2 to cover all three plants."},
+        {"contact_id", "ct-03"},
+        {"deal_id", "dl-302"},
+        {"company_id", "co-fabrikam"},
+        {"date", "2025-12-10"},
+        {"logged_by", "u-mjohansson"},
+        {"logged_at_us", kSeedUs}}},
+      {"act-02",
+       {{"id", "act-02"},
+        {"kind", "email"},
+        {"subject", "Wingtip retainer terms"},
+        {"body", "Chris asked for net-30 payment terms; agreed."},
+        {"contact_id", "ct-09"},
+        {"deal_id", "dl-305"},
+        {"company_id", "co-wingtip"},
+        {"date", "2025-12-22"},
+        {"logged_by", "u-mjohansson"},
+        {"logged_at_us", kSeedUs}}},
   };
   nlohmann::json stages = nlohmann::json::array();
   for (const char* s : kStages) stages.push_back(s);
@@ -527,13 +555,13 @@ std::string CrmPath(std::initializer_list<std::string_view> tokens) {
 // Some record of `collection` satisfies `match`.
 Predicate HasRecord(const char* collection, std::string description,
                     std::function<bool(const Value&)> match) {
-  return kit::Holds(description, [collection, description, match](const World& w)
-                                     -> std::optional<std::string> {
-    if (kit::FindRecord(w.Get(kApp).Find(collection), match) == nullptr) {
-      return "none: " + description;
-    }
-    return std::nullopt;
-  });
+  return kit::Holds(description,
+                    [collection, description, match](const World& w) -> std::optional<std::string> {
+                      if (kit::FindRecord(w.Get(kApp).Find(collection), match) == nullptr) {
+                        return "none: " + description;
+                      }
+                      return std::nullopt;
+                    });
 }
 
 }  // namespace
@@ -569,17 +597,18 @@ base::Result<std::vector<Task>> CrmTasks(const World& w, const ToolRegistry& /*t
 
   tasks.push_back(kit::MakeTask(
       "crm-new-contact",
-      "Add a contact at Woodgrove Bank: Priya Nair, VP Data, priya.nair@woodgrovebank.example.",
-      w,
+      "Add a contact at Woodgrove Bank: Priya Nair, VP Data, priya.nair@woodgrovebank.example.", w,
       {kit::Act("crm_create_contact", {{"name", "Priya Nair"},
                                        {"email", "priya.nair@woodgrovebank.example"},
                                        {"company_id", "co-woodgrove"},
                                        {"title", "VP Data"}})},
-      {HasRecord("contacts", "Priya Nair, VP Data at co-woodgrove", [](const Value& c) {
-        return Field(c, "name") == "Priya Nair" && Field(c, "company_id") == "co-woodgrove" &&
-               Field(c, "email") == "priya.nair@woodgrovebank.example" &&
-               ContainsIgnoreCase(Field(c, "title"), "VP Data");
-      })},
+      {HasRecord("contacts", "Priya Nair, VP Data at co-woodgrove",
+                 [](const Value& c) {
+                   return Field(c, "name") == "Priya Nair" &&
+                          Field(c, "company_id") == "co-woodgrove" &&
+                          Field(c, "email") == "priya.nair@woodgrovebank.example" &&
+                          ContainsIgnoreCase(Field(c, "title"), "VP Data");
+                 })},
       kit::Changes({CrmPath({"contacts"})})));
 
   tasks.push_back(kit::MakeTask(

@@ -1,10 +1,11 @@
 // The crm app: contacts, deals through the pipeline, activities, and its tasks.
+#include "env/apps/crm.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "env/apps/app_test_util.h"
-#include "env/apps/crm.h"
 
 namespace env::apps {
 namespace {
@@ -31,9 +32,9 @@ TEST(CrmTools, SearchAndCompanyView) {
 TEST(CrmTools, DealsMoveThroughStagesAndStayClosed) {
   testing::Workplace wp;
   Session s = wp.NewSession();
-  EXPECT_NE(CallError(s, "crm_move_deal", {{"deal_id", "dl-304"}, {"stage", "lost"}})
-                .find("lost_reason"),
-            std::string::npos);
+  EXPECT_NE(
+      CallError(s, "crm_move_deal", {{"deal_id", "dl-304"}, {"stage", "lost"}}).find("lost_reason"),
+      std::string::npos);
   nlohmann::json won = CallOk(s, "crm_move_deal", {{"deal_id", "dl-305"}, {"stage", "won"}});
   EXPECT_EQ(won["closed_on"], "2026-01-01");
   EXPECT_EQ(won["history"][0]["from"], "negotiation");
@@ -47,36 +48,39 @@ TEST(CrmTools, DealsMoveThroughStagesAndStayClosed) {
                 .find("crm_list_deals"),
             std::string::npos);
   // Schema: unknown stage names are refused before the handler runs.
-  EXPECT_NE(CallError(s, "crm_move_deal", {{"deal_id", "dl-304"}, {"stage", "closed"}})
-                .find("stage"),
-            std::string::npos);
+  EXPECT_NE(
+      CallError(s, "crm_move_deal", {{"deal_id", "dl-304"}, {"stage", "closed"}}).find("stage"),
+      std::string::npos);
 }
 
 TEST(CrmTools, ContactsAndDealsAreValidated) {
   testing::Workplace wp;
   Session s = wp.NewSession();
-  EXPECT_NE(CallError(s, "crm_create_contact", {{"name", "X"},
-                                                {"email", "kenji.tanaka@litware.example"},
-                                                {"company_id", "co-litware"}})
-                .find("already exists: ct-05"),
-            std::string::npos);
+  EXPECT_NE(
+      CallError(
+          s, "crm_create_contact",
+          {{"name", "X"}, {"email", "kenji.tanaka@litware.example"}, {"company_id", "co-litware"}})
+          .find("already exists: ct-05"),
+      std::string::npos);
   EXPECT_NE(CallError(s, "crm_create_contact",
                       {{"name", "X"}, {"email", "not-an-email"}, {"company_id", "co-litware"}})
                 .find("not an e-mail"),
             std::string::npos);
-  EXPECT_NE(CallError(s, "crm_create_deal", {{"name", "D"},
-                                             {"company_id", "co-contoso"},
-                                             {"contact_id", "ct-05"},
-                                             {"amount_cents", 100},
-                                             {"owner_id", "u-mjohansson"},
-                                             {"expected_close", "2026-12-01"}})
+  EXPECT_NE(CallError(s, "crm_create_deal",
+                      {{"name", "D"},
+                       {"company_id", "co-contoso"},
+                       {"contact_id", "ct-05"},
+                       {"amount_cents", 100},
+                       {"owner_id", "u-mjohansson"},
+                       {"expected_close", "2026-12-01"}})
                 .find("works at co-litware, not co-contoso"),
             std::string::npos);
-  EXPECT_NE(CallError(s, "crm_create_deal", {{"name", "D"},
-                                             {"company_id", "co-contoso"},
-                                             {"amount_cents", 100},
-                                             {"owner_id", "Mia"},
-                                             {"expected_close", "2026-12-01"}})
+  EXPECT_NE(CallError(s, "crm_create_deal",
+                      {{"name", "D"},
+                       {"company_id", "co-contoso"},
+                       {"amount_cents", 100},
+                       {"owner_id", "Mia"},
+                       {"expected_close", "2026-12-01"}})
                 .find("not a Northwind person id"),
             std::string::npos);
   EXPECT_NE(CallError(s, "crm_log_activity", {{"kind", "note"}, {"subject", "x"}})
@@ -95,8 +99,9 @@ TEST(CrmTools, CompaniesAreUniqueByName) {
   EXPECT_NE(CallError(s, "crm_create_company", {{"name", "northwind traders"}})
                 .find("already exists as " + co["id"].get<std::string>()),
             std::string::npos);
-  CallOk(s, "crm_create_contact",
-         {{"name", "Ann Lee"}, {"email", "ann@northwindtraders.example"}, {"company_id", co["id"]}});
+  CallOk(
+      s, "crm_create_contact",
+      {{"name", "Ann Lee"}, {"email", "ann@northwindtraders.example"}, {"company_id", co["id"]}});
   EXPECT_EQ(CallOk(s, "crm_get_company", {{"company_id", co["id"]}})["contacts"].size(), 1u);
 }
 

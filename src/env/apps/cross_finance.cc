@@ -23,7 +23,8 @@ std::map<std::string, int64_t> PeriodActivity(const Value& books, const std::str
   for (const auto& [id, e] : books.Find("entries")->members()) {
     if (Field(e, "period") != period) continue;
     for (const Value& l : e.Find("lines")->elements()) {
-      out[Field(l, "account")] += kit::IntField(l, "debit_cents") - kit::IntField(l, "credit_cents");
+      out[Field(l, "account")] +=
+          kit::IntField(l, "debit_cents") - kit::IntField(l, "credit_cents");
     }
   }
   return out;
@@ -65,15 +66,15 @@ base::Result<std::vector<Task>> FinanceCrossTasks(const World& w, const ToolRegi
       "period's total gross pay (from HR's payroll summary, bonus included) in the books on "
       "2025-12-31: debit Salaries & Wages (6000), credit Accrued Payroll (2200).",
       w,
-      {kit::Act("hr_set_payroll_input", {{"period_id", "2025-12-B"},
-                                         {"employee_id", "u-lmartins"},
-                                         {"bonus_cents", 250000}}),
+      {kit::Act(
+           "hr_set_payroll_input",
+           {{"period_id", "2025-12-B"}, {"employee_id", "u-lmartins"}, {"bonus_cents", 250000}}),
        kit::Act("hr_payroll_summary", {{"period_id", "2025-12-B"}}),
-       kit::Act("books_post_entry",
-                {{"date", "2025-12-31"},
-                 {"memo", "Accrue payroll 2025-12-B"},
-                 {"lines", {{{"account", "6000"}, {"debit_cents", gross}},
-                            {{"account", "2200"}, {"credit_cents", gross}}}}})},
+       kit::Act("books_post_entry", {{"date", "2025-12-31"},
+                                     {"memo", "Accrue payroll 2025-12-B"},
+                                     {"lines",
+                                      {{{"account", "6000"}, {"debit_cents", gross}},
+                                       {{"account", "2200"}, {"credit_cents", gross}}}}})},
       {PathEquals("/hr/payroll_inputs/2025-12-B/u-lmartins/bonus_cents", Value::Int(250000)),
        BooksHasEntry("Dr 6000 / Cr 2200 " + kit::Money(gross) + " in December", "2025-12",
                      {{"6000", gross, 0}, {"2200", 0, gross}})},
@@ -164,14 +165,15 @@ base::Result<std::vector<Task>> FinanceCrossTasks(const World& w, const ToolRegi
     actions.push_back(kit::Act("books_close_period", {{"period", "2025-10"}}));
     actions.push_back(kit::Act("books_trial_balance", {{"period", "2025-10"}}));
     const std::string closing = kit::Money(kOctoberClosingCents);
-    actions.push_back(kit::Act(
-        "chat_reply_thread",
-        {{"message_id", "cm-001"},
-         {"text", "October 2025 is closed. All 11 First Harbor lines are reconciled to the "
-                  "books: matched 6 posted entries, recorded Halcyon Health's Oct 10 wire for "
-                  "INV-2025-121 ($24,750.00), booked the $35.00 service fee and $12.87 "
-                  "interest. Book cash at Oct 31 is " + closing +
-                  ", equal to the statement's closing balance."}}));
+    actions.push_back(
+        kit::Act("chat_reply_thread",
+                 {{"message_id", "cm-001"},
+                  {"text",
+                   "October 2025 is closed. All 11 First Harbor lines are reconciled to the "
+                   "books: matched 6 posted entries, recorded Halcyon Health's Oct 10 wire for "
+                   "INV-2025-121 ($24,750.00), booked the $35.00 service fee and $12.87 "
+                   "interest. Book cash at Oct 31 is " +
+                       closing + ", equal to the statement's closing balance."}}));
     std::vector<Predicate> predicates = BooksMonthEndPredicates();
     predicates.push_back(PathEquals("/books/periods/2025-10/status", Value::String("closed")));
     predicates.push_back(ReportedToDana({FormatCents(kOctoberClosingCents)}));

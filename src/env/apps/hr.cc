@@ -11,9 +11,9 @@
 namespace env::apps {
 namespace {
 
-using kit::Params;
 using kit::IntField;
 using kit::Money;
+using kit::Params;
 
 const std::string kApp(kHrApp);
 constexpr int64_t kRegularHoursPerPeriod = 80;  // semi-monthly, for hourly staff
@@ -48,8 +48,8 @@ int64_t PendingHours(const Value& hr, const std::string& employee, const std::st
                      const std::string& except_request = "") {
   int64_t hours = 0;
   for (const auto& [id, r] : hr.Find("time_off_requests")->members()) {
-    if (id != except_request && Field(r, "employee_id") == employee &&
-        Field(r, "kind") == kind && Field(r, "status") == "pending") {
+    if (id != except_request && Field(r, "employee_id") == employee && Field(r, "kind") == kind &&
+        Field(r, "status") == "pending") {
       hours += IntField(r, "hours");
     }
   }
@@ -89,12 +89,18 @@ nlohmann::json PayrollSummary(const Value& hr, const std::string& period_id) {
     const int64_t gross = base + overtime + bonus + commission;
     total_gross += gross;
     total_reimbursement += reimbursement;
-    rows.push_back({{"employee_id", id}, {"name", Field(e, "name")}, {"base_cents", base},
-                    {"overtime_cents", overtime}, {"bonus_cents", bonus},
-                    {"commission_cents", commission}, {"gross_cents", gross},
+    rows.push_back({{"employee_id", id},
+                    {"name", Field(e, "name")},
+                    {"base_cents", base},
+                    {"overtime_cents", overtime},
+                    {"bonus_cents", bonus},
+                    {"commission_cents", commission},
+                    {"gross_cents", gross},
                     {"reimbursement_cents", reimbursement}});
   }
-  return {{"period_id", period_id}, {"employees", rows}, {"total_gross_cents", total_gross},
+  return {{"period_id", period_id},
+          {"employees", rows},
+          {"total_gross_cents", total_gross},
           {"total_reimbursement_cents", total_reimbursement}};
 }
 
@@ -108,7 +114,9 @@ ToolResult ListEmployees(ToolContext& ctx, const nlohmann::json& args) {
     if (!dept.empty() && !ContainsIgnoreCase(Field(e, "department"), dept)) continue;
     if (!manager.empty() && Field(e, "manager_id") != manager) continue;
     if (!MatchesQuery(query, {Field(e, "name"), Field(e, "title"), Field(e, "email")})) continue;
-    out.push_back({{"id", id}, {"name", Field(e, "name")}, {"title", Field(e, "title")},
+    out.push_back({{"id", id},
+                   {"name", Field(e, "name")},
+                   {"title", Field(e, "title")},
                    {"department", Field(e, "department")},
                    {"manager_id", Field(e, "manager_id")}});
   }
@@ -190,9 +198,9 @@ ToolResult Decide(ToolContext& ctx, const nlohmann::json& args, bool approve) {
   const std::string manager = Field(*e, "manager_id");
   if (approver != manager) {
     const Value* m = Employee(hr, manager);
-    return ToolResult::Error(approver + " is not " + Field(*e, "name") +
-                             "'s manager; only " + manager + " (" +
-                             (m ? Field(*m, "name") : "?") + ") can decide this request");
+    return ToolResult::Error(approver + " is not " + Field(*e, "name") + "'s manager; only " +
+                             manager + " (" + (m ? Field(*m, "name") : "?") +
+                             ") can decide this request");
   }
   Value next = hr;
   if (approve) {
@@ -201,8 +209,10 @@ ToolResult Decide(ToolContext& ctx, const nlohmann::json& args, bool approve) {
     const int64_t hours = IntField(*r, "hours");
     if (hours > balance) {
       return ToolResult::Error("cannot approve: " + Field(*e, "name") + " has " +
-                               std::to_string(balance) + " h of " + kind + " left and the request "
-                               "is for " + std::to_string(hours) + " h; deny it with a reason");
+                               std::to_string(balance) + " h of " + kind +
+                               " left and the request "
+                               "is for " +
+                               std::to_string(hours) + " h; deny it with a reason");
     }
     next = Put(next, Ptr({"employees", employee, "balances", kind}), Value::Int(balance - hours));
   }
@@ -319,7 +329,6 @@ ToolResult UpdateEmployee(ToolContext& ctx, const nlohmann::json& args) {
   return kit::OkValue(updated);
 }
 
-
 }  // namespace
 
 int64_t HrPeriodGrossCents(const Value& hr, const std::string& period_id) {
@@ -331,10 +340,12 @@ base::Status RegisterHrTools(ToolRegistry& r) {
   const std::string decide = R"("request_id":{"type":"string"},
       "approver_id":{"type":"string","description":"the employee's manager, e.g. u-jpark"})";
   const std::vector<Tool> tools = {
-      {"hr_list_employees", "Employees (id, name, title, department, manager); filter by "
+      {"hr_list_employees",
+       "Employees (id, name, title, department, manager); filter by "
        "department, manager_id or a name/title query.",
-       Params(R"("department":{"type":"string"},"manager_id":{"type":"string"},"query":{"type":"string"})",
-              ""),
+       Params(
+           R"("department":{"type":"string"},"manager_id":{"type":"string"},"query":{"type":"string"})",
+           ""),
        true, kApp, ListEmployees},
       {"hr_get_employee",
        "One employee: pay, start date, time-off balances (hours), pending hours, direct reports.",
@@ -342,10 +353,11 @@ base::Status RegisterHrTools(ToolRegistry& r) {
       {"hr_request_time_off",
        "Request time off for an employee; refused when the balance minus pending requests does "
        "not cover the hours.",
-       Params(R"("employee_id":{"type":"string"},"kind":{"type":"string","enum":["vacation","sick","personal"]},
+       Params(
+           R"("employee_id":{"type":"string"},"kind":{"type":"string","enum":["vacation","sick","personal"]},
               "start_date":{"type":"string"},"end_date":{"type":"string"},
               "hours":{"type":"integer","minimum":1},"note":{"type":"string"})",
-              R"("employee_id","kind","start_date","end_date","hours")"),
+           R"("employee_id","kind","start_date","end_date","hours")"),
        false, kApp, RequestTimeOff},
       {"hr_approve_time_off",
        "Approve a pending request as the employee's manager; deducts the hours from the balance.",
@@ -354,15 +366,17 @@ base::Status RegisterHrTools(ToolRegistry& r) {
       {"hr_deny_time_off", "Deny a pending request as the employee's manager, with a reason.",
        Params(decide + R"(,"reason":{"type":"string","minLength":1})",
               R"("request_id","approver_id","reason")"),
-       false, kApp, [](ToolContext& ctx, const nlohmann::json& a) { return Decide(ctx, a, false); }},
+       false, kApp,
+       [](ToolContext& ctx, const nlohmann::json& a) { return Decide(ctx, a, false); }},
       {"hr_cancel_time_off", "Withdraw a pending request.",
        Params(R"("request_id":{"type":"string"})", R"("request_id")"), false, kApp, CancelTimeOff},
       {"hr_list_time_off",
        "Time-off requests with the employee's current balance; filter by status, employee or "
        "manager (a manager's direct reports).",
-       Params(R"("status":{"type":"string","enum":["pending","approved","denied","cancelled","all"]},
+       Params(
+           R"("status":{"type":"string","enum":["pending","approved","denied","cancelled","all"]},
               "employee_id":{"type":"string"},"manager_id":{"type":"string"})",
-              ""),
+           ""),
        true, kApp, ListTimeOff},
       {"hr_set_payroll_input",
        "Set an employee's payroll inputs for an open payroll period (e.g. 2025-12-B); given "
@@ -430,15 +444,21 @@ constexpr PayFacts kPay[] = {
 
 constexpr int64_t kSeedUs = 1'766'700'000'000'000;  // 2025-12-25
 
-nlohmann::json Request(const char* id, const char* employee, const char* manager,
-                       const char* kind, const char* start, const char* end, int64_t hours,
-                       const char* note, const char* status = "pending",
-                       const char* decision = "") {
-  nlohmann::json r = {{"id", id}, {"employee_id", employee}, {"kind", kind},
-                      {"start_date", start}, {"end_date", end}, {"hours", hours},
-                      {"note", note}, {"status", status}, {"approver_id", manager},
+nlohmann::json Request(const char* id, const char* employee, const char* manager, const char* kind,
+                       const char* start, const char* end, int64_t hours, const char* note,
+                       const char* status = "pending", const char* decision = "") {
+  nlohmann::json r = {{"id", id},
+                      {"employee_id", employee},
+                      {"kind", kind},
+                      {"start_date", start},
+                      {"end_date", end},
+                      {"hours", hours},
+                      {"note", note},
+                      {"status", status},
+                      {"approver_id", manager},
                       {"decided_by", std::string(status) == "pending" ? "" : manager},
-                      {"decision_note", decision}, {"requested_at_us", kSeedUs}};
+                      {"decision_note", decision},
+                      {"requested_at_us", kSeedUs}};
   if (std::string(status) != "pending") r["decided_at_us"] = kSeedUs;
   return r;
 }
@@ -475,26 +495,34 @@ Value HrSeed() {
                    "Ski trip"),
            Request("tor-2002", "u-enovak", "u-jpark", "vacation", "2026-02-09", "2026-02-18", 64,
                    "Trip home to Ljubljana"),
-           Request("tor-2003", "u-lmartins", "u-dwhitfield", "vacation", "2026-01-16",
-                   "2026-01-16", 8, "Long weekend"),
+           Request("tor-2003", "u-lmartins", "u-dwhitfield", "vacation", "2026-01-16", "2026-01-16",
+                   8, "Long weekend"),
            Request("tor-2004", "u-mjohansson", "u-bcarter", "sick", "2025-12-29", "2025-12-29", 8,
                    "Flu", "approved", "Get well soon"),
            Request("tor-2005", "u-tokafor", "u-jpark", "vacation", "2026-01-12", "2026-01-13", 16,
                    "Moving apartments"),
-           Request("tor-2006", "u-achen", "u-dwhitfield", "vacation", "2026-01-30", "2026-01-30",
-                   8, "Sister's wedding"),
-           Request("tor-2007", "u-ahassan", "u-kmorgan", "vacation", "2026-01-05", "2026-01-09",
-                   40, "Conference + vacation", "denied", "Halcyon renewal kickoff that week"),
-           Request("tor-2008", "u-nschultz", "u-ewright", "personal", "2026-01-23", "2026-01-23",
-                   8, "Moving day"),
+           Request("tor-2006", "u-achen", "u-dwhitfield", "vacation", "2026-01-30", "2026-01-30", 8,
+                   "Sister's wedding"),
+           Request("tor-2007", "u-ahassan", "u-kmorgan", "vacation", "2026-01-05", "2026-01-09", 40,
+                   "Conference + vacation", "denied", "Halcyon renewal kickoff that week"),
+           Request("tor-2008", "u-nschultz", "u-ewright", "personal", "2026-01-23", "2026-01-23", 8,
+                   "Moving day"),
        }) {
     requests[r["id"].get<std::string>()] = r;
   }
   nlohmann::json periods = {
-      {"2025-12-A", {{"id", "2025-12-A"}, {"start_date", "2025-12-01"}, {"end_date", "2025-12-15"},
-                     {"pay_date", "2025-12-19"}, {"status", "paid"}}},
-      {"2025-12-B", {{"id", "2025-12-B"}, {"start_date", "2025-12-16"}, {"end_date", "2025-12-31"},
-                     {"pay_date", "2026-01-05"}, {"status", "open"}}},
+      {"2025-12-A",
+       {{"id", "2025-12-A"},
+        {"start_date", "2025-12-01"},
+        {"end_date", "2025-12-15"},
+        {"pay_date", "2025-12-19"},
+        {"status", "paid"}}},
+      {"2025-12-B",
+       {{"id", "2025-12-B"},
+        {"start_date", "2025-12-16"},
+        {"end_date", "2025-12-31"},
+        {"pay_date", "2026-01-05"},
+        {"status", "open"}}},
   };
   nlohmann::json inputs = {
       {"2025-12-A", nlohmann::json::object()},
@@ -562,10 +590,11 @@ base::Result<std::vector<Task>> HrTasks(const World& w, const ToolRegistry& /*to
       "Emma Novak's February vacation request is larger than her vacation balance. Deny it as "
       "her manager (Jin Park) with a reason that mentions her balance.",
       w,
-      {kit::Act("hr_deny_time_off",
-                {{"request_id", "tor-2002"},
-                 {"approver_id", "u-jpark"},
-                 {"reason", "Request is 64 h but your vacation balance is 40 h; please resubmit"}})},
+      {kit::Act(
+          "hr_deny_time_off",
+          {{"request_id", "tor-2002"},
+           {"approver_id", "u-jpark"},
+           {"reason", "Request is 64 h but your vacation balance is 40 h; please resubmit"}})},
       {RequestIs("tor-2002", "denied", "u-jpark"), DecisionMentions("tor-2002", "balance"),
        kit::Unchanged(HrPath({"employees", "u-enovak"}), w)},
       kit::Changes({HrPath({"time_off_requests", "tor-2002"})})));
@@ -642,8 +671,7 @@ base::Result<std::vector<Task>> HrTasks(const World& w, const ToolRegistry& /*to
 
   tasks.push_back(kit::MakeTask(
       "hr-reorg-tom",
-      "Reorg: Tom Okafor becomes a Staff Engineer reporting directly to Sofia Alvarez (CTO).",
-      w,
+      "Reorg: Tom Okafor becomes a Staff Engineer reporting directly to Sofia Alvarez (CTO).", w,
       {kit::Act("hr_update_employee", {{"employee_id", "u-tokafor"},
                                        {"title", "Staff Engineer"},
                                        {"manager_id", "u-salvarez"}})},

@@ -1,10 +1,11 @@
 // The hr app: time off with balances and manager approval, payroll inputs and gross pay, tasks.
+#include "env/apps/hr.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "env/apps/app_test_util.h"
-#include "env/apps/hr.h"
 
 namespace env::apps {
 namespace {
@@ -41,54 +42,60 @@ TEST(HrTools, OnlyTheManagerDecidesAndApprovalDeductsTheBalance) {
   EXPECT_EQ(Balance(s, "u-rpatel", "vacation"), 64);
   CallOk(s, "hr_approve_time_off", {{"request_id", "tor-2001"}, {"approver_id", "u-jpark"}});
   EXPECT_EQ(Balance(s, "u-rpatel", "vacation"), 40);
-  EXPECT_NE(CallError(s, "hr_approve_time_off",
-                      {{"request_id", "tor-2001"}, {"approver_id", "u-jpark"}})
-                .find("already approved"),
-            std::string::npos);
-  err = CallError(s, "hr_approve_time_off", {{"request_id", "tor-2002"}, {"approver_id", "u-jpark"}});
+  EXPECT_NE(
+      CallError(s, "hr_approve_time_off", {{"request_id", "tor-2001"}, {"approver_id", "u-jpark"}})
+          .find("already approved"),
+      std::string::npos);
+  err =
+      CallError(s, "hr_approve_time_off", {{"request_id", "tor-2002"}, {"approver_id", "u-jpark"}});
   EXPECT_NE(err.find("has 40 h of vacation left and the request is for 64 h"), std::string::npos)
       << err;
   CallOk(s, "hr_deny_time_off",
          {{"request_id", "tor-2002"}, {"approver_id", "u-jpark"}, {"reason", "balance"}});
   EXPECT_EQ(Balance(s, "u-enovak", "vacation"), 40);
   // Schema: a denial needs a reason.
-  EXPECT_NE(CallError(s, "hr_deny_time_off", {{"request_id", "tor-2005"}, {"approver_id", "u-jpark"}})
-                .find("reason"),
-            std::string::npos);
+  EXPECT_NE(
+      CallError(s, "hr_deny_time_off", {{"request_id", "tor-2005"}, {"approver_id", "u-jpark"}})
+          .find("reason"),
+      std::string::npos);
 }
 
 TEST(HrTools, RequestsCountPendingHoursAgainstTheBalance) {
   testing::Workplace wp;
   Session s = wp.NewSession();
   // Leo has 56 h of vacation and 8 h pending: 48 h can still be requested.
-  std::string err = CallError(s, "hr_request_time_off", {{"employee_id", "u-lmartins"},
-                                                         {"kind", "vacation"},
-                                                         {"start_date", "2026-02-16"},
-                                                         {"end_date", "2026-02-24"},
-                                                         {"hours", 56}});
+  std::string err = CallError(s, "hr_request_time_off",
+                              {{"employee_id", "u-lmartins"},
+                               {"kind", "vacation"},
+                               {"start_date", "2026-02-16"},
+                               {"end_date", "2026-02-24"},
+                               {"hours", 56}});
   EXPECT_NE(err.find("48 h available (56 h balance, 8 h pending), requested 56 h"),
             std::string::npos)
       << err;
-  EXPECT_NE(CallError(s, "hr_request_time_off", {{"employee_id", "u-lmartins"},
-                                                 {"kind", "vacation"},
-                                                 {"start_date", "2026-02-16"},
-                                                 {"end_date", "2026-02-16"},
-                                                 {"hours", 16}})
+  EXPECT_NE(CallError(s, "hr_request_time_off",
+                      {{"employee_id", "u-lmartins"},
+                       {"kind", "vacation"},
+                       {"start_date", "2026-02-16"},
+                       {"end_date", "2026-02-16"},
+                       {"hours", 16}})
                 .find("more than 8 h a day over 1 day"),
             std::string::npos);
-  nlohmann::json r = CallOk(s, "hr_request_time_off", {{"employee_id", "u-lmartins"},
-                                                       {"kind", "vacation"},
-                                                       {"start_date", "2026-03-02"},
-                                                       {"end_date", "2026-03-06"},
-                                                       {"hours", 40}});
+  nlohmann::json r = CallOk(s, "hr_request_time_off",
+                            {{"employee_id", "u-lmartins"},
+                             {"kind", "vacation"},
+                             {"start_date", "2026-03-02"},
+                             {"end_date", "2026-03-06"},
+                             {"hours", 40}});
   EXPECT_EQ(r["status"], "pending");
   EXPECT_EQ(r["approver_id"], "u-dwhitfield");
-  EXPECT_EQ(CallOk(s, "hr_list_time_off", {{"manager_id", "u-dwhitfield"}, {"status", "pending"}})
-                .size(),
-            3u);
+  EXPECT_EQ(
+      CallOk(s, "hr_list_time_off", {{"manager_id", "u-dwhitfield"}, {"status", "pending"}}).size(),
+      3u);
   CallOk(s, "hr_cancel_time_off", {{"request_id", r["id"]}});
-  EXPECT_EQ(CallOk(s, "hr_get_employee", {{"employee_id", "u-lmartins"}})["pending_hours"]["vacation"],
-            8);
+  EXPECT_EQ(
+      CallOk(s, "hr_get_employee", {{"employee_id", "u-lmartins"}})["pending_hours"]["vacation"],
+      8);
 }
 
 TEST(HrTools, PayrollInputsFeedGrossPay) {
@@ -99,10 +106,11 @@ TEST(HrTools, PayrollInputsFeedGrossPay) {
   // Period B adds two commissions and Ivan's 4 h of overtime at 1.5 x $42.00.
   EXPECT_EQ(HrPeriodGrossCents(s.world().Get("hr"), "2025-12-B"), 13863000 + 275000 + 25200);
   EXPECT_EQ(HrPeriodGrossCents(s.world().Get("hr"), "2025-13-X"), -1);
-  EXPECT_NE(CallError(s, "hr_set_payroll_input",
-                      {{"period_id", "2025-12-B"}, {"employee_id", "u-rpatel"}, {"overtime_hours", 3}})
-                .find("salaried (exempt)"),
-            std::string::npos);
+  EXPECT_NE(
+      CallError(s, "hr_set_payroll_input",
+                {{"period_id", "2025-12-B"}, {"employee_id", "u-rpatel"}, {"overtime_hours", 3}})
+          .find("salaried (exempt)"),
+      std::string::npos);
   EXPECT_NE(CallError(s, "hr_set_payroll_input",
                       {{"period_id", "2025-12-A"}, {"employee_id", "u-rpatel"}, {"bonus_cents", 1}})
                 .find("is paid"),
@@ -118,9 +126,10 @@ TEST(HrTools, PayrollInputsFeedGrossPay) {
 TEST(HrTools, ManagerChangesCannotMakeLoops) {
   testing::Workplace wp;
   Session s = wp.NewSession();
-  EXPECT_NE(CallError(s, "hr_update_employee", {{"employee_id", "u-jpark"}, {"manager_id", "u-rpatel"}})
-                .find("reporting loop"),
-            std::string::npos);
+  EXPECT_NE(
+      CallError(s, "hr_update_employee", {{"employee_id", "u-jpark"}, {"manager_id", "u-rpatel"}})
+          .find("reporting loop"),
+      std::string::npos);
   CallOk(s, "hr_update_employee", {{"employee_id", "u-rpatel"}, {"manager_id", "u-salvarez"}});
   EXPECT_EQ(CallOk(s, "hr_list_employees", {{"manager_id", "u-jpark"}}).size(), 3u);
 }

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cassert>
 #include <cctype>
-#include <functional>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -17,11 +17,11 @@ namespace env::apps {
 namespace {
 
 using kit::Params;
+using kit::Ptr;
 using sheet::CellRef;
 using sheet::Formula;
 using sheet::Range;
 using sheet::Scalar;
-using kit::Ptr;
 
 const std::string kApp(kSheetApp);
 constexpr size_t kMaxCellsPerWrite = 500;
@@ -51,11 +51,15 @@ Scalar ScalarOf(const Value& cell) {
 
 Value ValueOf(const Scalar& s) {
   switch (s.kind) {
-    case Scalar::Kind::kEmpty: return Value();
-    case Scalar::Kind::kNumber: return Value::Float(s.number);
-    case Scalar::Kind::kBool: return Value::Bool(s.boolean);
+    case Scalar::Kind::kEmpty:
+      return Value();
+    case Scalar::Kind::kNumber:
+      return Value::Float(s.number);
+    case Scalar::Kind::kBool:
+      return Value::Bool(s.boolean);
     case Scalar::Kind::kText:
-    case Scalar::Kind::kError: return Value::String(s.text);
+    case Scalar::Kind::kError:
+      return Value::String(s.text);
   }
   return Value();
 }
@@ -330,8 +334,8 @@ ToolResult ReadRange(ToolContext& ctx, const nlohmann::json& args) {
       cells.push_back(std::move(j));
     }
   }
-  return kit::OkJson({{"workbook_id", id}, {"sheet", sheet_name}, {"range", range_text},
-                      {"cells", cells}});
+  return kit::OkJson(
+      {{"workbook_id", id}, {"sheet", sheet_name}, {"range", range_text}, {"cells", cells}});
 }
 
 ToolResult WriteCells(ToolContext& ctx, const nlohmann::json& args) {
@@ -430,11 +434,12 @@ ToolResult Find(ToolContext& ctx, const nlohmann::json& args) {
   for (const auto& [name, sheet] : wb->Find("sheets")->members()) {
     for (const auto& [a1, cell] : sheet.Find("cells")->members()) {
       const Value* v = cell.Find("value");
-      std::string shown = v == nullptr              ? ""
-                          : v->is_string()          ? v->AsString()
-                          : v->is_number()          ? sheet::FormatNumber(v->AsDouble())
-                                                    : v->Canonical();
-      if (ContainsIgnoreCase(shown, query) || ContainsIgnoreCase(kit::Field(cell, "formula"), query)) {
+      std::string shown = v == nullptr     ? ""
+                          : v->is_string() ? v->AsString()
+                          : v->is_number() ? sheet::FormatNumber(v->AsDouble())
+                                           : v->Canonical();
+      if (ContainsIgnoreCase(shown, query) ||
+          ContainsIgnoreCase(kit::Field(cell, "formula"), query)) {
         nlohmann::json j = cell.ToJson();
         j["sheet"] = name;
         j["ref"] = a1;
@@ -474,14 +479,13 @@ const std::string kCellsSchema = R"({"type":"array","minItems":1,"maxItems":500,
     "input":{"type":["string","number","boolean","null"]}},
     "required":["ref","input"],"additionalProperties":false}})";
 
-
 }  // namespace
 
 base::Status RegisterSheetTools(ToolRegistry& r) {
   const std::string wb_sheet = kWbSheet;
   const std::vector<Tool> tools = {
-      {"sheet_list_workbooks", "List workbooks with their sheets and used ranges.",
-       Params("", ""), true, kApp, ListWorkbooks},
+      {"sheet_list_workbooks", "List workbooks with their sheets and used ranges.", Params("", ""),
+       true, kApp, ListWorkbooks},
       {"sheet_read_range",
        "Read the non-empty cells of a range (default: the sheet's used range): value, and the "
        "formula for formula cells.",
@@ -493,8 +497,8 @@ base::Status RegisterSheetTools(ToolRegistry& r) {
        "comparisons, A1 refs, ranges, Sheet!A1, SUM AVERAGE MIN MAX COUNT IF AND OR NOT ROUND ABS "
        "IFERROR VLOOKUP); numbers, TRUE/FALSE and text are values; null or \"\" clears. Cells "
        "that depend on the written ones are recalculated. Circular references are refused.",
-       Params(wb_sheet + R"(,"cells":)" + kCellsSchema, R"("workbook_id","sheet","cells")"),
-       false, kApp, WriteCells},
+       Params(wb_sheet + R"(,"cells":)" + kCellsSchema, R"("workbook_id","sheet","cells")"), false,
+       kApp, WriteCells},
       {"sheet_clear_range", "Clear every cell of a range; dependents are recalculated.",
        Params(wb_sheet + R"(,"range":{"type":"string"})", R"("workbook_id","sheet","range")"),
        false, kApp, ClearRange},
@@ -507,7 +511,8 @@ base::Status RegisterSheetTools(ToolRegistry& r) {
        "(same inputs as sheet_write_cells).",
        Params(R"("name":{"type":"string"},"sheet":{"type":"string"},
               "owner_id":{"type":"string","description":"person id, e.g. u-dwhitfield"},
-              "cells":)" + kCellsSchema + "",
+              "cells":)" +
+                  kCellsSchema + "",
               R"("name")"),
        false, kApp, CreateWorkbook},
       {"sheet_find", "Find cells whose value or formula contains text (case-insensitive).",
@@ -533,8 +538,7 @@ Value BuildWorkbook(const std::string& id, const std::string& name, const std::s
                     const std::vector<std::pair<std::string, Inputs>>& sheets) {
   std::vector<Value::Member> sheet_members;
   for (size_t i = 0; i < sheets.size(); ++i) {
-    sheet_members.emplace_back(sheets[i].first,
-                               NewSheet(sheets[i].first, static_cast<int64_t>(i)));
+    sheet_members.emplace_back(sheets[i].first, NewSheet(sheets[i].first, static_cast<int64_t>(i)));
   }
   Value wb = Value::Object({{"id", Value::String(id)},
                             {"name", Value::String(name)},
@@ -587,21 +591,38 @@ Inputs PlanRow(int row, const char* role, const char* dept, const char* level, c
 
 Value SheetSeed() {
   Inputs budget = Concat({
-      Row(1, {{'A', "Account"}, {'B', "Name"}, {'C', "Budget"}, {'D', "Actual"},
-              {'E', "Variance"}, {'F', "Variance %"}}),
-      BudgetRow(2, 6000, "Salaries & wages", 171000), BudgetRow(3, 6020, "Insurance & benefits", 900),
-      BudgetRow(4, 6100, "Rent", 11500), BudgetRow(5, 6200, "Software & hosting", 3500),
-      BudgetRow(6, 6300, "Office supplies", 600), BudgetRow(7, 6600, "Professional fees", 2500),
+      Row(1, {{'A', "Account"},
+              {'B', "Name"},
+              {'C', "Budget"},
+              {'D', "Actual"},
+              {'E', "Variance"},
+              {'F', "Variance %"}}),
+      BudgetRow(2, 6000, "Salaries & wages", 171000),
+      BudgetRow(3, 6020, "Insurance & benefits", 900),
+      BudgetRow(4, 6100, "Rent", 11500),
+      BudgetRow(5, 6200, "Software & hosting", 3500),
+      BudgetRow(6, 6300, "Office supplies", 600),
+      BudgetRow(7, 6600, "Professional fees", 2500),
       BudgetRow(8, 6800, "Bank fees", 50),
       // Meals has no budget and was entered with a plain ratio: it shows #DIV/0!.
-      Row(9, {{'A', 6900}, {'B', "Meals & entertainment"}, {'C', 0}, {'E', "=D9-C9"},
+      Row(9, {{'A', 6900},
+              {'B', "Meals & entertainment"},
+              {'C', 0},
+              {'E', "=D9-C9"},
               {'F', "=E9/C9"}}),
-      Row(10, {{'B', "Total"}, {'C', "=SUM(C2:C9)"}, {'D', "=SUM(D2:D9)"}, {'E', "=D10-C10"},
+      Row(10, {{'B', "Total"},
+               {'C', "=SUM(C2:C9)"},
+               {'D', "=SUM(D2:D9)"},
+               {'E', "=D10-C10"},
                {'F', "=IF(C10=0,0,E10/C10)"}}),
   });
   Inputs plan = Concat({
-      Row(1, {{'A', "Role"}, {'B', "Department"}, {'C', "Level"}, {'D', "Start"},
-              {'E', "Base salary"}, {'F', "Loaded cost"}}),
+      Row(1, {{'A', "Role"},
+              {'B', "Department"},
+              {'C', "Level"},
+              {'D', "Start"},
+              {'E', "Base salary"},
+              {'F', "Loaded cost"}}),
       PlanRow(2, "Analytics Engineer", "Engineering", "L2", "2026-01"),
       PlanRow(3, "Senior Data Scientist", "Data Science", "L4", "2026-02"),
       PlanRow(4, "Account Executive", "Sales", "L3", "2026-01"),
@@ -617,12 +638,13 @@ Value SheetSeed() {
       Row(6, {{'A', "L5"}, {'B', 170000}}),
   });
   Inputs summary = Concat({
-      Row(1, {{'A', "Total base"}, {'B', "=SUM(Plan!E2:E50)"}, {'D', "Loaded cost from"},
+      Row(1, {{'A', "Total base"},
+              {'B', "=SUM(Plan!E2:E50)"},
+              {'D', "Loaded cost from"},
               {'E', "Approver"}}),
       Row(2, {{'A', "Total loaded"}, {'B', "=SUM(Plan!F2:F50)"}, {'D', 0}, {'E', "VP People"}}),
       Row(3, {{'A', "Hires"}, {'B', "=COUNT(Plan!E2:E50)"}, {'D', 500000}, {'E', "CFO"}}),
-      Row(4, {{'A', "Average base"}, {'B', "=AVERAGE(Plan!E2:E50)"}, {'D', 1000000},
-              {'E', "CEO"}}),
+      Row(4, {{'A', "Average base"}, {'B', "=AVERAGE(Plan!E2:E50)"}, {'D', 1000000}, {'E', "CEO"}}),
       Row(5, {{'A', "Approver"}, {'B', "=VLOOKUP(B2,D2:E4,2,TRUE)"}}),
   });
   Value workbooks = Value::Object({
@@ -633,7 +655,6 @@ Value SheetSeed() {
   });
   return Value::Object({{"workbooks", workbooks}});
 }
-
 
 // --- tasks -----------------------------------------------------------------------------------
 
@@ -700,10 +721,9 @@ base::Result<std::vector<Task>> SheetTasks(const World& w, const ToolRegistry& /
        kit::NumberNear(Plan("Plan", "E7") + "/value", 115000),
        kit::NumberNear(Plan("Plan", "F7") + "/value", 140300),
        PathEquals(Plan("Summary", "B3") + "/value", Value::Float(6))},
-      kit::Changes({Plan("Plan", "A7"), Plan("Plan", "B7"), Plan("Plan", "C7"),
-                    Plan("Plan", "D7"), Plan("Plan", "E7"), Plan("Plan", "F7"),
-                    Plan("Summary", "B1"), Plan("Summary", "B2"), Plan("Summary", "B3"),
-                    Plan("Summary", "B4")})));
+      kit::Changes({Plan("Plan", "A7"), Plan("Plan", "B7"), Plan("Plan", "C7"), Plan("Plan", "D7"),
+                    Plan("Plan", "E7"), Plan("Plan", "F7"), Plan("Summary", "B1"),
+                    Plan("Summary", "B2"), Plan("Summary", "B3"), Plan("Summary", "B4")})));
 
   tasks.push_back(kit::MakeTask(
       "sheet-forecast-sheet",
@@ -767,19 +787,26 @@ base::Result<std::vector<Task>> SheetTasks(const World& w, const ToolRegistry& /
       "'Total' in A4 and a SUM formula in B4.",
       w,
       // The workbook id is generated, so the checker looks for the content.
-      {kit::Act("sheet_create_workbook",
-                {{"name", "Offsite 2026 budget"},
-                 {"owner_id", "u-dwhitfield"},
-                 {"cells", Cells({{"A1", "Venue"}, {"B1", 4500}, {"A2", "Catering"}, {"B2", 2150},
-                                  {"A3", "Travel"}, {"B3", 3800}, {"A4", "Total"},
-                                  {"B4", "=SUM(B1:B3)"}})}})},
+      {kit::Act("sheet_create_workbook", {{"name", "Offsite 2026 budget"},
+                                          {"owner_id", "u-dwhitfield"},
+                                          {"cells", Cells({{"A1", "Venue"},
+                                                           {"B1", 4500},
+                                                           {"A2", "Catering"},
+                                                           {"B2", 2150},
+                                                           {"A3", "Travel"},
+                                                           {"B3", 3800},
+                                                           {"A4", "Total"},
+                                                           {"B4", "=SUM(B1:B3)"}})}})},
       {kit::Holds("a workbook 'Offsite 2026 budget' totals 10450 with SUM in B4",
                   [](const World& fw) -> std::optional<std::string> {
-                    const Value* wb = kit::FindRecord(
-                        fw.Get(kApp).Find("workbooks"),
-                        [](const Value& r) { return kit::Field(r, "name") == "Offsite 2026 budget"; });
-                    if (wb == nullptr) return std::string("no workbook named 'Offsite 2026 budget'");
-                    if (kit::Field(*wb, "owner_id") != "u-dwhitfield") return std::string("owner is not u-dwhitfield");
+                    const Value* wb =
+                        kit::FindRecord(fw.Get(kApp).Find("workbooks"), [](const Value& r) {
+                          return kit::Field(r, "name") == "Offsite 2026 budget";
+                        });
+                    if (wb == nullptr)
+                      return std::string("no workbook named 'Offsite 2026 budget'");
+                    if (kit::Field(*wb, "owner_id") != "u-dwhitfield")
+                      return std::string("owner is not u-dwhitfield");
                     for (const auto& [name, sheet] : wb->Find("sheets")->members()) {
                       const Value* b4 = sheet.At("/cells/B4");
                       const Value* a4 = sheet.At("/cells/A4/value");

@@ -32,9 +32,9 @@ std::string UpperText(std::string_view s) {
   return out;
 }
 
-constexpr std::string_view kFunctions[] = {"SUM", "AVERAGE", "MIN", "MAX",   "COUNT",  "IF",
-                                           "AND", "OR",      "NOT", "ROUND", "ABS",    "IFERROR",
-                                           "VLOOKUP"};
+constexpr std::string_view kFunctions[] = {"SUM", "AVERAGE", "MIN",    "MAX", "COUNT",
+                                           "IF",  "AND",     "OR",     "NOT", "ROUND",
+                                           "ABS", "IFERROR", "VLOOKUP"};
 
 // Binding strength of a binary operator; 0 = not one.
 int Precedence(std::string_view op) {
@@ -147,8 +147,8 @@ class Parser {
           name += s_[i_++];
         }
       }
-      if (i_ >= s_.size()) return Fail("unterminated sheet name starting at " +
-                                       std::to_string(start + 1));
+      if (i_ >= s_.size())
+        return Fail("unterminated sheet name starting at " + std::to_string(start + 1));
       ++i_;
       if (i_ >= s_.size() || s_[i_] != '!') return Fail("expected '!' after a sheet name");
       ++i_;
@@ -329,15 +329,21 @@ void Print(const Node& n, std::string& out) {
     if (wrap) out += ')';
   };
   switch (n.op) {
-    case Node::Op::kNumber: out += FormatNumber(n.number); break;
-    case Node::Op::kBool: out += n.boolean ? "TRUE" : "FALSE"; break;
+    case Node::Op::kNumber:
+      out += FormatNumber(n.number);
+      break;
+    case Node::Op::kBool:
+      out += n.boolean ? "TRUE" : "FALSE";
+      break;
     case Node::Op::kText:
       out += '"';
       for (char c : n.text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
       out += '"';
       break;
     case Node::Op::kRef:
-    case Node::Op::kRange: out += n.text; break;
+    case Node::Op::kRange:
+      out += n.text;
+      break;
     case Node::Op::kCall:
       out += n.text + "(";
       for (size_t k = 0; k < n.kids.size(); ++k) {
@@ -371,10 +377,18 @@ const Scalar kValueError = Scalar::Error("#VALUE!");
 // The number a scalar stands for in arithmetic, or the error it causes.
 bool ToNumber(const Scalar& v, double* out, Scalar* error) {
   switch (v.kind) {
-    case Kind::kEmpty: *out = 0; return true;
-    case Kind::kNumber: *out = v.number; return true;
-    case Kind::kBool: *out = v.boolean ? 1 : 0; return true;
-    case Kind::kError: *error = v; return false;
+    case Kind::kEmpty:
+      *out = 0;
+      return true;
+    case Kind::kNumber:
+      *out = v.number;
+      return true;
+    case Kind::kBool:
+      *out = v.boolean ? 1 : 0;
+      return true;
+    case Kind::kError:
+      *error = v;
+      return false;
     case Kind::kText: {
       char* end = nullptr;
       *out = std::strtod(v.text.c_str(), &end);
@@ -433,11 +447,16 @@ class Evaluator {
 
   Scalar Eval(const Node& n) {
     switch (n.op) {
-      case Node::Op::kNumber: return Scalar::Number(n.number);
-      case Node::Op::kText: return Scalar::Text(n.text);
-      case Node::Op::kBool: return Scalar::Bool(n.boolean);
-      case Node::Op::kRef: return cell_({n.range.sheet, n.range.col1, n.range.row1});
-      case Node::Op::kRange: return kValueError;  // a range where one value is needed
+      case Node::Op::kNumber:
+        return Scalar::Number(n.number);
+      case Node::Op::kText:
+        return Scalar::Text(n.text);
+      case Node::Op::kBool:
+        return Scalar::Bool(n.boolean);
+      case Node::Op::kRef:
+        return cell_({n.range.sheet, n.range.col1, n.range.row1});
+      case Node::Op::kRange:
+        return kValueError;  // a range where one value is needed
       case Node::Op::kNeg:
       case Node::Op::kPercent: {
         double d = 0;
@@ -445,8 +464,10 @@ class Evaluator {
         if (!ToNumber(Eval(*n.kids[0]), &d, &err)) return err;
         return Scalar::Number(n.op == Node::Op::kNeg ? -d : d / 100);
       }
-      case Node::Op::kBinary: return Binary(n);
-      case Node::Op::kCall: return Call(n);
+      case Node::Op::kBinary:
+        return Binary(n);
+      case Node::Op::kCall:
+        return Call(n);
     }
     return kValueError;
   }
@@ -460,8 +481,12 @@ class Evaluator {
     const std::string& op = n.text;
     if (Precedence(op) == 1) {
       int c = Compare(a, b);
-      bool r = op == "=" ? c == 0 : op == "<>" ? c != 0 : op == "<" ? c < 0 : op == ">" ? c > 0
-               : op == "<=" ? c <= 0 : c >= 0;
+      bool r = op == "="    ? c == 0
+               : op == "<>" ? c != 0
+               : op == "<"  ? c < 0
+               : op == ">"  ? c > 0
+               : op == "<=" ? c <= 0
+                            : c >= 0;
       return Scalar::Bool(r);
     }
     if (op == "&") return Scalar::Text(a.Display() + b.Display());
@@ -604,11 +629,15 @@ std::string FormatNumber(double d) {
 
 std::string Scalar::Display() const {
   switch (kind) {
-    case Kind::kEmpty: return "";
-    case Kind::kNumber: return FormatNumber(number);
-    case Kind::kBool: return boolean ? "TRUE" : "FALSE";
+    case Kind::kEmpty:
+      return "";
+    case Kind::kNumber:
+      return FormatNumber(number);
+    case Kind::kBool:
+      return boolean ? "TRUE" : "FALSE";
     case Kind::kText:
-    case Kind::kError: return text;
+    case Kind::kError:
+      return text;
   }
   return "";
 }

@@ -40,7 +40,7 @@ struct Range {
   int64_t CellCount() const { return int64_t{col2 - col1 + 1} * (row2 - row1 + 1); }
 };
 
-constexpr int kMaxCols = 702;     // A..ZZ
+constexpr int kMaxCols = 702;  // A..ZZ
 constexpr int kMaxRows = 10000;
 constexpr int64_t kMaxRangeCells = 20000;  // bounds the work of one function argument
 

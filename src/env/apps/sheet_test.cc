@@ -40,8 +40,8 @@ TEST(SheetFormula, OperatorPrecedenceAndAssociativity) {
   EXPECT_EQ(Num("=1+2*3"), 7);
   EXPECT_EQ(Num("=(1+2)*3"), 9);
   EXPECT_EQ(Num("=10-4-3"), 3);
-  EXPECT_EQ(Num("=2^3^2"), 64);   // left-associative, as in Excel
-  EXPECT_EQ(Num("=-2^2"), 4);     // unary minus binds tighter than ^
+  EXPECT_EQ(Num("=2^3^2"), 64);  // left-associative, as in Excel
+  EXPECT_EQ(Num("=-2^2"), 4);    // unary minus binds tighter than ^
   EXPECT_EQ(Num("=2*-3+1"), -5);
   EXPECT_EQ(Num("=50%*4"), 2);
   EXPECT_EQ(Shown("=1+2=3"), "TRUE");  // comparison binds loosest
@@ -91,11 +91,11 @@ TEST(SheetFormula, IfEvaluatesOnlyTheChosenBranch) {
 
 TEST(SheetFormula, VlookupExactAndApproximate) {
   std::map<std::string, Scalar> t = {
-      {"S!A1", Scalar::Number(0)},       {"S!B1", Scalar::Text("low")},
-      {"S!A2", Scalar::Number(100)},     {"S!B2", Scalar::Text("mid")},
-      {"S!A3", Scalar::Number(1000)},    {"S!B3", Scalar::Text("high")},
-      {"S!D1", Scalar::Text("L1")},      {"S!E1", Scalar::Number(72000)},
-      {"S!D2", Scalar::Text("L2")},      {"S!E2", Scalar::Number(90000)}};
+      {"S!A1", Scalar::Number(0)},    {"S!B1", Scalar::Text("low")},
+      {"S!A2", Scalar::Number(100)},  {"S!B2", Scalar::Text("mid")},
+      {"S!A3", Scalar::Number(1000)}, {"S!B3", Scalar::Text("high")},
+      {"S!D1", Scalar::Text("L1")},   {"S!E1", Scalar::Number(72000)},
+      {"S!D2", Scalar::Text("L2")},   {"S!E2", Scalar::Number(90000)}};
   EXPECT_EQ(Shown("=VLOOKUP(250,A1:B3,2)", t), "mid");
   EXPECT_EQ(Shown("=VLOOKUP(1000,A1:B3,2,TRUE)", t), "high");
   EXPECT_EQ(Shown("=VLOOKUP(5000,A1:B3,2)", t), "high");
@@ -183,8 +183,7 @@ TEST(SheetTools, CyclesAreRefusedAndChangeNothing) {
                               {{"workbook_id", "wb-budget"},
                                {"sheet", "Budget"},
                                {"cells", {{{"ref", "C2"}, {"input", "=C10/2"}}}}});
-  EXPECT_NE(err.find("circular reference: Budget!C2 -> Budget!C10 -> Budget!C2"),
-            std::string::npos)
+  EXPECT_NE(err.find("circular reference: Budget!C2 -> Budget!C10 -> Budget!C2"), std::string::npos)
       << err;
   err = CallError(s, "sheet_write_cells",
                   {{"workbook_id", "wb-budget"},
@@ -228,17 +227,18 @@ TEST(SheetTools, ErrorsNameWhatToFix) {
 TEST(SheetTools, ReadFindEvaluateAndNewSheetsResolvePendingReferences) {
   testing::Workplace wp;
   Session s = wp.NewSession();
-  nlohmann::json range = CallOk(
-      s, "sheet_read_range", {{"workbook_id", "wb-budget"}, {"sheet", "Budget"}, {"range", "B4:C4"}});
+  nlohmann::json range =
+      CallOk(s, "sheet_read_range",
+             {{"workbook_id", "wb-budget"}, {"sheet", "Budget"}, {"range", "B4:C4"}});
   ASSERT_EQ(range["cells"].size(), 2u);
   EXPECT_EQ(range["cells"][0]["value"], "Rent");
   EXPECT_EQ(range["cells"][1]["value"], 11500.0);
-  EXPECT_EQ(CallOk(s, "sheet_find", {{"workbook_id", "wb-headcount"}, {"query", "designer"}})
-                .size(),
-            1u);
-  EXPECT_EQ(CallOk(s, "sheet_evaluate",
-                   {{"workbook_id", "wb-budget"}, {"sheet", "Budget"}, {"formula", "C4*2"}})["value"],
-            23000.0);
+  EXPECT_EQ(
+      CallOk(s, "sheet_find", {{"workbook_id", "wb-headcount"}, {"query", "designer"}}).size(), 1u);
+  EXPECT_EQ(
+      CallOk(s, "sheet_evaluate",
+             {{"workbook_id", "wb-budget"}, {"sheet", "Budget"}, {"formula", "C4*2"}})["value"],
+      23000.0);
   // A formula on a sheet that does not exist yet is #REF! until the sheet is created.
   CallOk(s, "sheet_write_cells",
          {{"workbook_id", "wb-budget"},
@@ -257,29 +257,30 @@ TEST(SheetTools, NewWorkbooksAndEvaluateErrors) {
   EXPECT_NE(CallError(s, "sheet_create_workbook", {{"name", "Q1"}, {"sheet", "a/b"}})
                 .find("sheet name 'a/b'"),
             std::string::npos);
-  nlohmann::json wb = CallOk(s, "sheet_create_workbook",
-                             {{"name", "Q1"}, {"cells", {{{"ref", "A1"}, {"input", 2}},
-                                                         {{"ref", "A2"}, {"input", "=A1^10"}}}}});
+  nlohmann::json wb =
+      CallOk(s, "sheet_create_workbook",
+             {{"name", "Q1"},
+              {"cells", {{{"ref", "A1"}, {"input", 2}}, {{"ref", "A2"}, {"input", "=A1^10"}}}}});
   const std::string id = wb["workbook_id"];
-  EXPECT_EQ(CallOk(s, "sheet_read_range", {{"workbook_id", id}, {"sheet", "Sheet1"}})["cells"][1]
-                ["value"],
+  EXPECT_EQ(CallOk(s, "sheet_read_range",
+                   {{"workbook_id", id}, {"sheet", "Sheet1"}})["cells"][1]["value"],
             1024.0);
-  EXPECT_NE(CallError(s, "sheet_evaluate", {{"workbook_id", id}, {"sheet", "Sheet1"}, {"formula", "=SUM("}})
+  EXPECT_NE(CallError(s, "sheet_evaluate",
+                      {{"workbook_id", id}, {"sheet", "Sheet1"}, {"formula", "=SUM("}})
                 .find("syntax error"),
             std::string::npos);
-  EXPECT_EQ(CallOk(s, "sheet_evaluate", {{"workbook_id", id}, {"sheet", "Sheet1"}, {"formula", "A1/0"}})
-                ["value"],
+  EXPECT_EQ(CallOk(s, "sheet_evaluate",
+                   {{"workbook_id", id}, {"sheet", "Sheet1"}, {"formula", "A1/0"}})["value"],
             "#DIV/0!");
 }
 
-TEST(SheetTasks, ReferenceActionsPassAndIdleFails) {
-  testing::ExpectSuiteTasksWork("sheet", 6);
-}
+TEST(SheetTasks, ReferenceActionsPassAndIdleFails) { testing::ExpectSuiteTasksWork("sheet", 6); }
 
 TEST(SheetTasks, AWrongCellIsCollateralDamage) {
-  testing::ExpectCollateral("sheet", "sheet-budget-software", "sheet_write_cells",
-                            R"({"workbook_id":"wb-budget","sheet":"Budget","cells":[{"ref":"C4","input":1}]})",
-                            "/sheet/workbooks/wb-budget/sheets/Budget/cells/C4");
+  testing::ExpectCollateral(
+      "sheet", "sheet-budget-software", "sheet_write_cells",
+      R"({"workbook_id":"wb-budget","sheet":"Budget","cells":[{"ref":"C4","input":1}]})",
+      "/sheet/workbooks/wb-budget/sheets/Budget/cells/C4");
 }
 
 }  // namespace
