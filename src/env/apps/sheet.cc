@@ -96,72 +96,131 @@ Book LoadBook(const Value& workbook) {
   return book;
 }
 
-// Formula cells whose references cover `ref`.
-std::vector<CellRef> Readers(const Book& book, const CellRef& ref) {
-  std::vector<CellRef> out;
-  for (const auto& [at, cell] : book.cells) {
-    if (!cell.formula) continue;
-    for (const Range& r : cell.formula->References()) {
-      if (r.Contains(ref)) {
-        out.push_back(at);
-        break;
-      }
-    }
-  }
-  return out;
-}
+// Which formula cells read which cells. Ranges of up to kExpandCells cells are indexed cell by
+// cell; wider ones (SUM(E2:E50)) are kept as ranges and tested, so building the index and
+// looking a cell up stay near linear in the number of formulas.
+class ReaderIndex {
+ public:
+  static constexpr int64_t kExpandCells = 64;
 
-// A reference path from `start` back to itself, if its formula (transitively) reads itself.
-bool FindCycle(const Book& book, const CellRef& at, const CellRef& start, std::set<CellRef>& seen,
-               std::vector<CellRef>& path) {
-  auto it = book.cells.find(at);
-  if (it == book.cells.end() || !it->second.formula) return false;
-  for (const Range& r : it->second.formula->References()) {
-    for (const auto& [next, cell] : book.cells) {
-      if (!cell.formula || !r.Contains(next)) continue;
-      if (next == start || (seen.insert(next).second && FindCycle(book, next, start, seen, path))) {
-        path.push_back(next);
-        return true;
+  explicit ReaderIndex(const Book& book) {
+    for (const auto& [at, cell] : book.cells) {
+      if (!cell.formula) continue;
+      for (const Range& r : cell.formula->References()) {
+        if (r.CellCount() > kExpandCells) {
+          wide_.emplace_back(r, at);
+          continue;
+        }
+        for (int row = r.row1; row <= r.row2; ++row) {
+          for (int col = r.col1; col <= r.col2; ++col) by_cell_[{r.sheet, col, row}].push_back(at);
+        }
       }
     }
   }
-  return false;
-}
+
+  // Formula cells whose references cover `ref` (a reader may appear twice).
+  std::vector<CellRef> Readers(const CellRef& ref) const {
+    std::vector<CellRef> out;
+    if (auto it = by_cell_.find(ref); it != by_cell_.end()) out = it->second;
+    for (const auto& [range, reader] : wide_) {
+      if (range.Contains(ref)) out.push_back(reader);
+    }
+    return out;
+  }
+
+ private:
+  std::map<CellRef, std::vector<CellRef>> by_cell_;
+  std::vector<std::pair<Range, CellRef>> wide_;
+};
 
 std::string RefName(const CellRef& ref) { return ref.sheet + "!" + sheet::A1(ref.col, ref.row); }
 
-// Re-evaluates `seeds` and every cell that reads them, in dependency order (a memoised
-// depth-first evaluation); returns the cells whose value changed.
-std::set<CellRef> Recalculate(Book& book, const std::set<CellRef>& seeds) {
+// `seeds` and every formula cell that reads them, transitively.
+std::set<CellRef> Dirty(const ReaderIndex& index, const std::set<CellRef>& seeds) {
   std::set<CellRef> dirty;
   std::vector<CellRef> queue(seeds.begin(), seeds.end());
   while (!queue.empty()) {
     CellRef at = queue.back();
     queue.pop_back();
     if (!dirty.insert(at).second) continue;
-    for (const CellRef& reader : Readers(book, at)) queue.push_back(reader);
+    for (const CellRef& reader : index.Readers(at)) queue.push_back(reader);
   }
-  std::map<CellRef, Scalar> done;
-  std::set<CellRef> visiting;
-  std::function<Scalar(const CellRef&)> value = [&](const CellRef& ref) -> Scalar {
+  return dirty;
+}
+
+// The dirty formula cells in an order where each comes after the dirty cells it reads (Kahn's
+// algorithm, no recursion however long a chain is). A cell that never becomes ready is on or
+// behind a reference cycle: the error names one cycle.
+base::Result<std::vector<CellRef>> EvaluationOrder(const Book& book, const ReaderIndex& index,
+                                                   const std::set<CellRef>& dirty) {
+  // Formula cell -> the dirty formula cells it reads, from the reader side of the index.
+  std::map<CellRef, std::vector<CellRef>> reads;
+  auto is_formula = [&](const CellRef& c) {
+    auto it = book.cells.find(c);
+    return it != book.cells.end() && it->second.formula.has_value();
+  };
+  for (const CellRef& at : dirty) {
+    if (is_formula(at)) reads[at];
+  }
+  for (const CellRef& at : dirty) {
+    if (!is_formula(at)) continue;
+    for (const CellRef& reader : index.Readers(at)) {
+      if (dirty.count(reader)) reads[reader].push_back(at);
+    }
+  }
+  std::map<CellRef, size_t> waiting;
+  std::map<CellRef, std::vector<CellRef>> readers;
+  std::vector<CellRef> ready;
+  for (const auto& [at, deps] : reads) {
+    waiting[at] = deps.size();
+    for (const CellRef& d : deps) readers[d].push_back(at);
+    if (deps.empty()) ready.push_back(at);
+  }
+  std::vector<CellRef> order;
+  while (!ready.empty()) {
+    CellRef at = ready.back();
+    ready.pop_back();
+    order.push_back(at);
+    for (const CellRef& r : readers[at]) {
+      if (--waiting[r] == 0) ready.push_back(r);
+    }
+  }
+  if (order.size() == reads.size()) return order;
+  // Walk from a stuck cell through stuck cells it reads until one repeats: that is a loop.
+  auto stuck = [&](const CellRef& c) { return waiting[c] > 0; };
+  CellRef at = std::find_if(reads.begin(), reads.end(), [&](const auto& e) {
+                 return stuck(e.first);
+               })->first;
+  std::vector<CellRef> path;
+  while (std::find(path.begin(), path.end(), at) == path.end()) {
+    path.push_back(at);
+    at = *std::find_if(reads[at].begin(), reads[at].end(), stuck);
+  }
+  std::string loop;
+  for (auto it = std::find(path.begin(), path.end(), at); it != path.end(); ++it) {
+    loop += RefName(*it) + " -> ";
+  }
+  return base::Error::Invalid("circular reference: " + loop + RefName(at) +
+                              "; no cell was changed (a formula may not depend on itself)");
+}
+
+// Re-evaluates `seeds` and every cell that reads them, in dependency order; returns the cells
+// whose value changed, or the cycle that makes an order impossible.
+base::Result<std::set<CellRef>> Recalculate(Book& book, const std::set<CellRef>& seeds) {
+  const ReaderIndex index(book);
+  const std::set<CellRef> dirty = Dirty(index, seeds);
+  ASSAY_ASSIGN_OR_RETURN(std::vector<CellRef> order, EvaluationOrder(book, index, dirty));
+  const sheet::CellResolver value = [&](const CellRef& ref) -> Scalar {
     if (!book.sheets.count(ref.sheet)) return Scalar::Error("#REF!");
     auto it = book.cells.find(ref);
-    if (it == book.cells.end()) return {};
-    if (!it->second.formula || !dirty.count(ref)) return it->second.value;
-    if (auto d = done.find(ref); d != done.end()) return d->second;
-    if (!visiting.insert(ref).second) return Scalar::Error("#CYCLE!");
-    Scalar v = it->second.formula->Evaluate(value);
-    visiting.erase(ref);
-    done[ref] = v;
-    return v;
+    return it == book.cells.end() ? Scalar() : it->second.value;
   };
   std::set<CellRef> changed;
-  for (const CellRef& ref : dirty) {
-    auto it = book.cells.find(ref);
-    if (it == book.cells.end() || !it->second.formula) continue;
-    Scalar v = value(ref);
-    if (!SameScalar(v, it->second.value)) {
-      it->second.value = v;
+  for (const CellRef& ref : order) {
+    Cell& cell = book.cells.at(ref);
+    Scalar v = cell.formula->Evaluate(value);
+    if (!SameScalar(v, cell.value)) {
+      cell.value = std::move(v);
       changed.insert(ref);
     }
   }
@@ -204,7 +263,8 @@ struct WriteOutcome {
   nlohmann::json recalculated = nlohmann::json::array();
 };
 
-// Applies inputs ({A1 ref, input}) on one sheet of `workbook`, refuses cycles, recalculates.
+// Applies inputs ({A1 ref, input}) on one sheet of `workbook` and recalculates; a cycle
+// refuses the whole write.
 base::Result<WriteOutcome> ApplyInputs(
     const Value& workbook, const std::string& sheet_name,
     const std::vector<std::pair<std::string, nlohmann::json>>& inputs,
@@ -221,19 +281,9 @@ base::Result<WriteOutcome> ApplyInputs(
     }
     written.insert(ref);
   }
-  for (const CellRef& ref : written) {
-    std::set<CellRef> seen;
-    std::vector<CellRef> path;
-    if (FindCycle(book, ref, ref, seen, path)) {
-      std::string loop = RefName(ref);
-      for (auto it = path.rbegin(); it != path.rend(); ++it) loop += " -> " + RefName(*it);
-      return base::Error::Invalid("circular reference: " + loop +
-                                  "; no cell was changed (a formula may not depend on itself)");
-    }
-  }
   std::set<CellRef> seeds = written;
   seeds.insert(extra_seeds.begin(), extra_seeds.end());
-  std::set<CellRef> changed = Recalculate(book, seeds);
+  ASSAY_ASSIGN_OR_RETURN(std::set<CellRef> changed, Recalculate(book, seeds));
   WriteOutcome out;
   out.workbook = workbook;
   std::set<CellRef> touched = written;

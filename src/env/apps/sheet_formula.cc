@@ -97,6 +97,13 @@ class Parser {
 
   // Unary minus binds tighter than ^, as in Excel (-2^2 = 4).
   base::Result<NodePtr> Unary() {
+    // Every nesting level (parentheses, arguments, unary signs) passes here: bound the recursion.
+    if (++depth_ > kMaxDepth)
+      return Fail("nested more than " + std::to_string(kMaxDepth) + " deep");
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{depth_};
     Skip();
     if (i_ < s_.size() && (s_[i_] == '-' || s_[i_] == '+')) {
       bool negate = s_[i_++] == '-';
@@ -310,8 +317,10 @@ class Parser {
     return NodePtr(n);
   }
 
+  static constexpr int kMaxDepth = 64;
   std::string_view s_;
   size_t i_ = 0;
+  int depth_ = 0;
   std::string sheet_;
   std::vector<Range>& refs_;
 };
@@ -695,6 +704,10 @@ std::string A1(int col, int row) {
 base::Result<Formula> Formula::Parse(std::string_view text, std::string_view sheet) {
   if (text.empty() || text[0] != '=') {
     return base::Error::Invalid("a formula starts with '='");
+  }
+  if (text.size() > kMaxFormulaChars) {
+    return base::Error::Invalid("a formula has at most " + std::to_string(kMaxFormulaChars) +
+                                " characters");
   }
   Formula f;
   Parser parser(text.substr(1), sheet, f.refs_);

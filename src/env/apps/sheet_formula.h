@@ -43,6 +43,7 @@ struct Range {
 constexpr int kMaxCols = 702;  // A..ZZ
 constexpr int kMaxRows = 10000;
 constexpr int64_t kMaxRangeCells = 20000;  // bounds the work of one function argument
+constexpr size_t kMaxFormulaChars = 4000;
 
 // "B7" -> {col 1, row 6}; "$B$7" too. Errors name the text.
 base::Result<CellRef> ParseA1(std::string_view text, std::string_view sheet);

@@ -134,6 +134,46 @@ TEST(SheetFormula, SyntaxErrorsSayWhereAndWhat) {
   EXPECT_NE(bad("=\"open").find("unterminated"), std::string::npos);
 }
 
+TEST(SheetFormula, LimitsNestingAndLength) {
+  std::string deep = "=" + std::string(100, '(') + "1" + std::string(100, ')');
+  auto f = Formula::Parse(deep, "S");
+  ASSERT_FALSE(f.has_value());
+  EXPECT_NE(f.error().message().find("nested more than 64"), std::string::npos);
+  EXPECT_TRUE(Formula::Parse("=" + std::string(30, '(') + "1" + std::string(30, ')'), "S"));
+  EXPECT_FALSE(Formula::Parse("=1" + std::string(5000, '+') + "1", "S").has_value());
+}
+
+// Random token soup: whatever parses prints a canonical text that parses to itself, and
+// evaluates to a value or an error value (never a crash).
+TEST(SheetFormula, CanonicalTextIsAFixedPointOnRandomFormulas) {
+  const char* tokens[] = {"1", "2.5", "A1",   "B2",  "A1:B3",    "T!C3", "\"x\"", "TRUE", "+",
+                          "-", "*",   "/",    "^",   "&",        "=",    "<>",    "<=",   "(",
+                          ")", ",",   "SUM(", "IF(", "VLOOKUP(", "MAX(", "%",     "-"};
+  uint64_t state = 42;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>(state >> 33);
+  };
+  std::map<std::string, Scalar> cells = {{"S!A1", Scalar::Number(3)}, {"S!B2", Scalar::Text("b")}};
+  int parsed = 0;
+  for (int n = 0; n < 20000; ++n) {
+    std::string text = "=";
+    for (size_t k = 1 + next() % 8; k > 0; --k) text += tokens[next() % std::size(tokens)];
+    auto f = Formula::Parse(text, "S");
+    if (!f) continue;
+    ++parsed;
+    auto again = Formula::Parse(f->Text(), "S");
+    ASSERT_TRUE(again.has_value()) << text << " printed as " << f->Text();
+    EXPECT_EQ(again->Text(), f->Text()) << text;
+    Scalar v = f->Evaluate([&](const CellRef& ref) -> Scalar {
+      auto it = cells.find(ref.sheet + "!" + sheet::A1(ref.col, ref.row));
+      return it == cells.end() ? Scalar() : it->second;
+    });
+    EXPECT_NE(v.kind, Scalar::Kind::kEmpty) << text;
+  }
+  EXPECT_GT(parsed, 500);
+}
+
 // --- through the tools -----------------------------------------------------------------------
 
 const Value* SeedCell(const Session& s, const std::string& wb, const std::string& sheet,
@@ -191,6 +231,53 @@ TEST(SheetTools, CyclesAreRefusedAndChangeNothing) {
                    {"cells", {{{"ref", "H1"}, {"input", "=H1+1"}}}}});
   EXPECT_NE(err.find("circular reference"), std::string::npos);
   EXPECT_EQ(s.world().Hash(), before);
+}
+
+// Long chains recalculate in dependency order without recursion, whichever way they point.
+TEST(SheetTools, LongChainsRecalculateInOrder) {
+  testing::Workplace wp;
+  Session s = wp.NewSession();
+  nlohmann::json wb = CallOk(s, "sheet_create_workbook", {{"name", "Chains"}});
+  const std::string id = wb["workbook_id"];
+  constexpr int kRows = 3000;
+  for (int start = 1; start <= kRows; start += 250) {
+    nlohmann::json cells = nlohmann::json::array();
+    for (int row = start; row < start + 250 && row <= kRows; ++row) {
+      // Column A reads the row above; column B reads the row below (upward chain).
+      cells.push_back(
+          {{"ref", "A" + std::to_string(row)},
+           {"input",
+            row == 1 ? nlohmann::json(1) : nlohmann::json("=A" + std::to_string(row - 1) + "+1")}});
+      cells.push_back(
+          {{"ref", "B" + std::to_string(row)},
+           {"input", row == kRows ? nlohmann::json(1)
+                                  : nlohmann::json("=B" + std::to_string(row + 1) + "+1")}});
+    }
+    CallOk(s, "sheet_write_cells", {{"workbook_id", id}, {"sheet", "Sheet1"}, {"cells", cells}});
+  }
+  auto cell = [&](const std::string& a1) {
+    return s.world()
+        .Get("sheet")
+        .At("/workbooks/" + id + "/sheets/Sheet1/cells/" + a1 + "/value")
+        ->AsDouble();
+  };
+  EXPECT_EQ(cell("A3000"), 3000);
+  EXPECT_EQ(cell("B1"), 3000);
+  nlohmann::json out =
+      CallOk(s, "sheet_write_cells",
+             {{"workbook_id", id},
+              {"sheet", "Sheet1"},
+              {"cells", {{{"ref", "A1"}, {"input", 101}}, {{"ref", "B3000"}, {"input", 101}}}}});
+  EXPECT_EQ(out["recalculated"].size(), 2u * (kRows - 1));
+  EXPECT_EQ(cell("A3000"), 3100);
+  EXPECT_EQ(cell("B1"), 3100);
+  // Closing the chain into a loop is refused.
+  EXPECT_NE(CallError(s, "sheet_write_cells",
+                      {{"workbook_id", id},
+                       {"sheet", "Sheet1"},
+                       {"cells", {{{"ref", "A1"}, {"input", "=A3000"}}}}})
+                .find("circular reference"),
+            std::string::npos);
 }
 
 TEST(SheetTools, ErrorsNameWhatToFix) {
