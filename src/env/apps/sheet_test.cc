@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "env/apps/app_test_util.h"
+#include "env/apps/apps_test_util.h"
 #include "env/apps/sheet_formula.h"
 
 namespace env::apps {
@@ -13,8 +14,6 @@ namespace {
 using sheet::CellRef;
 using sheet::Formula;
 using sheet::Scalar;
-using testing::CallError;
-using testing::CallOk;
 
 // Evaluates a formula on sheet "S" over a few cells.
 Scalar Eval(std::string_view text, const std::map<std::string, Scalar>& cells = {}) {
@@ -181,63 +180,56 @@ const Value* SeedCell(const Session& s, const std::string& wb, const std::string
   return s.world().Get("sheet").At("/workbooks/" + wb + "/sheets/" + sheet + "/cells/" + a1);
 }
 
-TEST(SheetTools, SeedHoldsFormulasAndTheirValues) {
-  testing::Workplace wp;
-  Session s = wp.NewSession();
-  const Value* total = SeedCell(s, "wb-budget", "Budget", "C10");
+class SheetTools : public WorkplaceTest {};
+
+TEST_F(SheetTools, SeedHoldsFormulasAndTheirValues) {
+  const Value* total = SeedCell(*session_, "wb-budget", "Budget", "C10");
   ASSERT_NE(total, nullptr);
   EXPECT_EQ(total->Find("formula")->AsString(), "=SUM(C2:C9)");
   EXPECT_EQ(total->Find("value")->AsDouble(), 190050);
-  const Value* meals = SeedCell(s, "wb-budget", "Budget", "F9");
+  const Value* meals = SeedCell(*session_, "wb-budget", "Budget", "F9");
   EXPECT_EQ(meals->Find("value")->AsString(), "#DIV/0!");
   EXPECT_TRUE(meals->Find("error")->AsBool());
   // VLOOKUP across sheets: Analytics Engineer is L2.
-  EXPECT_EQ(SeedCell(s, "wb-headcount", "Plan", "E2")->Find("value")->AsDouble(), 90000);
-  EXPECT_EQ(SeedCell(s, "wb-headcount", "Summary", "B5")->Find("value")->AsString(), "CFO");
+  EXPECT_EQ(SeedCell(*session_, "wb-headcount", "Plan", "E2")->Find("value")->AsDouble(), 90000);
+  EXPECT_EQ(SeedCell(*session_, "wb-headcount", "Summary", "B5")->Find("value")->AsString(), "CFO");
 }
 
-TEST(SheetTools, WriteRecalculatesDependentsAcrossSheetsInOrder) {
-  testing::Workplace wp;
-  Session s = wp.NewSession();
+TEST_F(SheetTools, WriteRecalculatesDependentsAcrossSheetsInOrder) {
   // Bands!E2 (load factor) -> every Plan!F -> Summary!B2 -> Summary!B5 (approval level).
-  nlohmann::json out = CallOk(s, "sheet_write_cells",
-                              {{"workbook_id", "wb-headcount"},
-                               {"sheet", "Bands"},
-                               {"cells", {{{"ref", "E2"}, {"input", "2"}}}}});
+  nlohmann::json out = Ok("sheet_write_cells", {{"workbook_id", "wb-headcount"},
+                                                {"sheet", "Bands"},
+                                                {"cells", {{{"ref", "E2"}, {"input", "2"}}}}});
   EXPECT_EQ(out["recalculated"].size(), 7u);  // F2..F6, Summary B2 and B5
-  EXPECT_EQ(SeedCell(s, "wb-headcount", "Summary", "B2")->Find("value")->AsDouble(), 1064000);
-  EXPECT_EQ(SeedCell(s, "wb-headcount", "Summary", "B5")->Find("value")->AsString(), "CEO");
+  EXPECT_EQ(SeedCell(*session_, "wb-headcount", "Summary", "B2")->Find("value")->AsDouble(),
+            1064000);
+  EXPECT_EQ(SeedCell(*session_, "wb-headcount", "Summary", "B5")->Find("value")->AsString(), "CEO");
   // Clearing an input makes the lookup fail visibly.
-  CallOk(s, "sheet_clear_range",
-         {{"workbook_id", "wb-headcount"}, {"sheet", "Bands"}, {"range", "A3:B3"}});
-  EXPECT_EQ(SeedCell(s, "wb-headcount", "Plan", "E2")->Find("value")->AsString(), "#N/A");
-  EXPECT_EQ(SeedCell(s, "wb-headcount", "Summary", "B1")->Find("value")->AsString(), "#N/A");
-  EXPECT_EQ(SeedCell(s, "wb-headcount", "Bands", "A3"), nullptr);
+  Ok("sheet_clear_range",
+     {{"workbook_id", "wb-headcount"}, {"sheet", "Bands"}, {"range", "A3:B3"}});
+  EXPECT_EQ(SeedCell(*session_, "wb-headcount", "Plan", "E2")->Find("value")->AsString(), "#N/A");
+  EXPECT_EQ(SeedCell(*session_, "wb-headcount", "Summary", "B1")->Find("value")->AsString(),
+            "#N/A");
+  EXPECT_EQ(SeedCell(*session_, "wb-headcount", "Bands", "A3"), nullptr);
 }
 
-TEST(SheetTools, CyclesAreRefusedAndChangeNothing) {
-  testing::Workplace wp;
-  Session s = wp.NewSession();
-  std::string before = s.world().Hash();
-  std::string err = CallError(s, "sheet_write_cells",
-                              {{"workbook_id", "wb-budget"},
-                               {"sheet", "Budget"},
-                               {"cells", {{{"ref", "C2"}, {"input", "=C10/2"}}}}});
+TEST_F(SheetTools, CyclesAreRefusedAndChangeNothing) {
+  std::string before = session_->world().Hash();
+  std::string err = Err("sheet_write_cells", {{"workbook_id", "wb-budget"},
+                                              {"sheet", "Budget"},
+                                              {"cells", {{{"ref", "C2"}, {"input", "=C10/2"}}}}});
   EXPECT_NE(err.find("circular reference: Budget!C2 -> Budget!C10 -> Budget!C2"), std::string::npos)
       << err;
-  err = CallError(s, "sheet_write_cells",
-                  {{"workbook_id", "wb-budget"},
-                   {"sheet", "Budget"},
-                   {"cells", {{{"ref", "H1"}, {"input", "=H1+1"}}}}});
+  err = Err("sheet_write_cells", {{"workbook_id", "wb-budget"},
+                                  {"sheet", "Budget"},
+                                  {"cells", {{{"ref", "H1"}, {"input", "=H1+1"}}}}});
   EXPECT_NE(err.find("circular reference"), std::string::npos);
-  EXPECT_EQ(s.world().Hash(), before);
+  EXPECT_EQ(session_->world().Hash(), before);
 }
 
 // Long chains recalculate in dependency order without recursion, whichever way they point.
-TEST(SheetTools, LongChainsRecalculateInOrder) {
-  testing::Workplace wp;
-  Session s = wp.NewSession();
-  nlohmann::json wb = CallOk(s, "sheet_create_workbook", {{"name", "Chains"}});
+TEST_F(SheetTools, LongChainsRecalculateInOrder) {
+  nlohmann::json wb = Ok("sheet_create_workbook", {{"name", "Chains"}});
   const std::string id = wb["workbook_id"];
   constexpr int kRows = 3000;
   for (int start = 1; start <= kRows; start += 250) {
@@ -253,10 +245,10 @@ TEST(SheetTools, LongChainsRecalculateInOrder) {
            {"input", row == kRows ? nlohmann::json(1)
                                   : nlohmann::json("=B" + std::to_string(row + 1) + "+1")}});
     }
-    CallOk(s, "sheet_write_cells", {{"workbook_id", id}, {"sheet", "Sheet1"}, {"cells", cells}});
+    Ok("sheet_write_cells", {{"workbook_id", id}, {"sheet", "Sheet1"}, {"cells", cells}});
   }
   auto cell = [&](const std::string& a1) {
-    return s.world()
+    return session_->world()
         .Get("sheet")
         .At("/workbooks/" + id + "/sheets/Sheet1/cells/" + a1 + "/value")
         ->AsDouble();
@@ -264,104 +256,87 @@ TEST(SheetTools, LongChainsRecalculateInOrder) {
   EXPECT_EQ(cell("A3000"), 3000);
   EXPECT_EQ(cell("B1"), 3000);
   nlohmann::json out =
-      CallOk(s, "sheet_write_cells",
-             {{"workbook_id", id},
-              {"sheet", "Sheet1"},
-              {"cells", {{{"ref", "A1"}, {"input", 101}}, {{"ref", "B3000"}, {"input", 101}}}}});
+      Ok("sheet_write_cells",
+         {{"workbook_id", id},
+          {"sheet", "Sheet1"},
+          {"cells", {{{"ref", "A1"}, {"input", 101}}, {{"ref", "B3000"}, {"input", 101}}}}});
   EXPECT_EQ(out["recalculated"].size(), 2u * (kRows - 1));
   EXPECT_EQ(cell("A3000"), 3100);
   EXPECT_EQ(cell("B1"), 3100);
   // Closing the chain into a loop is refused.
-  EXPECT_NE(CallError(s, "sheet_write_cells",
-                      {{"workbook_id", id},
-                       {"sheet", "Sheet1"},
-                       {"cells", {{{"ref", "A1"}, {"input", "=A3000"}}}}})
+  EXPECT_NE(Err("sheet_write_cells", {{"workbook_id", id},
+                                      {"sheet", "Sheet1"},
+                                      {"cells", {{{"ref", "A1"}, {"input", "=A3000"}}}}})
                 .find("circular reference"),
             std::string::npos);
 }
 
-TEST(SheetTools, ErrorsNameWhatToFix) {
-  testing::Workplace wp;
-  Session s = wp.NewSession();
-  EXPECT_NE(CallError(s, "sheet_read_range", {{"workbook_id", "wb-nope"}, {"sheet", "Budget"}})
+TEST_F(SheetTools, ErrorsNameWhatToFix) {
+  EXPECT_NE(Err("sheet_read_range", {{"workbook_id", "wb-nope"}, {"sheet", "Budget"}})
                 .find("sheet_list_workbooks"),
             std::string::npos);
-  EXPECT_NE(CallError(s, "sheet_read_range", {{"workbook_id", "wb-budget"}, {"sheet", "Nope"}})
+  EXPECT_NE(Err("sheet_read_range", {{"workbook_id", "wb-budget"}, {"sheet", "Nope"}})
                 .find("its sheets: Budget"),
             std::string::npos);
-  EXPECT_NE(CallError(s, "sheet_write_cells",
-                      {{"workbook_id", "wb-budget"},
-                       {"sheet", "Budget"},
-                       {"cells", {{{"ref", "D2"}, {"input", "=SUM(D3:D9"}}}}})
+  EXPECT_NE(Err("sheet_write_cells", {{"workbook_id", "wb-budget"},
+                                      {"sheet", "Budget"},
+                                      {"cells", {{{"ref", "D2"}, {"input", "=SUM(D3:D9"}}}}})
                 .find("D2: formula syntax error"),
             std::string::npos);
-  EXPECT_NE(CallError(s, "sheet_write_cells",
-                      {{"workbook_id", "wb-budget"},
-                       {"sheet", "Budget"},
-                       {"cells", {{{"ref", "7D"}, {"input", 1}}}}})
+  EXPECT_NE(Err("sheet_write_cells", {{"workbook_id", "wb-budget"},
+                                      {"sheet", "Budget"},
+                                      {"cells", {{{"ref", "7D"}, {"input", 1}}}}})
                 .find("not a cell reference"),
             std::string::npos);
   // Schema: cells must be an array of {ref, input}.
-  EXPECT_NE(CallError(s, "sheet_write_cells",
-                      {{"workbook_id", "wb-budget"}, {"sheet", "Budget"}, {"cells", "D2=1"}})
+  EXPECT_NE(Err("sheet_write_cells",
+                {{"workbook_id", "wb-budget"}, {"sheet", "Budget"}, {"cells", "D2=1"}})
                 .find("cells"),
             std::string::npos);
-  EXPECT_NE(CallError(s, "sheet_create_sheet", {{"workbook_id", "wb-budget"}, {"name", "budget"}})
+  EXPECT_NE(Err("sheet_create_sheet", {{"workbook_id", "wb-budget"}, {"name", "budget"}})
                 .find("already has a sheet"),
             std::string::npos);
 }
 
-TEST(SheetTools, ReadFindEvaluateAndNewSheetsResolvePendingReferences) {
-  testing::Workplace wp;
-  Session s = wp.NewSession();
-  nlohmann::json range =
-      CallOk(s, "sheet_read_range",
-             {{"workbook_id", "wb-budget"}, {"sheet", "Budget"}, {"range", "B4:C4"}});
+TEST_F(SheetTools, ReadFindEvaluateAndNewSheetsResolvePendingReferences) {
+  nlohmann::json range = Ok(
+      "sheet_read_range", {{"workbook_id", "wb-budget"}, {"sheet", "Budget"}, {"range", "B4:C4"}});
   ASSERT_EQ(range["cells"].size(), 2u);
   EXPECT_EQ(range["cells"][0]["value"], "Rent");
   EXPECT_EQ(range["cells"][1]["value"], 11500.0);
-  EXPECT_EQ(
-      CallOk(s, "sheet_find", {{"workbook_id", "wb-headcount"}, {"query", "designer"}}).size(), 1u);
-  EXPECT_EQ(
-      CallOk(s, "sheet_evaluate",
-             {{"workbook_id", "wb-budget"}, {"sheet", "Budget"}, {"formula", "C4*2"}})["value"],
-      23000.0);
+  EXPECT_EQ(Ok("sheet_find", {{"workbook_id", "wb-headcount"}, {"query", "designer"}}).size(), 1u);
+  EXPECT_EQ(Ok("sheet_evaluate",
+               {{"workbook_id", "wb-budget"}, {"sheet", "Budget"}, {"formula", "C4*2"}})["value"],
+            23000.0);
   // A formula on a sheet that does not exist yet is #REF! until the sheet is created.
-  CallOk(s, "sheet_write_cells",
-         {{"workbook_id", "wb-budget"},
-          {"sheet", "Budget"},
-          {"cells", {{{"ref", "H1"}, {"input", "=Notes!A1+1"}}}}});
-  EXPECT_EQ(SeedCell(s, "wb-budget", "Budget", "H1")->Find("value")->AsString(), "#REF!");
-  CallOk(s, "sheet_create_sheet", {{"workbook_id", "wb-budget"}, {"name", "Notes"}});
-  EXPECT_EQ(SeedCell(s, "wb-budget", "Budget", "H1")->Find("value")->AsDouble(), 1);
-  nlohmann::json books = CallOk(s, "sheet_list_workbooks", nlohmann::json::object());
+  Ok("sheet_write_cells", {{"workbook_id", "wb-budget"},
+                           {"sheet", "Budget"},
+                           {"cells", {{{"ref", "H1"}, {"input", "=Notes!A1+1"}}}}});
+  EXPECT_EQ(SeedCell(*session_, "wb-budget", "Budget", "H1")->Find("value")->AsString(), "#REF!");
+  Ok("sheet_create_sheet", {{"workbook_id", "wb-budget"}, {"name", "Notes"}});
+  EXPECT_EQ(SeedCell(*session_, "wb-budget", "Budget", "H1")->Find("value")->AsDouble(), 1);
+  nlohmann::json books = Ok("sheet_list_workbooks", nlohmann::json::object());
   EXPECT_EQ(books[0]["sheets"].size(), 2u);
 }
 
-TEST(SheetTools, NewWorkbooksAndEvaluateErrors) {
-  testing::Workplace wp;
-  Session s = wp.NewSession();
-  EXPECT_NE(CallError(s, "sheet_create_workbook", {{"name", "Q1"}, {"sheet", "a/b"}})
-                .find("sheet name 'a/b'"),
-            std::string::npos);
+TEST_F(SheetTools, NewWorkbooksAndEvaluateErrors) {
+  EXPECT_NE(
+      Err("sheet_create_workbook", {{"name", "Q1"}, {"sheet", "a/b"}}).find("sheet name 'a/b'"),
+      std::string::npos);
   nlohmann::json wb =
-      CallOk(s, "sheet_create_workbook",
-             {{"name", "Q1"},
-              {"cells", {{{"ref", "A1"}, {"input", 2}}, {{"ref", "A2"}, {"input", "=A1^10"}}}}});
+      Ok("sheet_create_workbook",
+         {{"name", "Q1"},
+          {"cells", {{{"ref", "A1"}, {"input", 2}}, {{"ref", "A2"}, {"input", "=A1^10"}}}}});
   const std::string id = wb["workbook_id"];
-  EXPECT_EQ(CallOk(s, "sheet_read_range",
-                   {{"workbook_id", id}, {"sheet", "Sheet1"}})["cells"][1]["value"],
+  EXPECT_EQ(Ok("sheet_read_range", {{"workbook_id", id}, {"sheet", "Sheet1"}})["cells"][1]["value"],
             1024.0);
-  EXPECT_NE(CallError(s, "sheet_evaluate",
-                      {{"workbook_id", id}, {"sheet", "Sheet1"}, {"formula", "=SUM("}})
+  EXPECT_NE(Err("sheet_evaluate", {{"workbook_id", id}, {"sheet", "Sheet1"}, {"formula", "=SUM("}})
                 .find("syntax error"),
             std::string::npos);
-  EXPECT_EQ(CallOk(s, "sheet_evaluate",
-                   {{"workbook_id", id}, {"sheet", "Sheet1"}, {"formula", "A1/0"}})["value"],
+  EXPECT_EQ(Ok("sheet_evaluate",
+               {{"workbook_id", id}, {"sheet", "Sheet1"}, {"formula", "A1/0"}})["value"],
             "#DIV/0!");
 }
-
-TEST(SheetTasks, ReferenceActionsPassAndIdleFails) { testing::ExpectSuiteTasksWork("sheet", 6); }
 
 TEST(SheetTasks, AWrongCellIsCollateralDamage) {
   testing::ExpectCollateral(
