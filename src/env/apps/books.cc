@@ -758,6 +758,25 @@ Predicate BooksHasEntry(std::string description, std::string period, std::vector
       });
 }
 
+Predicate BooksHasDocument(std::string collection, std::string number,
+                           std::vector<std::pair<std::string, std::string>> fields,
+                           int64_t amount_cents) {
+  std::string description = collection + " " + number + " for " + Money(amount_cents);
+  for (const auto& [key, value] : fields) description += ", " + key + " " + value;
+  return kit::Holds(description, [=](const World& w) -> std::optional<std::string> {
+    const Value* doc = kit::FindRecord(
+        w.Get(kApp).Find(collection), [&](const Value& d) { return Field(d, "number") == number; });
+    if (doc == nullptr) return "no " + number + " in " + collection;
+    bool ok = IntField(*doc, "amount_cents") == amount_cents;
+    for (const auto& [key, value] : fields) {
+      ok = ok && ContainsIgnoreCase(Field(*doc, key), value) &&
+           (key == "customer" || key == "vendor" || Field(*doc, key) == value);
+    }
+    if (!ok) return number + " is " + doc->Canonical();
+    return std::nullopt;
+  });
+}
+
 namespace {
 
 std::string BooksPath(std::initializer_list<std::string_view> tokens) {
@@ -919,19 +938,8 @@ base::Result<std::vector<Task>> BooksTasks(const World& w, const ToolRegistry& /
                                          {"amount_cents", 840000},
                                          {"description", "December dashboard build"},
                                          {"revenue_account", "4000"}})},
-      {kit::Holds("invoice INV-2025-130 to Contoso Retail for $8,400.00 due 2026-01-30",
-                  [](const World& fw) -> std::optional<std::string> {
-                    const Value* inv = kit::FindRecord(
-                        fw.Get(kApp).Find("invoices"),
-                        [](const Value& d) { return Field(d, "number") == "INV-2025-130"; });
-                    if (inv == nullptr) return std::string("no invoice INV-2025-130");
-                    if (Field(*inv, "customer") != "Contoso Retail" ||
-                        IntField(*inv, "amount_cents") != 840000 ||
-                        Field(*inv, "due_date") != "2026-01-30") {
-                      return "INV-2025-130 is " + inv->Canonical();
-                    }
-                    return std::nullopt;
-                  }),
+      {BooksHasDocument("invoices", "INV-2025-130",
+                        {{"customer", "Contoso Retail"}, {"due_date", "2026-01-30"}}, 840000),
        BooksHasEntry("Dr 1200 / Cr 4000 $8,400.00", "2025-12",
                      {{"1200", 840000, 0}, {"4000", 0, 840000}})},
       kit::Changes({BooksPath({"invoices"}), BooksPath({"entries"})})));
@@ -976,16 +984,7 @@ base::Result<std::vector<Task>> BooksTasks(const World& w, const ToolRegistry& /
                                       {"expense_account", "6300"}})},
       {BooksHasEntry("Dr 6300 / Cr 2000 $600.00 in October", "2025-10",
                      {{"6300", 60000, 0}, {"2000", 0, 60000}}),
-       kit::Holds("bill P-5512 open for $600.00",
-                  [](const World& fw) -> std::optional<std::string> {
-                    const Value* b = kit::FindRecord(
-                        fw.Get(kApp).Find("bills"),
-                        [](const Value& d) { return Field(d, "number") == "P-5512"; });
-                    if (b == nullptr || IntField(*b, "amount_cents") != 60000) {
-                      return std::string("no $600.00 bill P-5512");
-                    }
-                    return std::nullopt;
-                  }),
+       BooksHasDocument("bills", "P-5512", {{"vendor", "Paperclip"}}, 60000),
        PathEquals(BooksPath({"periods", "2025-09", "status"}), Value::String("closed"))},
       kit::Changes({BooksPath({"bills"}), BooksPath({"entries"})})));
 

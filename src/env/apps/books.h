@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -36,6 +37,12 @@ struct EntryLine {
   int64_t credit_cents = 0;
 };
 Predicate BooksHasEntry(std::string description, std::string period, std::vector<EntryLine> lines);
+
+// Some invoice ("invoices") or bill ("bills") numbered `number` has these string fields
+// (customer/vendor matched without case, as a substring) and this amount.
+Predicate BooksHasDocument(std::string collection, std::string number,
+                           std::vector<std::pair<std::string, std::string>> fields,
+                           int64_t amount_cents);
 
 // The October month-end work in the books (reconcile the five matched lines, record Litware's
 // payment, book the fee and the interest) and the predicates that it was done; the books task
