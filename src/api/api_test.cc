@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/router.h"
+#include "env/apps/apps.h"
 #include "env/session_store.h"
 #include "env/suite.h"
 #include "http/client.h"
@@ -648,7 +649,9 @@ TEST_F(ApiTest, McpServesWorkplaceSuites) {
     auto list = McpSend(port_, "POST", "/mcp", R"({"jsonrpc":"2.0","id":3,"method":"tools/list"})",
                         {{"Authorization", alice}, {"Mcp-Session-Id", std::string(init.GetHeader("mcp-session-id"))}});
     ASSERT_EQ(list.status, 200) << list.body;
-    EXPECT_EQ(Body(list)["result"]["tools"].size(), 35u);
+    env::ToolRegistry workplace;
+    ASSERT_TRUE(env::apps::RegisterWorkplaceTools(workplace));
+    EXPECT_EQ(Body(list)["result"]["tools"].size(), workplace.size());
   }
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/clock.h"
+#include "env/apps/apps.h"
 #include "mcp/server.h"
 #include "mcp/sessions.h"
 
@@ -289,7 +290,12 @@ TEST_F(McpSessionTest, SessionsStartFromTheTaskWorld) {
   EXPECT_EQ(a->lease().session().tools().size(), 16u);
   auto mail = McpSession::Open(store_, kAnonymousOwner, "mail", "mail-star-invoice");
   ASSERT_TRUE(mail) << mail.error().ToString();
-  EXPECT_EQ(mail->lease().session().tools().size(), 35u);
+  // A workplace app's session offers every workplace app's tools (its world holds them all).
+  env::ToolRegistry workplace;
+  ASSERT_TRUE(env::apps::RegisterWorkplaceTools(workplace));
+  EXPECT_EQ(mail->lease().session().tools().size(), workplace.size());
+  EXPECT_NE(mail->lease().session().tools().Find("mail_search"), nullptr);
+  EXPECT_NE(mail->lease().session().tools().Find("books_post_entry"), nullptr);
 }
 
 TEST_F(McpSessionTest, TheStoresCapsAndExpiryApply) {

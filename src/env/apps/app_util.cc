@@ -85,14 +85,19 @@ bool MatchesQuery(std::string_view query, std::initializer_list<std::string_view
 
 ToolResult OkJson(const nlohmann::json& j) { return ToolResult::Ok(j.dump()); }
 
-base::Status AddTool(ToolRegistry& registry, std::string_view app, std::string name,
-                     std::string description, std::string_view properties,
-                     std::string_view required, bool read_only, ToolHandler handler) {
+std::string ObjectParams(std::string_view properties, std::string_view required) {
   std::string schema = R"({"type":"object","properties":{)";
   schema.append(properties).append(R"(},"required":[)").append(required);
   schema.append(R"(],"additionalProperties":false})");
-  return registry.Register({std::move(name), std::move(description), std::move(schema), read_only,
-                            std::string(app), std::move(handler)});
+  return schema;
+}
+
+base::Status AddTool(ToolRegistry& registry, std::string_view app, std::string name,
+                     std::string description, std::string_view properties,
+                     std::string_view required, bool read_only, ToolHandler handler) {
+  return registry.Register({std::move(name), std::move(description),
+                            ObjectParams(properties, required), read_only, std::string(app),
+                            std::move(handler)});
 }
 
 std::string FormatCents(int64_t cents) {

@@ -51,6 +51,9 @@ ToolResult OkJson(const nlohmann::json& j);
 // 1842500 → "18,425.00", -6412833 → "-64,128.33".
 std::string FormatCents(int64_t cents);
 
+// The JSON Schema text of an arguments object with exactly these properties (`properties`: the
+// JSON text of the members, `required`: of the names, both without brackets).
+std::string ObjectParams(std::string_view properties, std::string_view required);
 // Registers a tool whose arguments object has exactly these properties (`properties`: the JSON
 // text of the members, `required`: of the names, both without brackets).
 base::Status AddTool(ToolRegistry& registry, std::string_view app, std::string name,

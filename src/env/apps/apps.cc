@@ -1,9 +1,13 @@
 #include "env/apps/apps.h"
 
+#include "env/apps/books.h"
 #include "env/apps/calendar.h"
 #include "env/apps/chat.h"
+#include "env/apps/crm.h"
 #include "env/apps/files.h"
+#include "env/apps/hr.h"
 #include "env/apps/mail.h"
+#include "env/apps/sheet.h"
 
 namespace env::apps {
 
@@ -18,6 +22,14 @@ const std::vector<App>& Apps() {
        CalendarSeed, RegisterCalendarTools, CalendarTasks},
       {"files", "shared drive: folders, documents, share links", FilesSeed, RegisterFilesTools,
        FilesTasks},
+      {"sheet", "workbooks with formulas (SUM, IF, VLOOKUP, cross-sheet refs) and recalculation",
+       SheetSeed, RegisterSheetTools, SheetTasks},
+      {"books", "double-entry books: accounts, balanced entries, AR/AP, bank reconciliation, close",
+       BooksSeed, RegisterBooksTools, BooksTasks},
+      {"hr", "employees, managers, time-off requests and balances, payroll inputs", HrSeed,
+       RegisterHrTools, HrTasks},
+      {"crm", "companies, contacts, deals through pipeline stages, activities", CrmSeed,
+       RegisterCrmTools, CrmTasks},
   };
   return kApps;
 }

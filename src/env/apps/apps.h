@@ -40,5 +40,9 @@ World WorkplaceWorld();
 base::Status RegisterWorkplaceTools(ToolRegistry& registry);
 // Tasks that span several apps (cross_tasks.cc), e.g. a month-end close.
 base::Result<std::vector<Task>> CrossAppTasks(const World& workplace, const ToolRegistry& tools);
+// The finance ones among them (cross_finance.cc): hr→books payroll accrual, crm→books invoice,
+// books→sheet actuals, and the mail+books+chat October close.
+base::Result<std::vector<Task>> FinanceCrossTasks(const World& workplace,
+                                                  const ToolRegistry& tools);
 
 }  // namespace env::apps

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -188,13 +189,27 @@ TEST(Tasks, AWrongActionIsReportedAsCollateralDamage) {
 using ToolSchemas = WorkplaceTest;
 
 // A well-typed placeholder for a schema property (never reaches a handler in these tests).
+// A value the property's schema accepts (type, enum, minLength, minItems, item and member
+// schemas), so each test below fails for the one argument it changes.
 nlohmann::json Placeholder(const nlohmann::json& property) {
-  const std::string type = property.value("type", "string");
-  if (type == "array") return nlohmann::json::array({"x"});
-  if (type == "integer") return property.value("minimum", 1);
+  const nlohmann::json& types = property.contains("type") ? property["type"] : nlohmann::json("string");
+  const std::string type = types.is_array() ? types[0].get<std::string>() : types.get<std::string>();
+  if (property.contains("enum")) return property["enum"][0];
+  if (type == "array") {
+    const nlohmann::json item = property.contains("items") ? Placeholder(property["items"]) : "x";
+    return nlohmann::json::array_t(std::max<size_t>(1, property.value("minItems", 1)), item);
+  }
+  if (type == "integer" || type == "number") return property.value("minimum", 1);
   if (type == "boolean") return false;
-  if (type == "object") return {{"freq", "daily"}};
-  return property.contains("enum") ? property["enum"][0] : nlohmann::json("x");
+  if (type == "object") {
+    if (!property.contains("properties")) return {{"freq", "daily"}};
+    nlohmann::json object = nlohmann::json::object();
+    for (const auto& required : property.value("required", nlohmann::json::array())) {
+      object[required.get<std::string>()] = Placeholder(property["properties"][required.get<std::string>()]);
+    }
+    return object;
+  }
+  return std::string(std::max<size_t>(1, property.value("minLength", 1)), 'x');
 }
 
 TEST_F(ToolSchemas, EveryToolRefusesMissingUnknownAndMistypedArguments) {

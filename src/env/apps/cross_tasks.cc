@@ -9,7 +9,7 @@
 #include "env/apps/people.h"
 
 namespace env::apps {
-base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry& /*tools*/) {
+base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry& tools) {
   std::vector<Task> tasks;
   tasks.push_back(
       TaskBuilder("cross-meeting-request",
@@ -105,6 +105,8 @@ base::Result<std::vector<Task>> CrossAppTasks(const World& w, const ToolRegistry
           .ExpectNew("/chat/messages", "a DM to Amy saying it was forwarded",
                      Posted("dm-u-achen", "", {"forward"}))
           .Build());
+  ASSAY_ASSIGN_OR_RETURN(std::vector<Task> finance, FinanceCrossTasks(w, tools));
+  for (Task& t : finance) tasks.push_back(std::move(t));
   return tasks;
 }
 
