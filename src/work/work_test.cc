@@ -583,6 +583,24 @@ TEST_P(WorkTest, SubmitIsIdempotentByClientSubmissionId) {
   EXPECT_EQ(stored->at(0).Text(0), answer);
 }
 
+TEST_P(WorkTest, AClientIdReusedOnAnotherLiveAssignmentIsAConflictAndWritesNothing) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert);
+  std::string id = MakeProject(2, 1, {a});
+  auto first_lease = svc_->AcquireLease(a, id);
+  ASSERT_TRUE(SubmitAnswer(a, **first_lease, "client-1").has_value());
+  auto second_lease = svc_->AcquireLease(a, id);
+  ASSERT_TRUE(second_lease.has_value() && second_lease->has_value());
+  auto reused = SubmitAnswer(a, **second_lease, "client-1");
+  ASSERT_FALSE(reused.has_value());
+  EXPECT_EQ(reused.error().code(), base::ErrorCode::kConflict);
+  EXPECT_EQ(reused.error().DetailsJson(), R"({"field":"client_submission_id"})");
+  EXPECT_EQ(Count("SELECT count(*) FROM submissions"), 1);
+  // The lease is still live: a fresh client id submits it.
+  auto fresh = SubmitAnswer(a, **second_lease, "client-2");
+  ASSERT_TRUE(fresh.has_value()) << fresh.error().ToString();
+  EXPECT_TRUE(fresh->created);
+}
+
 TEST_P(WorkTest, InvalidAnswersAreRefusedNamingTheField) {
   Caller a = MakeCaller("a@example.com", Role::kExpert);
   std::string id = MakeProject(1, 1, {a});
