@@ -102,6 +102,21 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
   }));
   std::optional<Lease> out;
   const bool postgres = db_.dialect() == storage::Dialect::kPostgres;
+  // Least-covered items first, in import order; never one this expert already had. With
+  // dynamic overlap (quality.h): only undecided items, up to the labels they want now. Built
+  // once, outside the writer, which may run its body again.
+  const bool dynamic = max_overlap != overlap;
+  std::string candidate_sql =
+      dynamic ? "SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.decided = 0 "
+                "AND i.taken < ? AND i.taken < CASE WHEN i.want > ? THEN i.want ELSE ? END "
+              : "SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.taken < ? ";
+  candidate_sql += "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
+                   "ORDER BY i.taken, i.seq LIMIT 1";
+  if (postgres) candidate_sql += " FOR UPDATE OF i";
+  const std::string candidate_sql_skip_locked = postgres ? candidate_sql + " SKIP LOCKED" : "";
+  const storage::Params candidate_params =
+      dynamic ? storage::Params{project_id, max_overlap, overlap, overlap, caller.user_id}
+              : storage::Params{project_id, overlap, caller.user_id};
   ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
     out.reset();
     if (postgres) {
@@ -135,22 +150,8 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
     }
     bool skip_locked = postgres;
     for (;;) {
-      // Least-covered items first, in import order; never one this expert already had. With
-      // dynamic overlap (quality.h): only undecided items, up to the labels they want now.
-      storage::Rows cand;
-      const std::string lock = !postgres ? "" : skip_locked ? " FOR UPDATE OF i SKIP LOCKED" : " FOR UPDATE OF i";
-      if (max_overlap == overlap) {
-        ASSAY_ASSIGN_OR_RETURN(cand, c.Query("SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.taken < ? "
-                                             "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
-                                             "ORDER BY i.taken, i.seq LIMIT 1" + lock,
-                                             {project_id, overlap, caller.user_id}));
-      } else {
-        ASSAY_ASSIGN_OR_RETURN(cand, c.Query("SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.decided = 0 "
-                                             "AND i.taken < ? AND i.taken < CASE WHEN i.want > ? THEN i.want ELSE ? END "
-                                             "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
-                                             "ORDER BY i.taken, i.seq LIMIT 1" + lock,
-                                             {project_id, max_overlap, overlap, overlap, caller.user_id}));
-      }
+      ASSAY_ASSIGN_OR_RETURN(storage::Rows cand,
+                             c.Query(skip_locked ? candidate_sql_skip_locked : candidate_sql, candidate_params));
       if (cand.empty() && skip_locked) {  // before answering "none left", wait for the items others hold
         skip_locked = false;
         continue;
