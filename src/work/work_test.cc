@@ -782,11 +782,46 @@ struct CycleRun {
   double secs = 0;
 };
 
+// Each expert leases and submits on its own thread until `project_id` has nothing left to lease;
+// `answer` gives each submit's answer from the thread's own Rng (seeded by its index + 1). The
+// first error is printed.
+CycleRun RunCycles(Service& svc, const std::vector<Caller>& experts, const std::string& project_id,
+                   const std::function<std::string(base::Rng&)>& answer) {
+  std::atomic<int> cycles{0}, errors{0};
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < experts.size(); ++t) {
+    threads.emplace_back([&, t] {
+      base::Rng rng(t + 1);
+      for (int n = 0;; ++n) {
+        auto lease = svc.AcquireLease(experts[t], project_id);
+        if (!lease) {
+          if (errors++ == 0) std::printf("lease: %s\n", lease.error().ToString().c_str());
+          return;
+        }
+        if (!lease->has_value()) return;
+        auto s = svc.Submit(experts[t], {(*lease)->assignment_id, (*lease)->lease_token,
+                                         project_id + std::to_string(n), answer(rng), 1000});
+        if (!s) {
+          if (errors++ == 0) std::printf("submit: %s\n", s.error().ToString().c_str());
+        } else {
+          ++cycles;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CycleRun run;
+  run.secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  run.cycles = cycles;
+  run.errors = errors;
+  return run;
+}
+
 // `experts` threads lease and submit until a project of `items` items (overlap 1) is done.
 CycleRun RunLeaseSubmitCycles(storage::Db& db, int experts_n, int items) {
   base::SystemClock clock;
   base::Uuid7Generator ids(clock, 7);
-  CycleRun run;
   if (!storage::Migrate(db, clock)) return {0, 1, 0};
   Service svc(db, clock, ids);
   auto manager = svc.EnsureUser("m@example.com", Role::kManager);
@@ -799,31 +834,15 @@ CycleRun RunLeaseSubmitCycles(storage::Db& db, int experts_n, int items) {
   for (int i = 0; i < items; ++i) body += ItemLine(i) + "\n";
   if (!p || svc.ImportItems(m, p->id, body)->imported != items) return {0, 1, 0};
   std::vector<Caller> experts;
+  int setup_errors = 0;
   for (int i = 0; i < experts_n; ++i) {
     auto u = svc.EnsureUser("e" + std::to_string(i) + "@example.com", Role::kExpert);
     experts.push_back({u->id, Role::kExpert});
-    if (!svc.AddMember(m, p->id, u->id, "expert")) ++run.errors;
+    if (!svc.AddMember(m, p->id, u->id, "expert")) ++setup_errors;
   }
-  std::atomic<int> cycles{0}, errors{0};
-  auto start = std::chrono::steady_clock::now();
-  std::vector<std::thread> threads;
-  for (int t = 0; t < experts_n; ++t) {
-    threads.emplace_back([&, t] {
-      for (int n = 0;; ++n) {
-        auto lease = svc.AcquireLease(experts[t], p->id);
-        if (!lease) { ++errors; return; }
-        if (!lease->has_value()) return;
-        auto r = svc.Submit(experts[t], {(*lease)->assignment_id, (*lease)->lease_token, "c" + std::to_string(n),
-                                         R"({"preference":{"choice":"a","strength":2}})", 1000});
-        if (!r) ++errors;
-        else ++cycles;
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
-  run.secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  run.cycles = cycles;
-  run.errors += errors;
+  CycleRun run = RunCycles(svc, experts, p->id,
+                           [](base::Rng&) { return std::string(R"({"preference":{"choice":"a","strength":2}})"); });
+  run.errors += setup_errors;
   return run;
 }
 
@@ -955,39 +974,17 @@ TEST(QualityReport, ComputeTimeAndDynamicLoop) {
     const int64_t overlap = max_overlap ? 2 : 3;
     std::string id = make(1000, overlap, max_overlap);
     for (const Caller& e : experts) ASSERT_TRUE(svc.AddMember(m, id, e.user_id, "expert"));
-    std::atomic<int> cycles{0}, errors{0};
-    auto start = std::chrono::steady_clock::now();
-    std::vector<std::thread> threads;
-    for (size_t t = 0; t < experts.size(); ++t) {
-      threads.emplace_back([&, t] {
-        base::Rng r(t + 1);
-        for (int n = 0;; ++n) {
-          auto lease = svc.AcquireLease(experts[t], id);
-          if (!lease) {
-            if (errors++ == 0) std::printf("lease: %s\n", lease.error().ToString().c_str());
-            return;
-          }
-          if (!lease->has_value()) return;
-          const char* choice = r.Uniform() < 0.9 ? "a" : "b";
-          auto s = svc.Submit(experts[t], {(*lease)->assignment_id, (*lease)->lease_token, id + std::to_string(n),
-                                           std::string(R"({"preference":{"choice":")") + choice + R"("}})", 1000});
-          if (!s) {
-            if (errors++ == 0) std::printf("submit: %s\n", s.error().ToString().c_str());
-          } else {
-            ++cycles;
-          }
-        }
-      });
-    }
-    for (auto& th : threads) th.join();
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CycleRun run = RunCycles(svc, experts, id, [](base::Rng& r) {
+      const char* choice = r.Uniform() < 0.9 ? "a" : "b";
+      return std::string(R"({"preference":{"choice":")") + choice + R"("}})";
+    });
     svc.WaitForQualityIdle();
     std::printf("[ report   ] %s overlap (%lld..%lld), 1000 items, 64 experts: %d lease+submit cycles in %.2f s = "
                 "%.0f cycles/s, %.2f labels/item\n",
                 max_overlap ? "dynamic" : "fixed", static_cast<long long>(overlap),
-                static_cast<long long>(max_overlap.value_or(overlap)), cycles.load(), secs, cycles / secs,
-                cycles / 1000.0);
-    EXPECT_EQ(errors.load(), 0);
+                static_cast<long long>(max_overlap.value_or(overlap)), run.cycles, run.secs, run.cycles / run.secs,
+                run.cycles / 1000.0);
+    EXPECT_EQ(run.errors, 0);
   }
   std::filesystem::remove_all(dir);
 }
