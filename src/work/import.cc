@@ -120,7 +120,7 @@ base::Result<ImportResult> Service::ImportItems(const Caller& caller, std::strin
     template_json = r.Text(0);
     return base::Ok();
   }));
-  ASSAY_ASSIGN_OR_RETURN(std::shared_ptr<const Template> tmpl, TemplateFor(std::string(project_id), template_json));
+  ASSAY_ASSIGN_OR_RETURN(std::shared_ptr<const ProjectTemplate> tmpl, TemplateFor(std::string(project_id), template_json));
 
   ImportResult result;
   std::vector<ParsedItem> batch;
@@ -163,7 +163,7 @@ base::Result<ImportResult> Service::ImportItems(const Caller& caller, std::strin
   };
   auto handle = [&](int64_t line, simdjson::dom::element el, size_t done_bytes) -> base::Status {
     ParsedItem item;
-    std::string err = ParseEntry(el, *tmpl, &item);
+    std::string err = ParseEntry(el, tmpl->parsed, &item);
     if (!err.empty()) {
       add_error(line, std::move(err));
       return base::Ok();

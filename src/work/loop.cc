@@ -251,18 +251,14 @@ base::Result<SubmitResult> Service::Submit(const Caller& caller, const SubmitReq
   if (ctx.empty() || ctx[0].Text(0) != caller.user_id) return base::Error::NotFound("no such assignment");
   auto answer = base::ParseJson(req.answer_json);
   if (!answer) return base::Error::Invalid("answer is not valid JSON: " + answer.error().message()).Detail("field", "answer");
-  ASSAY_ASSIGN_OR_RETURN(std::shared_ptr<const Template> tmpl, TemplateFor(ctx[0].Text(1), ctx[0].Text(3)));
+  ASSAY_ASSIGN_OR_RETURN(std::shared_ptr<const ProjectTemplate> tmpl, TemplateFor(ctx[0].Text(1), ctx[0].Text(3)));
   ASSAY_ASSIGN_OR_RETURN(nlohmann::json data, base::ParseJson(ctx[0].Text(4)));
-  ASSAY_TRY(tmpl->ValidateAnswer(*answer, data));
+  ASSAY_TRY(tmpl->parsed.ValidateAnswer(*answer, data));
   const std::string answer_hash = base::Sha256Hex(base::CanonicalJson(*answer));
   OverlapSettings overlap{ctx[0].Int(5), ctx[0].IsNull(6) ? ctx[0].Int(5) : ctx[0].Int(6),
                           static_cast<double>(ctx[0].Int(7)) / 1e6};
-  std::vector<LabelField> label_fields;
   std::shared_ptr<const QualityReport> skills;
-  if (overlap.dynamic()) {
-    label_fields = LabelFields(ctx[0].Text(3));
-    skills = CachedQuality(ctx[0].Text(1));
-  }
+  if (overlap.dynamic()) skills = CachedQuality(ctx[0].Text(1));
   int64_t version = 0;
 
   SubmitResult result;
@@ -308,7 +304,7 @@ base::Result<SubmitResult> Service::Submit(const Caller& caller, const SubmitReq
     ASSAY_ASSIGN_OR_RETURN(storage::Row v, c.QueryOne("UPDATE projects SET quality_version = quality_version + 1 "
                                                       "WHERE id = ? RETURNING quality_version", {a.project_id}));
     version = v.Int(0);
-    if (overlap.dynamic()) ASSAY_TRY(DecideItem(c, a.item_id, label_fields, overlap, skills.get()));
+    if (overlap.dynamic()) ASSAY_TRY(DecideItem(c, a.item_id, tmpl->label_fields, overlap, skills.get()));
     result.submission = std::move(s);
     result.created = true;
     return base::Ok();

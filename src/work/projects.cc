@@ -92,15 +92,15 @@ base::Result<Project> LoadProject(storage::Conn& c, std::string_view id, std::st
 
 }  // namespace
 
-base::Result<std::shared_ptr<const Template>> Service::TemplateFor(const std::string& project_id,
-                                                                   const std::string& template_json) {
+base::Result<std::shared_ptr<const Service::ProjectTemplate>> Service::TemplateFor(
+    const std::string& project_id, const std::string& template_json) {
   {
     std::lock_guard lock(templates_mu_);
     auto it = templates_.find(project_id);
     if (it != templates_.end() && it->second.first == template_json) return it->second.second;
   }
   ASSAY_ASSIGN_OR_RETURN(Template t, Template::ParseText(template_json));
-  auto parsed = std::make_shared<const Template>(std::move(t));
+  auto parsed = std::make_shared<const ProjectTemplate>(ProjectTemplate{std::move(t), LabelFields(template_json)});
   std::lock_guard lock(templates_mu_);
   if (templates_.size() > 1024) templates_.clear();
   templates_[project_id] = {template_json, parsed};

@@ -142,8 +142,14 @@ class Service {
   std::string NewId() { return ids_.Next(); }
   std::string HashPassword(std::string_view password);
   bool VerifyPassword(const std::string& hash, std::string_view password);
-  base::Result<std::shared_ptr<const Template>> TemplateFor(const std::string& project_id,
-                                                             const std::string& template_json);
+  // A project's template, parsed once per template text, with the label fields the quality
+  // engine reads from it (so a dynamic-overlap submit does not parse the template again).
+  struct ProjectTemplate {
+    Template parsed;
+    std::vector<LabelField> label_fields;
+  };
+  base::Result<std::shared_ptr<const ProjectTemplate>> TemplateFor(const std::string& project_id,
+                                                                    const std::string& template_json);
 
   class QualityCache;
   QualityCache& Quality();
@@ -167,7 +173,7 @@ class Service {
 
   std::mutex templates_mu_;
   // project id → (template text, parsed); guarded by templates_mu_
-  std::unordered_map<std::string, std::pair<std::string, std::shared_ptr<const Template>>> templates_;
+  std::unordered_map<std::string, std::pair<std::string, std::shared_ptr<const ProjectTemplate>>> templates_;
 
   std::once_flag quality_once_;
   std::shared_ptr<QualityCache> quality_;  // set once under quality_once_; its thread stops first
