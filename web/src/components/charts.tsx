@@ -1,4 +1,5 @@
 import React, { useEffect, useRef, useState } from 'react';
+import { median } from '../lib/quality';
 
 /** Draws a chart at the container's real width so text stays at its CSS size on any screen. */
 export function Sized({ children }: { children: (width: number) => React.ReactNode }) {
@@ -118,9 +119,5 @@ export function expertRows(subs: { expert_id: string; state: string; active_ms: 
     if (s.state === 'approved') x.a++; else if (s.state === 'rejected') x.r++; else x.p++;
     x.t.push(s.active_ms / 1000); by.set(s.expert_id, x);
   }
-  return [...by].map(([expert, x]) => {
-    const t = x.t.sort((a, b) => a - b);
-    const mid = t.length % 2 ? t[(t.length - 1) / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
-    return { expert, approved: x.a, rejected: x.r, pending: x.p, median_active_s: mid };
-  }).sort((a, b) => b.approved + b.rejected + b.pending - (a.approved + a.rejected + a.pending));
+  return [...by].map(([expert, x]) => ({ expert, approved: x.a, rejected: x.r, pending: x.p, median_active_s: median(x.t) })).sort((a, b) => b.approved + b.rejected + b.pending - (a.approved + a.rejected + a.pending));
 }
