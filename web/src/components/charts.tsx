@@ -1,18 +1,12 @@
-import React, { useEffect, useRef, useState } from 'react';
+import React, { useRef, useState } from 'react';
 import { median } from '../lib/quality';
+import { useResize } from './ui';
 
 /** Draws a chart at the container's real width so text stays at its CSS size on any screen. */
 export function Sized({ children }: { children: (width: number) => React.ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
   const [w, setW] = useState(0);
-  useEffect(() => {
-    const el = ref.current; if (!el) return;
-    const on = () => setW(el.clientWidth);
-    on();
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(on); ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  useResize(ref, (el) => setW(el.clientWidth));
   return <div ref={ref}>{children(w || 960)}</div>;
 }
 
