@@ -1,17 +1,12 @@
-import React, { useEffect, useRef, useState } from 'react';
+import React, { useRef, useState } from 'react';
+import { median } from '../lib/quality';
+import { useResize } from './ui';
 
 /** Draws a chart at the container's real width so text stays at its CSS size on any screen. */
 export function Sized({ children }: { children: (width: number) => React.ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
   const [w, setW] = useState(0);
-  useEffect(() => {
-    const el = ref.current; if (!el) return;
-    const on = () => setW(el.clientWidth);
-    on();
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(on); ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  useResize(ref, (el) => setW(el.clientWidth));
   return <div ref={ref}>{children(w || 960)}</div>;
 }
 
@@ -57,29 +52,47 @@ export function StackBar({ parts, total, label }: { parts: { label: string; valu
   );
 }
 
-/** Items by how many submissions they have, 0 … overlap (and more): where the work stands. */
-export function CoverageChart({ counts, overlap, width = 960 }: { counts: number[]; overlap: number; width?: number }) {
-  const top = Math.max(overlap, ...counts, 0);
-  const buckets = Array.from({ length: top + 1 }, (_, k) => counts.filter((c) => c === k).length);
-  const max = Math.max(1, ...buckets);
-  const W = width; const H = 170; const pad = { l: 36, r: 8, t: 20, b: 34 };
-  const bw = (W - pad.l - pad.r) / buckets.length; const h = H - pad.t - pad.b;
+/**
+ * Counts in a row of bins as vertical bars, the largest count on the axis and each bar's count
+ * above it; drawn by hand in SVG. `tick(k)` labels bin k under the axis (null: no label).
+ */
+export function ColumnChart({ bins, width, padTop, barWidth, barClass, barTitle, tick, ariaLabel, xCaption }: {
+  bins: number[]; width: number; padTop: number; barWidth: (bw: number) => number; barClass: (k: number) => string;
+  barTitle: (n: number, k: number) => string; tick: (k: number) => React.ReactNode; ariaLabel: string; xCaption: string;
+}) {
+  const max = Math.max(1, ...bins);
+  const W = width; const H = 170; const pad = { l: 36, r: 8, t: padTop, b: 34 };
+  const bw = (W - pad.l - pad.r) / bins.length; const h = H - pad.t - pad.b;
   return (
-    <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Items by submissions: ${buckets.map((n, k) => `${n} with ${k}`).join(', ')}; target ${overlap}`}>
+    <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={ariaLabel}>
       <line x1={pad.l} x2={W - pad.r} y1={pad.t + h} y2={pad.t + h} className="grid" />
       <text x={pad.l - 6} y={pad.t + 10} textAnchor="end" className="axis">{max}</text>
-      {buckets.map((n, k) => {
-        const bh = (n / max) * h; const barW = Math.min(60, bw * 0.7);
+      {bins.map((n, k) => {
+        const bh = (n / max) * h; const barW = barWidth(bw); const t = tick(k);
         return (
           <g key={k}>
-            <rect x={pad.l + k * bw + (bw - barW) / 2} y={pad.t + h - bh} width={barW} height={bh} rx={2} className={k >= overlap ? 'bar-done' : 'bar-fill'}><title>{`${n} item${n === 1 ? "" : "s"} with ${k} submission${k === 1 ? "" : "s"}`}</title></rect>
-            <text x={pad.l + k * bw + bw / 2} y={H - 18} textAnchor="middle" className="axis">{k}{k === overlap ? ' (done)' : ''}</text>
+            <rect x={pad.l + k * bw + (bw - barW) / 2} y={pad.t + h - bh} width={barW} height={bh} rx={2} className={barClass(k)}><title>{barTitle(n, k)}</title></rect>
+            {t != null ? <text x={pad.l + k * bw + bw / 2} y={H - 18} textAnchor="middle" className="axis">{t}</text> : null}
             {n ? <text x={pad.l + k * bw + bw / 2} y={pad.t + h - bh - 3} textAnchor="middle" className="axis">{n}</text> : null}
           </g>
         );
       })}
-      <text x={pad.l} y={H - 3} className="axis">submissions per item →</text>
+      <text x={pad.l} y={H - 3} className="axis">{xCaption}</text>
     </svg>
+  );
+}
+
+/** Items by how many submissions they have, 0 … overlap (and more): where the work stands. */
+export function CoverageChart({ counts, overlap, width = 960 }: { counts: number[]; overlap: number; width?: number }) {
+  const top = Math.max(overlap, ...counts, 0);
+  const buckets = Array.from({ length: top + 1 }, (_, k) => counts.filter((c) => c === k).length);
+  return (
+    <ColumnChart bins={buckets} width={width} padTop={20} barWidth={(bw) => Math.min(60, bw * 0.7)}
+      barClass={(k) => (k >= overlap ? 'bar-done' : 'bar-fill')}
+      barTitle={(n, k) => `${n} item${n === 1 ? "" : "s"} with ${k} submission${k === 1 ? "" : "s"}`}
+      tick={(k) => `${k}${k === overlap ? ' (done)' : ''}`}
+      ariaLabel={`Items by submissions: ${buckets.map((n, k) => `${n} with ${k}`).join(', ')}; target ${overlap}`}
+      xCaption="submissions per item →" />
   );
 }
 
@@ -118,9 +131,5 @@ export function expertRows(subs: { expert_id: string; state: string; active_ms: 
     if (s.state === 'approved') x.a++; else if (s.state === 'rejected') x.r++; else x.p++;
     x.t.push(s.active_ms / 1000); by.set(s.expert_id, x);
   }
-  return [...by].map(([expert, x]) => {
-    const t = x.t.sort((a, b) => a - b);
-    const mid = t.length % 2 ? t[(t.length - 1) / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
-    return { expert, approved: x.a, rejected: x.r, pending: x.p, median_active_s: mid };
-  }).sort((a, b) => b.approved + b.rejected + b.pending - (a.approved + a.rejected + a.pending));
+  return [...by].map(([expert, x]) => ({ expert, approved: x.a, rejected: x.r, pending: x.p, median_active_s: median(x.t) })).sort((a, b) => b.approved + b.rejected + b.pending - (a.approved + a.rejected + a.pending));
 }

@@ -51,14 +51,22 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
 export function ScrollX({ label, children }: { label: string; children: React.ReactNode }) {
   const ref = React.useRef<HTMLDivElement>(null);
   const [scrolls, setScrolls] = useState(false);
+  useResize(ref, (el) => setScrolls(el.scrollWidth > el.clientWidth + 1), true);
+  return <div ref={ref} className="table-wrap" tabIndex={scrolls ? 0 : undefined} role={scrolls ? 'region' : undefined} aria-label={scrolls ? label : undefined}>{children}</div>;
+}
+
+/**
+ * Calls `on(el)` once mounted and whenever the element (with `child`, also its first child)
+ * changes size; where ResizeObserver is missing (tests), only the first call.
+ */
+export function useResize(ref: React.RefObject<HTMLElement | null>, on: (el: HTMLElement) => void, child = false) {
   useEffect(() => {
     const el = ref.current; if (!el) return;
-    const on = () => setScrolls(el.scrollWidth > el.clientWidth + 1);
-    on();
+    const f = () => on(el);
+    f();
     if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(on); ro.observe(el);
-    if (el.firstElementChild) ro.observe(el.firstElementChild);
+    const ro = new ResizeObserver(f); ro.observe(el);
+    if (child && el.firstElementChild) ro.observe(el.firstElementChild);
     return () => ro.disconnect();
-  }, []);
-  return <div ref={ref} className="table-wrap" tabIndex={scrolls ? 0 : undefined} role={scrolls ? 'region' : undefined} aria-label={scrolls ? label : undefined}>{children}</div>;
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps -- set up once per mount, as before
 }

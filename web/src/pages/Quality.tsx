@@ -1,7 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { api, type QualityField, type QualityLabel } from '../lib/api';
 import { ErrorBox, ScrollX, useLoad } from '../components/ui';
-import { Sized } from '../components/charts';
+import { ColumnChart, Sized } from '../components/charts';
 import { alphaReading, confidenceBins, lowestConfidence, num, pct, rankWorkers } from '../lib/quality';
 import { ProjectNav } from './ManagerProjects';
 
@@ -119,27 +119,15 @@ const clamp01 = (x: number) => Math.min(1, Math.max(0, Number.isFinite(x) ? x : 
 export function ConfidenceHistogram({ labels, total, width = 960 }: { labels: QualityLabel[]; total: number; width?: number }) {
   if (!labels.length) return <p className="muted">No labels yet.</p>;
   const bins = confidenceBins(labels, 10);
-  const max = Math.max(1, ...bins);
-  const W = width; const H = 170; const pad = { l: 36, r: 8, t: 18, b: 34 };
-  const bw = (W - pad.l - pad.r) / bins.length; const h = H - pad.t - pad.b;
   const low = labels.filter((l) => l.confidence < 0.6).length;
   return (
     <figure className="hist">
-      <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Label confidence: ${bins.map((n, k) => `${n} between ${k * 10}% and ${(k + 1) * 10}%`).join(', ')}`}>
-        <line x1={pad.l} x2={W - pad.r} y1={pad.t + h} y2={pad.t + h} className="grid" />
-        <text x={pad.l - 6} y={pad.t + 10} textAnchor="end" className="axis">{max}</text>
-        {bins.map((n, k) => {
-          const bh = (n / max) * h; const barW = Math.max(2, bw * 0.8);
-          return (
-            <g key={k}>
-              <rect x={pad.l + k * bw + (bw - barW) / 2} y={pad.t + h - bh} width={barW} height={bh} rx={2} className={k < 6 ? 'bar-low' : 'bar-fill'}><title>{`${n} label${n === 1 ? '' : 's'} with confidence ${k * 10}–${(k + 1) * 10}%`}</title></rect>
-              {n ? <text x={pad.l + k * bw + bw / 2} y={pad.t + h - bh - 3} textAnchor="middle" className="axis">{n}</text> : null}
-              {(width >= 500 || k % 2 === 0) ? <text x={pad.l + k * bw + bw / 2} y={H - 18} textAnchor="middle" className="axis">{width >= 700 ? `${k * 10}–${(k + 1) * 10}%` : `${k * 10}%`}</text> : null}
-            </g>
-          );
-        })}
-        <text x={pad.l} y={H - 3} className="axis">confidence of the chosen label →</text>
-      </svg>
+      <ColumnChart bins={bins} width={width} padTop={18} barWidth={(bw) => Math.max(2, bw * 0.8)}
+        barClass={(k) => (k < 6 ? 'bar-low' : 'bar-fill')}
+        barTitle={(n, k) => `${n} label${n === 1 ? '' : 's'} with confidence ${k * 10}–${(k + 1) * 10}%`}
+        tick={(k) => (width >= 500 || k % 2 === 0 ? (width >= 700 ? `${k * 10}–${(k + 1) * 10}%` : `${k * 10}%`) : null)}
+        ariaLabel={`Label confidence: ${bins.map((n, k) => `${n} between ${k * 10}% and ${(k + 1) * 10}%`).join(', ')}`}
+        xCaption="confidence of the chosen label →" />
       <figcaption className="muted small">{low} of {labels.length} labels below 60% confidence{total > labels.length ? ` (the first ${labels.length} of ${total} items)` : ''}.</figcaption>
     </figure>
   );

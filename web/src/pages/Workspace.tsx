@@ -65,8 +65,6 @@ export function Workspace({ projectId }: { projectId: string }) {
   const focusedFor = useRef<string | null>(null);
   const draftRef = useRef<Draft | null>(null);
   draftRef.current = draft;
-  const leaseIdRef = useRef<string | undefined>(undefined);
-  leaseIdRef.current = lease?.assignment_id;
   // A server without prefetch (one live lease per expert) answers it with the task in hand;
   // then prefetching only costs a request, so stop asking for this page's life.
   const leaseAhead = useRef(true);
