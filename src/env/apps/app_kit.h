@@ -45,11 +45,9 @@ inline std::string Params(std::string_view properties, std::string_view required
   return ObjectParams(properties, required);
 }
 
-// A JSON Pointer into the world: "/<app>/<tokens…>".
+// A JSON Pointer into the world: "/<app>/<tokens…>" (app_util.h's Ptr under the app's key).
 inline std::string AppPath(std::string_view app, std::initializer_list<std::string_view> tokens) {
-  std::string out = AppendPointer("", app);
-  for (std::string_view t : tokens) out = AppendPointer(out, t);
-  return out;
+  return AppendPointer("", app) + Ptr(tokens);
 }
 
 // 123456 -> "$1,234.56" (negative: "-$1,234.56").

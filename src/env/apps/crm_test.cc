@@ -5,7 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "env/apps/app_test_util.h"
 #include "env/apps/apps_test_util.h"
 
 namespace env::apps {

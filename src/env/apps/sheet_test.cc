@@ -4,7 +4,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "env/apps/app_test_util.h"
 #include "env/apps/apps_test_util.h"
 #include "env/apps/sheet_formula.h"
 
