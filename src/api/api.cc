@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <chrono>
+#include <future>
 
 #include "api/router.h"
 #include "base/file.h"
@@ -155,25 +156,24 @@ base::Result<std::optional<work::Caller>> Api::Authenticate(const http::Request&
   return std::optional<work::Caller>();
 }
 
-base::Result<http::Response> Api::Dispatch(http::Request& req, const Route*& matched) {
-  PathParams params;
+base::Status Api::Match(const http::Request& req, const Route*& matched, PathParams& params) const {
   bool path_known = false;
   for (const Route& r : Routes()) {
     if (!MatchPath(r.path, req.path, params)) continue;
     path_known = true;
     if (r.method == req.method) {
       matched = &r;
-      break;
+      return base::Ok();
     }
   }
-  if (!matched) {
-    if (path_known) {
-      return base::Error(base::ErrorCode::kInvalidArgument, "method not allowed on this path")
-          .Detail("method", req.method);
-    }
-    return base::Error::NotFound("no such route").Detail("path", req.path);
+  if (path_known) {
+    return base::Error(base::ErrorCode::kInvalidArgument, "method not allowed on this path")
+        .Detail("method", req.method);
   }
-  const Route& route = *matched;
+  return base::Error::NotFound("no such route").Detail("path", req.path);
+}
+
+base::Result<Call> Api::Admit(const http::Request& req, const Route& route, PathParams params) {
   if (!route.body_types.empty() && !req.body.empty()) {
     const std::string ct = req.ContentType();
     const auto types = BodyTypes(route);
@@ -194,7 +194,39 @@ base::Result<http::Response> Api::Dispatch(http::Request& req, const Route*& mat
       return base::Error::Forbidden("this needs a manager");
     }
   }
-  return route.handler(deps_, call);
+  return call;
+}
+
+base::Result<http::Response> Api::Dispatch(http::Request& req, const Route*& matched) {
+  PathParams params;
+  ASSAY_TRY(Match(req, matched, params));
+  ASSAY_ASSIGN_OR_RETURN(Call call, Admit(req, *matched, std::move(params)));
+  if (!matched->async_handler) return matched->handler(deps_, call);
+  // An asynchronous route on a worker (the database's writes block): wait for its answer here.
+  std::promise<Render> answered;
+  std::future<Render> render = answered.get_future();
+  matched->async_handler(deps_, call, [&answered](Render r) { answered.set_value(std::move(r)); });
+  return render.get()();
+}
+
+bool Api::HandleAsync(http::Request& req, const http::Reply& reply) {
+  if (!deps_.work || !deps_.work->AsyncWrites()) return false;
+  const auto start = std::chrono::steady_clock::now();
+  const Route* matched = nullptr;
+  PathParams params;
+  if (!Match(req, matched, params) || !matched->async_handler) return false;  // a worker answers
+  auto answer = [this, &req, matched, start, reply](Render render) {
+    reply.Send([this, &req, matched, start, render = std::move(render)] {
+      return Finish(req, matched, start, render());
+    });
+  };
+  base::Result<Call> call = Admit(req, *matched, std::move(params));
+  if (!call) {
+    answer([e = std::move(call).error()]() -> base::Result<http::Response> { return e; });
+    return true;
+  }
+  matched->async_handler(deps_, *call, std::move(answer));
+  return true;
 }
 
 http::Response Api::Handle(http::Request& req) {
@@ -206,6 +238,11 @@ http::Response Api::Handle(http::Request& req) {
   const auto start = std::chrono::steady_clock::now();
   const Route* matched = nullptr;
   base::Result<http::Response> r = Dispatch(req, matched);
+  return Finish(req, matched, start, std::move(r));
+}
+
+http::Response Api::Finish(const http::Request& req, const Route* matched,
+                           std::chrono::steady_clock::time_point start, base::Result<http::Response> r) {
   http::Response res = r ? std::move(r).value() : ErrorJson(r.error());
   if (!r && r.error().code() == base::ErrorCode::kInternal) {
     deps_.logger.Error("api.internal_error",

@@ -220,12 +220,20 @@ Result<Response> ListItems(Deps& d, const Call& call) {
   return Response::Json(200, RenderPage("items", page, work::RenderItem));
 }
 
-Result<Response> Lease(Deps& d, const Call& call) {
-  ASSAY_ASSIGN_OR_RETURN(nlohmann::json j, BodyObject(call));
-  ASSAY_ASSIGN_OR_RETURN(std::string after, StringField(j, "after", false));
-  ASSAY_ASSIGN_OR_RETURN(auto lease, d.work->AcquireLease(*call.caller, call.params.Get("project_id"), after));
-  if (!lease) return Response::Empty(204);
-  return Response::Json(200, work::RenderLease(*lease));
+void Lease(Deps& d, const Call& call, Answer answer) {
+  auto after = [&]() -> Result<std::string> {
+    ASSAY_ASSIGN_OR_RETURN(nlohmann::json j, BodyObject(call));
+    return StringField(j, "after", false);
+  }();
+  if (!after) return answer(Failed(std::move(after).error()));
+  d.work->AcquireLeaseAsync(*call.caller, call.params.Get("project_id"), *after,
+                            [answer = std::move(answer)](Result<std::optional<work::Lease>> lease) {
+                              answer([lease = std::move(lease)]() -> Result<Response> {
+                                if (!lease) return lease.error();
+                                if (!*lease) return Response::Empty(204);
+                                return Response::Json(200, work::RenderLease(**lease));
+                              });
+                            });
 }
 
 Result<Response> ListSubmissions(Deps& d, const Call& call) {
@@ -286,12 +294,15 @@ Result<Response> Renew(Deps& d, const Call& call) {
   return Response::Json(200, "{\"expires_at\":\"" + base::FormatRfc3339(expires_us) + "\"}");
 }
 
-Result<Response> Submit(Deps& d, const Call& call) {
-  ASSAY_ASSIGN_OR_RETURN(work::SubmitRequest req,
-                         work::ParseSubmitBody(call.params.Get("assignment_id"), call.http.body));
-  ASSAY_ASSIGN_OR_RETURN(work::SubmitResult r, d.work->Submit(*call.caller, req));
-  return Response::Json(r.created ? 201 : 200,
-                        "{\"submission\":" + work::RenderSubmission(r.submission) + "}");
+void Submit(Deps& d, const Call& call, Answer answer) {
+  Result<work::SubmitRequest> req = work::ParseSubmitBody(call.params.Get("assignment_id"), call.http.body);
+  if (!req) return answer(Failed(std::move(req).error()));
+  d.work->SubmitAsync(*call.caller, *req, [answer = std::move(answer)](Result<work::SubmitResult> r) {
+    answer([r = std::move(r)]() -> Result<Response> {
+      if (!r) return r.error();
+      return Response::Json(r->created ? 201 : 200, "{\"submission\":" + work::RenderSubmission(r->submission) + "}");
+    });
+  });
 }
 
 Result<Response> Return(Deps& d, const Call& call) {

@@ -13,6 +13,15 @@ namespace api {
 base::Result<nlohmann::json> BodyObject(const Call& call);
 base::Result<std::string> StringField(const nlohmann::json& j, const char* key, bool required = true);
 
+// An asynchronous handler's answer that is an error found before any work started.
+inline Render Failed(base::Error error) {
+  return [error = std::move(error)]() -> base::Result<http::Response> { return error; };
+}
+
+// Asynchronous (Route::async_handler): the work loop's hot routes.
+void Lease(Deps& deps, const Call& call, Answer answer);
+void Submit(Deps& deps, const Call& call, Answer answer);
+
 #define ASSAY_API_HANDLER(name) base::Result<http::Response> name(Deps& deps, const Call& call);
 ASSAY_API_HANDLER(Healthz)
 ASSAY_API_HANDLER(MetricsText)
@@ -35,12 +44,10 @@ ASSAY_API_HANDLER(Progress)
 ASSAY_API_HANDLER(Quality)
 ASSAY_API_HANDLER(ImportItems)
 ASSAY_API_HANDLER(ListItems)
-ASSAY_API_HANDLER(Lease)
 ASSAY_API_HANDLER(ListSubmissions)
 ASSAY_API_HANDLER(Export)
 ASSAY_API_HANDLER(GetAssignment)
 ASSAY_API_HANDLER(Renew)
-ASSAY_API_HANDLER(Submit)
 ASSAY_API_HANDLER(Return)
 ASSAY_API_HANDLER(GetSubmission)
 ASSAY_API_HANDLER(ReviewSubmission)

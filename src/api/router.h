@@ -6,7 +6,9 @@
 //   http::Server server(options, api, logger);
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,6 +69,13 @@ struct Call {
 };
 
 using HandlerFn = base::Result<http::Response> (*)(Deps& deps, const Call& call);
+// The asynchronous form (lease, submit): the handler starts the work and calls answer once —
+// at once, or later from the database's writer thread — with a function that renders the
+// response, which runs on the connection's I/O thread. The handler copies what it needs from
+// the Call before returning.
+using Render = std::function<base::Result<http::Response>()>;
+using Answer = std::function<void(Render)>;
+using AsyncHandlerFn = void (*)(Deps& deps, const Call& call, Answer answer);
 
 struct Route {
   std::string_view method;
@@ -76,6 +85,10 @@ struct Route {
   std::string_view summary;   // OpenAPI
   size_t max_body_bytes = 1 << 20;
   std::string_view body_types = "application/json";  // accepted, comma-separated; "" = no body
+  // Set instead of handler on the work loop's hot routes: with a database whose writes are
+  // asynchronous (SQLite) the route runs on the I/O thread and no worker waits for the COMMIT;
+  // otherwise a worker runs it and waits for the answer.
+  AsyncHandlerFn async_handler = nullptr;
 };
 
 // Every route the server answers (routes.cc).
@@ -98,10 +111,18 @@ class Api final : public http::Handler {
   explicit Api(Deps deps) : deps_(std::move(deps)) {}
   size_t BodyLimitBytes(std::string_view method, std::string_view path) const override;
   http::Response Handle(http::Request& request) override;
+  bool HandleAsync(http::Request& request, const http::Reply& reply) override;
   http::Response ErrorResponse(const base::Error& error, const http::Request& request) override;
 
  private:
   base::Result<http::Response> Dispatch(http::Request& request, const Route*& matched);
+  // The route for the request's method and path (matched stays null on a miss), and the Call
+  // once the route's gate and body type are checked.
+  base::Status Match(const http::Request& request, const Route*& matched, PathParams& params) const;
+  base::Result<Call> Admit(const http::Request& request, const Route& route, PathParams params);
+  // The error body, an internal error's log line and the route's metrics.
+  http::Response Finish(const http::Request& request, const Route* matched,
+                        std::chrono::steady_clock::time_point start, base::Result<http::Response> r);
   base::Result<std::optional<work::Caller>> Authenticate(const http::Request& request,
                                                          bool& via_cookie);
   http::Response ServeStatic(const http::Request& request);

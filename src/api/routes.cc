@@ -8,6 +8,8 @@ namespace api {
 
 const std::vector<Route>& Routes() {
   constexpr size_t kImportBytes = 256u << 20;
+  constexpr size_t kJsonBytes = 1u << 20;  // Route's defaults, for rows that set a later field
+  constexpr std::string_view kJson = "application/json";
   constexpr size_t kWorldBytes = 32u << 20;  // a session on a given world carries its state
   static const std::vector<Route> kRoutes = {
       {"GET", "/healthz", Gate::kPublic, Healthz, "Liveness", 0, ""},
@@ -33,12 +35,14 @@ const std::vector<Route>& Routes() {
        "Import items (JSONL or JSON array)", kImportBytes,
        "application/json,application/x-ndjson,application/jsonl,text/plain"},
       {"GET", "/api/v1/projects/{project_id}/items", Gate::kSignedIn, ListItems, "Items", 0, ""},
-      {"POST", "/api/v1/projects/{project_id}/leases", Gate::kSignedIn, Lease, "Lease the next item"},
+      {"POST", "/api/v1/projects/{project_id}/leases", Gate::kSignedIn, nullptr, "Lease the next item", kJsonBytes,
+       kJson, Lease},
       {"GET", "/api/v1/projects/{project_id}/submissions", Gate::kSignedIn, ListSubmissions, "Submissions", 0, ""},
       {"GET", "/api/v1/projects/{project_id}/export", Gate::kSignedIn, Export, "Export JSONL (streamed)", 0, ""},
       {"GET", "/api/v1/assignments/{assignment_id}", Gate::kSignedIn, GetAssignment, "An assignment", 0, ""},
       {"POST", "/api/v1/assignments/{assignment_id}/renew", Gate::kSignedIn, Renew, "Extend a lease"},
-      {"POST", "/api/v1/assignments/{assignment_id}/submit", Gate::kSignedIn, Submit, "Submit an answer (idempotent)"},
+      {"POST", "/api/v1/assignments/{assignment_id}/submit", Gate::kSignedIn, nullptr, "Submit an answer (idempotent)",
+       kJsonBytes, kJson, Submit},
       {"POST", "/api/v1/assignments/{assignment_id}/return", Gate::kSignedIn, Return, "Give the item back"},
       {"GET", "/api/v1/items/{item_id}", Gate::kSignedIn, GetItem, "An item (managers, reviewers)", 0, ""},
       {"GET", "/api/v1/submissions/{submission_id}", Gate::kSignedIn, GetSubmission, "A submission", 0, ""},

@@ -99,7 +99,7 @@ bool ValidClientRequestId(std::string_view id) {
 
 // One connection. All members are touched only on the connection's strand, except while a
 // handler runs on a worker thread: then no asynchronous operation is pending on the stream.
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public std::enable_shared_from_this<Session>, public Reply::Target {
  public:
   Session(Server::Impl& server, tcp::socket&& socket)
       : server_(server), stream_(std::move(socket)) {
@@ -224,8 +224,34 @@ class Session : public std::enable_shared_from_this<Session> {
     req.request_id = ValidClientRequestId(client_id) ? std::string(client_id) : server_.NextRequestId();
     req.secure = server_.opt.trust_forwarded_proto && req.GetHeader("x-forwarded-proto") == "https";
     const bool keep_alive = msg.keep_alive();
-    net::post(server_.workers, [self = shared_from_this(), req = std::move(req), keep_alive]() mutable {
+    async_request_ = std::move(req);
+    async_keep_alive_ = keep_alive;
+    bool taken = false;
+    try {
+      taken = server_.handler.HandleAsync(async_request_, Reply(shared_from_this()));
+    } catch (const std::exception& e) {
+      server_.log.Error("http.handler_threw", {{"request_id", async_request_.request_id}, {"error", e.what()}});
+      return Write(server_.handler.ErrorResponse(base::Error::Internal("internal error"), async_request_),
+                   std::move(async_request_), keep_alive);
+    }
+    if (taken) return;
+    net::post(server_.workers, [self = shared_from_this(), req = std::move(async_request_), keep_alive]() mutable {
       self->RunHandler(std::move(req), keep_alive);
+    });
+  }
+
+  // Reply::Target: the answer to the request HandleAsync took, from any thread.
+  void Send(std::function<Response()> make) override {
+    net::post(stream_.get_executor(), [self = shared_from_this(), make = std::move(make)] {
+      Response res;
+      try {
+        res = make();
+      } catch (const std::exception& e) {
+        self->server_.log.Error("http.handler_threw",
+                                {{"request_id", self->async_request_.request_id}, {"error", e.what()}});
+        res = self->server_.handler.ErrorResponse(base::Error::Internal("internal error"), self->async_request_);
+      }
+      self->Write(std::move(res), std::move(self->async_request_), self->async_keep_alive_);
     });
   }
 
@@ -330,6 +356,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Request async_request_;  // the request HandleAsync holds, until its reply is written
+  bool async_keep_alive_ = false;
   std::string remote_;
   int64_t started_us_ = 0;
   size_t body_limit_bytes_ = 0;

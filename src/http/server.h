@@ -5,7 +5,9 @@
 // in-flight requests finish, closes idle connections, and returns when all are done.
 //
 // Handlers run on a worker pool, not on the I/O threads, so a handler may block (e.g. on a
-// database commit) without stalling other connections.
+// database commit) without stalling other connections — unless the handler takes a request
+// asynchronously (Handler::HandleAsync): then it runs on the I/O thread and answers later, with
+// no worker parked on the wait and no hand-off to and from the pool.
 //
 //   http::Server server(options, handler, logger);
 //   ASSAY_ASSIGN_OR_RETURN(uint16_t port, server.Start());   // port 0 → ephemeral
@@ -14,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,6 +43,23 @@ struct ServerOptions {
   bool access_log = true;             // one JSON line per request at info level
 };
 
+// Answers a request that Handler::HandleAsync took: Send() once, from any thread. make runs on
+// the connection's I/O thread and builds the response there, so the thread that finished the
+// work (e.g. a database writer) only hands it over.
+class Reply {
+ public:
+  class Target {
+   public:
+    virtual ~Target() = default;
+    virtual void Send(std::function<Response()> make) = 0;
+  };
+  explicit Reply(std::shared_ptr<Target> target) : target_(std::move(target)) {}
+  void Send(std::function<Response()> make) const { target_->Send(std::move(make)); }
+
+ private:
+  std::shared_ptr<Target> target_;
+};
+
 class Handler {
  public:
   virtual ~Handler() = default;
@@ -47,6 +67,11 @@ class Handler {
   virtual size_t BodyLimitBytes(std::string_view method, std::string_view path) const = 0;
   // Produces the response; never throws. Called on a worker thread.
   virtual Response Handle(Request& request) = 0;
+  // Called first, on the I/O thread that read the request: a handler that can answer without
+  // blocking takes the request and returns true, answering through reply (later, from any
+  // thread); the request stays valid until then. false (the default): Handle() runs on a
+  // worker. It must not block — it holds up every connection of its I/O thread.
+  virtual bool HandleAsync(Request& /*request*/, const Reply& /*reply*/) { return false; }
   // Renders an error produced by the server itself (bad request line, body too large, …).
   virtual Response ErrorResponse(const base::Error& error, const Request& request) = 0;
 };

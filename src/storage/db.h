@@ -18,6 +18,10 @@
 // safe to re-run (reset its outputs first). A Write function must not call Write() or Read() on
 // the same Db (it would wait for itself); use the Conn it is given.
 //
+// WriteAsync() is Write() without the wait: on SQLite it queues fn for the writer and returns,
+// and the writer calls done after the batch's COMMIT — so a server on an event loop can hand a
+// write over without parking a thread on it (AsyncWrites() says whether it returns early).
+//
 // Opening by URL (sqlite:PATH, a bare path, postgresql://…) and latency metrics: open.h.
 #pragma once
 
@@ -118,6 +122,9 @@ class Conn {
   virtual base::Status UseRowLocking() { return base::Ok(); }
 };
 
+using WriteFn = std::function<base::Status(Conn&)>;
+using WriteDone = std::function<void(base::Status)>;
+
 struct DbStats {
   int64_t write_calls = 0;    // Write() functions run
   int64_t write_batches = 0;  // COMMITs (≤ write_calls with group commit)
@@ -131,6 +138,14 @@ class Db {
   // Runs fn in a write transaction (group committed, see the file comment). If fn returns an
   // error its changes are rolled back and that error is returned.
   virtual base::Status Write(const std::function<base::Status(Conn&)>& fn) = 0;
+  // Runs fn as Write() does and calls done with what Write() would return, once that is final
+  // (the COMMIT durable, or fn's error rolled back). done runs on a thread of the driver's —
+  // SQLite: the writer, between batches — so it must be quick, must not throw and must not call
+  // this Db: hand the rest on (e.g. post it to an event loop). fn and done are kept until used.
+  // The default runs Write() and calls done before returning.
+  virtual void WriteAsync(WriteFn fn, WriteDone done);
+  // True when WriteAsync() returns before the write is done (the caller never blocks on it).
+  virtual bool AsyncWrites() const { return false; }
   // Runs fn on a read connection inside one read transaction (a consistent snapshot).
   virtual base::Status Read(const std::function<base::Status(Conn&)>& fn) = 0;
   virtual DbStats Stats() const = 0;

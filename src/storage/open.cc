@@ -26,6 +26,14 @@ class MeteredDb final : public Db {
   base::Status Write(const std::function<base::Status(Conn&)>& fn) override {
     return Timed(write_, [&] { return inner_->Write(fn); });
   }
+  void WriteAsync(WriteFn fn, WriteDone done) override {
+    inner_->WriteAsync(std::move(fn), [&h = write_, start = std::chrono::steady_clock::now(),
+                                       done = std::move(done)](base::Status st) {
+      h.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      done(std::move(st));
+    });
+  }
+  bool AsyncWrites() const override { return inner_->AsyncWrites(); }
   base::Status Read(const std::function<base::Status(Conn&)>& fn) override {
     return Timed(read_, [&] { return inner_->Read(fn); });
   }

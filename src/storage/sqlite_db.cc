@@ -216,17 +216,25 @@ class SqliteDb final : public Db {
   Dialect dialect() const override { return Dialect::kSqlite; }
 
   base::Status Write(const std::function<base::Status(Conn&)>& fn) override {
-    Pending p;
-    p.fn = &fn;
+    Waiter w;
+    WriteAsync([&fn](Conn& c) { return fn(c); }, [&w](base::Status st) { w.Finish(std::move(st)); });
+    return w.Wait();
+  }
+
+  void WriteAsync(WriteFn fn, WriteDone done) override {
+    bool queued = false;
     {
       std::lock_guard lock(mu_);
-      if (stopping_) return base::Error(base::ErrorCode::kUnavailable, "database is closing");
-      queue_.push_back(&p);
+      if (!stopping_) {
+        queue_.push_back(Pending{std::move(fn), std::move(done), base::Ok()});
+        queued = true;
+      }
     }
+    if (!queued) return done(base::Error(base::ErrorCode::kUnavailable, "database is closing"));
     writer_cv_.notify_one();
-    p.Wait();
-    return std::move(p.result);
   }
+
+  bool AsyncWrites() const override { return true; }
 
   base::Status Read(const std::function<base::Status(Conn&)>& fn) override {
     std::unique_ptr<SqliteConn> conn = AcquireReader();
@@ -255,20 +263,27 @@ class SqliteDb final : public Db {
 
  private:
   struct Pending {
-    const std::function<base::Status(Conn&)>* fn = nullptr;
+    WriteFn fn;
+    WriteDone done;
     base::Status result;
-    // A bare futex rather than std::binary_semaphore (whose libstdc++ wait spins with
-    // sched_yield: with hundreds of callers waiting on one commit that took the CPU the writer
-    // needs) or a mutex and condition variable (a second hand-off per caller). The waiter owns
-    // *this and may return as soon as it sees done; waking an address nobody waits on any more
-    // is harmless.
+  };
+
+  // A synchronous Write() waiting for its WriteAsync(). A bare futex rather than
+  // std::binary_semaphore (whose libstdc++ wait spins with sched_yield: with hundreds of callers
+  // waiting on one commit that took the CPU the writer needs) or a mutex and condition variable
+  // (a second hand-off per caller). The waiter owns *this and may return as soon as it sees
+  // done; waking an address nobody waits on any more is harmless.
+  struct Waiter {
+    base::Status result;
     std::atomic<uint32_t> done{0};
-    void Wait() {
+    base::Status Wait() {
       while (done.load(std::memory_order_acquire) == 0) {
         syscall(SYS_futex, &done, FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
       }
+      return std::move(result);
     }
-    void Finish() {
+    void Finish(base::Status st) {
+      result = std::move(st);
       done.store(1, std::memory_order_release);
       syscall(SYS_futex, &done, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
     }
@@ -299,21 +314,21 @@ class SqliteDb final : public Db {
   }
 
   void WriterLoop() {
-    std::vector<Pending*> batch;
+    std::vector<Pending> batch;
     for (;;) {
       {
         std::unique_lock lock(mu_);
         writer_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping and drained
         while (!queue_.empty() && static_cast<int>(batch.size()) < max_batch_) {
-          batch.push_back(queue_.front());
+          batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
       }
       RunBatch(batch);
       write_calls_.fetch_add(static_cast<int64_t>(batch.size()), std::memory_order_relaxed);
       write_batches_.fetch_add(1, std::memory_order_relaxed);
-      for (Pending* p : batch) p->Finish();  // after COMMIT: durable
+      for (Pending& p : batch) p.done(std::move(p.result));  // after COMMIT: durable
       batch.clear();
     }
   }
@@ -348,27 +363,28 @@ class SqliteDb final : public Db {
   }
 
   // BEGIN IMMEDIATE; each fn in SAVEPOINT w … RELEASE w (ROLLBACK TO w on its error); COMMIT.
-  void RunBatch(const std::vector<Pending*>& batch) {
+  void RunBatch(std::vector<Pending>& batch) {
     base::Status begin = writer_->Simple("BEGIN IMMEDIATE");
     if (!begin) {
-      for (Pending* p : batch) p->result = begin;
+      for (Pending& p : batch) p.result = begin;
       return;
     }
-    for (Pending* p : batch) {
+    for (Pending& p : batch) {
       base::Status st = writer_->Simple("SAVEPOINT w");
       if (st) {
-        st = RunGuarded(*p->fn, *writer_);
+        st = RunGuarded(p.fn, *writer_);
         if (!st) (void)writer_->Simple("ROLLBACK TO w");
         base::Status rel = writer_->Simple("RELEASE w");
         if (st && !rel) st = std::move(rel);
       }
-      p->result = std::move(st);
+      p.result = std::move(st);
+      p.fn = nullptr;  // what it captured goes now, not after the COMMIT
     }
     base::Status commit = writer_->Simple("COMMIT");
     if (!commit) {
       (void)writer_->Simple("ROLLBACK");
-      for (Pending* p : batch) {
-        if (p->result) p->result = commit;
+      for (Pending& p : batch) {
+        if (p.result) p.result = commit;
       }
     }
   }
@@ -388,7 +404,7 @@ class SqliteDb final : public Db {
 
   std::mutex mu_;
   std::condition_variable writer_cv_;
-  std::deque<Pending*> queue_;  // guarded by mu_
+  std::deque<Pending> queue_;  // guarded by mu_
   bool stopping_ = false;       // guarded by mu_
   std::thread writer_thread_;
 

@@ -92,9 +92,16 @@ size_t CodePoints(std::string_view s) {
 
 base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, std::string_view project_id,
                                                          std::string_view after) {
+  return Await<std::optional<Lease>>([&](Done<std::optional<Lease>> done) {
+    AcquireLeaseAsync(caller, project_id, after, std::move(done));
+  });
+}
+
+void Service::AcquireLeaseAsync(const Caller& caller, std::string_view project_id, std::string_view after,
+                                Done<std::optional<Lease>> done) {
   // Access and project settings are read outside the writer, the one serial resource.
   int64_t overlap = 0, lease_us = 0, max_overlap = 0;
-  ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
+  base::Status access = db_.Read([&](storage::Conn& c) -> base::Status {
     ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"expert"}, /*allow_admin=*/false));
     ASSAY_ASSIGN_OR_RETURN(storage::Row p, c.QueryOne("SELECT overlap, lease_seconds, max_overlap FROM projects WHERE id = ?",
                                                       {project_id}));
@@ -106,25 +113,41 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
                                                        "AND project_id = ?", {after, caller.user_id, project_id}));
     if (held.empty()) return base::Error::NotFound("no such assignment").Detail("field", "after");
     return base::Ok();
-  }));
-  std::optional<Lease> out;
+  });
+  if (!access) return done(std::move(access).error());
+  // What the write needs, kept until it has run; `out` is its answer.
+  struct State {
+    Caller caller;
+    std::string project_id, after, candidate_sql, candidate_sql_skip_locked;
+    storage::Params candidate_params;
+    int64_t lease_us = 0, max_overlap = 0;
+    std::optional<Lease> out;
+  };
+  auto st = std::make_shared<State>();
+  st->caller = caller;
+  st->project_id = std::string(project_id);
+  st->after = std::string(after);
+  st->lease_us = lease_us;
+  st->max_overlap = max_overlap;
   const bool postgres = db_.dialect() == storage::Dialect::kPostgres;
   // Least-covered items first, in import order; never one this expert already had. With
   // dynamic overlap (quality.h): only undecided items, up to the labels they want now. Built
   // once, outside the writer, which may run its body again.
   const bool dynamic = max_overlap != overlap;
-  std::string candidate_sql =
+  st->candidate_sql =
       dynamic ? "SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.decided = 0 "
                 "AND i.taken < ? AND i.taken < CASE WHEN i.want > ? THEN i.want ELSE ? END "
               : "SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.taken < ? ";
-  candidate_sql += "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
-                   "ORDER BY i.taken, i.seq LIMIT 1";
-  if (postgres) candidate_sql += " FOR UPDATE OF i";
-  const std::string candidate_sql_skip_locked = postgres ? candidate_sql + " SKIP LOCKED" : "";
-  const storage::Params candidate_params =
-      dynamic ? storage::Params{project_id, max_overlap, overlap, overlap, caller.user_id}
-              : storage::Params{project_id, overlap, caller.user_id};
-  ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
+  st->candidate_sql += "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
+                       "ORDER BY i.taken, i.seq LIMIT 1";
+  if (postgres) st->candidate_sql += " FOR UPDATE OF i";
+  if (postgres) st->candidate_sql_skip_locked = st->candidate_sql + " SKIP LOCKED";
+  st->candidate_params = dynamic ? storage::Params{st->project_id, max_overlap, overlap, overlap, caller.user_id}
+                                 : storage::Params{st->project_id, overlap, caller.user_id};
+  auto write = [this, st, postgres](storage::Conn& c) -> base::Status {
+    const Caller& caller = st->caller;
+    const std::string& project_id = st->project_id;
+    std::optional<Lease>& out = st->out;
     out.reset();
     if (postgres) {
       // Concurrent leasers lock instead of conflicting: the expert's membership row serializes
@@ -144,8 +167,8 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
                                    "ORDER BY a.leased_at_us, a.id LIMIT 2",
                                    {caller.user_id, project_id, now}));
     for (const storage::Row& r : live) {
-      if (r.Text(0) == after) continue;
-      out = Lease{r.Text(0), r.Text(1), r.Int(2), std::string(project_id), r.Text(3), r.Text(4)};
+      if (r.Text(0) == st->after) continue;
+      out = Lease{r.Text(0), r.Text(1), r.Int(2), project_id, r.Text(3), r.Text(4)};
       return base::Ok();
     }
     // Expired leases go back to the pool: swept at most once a second per project, and always
@@ -157,8 +180,8 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
     }
     bool skip_locked = postgres;
     for (;;) {
-      ASSAY_ASSIGN_OR_RETURN(storage::Rows cand,
-                             c.Query(skip_locked ? candidate_sql_skip_locked : candidate_sql, candidate_params));
+      ASSAY_ASSIGN_OR_RETURN(storage::Rows cand, c.Query(skip_locked ? st->candidate_sql_skip_locked : st->candidate_sql,
+                                                         st->candidate_params));
       if (cand.empty() && skip_locked) {  // before answering "none left", wait for the items others hold
         skip_locked = false;
         continue;
@@ -170,10 +193,10 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
         continue;
       }
       const std::string item_id = cand[0].Text(0);
-      ASSAY_ASSIGN_OR_RETURN(int64_t changed,
-                             c.Exec("UPDATE items SET taken = taken + 1 WHERE id = ? AND taken < ?", {item_id, max_overlap}));
+      ASSAY_ASSIGN_OR_RETURN(int64_t changed, c.Exec("UPDATE items SET taken = taken + 1 WHERE id = ? AND taken < ?",
+                                                     {item_id, st->max_overlap}));
       if (changed != 1) return base::Error(base::ErrorCode::kUnavailable, "item taken concurrently; retry");
-      Lease lease{NewId(), base::SecureRandomHex(16), now + lease_us, std::string(project_id), item_id, cand[0].Text(1)};
+      Lease lease{NewId(), base::SecureRandomHex(16), now + st->lease_us, project_id, item_id, cand[0].Text(1)};
       ASSAY_TRY(c.Exec("INSERT INTO assignments (id, project_id, item_id, expert_id, state, lease_token, leased_at_us, "
                        "lease_expires_at_us) VALUES (?, ?, ?, ?, 'leased', ?, ?, ?)",
                        {lease.assignment_id, project_id, item_id, caller.user_id, lease.lease_token, now,
@@ -181,8 +204,11 @@ base::Result<std::optional<Lease>> Service::AcquireLease(const Caller& caller, s
       out = std::move(lease);
       return base::Ok();
     }
-  }));
-  return out;
+  };
+  db_.WriteAsync(std::move(write), [st, done = std::move(done)](base::Status written) {
+    if (!written) return done(std::move(written).error());
+    done(std::move(st->out));
+  });
 }
 
 bool Service::ShouldSweepLeases(std::string_view project_id, int64_t now_us) {
@@ -235,36 +261,59 @@ base::Status Service::ReturnAssignment(const Caller& caller, std::string_view as
 }
 
 base::Result<SubmitResult> Service::Submit(const Caller& caller, const SubmitRequest& req) {
+  return Await<SubmitResult>([&](Done<SubmitResult> done) { SubmitAsync(caller, req, std::move(done)); });
+}
+
+void Service::SubmitAsync(const Caller& caller, const SubmitRequest& req, Done<SubmitResult> done) {
   if (req.client_submission_id.empty() || req.client_submission_id.size() > 200) {
-    return base::Error::Invalid("client_submission_id must have 1 to 200 characters").Detail("field", "client_submission_id");
+    return done(base::Error::Invalid("client_submission_id must have 1 to 200 characters")
+                    .Detail("field", "client_submission_id"));
   }
   if (req.active_ms < 0 || req.active_ms > kMaxActiveMs) {
-    return base::Error::Invalid("active_ms must be between 0 and 30 days").Detail("field", "active_ms");
+    return done(base::Error::Invalid("active_ms must be between 0 and 30 days").Detail("field", "active_ms"));
   }
-  if (req.lease_token.empty()) return base::Error::Invalid("lease_token is required").Detail("field", "lease_token");
+  if (req.lease_token.empty()) return done(base::Error::Invalid("lease_token is required").Detail("field", "lease_token"));
+  // What the write needs, kept until it has run; `result` and `version` are its answer.
+  struct State {
+    Caller caller;
+    SubmitRequest req;
+    std::string answer_hash;
+    OverlapSettings overlap;
+    std::shared_ptr<const ProjectTemplate> tmpl;
+    std::shared_ptr<const QualityReport> skills;
+    SubmitResult result;
+    int64_t version = 0;
+  };
+  auto st = std::make_shared<State>();
   // Validate outside the writer: it is the one serial resource.
-  ASSAY_ASSIGN_OR_RETURN(storage::Rows ctx,
-                         db_.Query("SELECT a.expert_id, a.project_id, a.item_id, p.template, i.data, p.overlap, "
-                                   "p.max_overlap, p.target_confidence_ppm FROM assignments a "
-                                   "JOIN projects p ON p.id = a.project_id JOIN items i ON i.id = a.item_id WHERE a.id = ?",
-                                   {req.assignment_id}));
-  if (ctx.empty() || ctx[0].Text(0) != caller.user_id) return base::Error::NotFound("no such assignment");
-  auto answer = base::ParseJson(req.answer_json);
-  if (!answer) return base::Error::Invalid("answer is not valid JSON: " + answer.error().message()).Detail("field", "answer");
-  ASSAY_ASSIGN_OR_RETURN(std::shared_ptr<const ProjectTemplate> tmpl, TemplateFor(ctx[0].Text(1), ctx[0].Text(3)));
-  ASSAY_ASSIGN_OR_RETURN(nlohmann::json data, base::ParseJson(ctx[0].Text(4)));
-  ASSAY_TRY(tmpl->parsed.ValidateAnswer(*answer, data));
-  const std::string answer_hash = base::Sha256Hex(base::CanonicalJson(*answer));
-  OverlapSettings overlap{ctx[0].Int(5), ctx[0].IsNull(6) ? ctx[0].Int(5) : ctx[0].Int(6),
-                          static_cast<double>(ctx[0].Int(7)) / 1e6};
-  std::shared_ptr<const QualityReport> skills;
-  if (overlap.dynamic()) skills = CachedQuality(ctx[0].Text(1));
-  int64_t version = 0;
+  base::Status valid = [&]() -> base::Status {
+    ASSAY_ASSIGN_OR_RETURN(storage::Rows ctx,
+                           db_.Query("SELECT a.expert_id, a.project_id, a.item_id, p.template, i.data, p.overlap, "
+                                     "p.max_overlap, p.target_confidence_ppm FROM assignments a "
+                                     "JOIN projects p ON p.id = a.project_id JOIN items i ON i.id = a.item_id WHERE a.id = ?",
+                                     {req.assignment_id}));
+    if (ctx.empty() || ctx[0].Text(0) != caller.user_id) return base::Error::NotFound("no such assignment");
+    auto answer = base::ParseJson(req.answer_json);
+    if (!answer) return base::Error::Invalid("answer is not valid JSON: " + answer.error().message()).Detail("field", "answer");
+    ASSAY_ASSIGN_OR_RETURN(st->tmpl, TemplateFor(ctx[0].Text(1), ctx[0].Text(3)));
+    ASSAY_ASSIGN_OR_RETURN(nlohmann::json data, base::ParseJson(ctx[0].Text(4)));
+    ASSAY_TRY(st->tmpl->parsed.ValidateAnswer(*answer, data));
+    st->answer_hash = base::Sha256Hex(base::CanonicalJson(*answer));
+    st->overlap = OverlapSettings{ctx[0].Int(5), ctx[0].IsNull(6) ? ctx[0].Int(5) : ctx[0].Int(6),
+                                  static_cast<double>(ctx[0].Int(7)) / 1e6};
+    if (st->overlap.dynamic()) st->skills = CachedQuality(ctx[0].Text(1));
+    return base::Ok();
+  }();
+  if (!valid) return done(std::move(valid).error());
+  st->caller = caller;
+  st->req = req;
 
-  SubmitResult result;
-  ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
+  auto write = [this, st](storage::Conn& c) -> base::Status {
+    const Caller& caller = st->caller;
+    const SubmitRequest& req = st->req;
+    SubmitResult& result = st->result;
     result = {};
-    if (db_.dialect() == storage::Dialect::kPostgres) {
+    if (c.dialect() == storage::Dialect::kPostgres) {
       // Submits of one assignment, and of one item (whose labels a submit may count), queue on
       // those rows instead of conflicting and re-running.
       ASSAY_TRY(c.UseRowLocking());
@@ -282,7 +331,7 @@ base::Result<SubmitResult> Service::Submit(const Caller& caller, const SubmitReq
                                      "WHERE expert_id = ? AND client_submission_id = ?",
                                      {caller.user_id, req.client_submission_id}));
       if (prior.empty()) return std::move(live).error();
-      if (prior[0].Text(1) != req.assignment_id || prior[0].Text(2) != answer_hash) return reused;
+      if (prior[0].Text(1) != req.assignment_id || prior[0].Text(2) != st->answer_hash) return reused;
       ASSAY_ASSIGN_OR_RETURN(result.submission, LoadSubmission(c, prior[0].Text(0)));
       result.created = false;
       return base::Ok();
@@ -298,19 +347,22 @@ base::Result<SubmitResult> Service::Submit(const Caller& caller, const SubmitReq
                "answer, answer_hash, active_ms, submitted_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                "ON CONFLICT (expert_id, client_submission_id) DO NOTHING",
                {s.id, s.assignment_id, s.project_id, s.item_id, s.expert_id, s.client_submission_id, s.answer_json,
-                answer_hash, s.active_ms, now}));
+                st->answer_hash, s.active_ms, now}));
     if (inserted != 1) return reused;
     ASSAY_TRY(c.Exec("UPDATE assignments SET state = 'submitted', finished_at_us = ? WHERE id = ?", {now, req.assignment_id}));
     ASSAY_ASSIGN_OR_RETURN(storage::Row v, c.QueryOne("UPDATE projects SET quality_version = quality_version + 1 "
                                                       "WHERE id = ? RETURNING quality_version", {a.project_id}));
-    version = v.Int(0);
-    if (overlap.dynamic()) ASSAY_TRY(DecideItem(c, a.item_id, tmpl->label_fields, overlap, skills.get()));
+    st->version = v.Int(0);
+    if (st->overlap.dynamic()) ASSAY_TRY(DecideItem(c, a.item_id, st->tmpl->label_fields, st->overlap, st->skills.get()));
     result.submission = std::move(s);
     result.created = true;
     return base::Ok();
-  }));
-  if (result.created && overlap.dynamic()) RefreshQualityIfBehind(result.submission.project_id, version);
-  return result;
+  };
+  db_.WriteAsync(std::move(write), [this, st, done = std::move(done)](base::Status written) {
+    if (!written) return done(std::move(written).error());
+    if (st->result.created && st->overlap.dynamic()) RefreshQualityIfBehind(st->result.submission.project_id, st->version);
+    done(std::move(st->result));
+  });
 }
 
 base::Result<Submission> Service::GetSubmission(const Caller& caller, std::string_view submission_id) {

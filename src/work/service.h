@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -44,6 +45,10 @@ struct ServiceOptions {
   // library minimum) to keep suites fast.
   bool fast_password_hashing_for_tests = false;
 };
+
+// Receives the answer of an asynchronous call (…Async below), once.
+template <typename T>
+using Done = std::function<void(base::Result<T>)>;
 
 // Called while importing with bytes read so far and the total.
 using ImportProgressFn = std::function<void(size_t done_bytes, size_t total_bytes)>;
@@ -109,6 +114,15 @@ class Service {
   base::Result<int64_t> RenewLease(const Caller& caller, std::string_view assignment_id,
                                    std::string_view lease_token);
   base::Result<SubmitResult> Submit(const Caller& caller, const SubmitRequest& request);
+  // AcquireLease and Submit without waiting for the write: their reads and checks run on the
+  // calling thread, and done gets the answer — at once on an error found before the write,
+  // else from the database once the write is durable (SQLite: on its writer thread, so done
+  // must only hand the answer on; storage::Db::WriteAsync). With a Db whose writes are not
+  // asynchronous (AsyncWrites() false) they block like the calls above.
+  void AcquireLeaseAsync(const Caller& caller, std::string_view project_id, std::string_view after,
+                         Done<std::optional<Lease>> done);
+  void SubmitAsync(const Caller& caller, const SubmitRequest& request, Done<SubmitResult> done);
+  bool AsyncWrites() const { return db_.AsyncWrites(); }
   base::Status ReturnAssignment(const Caller& caller, std::string_view assignment_id,
                                 std::string_view lease_token);
   base::Result<Submission> GetSubmission(const Caller& caller, std::string_view submission_id);
@@ -140,6 +154,14 @@ class Service {
  private:
   struct Throttle;
   std::string NewId() { return ids_.Next(); }
+  // Runs an asynchronous call and waits for its answer.
+  template <typename T>
+  static base::Result<T> Await(const std::function<void(Done<T>)>& start) {
+    std::promise<base::Result<T>> answer;
+    std::future<base::Result<T>> future = answer.get_future();
+    start([&answer](base::Result<T> r) { answer.set_value(std::move(r)); });
+    return future.get();
+  }
   std::string HashPassword(std::string_view password);
   bool VerifyPassword(const std::string& hash, std::string_view password);
   // A project's template, parsed once per template text, with the label fields the quality
