@@ -567,7 +567,8 @@ int main(int argc, char** argv) {
   std::printf("reference: raw durable SQLite insert+commit (one row, synchronous=FULL, same disk): %.0f commits/s\n", raw);
   const bool paced = flags.rate > 0;
   if (paced) {
-    std::printf("mode: paced, %.0f cycles/s offered across the experts (open loop); latency from when each cycle was due, svc from when it was sent\n",
+    std::printf("mode: paced, %.0f cycles/s offered across the experts (open loop); latency from when each cycle\n"
+                "      was due (coordinated omission corrected), svc from when it was sent\n",
                 flags.rate);
     std::printf("%7s %10s %10s %8s %8s %8s %8s %8s %7s %6s %6s %7s %12s %9s  %s\n", "experts", "offered/s", "cycles/s",
                 "p50 ms", "p99 ms", "max ms", "svc p50", "svc p99", "errors", "lost", "dup", "unacked", "healthz/s",
