@@ -3,7 +3,13 @@
 // references: the raw durable one-row insert+commit rate on the same disk, and /healthz
 // requests/s on the same server with the same connection count. See README.md.
 //
+// By default each expert starts its next cycle as soon as the last one is answered (closed loop).
+// With --rate R the experts together are offered R cycles/s on a fixed schedule (open loop, as
+// wrk2 does), and a cycle's latency counts from when it was due, so a slow server cannot hide
+// its queue by slowing the load down (coordinated omission).
+//
 //   build/work_loop_bench --experts 16,256,1000 --seconds 20
+//   build/work_loop_bench --experts 256 --seconds 10 --rate 3000
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -11,6 +17,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +29,8 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <queue>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -43,6 +52,7 @@ struct Flags {
   std::vector<int> experts = {16, 256, 1000};
   double seconds = 20;
   double health_seconds = 5;
+  double rate = 0;  // cycles/s offered across all experts; 0 = closed loop
   int client_threads = 1;
   std::string assay = ASSAY_BINARY;
   std::string dir;
@@ -145,25 +155,38 @@ struct Conn {
   std::string in;
   bool submitting = false;
   int64_t n = 0;  // this expert's cycles started
-  Clock::time_point cycle_start;
+  Clock::time_point due;   // when this cycle should start: its latency counts from here
+  Clock::time_point sent;  // when its first request went out: its service time counts from here
   std::string lease_token;
 };
 
 struct ThreadResult {
-  std::vector<float> latency_ms;  // completed cycles (or requests)
+  std::vector<float> latency_ms;  // completed cycles (or requests), from when each was due
+  std::vector<float> service_ms;  // the same, from when each was sent
   std::vector<std::pair<int, int64_t>> acknowledged;  // (expert, cycle number)
   int64_t errors = 0;
   std::map<std::string, int64_t> error_kinds;
 };
 
+// Seeds each expert's schedule phase, so a paced run offers the same start times every time.
+constexpr uint64_t kPhaseSeed = 0x5eed'0f'9ace;
+
 class LoadThread {
  public:
-  LoadThread(Mode mode, uint16_t port, const Setup& setup, std::vector<int> experts)
-      : mode_(mode), port_(port), setup_(setup), experts_(std::move(experts)) {}
+  // `period` is the time between one expert's scheduled cycle starts; zero runs closed loop.
+  LoadThread(Mode mode, uint16_t port, const Setup& setup, std::vector<int> experts, Clock::duration period)
+      : mode_(mode), port_(port), setup_(setup), experts_(std::move(experts)), period_(period) {}
 
   // Connects all, then runs until `until`; a cycle in flight at the end is not counted.
   ThreadResult Run(Clock::time_point start, Clock::time_point until) {
     ep_ = epoll_create1(0);
+    // One timer wakes the loop at the next scheduled start or at `until`, whichever is first.
+    timer_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (ep_ < 0 || timer_ < 0) Die("epoll/timerfd: " + std::string(std::strerror(errno)));
+    epoll_event tev{};
+    tev.events = EPOLLIN;
+    tev.data.ptr = nullptr;
+    epoll_ctl(ep_, EPOLL_CTL_ADD, timer_, &tev);
     for (int e : experts_) {
       auto c = std::make_unique<Conn>();
       c->index = e;
@@ -172,22 +195,57 @@ class LoadThread {
       conns_.push_back(std::move(c));
     }
     while (Clock::now() < start) std::this_thread::sleep_until(start);
-    for (auto& c : conns_) Begin(*c);
+    for (auto& c : conns_) {
+      if (period_ == Clock::duration::zero()) {
+        c->due = start;
+        Begin(*c);
+        continue;
+      }
+      // A random phase per expert spreads the starts over the period instead of sending bursts.
+      std::mt19937_64 rng(kPhaseSeed + static_cast<uint64_t>(c->index));
+      c->due = start + std::chrono::duration_cast<Clock::duration>(
+                           std::uniform_real_distribution<double>(0, 1)(rng) * period_);
+      waiting_.emplace(c->due, c.get());
+    }
     std::vector<epoll_event> events(256);
-    while (Clock::now() < until) {
-      int n = epoll_wait(ep_, events.data(), static_cast<int>(events.size()), 50);
+    for (auto now = Clock::now(); now < until; now = Clock::now()) {
+      while (!waiting_.empty() && waiting_.top().first <= now) {
+        Conn& c = *waiting_.top().second;
+        waiting_.pop();
+        Begin(c);
+      }
+      ArmTimer(waiting_.empty() ? until : std::min(until, waiting_.top().first));
+      int n = epoll_wait(ep_, events.data(), static_cast<int>(events.size()), -1);
       for (int i = 0; i < n; ++i) {
-        Conn& c = *static_cast<Conn*>(events[static_cast<size_t>(i)].data.ptr);
-        if (events[static_cast<size_t>(i)].events & EPOLLOUT) Flush(c);
-        if (events[static_cast<size_t>(i)].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) Readable(c, until);
+        const epoll_event& ev = events[static_cast<size_t>(i)];
+        if (ev.data.ptr == nullptr) {
+          uint64_t expirations;
+          if (read(timer_, &expirations, sizeof expirations) < 0 && errno != EAGAIN) Die("timerfd read failed");
+          continue;
+        }
+        Conn& c = *static_cast<Conn*>(ev.data.ptr);
+        if (ev.events & EPOLLOUT) Flush(c);
+        if (ev.events & (EPOLLIN | EPOLLERR | EPOLLHUP)) Readable(c, until);
       }
     }
     for (auto& c : conns_) close(c->fd);
+    close(timer_);
     close(ep_);
     return std::move(result_);
   }
 
  private:
+  void ArmTimer(Clock::time_point at) {
+    if (at == armed_) return;
+    armed_ = at;
+    // steady_clock is CLOCK_MONOTONIC on Linux, so its time points are the timer's absolute times.
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count();
+    itimerspec spec{};
+    spec.it_value.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+    spec.it_value.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+    if (timerfd_settime(timer_, TFD_TIMER_ABSTIME, &spec, nullptr) != 0) Die("timerfd_settime failed");
+  }
+
   bool Connect(Conn& c) {
     c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     sockaddr_in a{};
@@ -203,15 +261,27 @@ class LoadThread {
     return epoll_ctl(ep_, EPOLL_CTL_ADD, c.fd, &ev) == 0;
   }
 
-  void Error(Conn& c, const std::string& kind) {
+  void Error(Conn& c, const std::string& kind, Clock::time_point now) {
     ++result_.errors;
     ++result_.error_kinds[kind];
-    Begin(c);  // start a fresh cycle
+    Next(c, now);  // the failed cycle is over; go on with the next one
+  }
+
+  // The cycle on `c` is over: closed loop starts the next at once; paced starts it when it is
+  // due, or at once if it is already late (one cycle in flight per connection, as one expert).
+  void Next(Conn& c, Clock::time_point now) {
+    if (period_ == Clock::duration::zero()) {
+      c.due = now;
+      return Begin(c);
+    }
+    c.due += period_;
+    if (c.due <= now) return Begin(c);
+    waiting_.emplace(c.due, &c);
   }
 
   void Begin(Conn& c) {
     c.submitting = false;
-    c.cycle_start = Clock::now();
+    c.sent = Clock::now();
     if (mode_ == Mode::kHealth) {
       Send(c, "GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n");
       return;
@@ -265,15 +335,20 @@ class LoadThread {
     }
   }
 
+  void Done(Conn& c, Clock::time_point now) {
+    result_.latency_ms.push_back(std::chrono::duration<float, std::milli>(now - c.due).count());
+    result_.service_ms.push_back(std::chrono::duration<float, std::milli>(now - c.sent).count());
+  }
+
   void Response(Conn& c, int status, const std::string& body) {
     const auto now = Clock::now();
     if (mode_ == Mode::kHealth) {
-      if (status != 200) return Error(c, "healthz " + std::to_string(status));
-      result_.latency_ms.push_back(std::chrono::duration<float, std::milli>(now - c.cycle_start).count());
-      return Begin(c);
+      if (status != 200) return Error(c, "healthz " + std::to_string(status), now);
+      Done(c, now);
+      return Next(c, now);
     }
     if (!c.submitting) {
-      if (status != 200) return Error(c, "lease " + std::to_string(status) + " " + body.substr(0, 80));
+      if (status != 200) return Error(c, "lease " + std::to_string(status) + " " + body.substr(0, 80), now);
       const std::string assignment = JsonField(body, "assignment_id");
       c.lease_token = JsonField(body, "lease_token");
       c.submitting = true;
@@ -285,64 +360,90 @@ class LoadThread {
                   payload);
       return;
     }
-    if (status != 201) return Error(c, "submit " + std::to_string(status) + " " + body.substr(0, 80));
-    result_.latency_ms.push_back(std::chrono::duration<float, std::milli>(now - c.cycle_start).count());
+    if (status != 201) return Error(c, "submit " + std::to_string(status) + " " + body.substr(0, 80), now);
+    Done(c, now);
     result_.acknowledged.emplace_back(c.index, c.n - 1);
-    Begin(c);
+    Next(c, now);
   }
 
   Mode mode_;
   uint16_t port_;
   const Setup& setup_;
   std::vector<int> experts_;
+  Clock::duration period_;
   std::vector<std::unique_ptr<Conn>> conns_;
+  // Paced connections between cycles, earliest due first.
+  using Due = std::pair<Clock::time_point, Conn*>;
+  struct LaterFirst {
+    bool operator()(const Due& a, const Due& b) const { return a.first > b.first; }
+  };
+  std::priority_queue<Due, std::vector<Due>, LaterFirst> waiting_;
   int ep_ = -1;
+  int timer_ = -1;
+  Clock::time_point armed_{};
   ThreadResult result_;
 };
 
+struct Percentiles {
+  double p50 = 0, p99 = 0, max = 0;
+};
+
+Percentiles Summarize(std::vector<float>& ms) {
+  Percentiles p;
+  if (ms.empty()) return p;
+  std::sort(ms.begin(), ms.end());
+  p.p50 = ms[ms.size() / 2];
+  p.p99 = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+  p.max = ms.back();
+  return p;
+}
+
 struct LoadResult {
   double per_second = 0;
-  double p50 = 0, p99 = 0, max = 0;
+  Percentiles latency;  // from when each cycle was due
+  Percentiles service;  // from when each cycle was sent
   int64_t completed = 0;
   int64_t errors = 0;
   std::map<std::string, int64_t> error_kinds;
   std::set<std::pair<int, int64_t>> acknowledged;
 };
 
-LoadResult RunLoad(Mode mode, const Flags& flags, uint16_t port, const Setup& setup, int experts, double seconds) {
+// `rate` is the cycles/s offered across all experts; 0 runs closed loop.
+LoadResult RunLoad(Mode mode, const Flags& flags, uint16_t port, const Setup& setup, int experts, double seconds,
+                   double rate) {
   const int threads = std::max(1, std::min(flags.client_threads, experts));
   std::vector<std::vector<int>> split(static_cast<size_t>(threads));
   for (int e = 0; e < experts; ++e) split[static_cast<size_t>(e % threads)].push_back(e);
   // Everyone connects first, then the clock starts at once for all threads.
   const auto start = Clock::now() + std::chrono::milliseconds(300 + experts);
   const auto until = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const Clock::duration period =
+      rate > 0 ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(experts / rate))
+               : Clock::duration::zero();
   std::vector<ThreadResult> results(static_cast<size_t>(threads));
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
-      LoadThread lt(mode, port, setup, split[static_cast<size_t>(t)]);
+      LoadThread lt(mode, port, setup, split[static_cast<size_t>(t)], period);
       results[static_cast<size_t>(t)] = lt.Run(start, until);
     });
   }
   for (auto& th : pool) th.join();
   LoadResult out;
-  std::vector<float> lat;
+  std::vector<float> lat, service;
   for (auto& r : results) {
     lat.insert(lat.end(), r.latency_ms.begin(), r.latency_ms.end());
+    service.insert(service.end(), r.service_ms.begin(), r.service_ms.end());
     out.errors += r.errors;
     for (auto& [k, v] : r.error_kinds) out.error_kinds[k] += v;
     for (auto& a : r.acknowledged) {
       if (!out.acknowledged.insert(a).second) Die("a cycle was acknowledged twice");
     }
   }
-  std::sort(lat.begin(), lat.end());
   out.completed = static_cast<int64_t>(lat.size());
   out.per_second = static_cast<double>(lat.size()) / seconds;
-  if (!lat.empty()) {
-    out.p50 = lat[lat.size() / 2];
-    out.p99 = lat[std::min(lat.size() - 1, lat.size() * 99 / 100)];
-    out.max = lat.back();
-  }
+  out.latency = Summarize(lat);
+  out.service = Summarize(service);
   return out;
 }
 
@@ -427,6 +528,9 @@ Flags ParseFlags(int argc, char** argv) {
       f.seconds = std::stod(value());
     } else if (a == "--health-seconds") {
       f.health_seconds = std::stod(value());
+    } else if (a == "--rate") {
+      f.rate = std::stod(value());
+      if (!(f.rate >= 0)) Die("--rate must be a number of cycles/s >= 0");
     } else if (a == "--client-threads") {
       f.client_threads = std::stoi(value());
     } else if (a == "--assay") {
@@ -438,7 +542,9 @@ Flags ParseFlags(int argc, char** argv) {
     } else {
       std::printf(
           "usage: work_loop_bench [--experts 16,256,1000] [--seconds 20] [--health-seconds 5]\n"
-          "       [--client-threads 1] [--assay PATH] [--dir TMPDIR] [--server-arg ARG]...\n");
+          "       [--rate CYCLES_PER_S] [--client-threads 1] [--assay PATH] [--dir TMPDIR] [--server-arg ARG]...\n"
+          "  --rate R  offer R cycles/s in total on a fixed schedule (open loop) and measure latency from\n"
+          "            when each cycle was due; 0 (default) runs closed loop\n");
       std::exit(a == "--help" || a == "-h" ? 0 : 2);
     }
   }
@@ -459,8 +565,19 @@ int main(int argc, char** argv) {
   std::printf("work_loop_bench: %g s per run, server %s, data in %s\n", flags.seconds, flags.assay.c_str(), dir.c_str());
   const double raw = Check(storage::MeasureRawCommitsPerSecond((dir / "raw.db").string(), 2000), "raw commits");
   std::printf("reference: raw durable SQLite insert+commit (one row, synchronous=FULL, same disk): %.0f commits/s\n", raw);
-  std::printf("%7s %10s %8s %8s %8s %7s %6s %6s %7s %12s %9s  %s\n", "experts", "cycles/s", "p50 ms", "p99 ms",
-              "max ms", "errors", "lost", "dup", "unacked", "healthz/s", "x raw", "load (1/5/15 min)");
+  const bool paced = flags.rate > 0;
+  if (paced) {
+    std::printf("mode: paced, %.0f cycles/s offered across the experts (open loop); latency from when each cycle\n"
+                "      was due (coordinated omission corrected), svc from when it was sent\n",
+                flags.rate);
+    std::printf("%7s %10s %10s %8s %8s %8s %8s %8s %7s %6s %6s %7s %12s %9s  %s\n", "experts", "offered/s", "cycles/s",
+                "p50 ms", "p99 ms", "max ms", "svc p50", "svc p99", "errors", "lost", "dup", "unacked", "healthz/s",
+                "x raw", "load (1/5/15 min)");
+  } else {
+    std::printf("mode: closed loop, each expert starts its next cycle when the last is answered (--rate R to pace)\n");
+    std::printf("%7s %10s %8s %8s %8s %7s %6s %6s %7s %12s %9s  %s\n", "experts", "cycles/s", "p50 ms", "p99 ms",
+                "max ms", "errors", "lost", "dup", "unacked", "healthz/s", "x raw", "load (1/5/15 min)");
+  }
   int failed = 0;
   for (int experts : flags.experts) {
     const fs::path db_path = dir / ("c" + std::to_string(experts) + ".db");
@@ -470,17 +587,26 @@ int main(int argc, char** argv) {
     Setup setup = Prepare(db_path.string(), experts, items);
     test::ServeProcess server = StartServer(flags, db_path.string(), (dir / ("serve_c" + std::to_string(experts) + ".log")).string());
     const double server_cpu0 = ProcessCpuSeconds(server.pid), client_cpu0 = ProcessCpuSeconds(getpid());
-    LoadResult loop = RunLoad(Mode::kWorkLoop, flags, server.port, setup, experts, flags.seconds);
+    LoadResult loop = RunLoad(Mode::kWorkLoop, flags, server.port, setup, experts, flags.seconds, flags.rate);
     const double server_cpu = ProcessCpuSeconds(server.pid) - server_cpu0;
     const double client_cpu = ProcessCpuSeconds(getpid()) - client_cpu0;
     const std::string load = LoadAverage();
-    LoadResult health = RunLoad(Mode::kHealth, flags, server.port, setup, experts, flags.health_seconds);
+    // The reference stays closed loop: it measures how many requests/s the server can answer.
+    LoadResult health = RunLoad(Mode::kHealth, flags, server.port, setup, experts, flags.health_seconds, 0);
     StopServer(server);
     ExportCheck check = CheckExport(db_path.string(), setup, loop.acknowledged);
-    std::printf("%7d %10.0f %8.1f %8.1f %8.1f %7lld %6lld %6lld %7lld %12.0f %9.2f  %s\n", experts, loop.per_second,
-                loop.p50, loop.p99, loop.max, static_cast<long long>(loop.errors), static_cast<long long>(check.lost),
-                static_cast<long long>(check.duplicated), static_cast<long long>(check.unacknowledged),
-                health.per_second, loop.per_second / raw, load.c_str());
+    std::printf("%7d ", experts);
+    if (paced) std::printf("%10.0f ", flags.rate);
+    std::printf("%10.0f %8.1f %8.1f %8.1f ", loop.per_second, loop.latency.p50, loop.latency.p99, loop.latency.max);
+    if (paced) std::printf("%8.1f %8.1f ", loop.service.p50, loop.service.p99);
+    std::printf("%7lld %6lld %6lld %7lld %12.0f %9.2f  %s\n", static_cast<long long>(loop.errors),
+                static_cast<long long>(check.lost), static_cast<long long>(check.duplicated),
+                static_cast<long long>(check.unacknowledged), health.per_second, loop.per_second / raw, load.c_str());
+    if (paced && loop.per_second < 0.95 * flags.rate) {
+      std::printf("        NOT KEEPING UP: achieved %.0f of %.0f offered cycles/s (%.0f %%); the server (or this machine) is\n"
+                  "        saturated at this rate, so its latencies grow with the run length and mean only that\n",
+                  loop.per_second, flags.rate, 100 * loop.per_second / flags.rate);
+    }
     if (loop.completed > 0) {
       std::printf("        CPU per cycle: server %.0f us, load generator %.0f us\n", 1e6 * server_cpu / static_cast<double>(loop.completed),
                   1e6 * client_cpu / static_cast<double>(loop.completed));
