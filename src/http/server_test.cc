@@ -4,6 +4,7 @@
 
 #include <future>
 #include <latch>
+#include <optional>
 #include <thread>
 
 #include "http/client.h"
@@ -39,6 +40,14 @@ class TestHandler : public Handler {
     }
     return Response::Json(404, R"({"error":{"code":"not_found","message":"no route","details":{}}})");
   }
+  // /later is taken on the I/O thread; the test answers it from its own thread.
+  bool HandleAsync(Request& req, const Reply& reply) override {
+    if (req.path != "/later") return false;
+    later_request = &req;
+    later_reply.emplace(reply);
+    later_taken.count_down();
+    return true;
+  }
   Response ErrorResponse(const base::Error& e, const Request&) override {
     return Response::Json(400, "{\"error\":{\"code\":\"" + std::string(base::ErrorCodeName(e.code())) +
                                    "\",\"message\":\"" + e.message() + "\",\"details\":" +
@@ -46,6 +55,9 @@ class TestHandler : public Handler {
   }
   std::latch entered{1};
   std::promise<void> release;
+  std::latch later_taken{1};
+  Request* later_request = nullptr;
+  std::optional<Reply> later_reply;
 };
 
 class ServerTest : public ::testing::Test {
@@ -124,6 +136,35 @@ TEST_F(ServerTest, StreamsAChunkedBody) {
   auto again = c.Send("GET", "/echo");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 200);
+}
+
+TEST_F(ServerTest, AnAsynchronousHandlerAnswersLaterFromAnotherThread) {
+  auto later = std::async(std::launch::async, [this] {
+    Client c("127.0.0.1", port_);
+    auto first = c.Send("POST", "/later?q=7", "body");
+    auto second = c.Send("GET", "/echo");  // the connection is kept alive after the late answer
+    return std::make_pair(std::move(first), std::move(second));
+  });
+  handler_.later_taken.wait();
+  // While it waits, the I/O thread serves others.
+  Client other("127.0.0.1", port_);
+  auto r = other.Send("GET", "/echo?q=x");
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->status, 200);
+  // The request stays valid until the answer; the response is built on the I/O thread.
+  const std::thread::id test_thread = std::this_thread::get_id();
+  handler_.later_reply->Send([this, test_thread] {
+    const bool on_io_thread = std::this_thread::get_id() != test_thread;
+    return Response::Text(201, "late " + handler_.later_request->query + " " + handler_.later_request->body +
+                                   (on_io_thread ? " io" : " caller"));
+  });
+  auto [first, second] = later.get();
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_EQ(first->status, 201);
+  EXPECT_EQ(first->body, "late q=7 body io");
+  EXPECT_FALSE(first->GetHeader("x-request-id").empty());
+  ASSERT_TRUE(second) << second.error().ToString();
+  EXPECT_EQ(second->status, 200);
 }
 
 TEST_F(ServerTest, StopFinishesTheRequestInFlight) {

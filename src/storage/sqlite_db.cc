@@ -156,6 +156,10 @@ class SqliteConn final : public Conn {
 
 base::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool writer,
                                                    const SqliteOptions& o) {
+  // SQLite counts every allocation under a global mutex for sqlite3_status(), which we do not
+  // read: off, before the library initializes on the first open.
+  static std::once_flag configured;
+  std::call_once(configured, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -169,7 +173,7 @@ base::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool
   sqlite3_extended_result_codes(raw, 1);
   std::string pragmas = "PRAGMA foreign_keys=ON;";
   if (writer) {
-    // Each group-committed Write() runs in a SAVEPOINT, whose statement journal SQLite writes
+    // A group-committed Write() may run in a SAVEPOINT, whose statement journal SQLite writes
     // to a temp file past 64 KiB; in memory, a batch costs no file writes before its COMMIT.
     // The writer's cache holds a whole batch's pages: with SQLite's 2 MB default a large batch
     // spills dirty pages to the WAL mid-transaction and reads index pages back from the file.
@@ -362,14 +366,33 @@ class SqliteDb final : public Db {
     }
   }
 
-  // BEGIN IMMEDIATE; each fn in SAVEPOINT w … RELEASE w (ROLLBACK TO w on its error); COMMIT.
+  // BEGIN IMMEDIATE; each fn; COMMIT. A function that fails before changing a row needs nothing
+  // undone, which is nearly always the case (a lost lease, a bad answer); one that fails after
+  // changing rows cannot be undone alone, so the batch is rolled back and run again with each
+  // function in SAVEPOINT w … RELEASE w (ROLLBACK TO w on its error) — two statements per write
+  // saved on every batch but those. Running a function twice is allowed (db.h).
   void RunBatch(std::vector<Pending>& batch) {
+    if (!RunBatchOnce(batch, /*savepoints=*/false)) (void)RunBatchOnce(batch, /*savepoints=*/true);
+    for (Pending& p : batch) p.fn = nullptr;  // what it captured goes before done is called
+  }
+
+  // false: a function failed after changing rows (only without savepoints); rolled back.
+  bool RunBatchOnce(std::vector<Pending>& batch, bool savepoints) {
     base::Status begin = writer_->Simple("BEGIN IMMEDIATE");
     if (!begin) {
       for (Pending& p : batch) p.result = begin;
-      return;
+      return true;
     }
     for (Pending& p : batch) {
+      if (!savepoints) {
+        const int64_t changes_before = sqlite3_total_changes64(writer_->raw());
+        p.result = RunGuarded(p.fn, *writer_);
+        if (!p.result && sqlite3_total_changes64(writer_->raw()) != changes_before) {
+          (void)writer_->Simple("ROLLBACK");
+          return false;
+        }
+        continue;
+      }
       base::Status st = writer_->Simple("SAVEPOINT w");
       if (st) {
         st = RunGuarded(p.fn, *writer_);
@@ -378,7 +401,6 @@ class SqliteDb final : public Db {
         if (st && !rel) st = std::move(rel);
       }
       p.result = std::move(st);
-      p.fn = nullptr;  // what it captured goes now, not after the COMMIT
     }
     base::Status commit = writer_->Simple("COMMIT");
     if (!commit) {
@@ -387,6 +409,7 @@ class SqliteDb final : public Db {
         if (p.result) p.result = commit;
       }
     }
+    return true;
   }
 
   // 16 MiB of 4 KiB pages: the WAL index stays a few hash tables long, and a checkpoint (which

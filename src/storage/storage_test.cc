@@ -2,8 +2,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <future>
+#include <mutex>
 #include <thread>
 
 #include "base/clock.h"
@@ -282,6 +285,65 @@ TEST_P(Conformance, ConstraintViolationDoesNotPoisonTheBatch) {
   // Only the winner's own key exists, plus the shared one.
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM kv"), 2);
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM kv k JOIN kv s ON s.k = 'shared' AND k.k = 'own' || s.v"), 1);
+}
+
+// WriteAsync answers each write once, with Write()'s result, after it is committed (or rolled
+// back alone); on SQLite it returns before the write has run.
+TEST_P(Conformance, WriteAsyncAnswersEachWriteOnceCommitted) {
+  auto db = OpenDb();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(CreateKv(*db));
+  constexpr int kWrites = 200;
+  std::mutex mu;
+  std::condition_variable cv;
+  int answered = 0, wrong = 0;
+  for (int i = 0; i < kWrites; ++i) {
+    const bool fail = i % 3 == 0;  // fails after inserting: only its own row goes
+    db->WriteAsync(
+        [i, fail](Conn& c) -> base::Status {
+          ASSAY_TRY(c.Exec("INSERT INTO kv VALUES (?, ?)", {std::to_string(i), i}));
+          if (fail) return base::Error::Invalid("fail " + std::to_string(i));
+          return base::Ok();
+        },
+        [&, i, fail](base::Status st) {
+          std::lock_guard lock(mu);
+          if (static_cast<bool>(st) == fail) ++wrong;
+          if (!st && st.error().message() != "fail " + std::to_string(i)) ++wrong;
+          ++answered;
+          cv.notify_all();
+        });
+  }
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return answered == kWrites; });
+  }
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(Count(*db, "SELECT count(*) FROM kv"), kWrites - (kWrites + 2) / 3);
+  EXPECT_EQ(Count(*db, "SELECT count(*) FROM kv WHERE v % 3 = 0"), 0);
+}
+
+TEST(Sqlite, WriteAsyncReturnsBeforeTheWriteRuns) {
+  TempDb t;
+  auto db = Open(t.path());
+  ASSERT_TRUE(db->AsyncWrites());
+  ASSERT_TRUE(db->Write([](Conn& c) { return c.ExecScript("CREATE TABLE t (v INTEGER) STRICT"); }));
+  std::promise<void> go;
+  std::shared_future<void> started = go.get_future().share();
+  std::promise<base::Status> answer;
+  // The write waits for `go`, which is given only after WriteAsync returned: had WriteAsync run
+  // the write itself, this would never finish.
+  db->WriteAsync(
+      [started](Conn& c) -> base::Status {
+        if (started.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+          return base::Error::Internal("WriteAsync ran the write before returning");
+        }
+        return c.ExecScript("INSERT INTO t VALUES (1)");
+      },
+      [&answer](base::Status st) { answer.set_value(std::move(st)); });
+  go.set_value();
+  base::Status st = answer.get_future().get();
+  EXPECT_TRUE(st) << st.error().ToString();
+  EXPECT_EQ(Count(*db, "SELECT count(*) FROM t"), 1);
 }
 
 TEST_P(Conformance, ReadsSeeCommittedWritesOnReturn) {

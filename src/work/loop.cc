@@ -120,7 +120,7 @@ void Service::AcquireLeaseAsync(const Caller& caller, std::string_view project_i
     Caller caller;
     std::string project_id, after, candidate_sql, candidate_sql_skip_locked;
     storage::Params candidate_params;
-    int64_t lease_us = 0, max_overlap = 0;
+    int64_t lease_us = 0;
     std::optional<Lease> out;
   };
   auto st = std::make_shared<State>();
@@ -128,22 +128,25 @@ void Service::AcquireLeaseAsync(const Caller& caller, std::string_view project_i
   st->project_id = std::string(project_id);
   st->after = std::string(after);
   st->lease_us = lease_us;
-  st->max_overlap = max_overlap;
   const bool postgres = db_.dialect() == storage::Dialect::kPostgres;
   // Least-covered items first, in import order; never one this expert already had. With
   // dynamic overlap (quality.h): only undecided items, up to the labels they want now. Built
   // once, outside the writer, which may run its body again.
   const bool dynamic = max_overlap != overlap;
-  st->candidate_sql =
-      dynamic ? "SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.decided = 0 "
-                "AND i.taken < ? AND i.taken < CASE WHEN i.want > ? THEN i.want ELSE ? END "
-              : "SELECT i.id, i.data FROM items i WHERE i.project_id = ? AND i.taken < ? ";
-  st->candidate_sql += "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
-                       "ORDER BY i.taken, i.seq LIMIT 1";
-  if (postgres) st->candidate_sql += " FOR UPDATE OF i";
-  if (postgres) st->candidate_sql_skip_locked = st->candidate_sql + " SKIP LOCKED";
-  st->candidate_params = dynamic ? storage::Params{st->project_id, max_overlap, overlap, overlap, caller.user_id}
-                                 : storage::Params{st->project_id, overlap, caller.user_id};
+  // The chosen item's count goes up in the same statement.
+  auto take_sql = [&](std::string_view lock) {
+    std::string sql = "UPDATE items SET taken = taken + 1 WHERE id = (SELECT i.id FROM items i WHERE i.project_id = ? ";
+    sql += dynamic ? "AND i.decided = 0 AND i.taken < ? AND i.taken < CASE WHEN i.want > ? THEN i.want ELSE ? END "
+                   : "AND i.taken < ? ";
+    sql += "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.expert_id = ?) "
+           "ORDER BY i.taken, i.seq LIMIT 1";
+    sql += lock;
+    return sql + ") AND taken < ? RETURNING id, data";
+  };
+  st->candidate_sql = take_sql(postgres ? " FOR UPDATE OF i" : "");
+  if (postgres) st->candidate_sql_skip_locked = take_sql(" FOR UPDATE OF i SKIP LOCKED");
+  st->candidate_params = dynamic ? storage::Params{st->project_id, max_overlap, overlap, overlap, caller.user_id, max_overlap}
+                                 : storage::Params{st->project_id, overlap, caller.user_id, max_overlap};
   auto write = [this, st, postgres](storage::Conn& c) -> base::Status {
     const Caller& caller = st->caller;
     const std::string& project_id = st->project_id;
@@ -192,10 +195,7 @@ void Service::AcquireLeaseAsync(const Caller& caller, std::string_view project_i
         swept = true;
         continue;
       }
-      const std::string item_id = cand[0].Text(0);
-      ASSAY_ASSIGN_OR_RETURN(int64_t changed, c.Exec("UPDATE items SET taken = taken + 1 WHERE id = ? AND taken < ?",
-                                                     {item_id, st->max_overlap}));
-      if (changed != 1) return base::Error(base::ErrorCode::kUnavailable, "item taken concurrently; retry");
+      const std::string& item_id = cand[0].Text(0);
       Lease lease{NewId(), base::SecureRandomHex(16), now + st->lease_us, project_id, item_id, cand[0].Text(1)};
       ASSAY_TRY(c.Exec("INSERT INTO assignments (id, project_id, item_id, expert_id, state, lease_token, leased_at_us, "
                        "lease_expires_at_us) VALUES (?, ?, ?, ?, 'leased', ?, ?, ?)",
@@ -323,9 +323,17 @@ void Service::SubmitAsync(const Caller& caller, const SubmitRequest& req, Done<S
     const base::Error reused = base::Error::Conflict("client_submission_id was already used for a different submission")
                                    .Detail("field", "client_submission_id");
     const int64_t now = clock_.NowMicros();
-    base::Result<LiveAssignment> live = RequireLiveLease(c, caller, req.assignment_id, req.lease_token, now);
-    if (!live) {
-      // A retry of a submit that went through finds its lease gone: answer the submission.
+    // The usual case in one statement: the caller's live lease with this token becomes submitted.
+    ASSAY_ASSIGN_OR_RETURN(storage::Rows taken,
+                           c.Query("UPDATE assignments SET state = 'submitted', finished_at_us = ? WHERE id = ? "
+                                   "AND expert_id = ? AND state = 'leased' AND lease_token = ? AND lease_expires_at_us > ? "
+                                   "RETURNING project_id, item_id",
+                                   {now, req.assignment_id, caller.user_id, req.lease_token, now}));
+    if (taken.empty()) {
+      // Why not: the precise error, or a retry of a submit that went through (its lease is gone):
+      // answer that submission.
+      base::Result<LiveAssignment> live = RequireLiveLease(c, caller, req.assignment_id, req.lease_token, now);
+      if (live) return base::Error::Internal("live lease not taken by submit");
       ASSAY_ASSIGN_OR_RETURN(storage::Rows prior,
                              c.Query("SELECT id, assignment_id, answer_hash FROM submissions "
                                      "WHERE expert_id = ? AND client_submission_id = ?",
@@ -336,11 +344,12 @@ void Service::SubmitAsync(const Caller& caller, const SubmitRequest& req, Done<S
       result.created = false;
       return base::Ok();
     }
-    const LiveAssignment& a = *live;
-    Submission s{NewId(), req.assignment_id, a.item_id, a.project_id, caller.user_id, req.client_submission_id,
+    const std::string& project_id = taken[0].Text(0);
+    const std::string& item_id = taken[0].Text(1);
+    Submission s{NewId(), req.assignment_id, item_id, project_id, caller.user_id, req.client_submission_id,
                  req.answer_json, req.active_ms, now, "pending", std::nullopt};
-    // The lease is live, so no submission of this assignment exists yet: a row with this client
-    // id is another submission's (one statement fewer per submit than looking it up first).
+    // The lease was live, so no submission of this assignment exists yet: a row with this client
+    // id is another submission's (rolled back with the lease change above).
     ASSAY_ASSIGN_OR_RETURN(
         int64_t inserted,
         c.Exec("INSERT INTO submissions (id, assignment_id, project_id, item_id, expert_id, client_submission_id, "
@@ -349,11 +358,10 @@ void Service::SubmitAsync(const Caller& caller, const SubmitRequest& req, Done<S
                {s.id, s.assignment_id, s.project_id, s.item_id, s.expert_id, s.client_submission_id, s.answer_json,
                 st->answer_hash, s.active_ms, now}));
     if (inserted != 1) return reused;
-    ASSAY_TRY(c.Exec("UPDATE assignments SET state = 'submitted', finished_at_us = ? WHERE id = ?", {now, req.assignment_id}));
     ASSAY_ASSIGN_OR_RETURN(storage::Row v, c.QueryOne("UPDATE projects SET quality_version = quality_version + 1 "
-                                                      "WHERE id = ? RETURNING quality_version", {a.project_id}));
+                                                      "WHERE id = ? RETURNING quality_version", {project_id}));
     st->version = v.Int(0);
-    if (st->overlap.dynamic()) ASSAY_TRY(DecideItem(c, a.item_id, st->tmpl->label_fields, st->overlap, st->skills.get()));
+    if (st->overlap.dynamic()) ASSAY_TRY(DecideItem(c, item_id, st->tmpl->label_fields, st->overlap, st->skills.get()));
     result.submission = std::move(s);
     result.created = true;
     return base::Ok();
