@@ -50,6 +50,8 @@ class Server::Impl {
   void Unregister(Session* s);
   void RequestStarted();
   void RequestFinished();
+  void ReplyOwed();
+  void ReplyGiven();
   std::string NextRequestId() {
     return request_id_prefix + "-" + std::to_string(request_seq.fetch_add(1) + 1);
   }
@@ -78,6 +80,11 @@ class Server::Impl {
   // context switch per request). Sequentially consistent with `stopping`: either the finisher
   // sees the stop and notifies, or Wait() sees the count already dropped.
   std::atomic<int> in_flight{0};
+  // Requests a handler took with HandleAsync whose answer is not written yet. Like a handler
+  // blocked on a worker (joined below), the server waits for them past the grace period: their
+  // answer comes from another thread (a database writer) that would otherwise post to a
+  // destroyed context, and the I/O threads still run to write it.
+  std::atomic<int> replies_owed{0};
   bool started = false;                                          // guarded by mu
   bool joined = false;                                           // guarded by mu
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;  // guarded by mu
@@ -227,14 +234,20 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
     async_request_ = std::move(req);
     async_keep_alive_ = keep_alive;
     bool taken = false;
+    server_.ReplyOwed();
     try {
       taken = server_.handler.HandleAsync(async_request_, Reply(shared_from_this()));
     } catch (const std::exception& e) {
+      server_.ReplyGiven();
       server_.log.Error("http.handler_threw", {{"request_id", async_request_.request_id}, {"error", e.what()}});
       return Write(server_.handler.ErrorResponse(base::Error::Internal("internal error"), async_request_),
                    std::move(async_request_), keep_alive);
     }
-    if (taken) return;
+    if (taken) {
+      owes_reply_ = true;  // until the answer is written (Finished)
+      return;
+    }
+    server_.ReplyGiven();
     net::post(server_.workers, [self = shared_from_this(), req = std::move(async_request_), keep_alive]() mutable {
       self->RunHandler(std::move(req), keep_alive);
     });
@@ -323,6 +336,10 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
   }
 
   void Finished(const Request& req, int status, bool keep_alive) {
+    if (owes_reply_) {
+      owes_reply_ = false;
+      server_.ReplyGiven();
+    }
     if (server_.opt.access_log && server_.log.Enabled(base::LogLevel::kInfo)) {
       const std::string ms = std::to_string(
           static_cast<double>(server_.clock.NowMicros() - started_us_) / 1000.0);
@@ -358,6 +375,7 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Request async_request_;  // the request HandleAsync holds, until its reply is written
   bool async_keep_alive_ = false;
+  bool owes_reply_ = false;  // counted in Impl::replies_owed
   std::string remote_;
   int64_t started_us_ = 0;
   size_t body_limit_bytes_ = 0;
@@ -418,6 +436,15 @@ void Server::Impl::Unregister(Session* s) {
 
 void Server::Impl::RequestStarted() { in_flight.fetch_add(1); }
 
+void Server::Impl::ReplyOwed() { replies_owed.fetch_add(1); }
+
+void Server::Impl::ReplyGiven() {
+  if (replies_owed.fetch_sub(1) == 1 && stopping.load()) {
+    std::lock_guard<std::mutex> lock(mu);
+    cv.notify_all();
+  }
+}
+
 void Server::Impl::RequestFinished() {
   if (in_flight.fetch_sub(1) == 1 && stopping.load()) {
     std::lock_guard<std::mutex> lock(mu);  // Wait() is either before its check or asleep
@@ -456,6 +483,7 @@ void Server::Impl::Wait() {
     log.Warn("http.shutdown_grace_exceeded", {{"in_flight", std::to_string(n), true}});
   }
   joined = true;
+  cv.wait(lock, [this] { return replies_owed.load() == 0; });
   lock.unlock();
   workers.join();
   keep_running.reset();

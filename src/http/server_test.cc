@@ -167,6 +167,34 @@ TEST_F(ServerTest, AnAsynchronousHandlerAnswersLaterFromAnotherThread) {
   EXPECT_EQ(second->status, 200);
 }
 
+// A taken request is answered even when the answer comes after the stop's grace period: the
+// server waits for it (its answer would otherwise be posted to a destroyed server).
+TEST(ServerStop, WaitsForAnAsynchronousAnswerPastTheGracePeriod) {
+  TestHandler handler;
+  ServerOptions opt;
+  opt.port = 0;
+  opt.access_log = false;
+  opt.shutdown_grace_ms = 0;
+  Server server(opt, handler, base::Logger::Null());
+  auto port = server.Start();
+  ASSERT_TRUE(port);
+  auto later = std::async(std::launch::async, [&] {
+    Client c("127.0.0.1", *port);
+    return c.Send("POST", "/later", "x");
+  });
+  handler.later_taken.wait();
+  server.Stop();
+  auto waiting = std::async(std::launch::async, [&] { server.Wait(); });
+  // Still waiting for the owed answer well after its grace period of 0 ms.
+  EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+  handler.later_reply->Send([] { return Response::Text(200, "answered"); });
+  waiting.get();
+  auto r = later.get();
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "answered");
+}
+
 TEST_F(ServerTest, StopFinishesTheRequestInFlight) {
   auto slow = std::async(std::launch::async, [this] {
     Client c("127.0.0.1", port_);
