@@ -128,6 +128,35 @@ http::Response ErrorJson(const base::Error& e) {
   return http::Response::Json(StatusFor(e.code()), std::move(body));
 }
 
+Api::Api(Deps deps) : deps_(std::move(deps)) {
+  if (!deps_.metrics) return;
+  const auto& routes = Routes();
+  for (size_t i = 0; i <= routes.size(); ++i) {
+    auto m = std::make_unique<RouteMetrics>();
+    m->label = i < routes.size() ? std::string(routes[i].method) + " " + std::string(routes[i].path) : "unmatched";
+    m->latency = &deps_.metrics->GetHistogram("assay_http_request_duration_seconds", "Handler latency by route",
+                                              {{"route", m->label}});
+    route_metrics_.push_back(std::move(m));
+  }
+}
+
+void Api::Observe(const Route* matched, double seconds, int status) {
+  RouteMetrics& m = *route_metrics_[matched ? static_cast<size_t>(matched - Routes().data()) : route_metrics_.size() - 1];
+  m.latency->Observe(seconds);
+  auto lookup = [&] {
+    return &deps_.metrics->GetCounter("assay_http_requests_total", "Requests by route and status",
+                                      {{"route", m.label}, {"status", std::to_string(status)}});
+  };
+  if (status < 200 || status >= 600) return lookup()->Add();
+  std::atomic<base::Counter*>& slot = m.by_status[static_cast<size_t>(status - 200)];
+  base::Counter* counter = slot.load(std::memory_order_acquire);
+  if (!counter) {
+    counter = lookup();  // the same series whichever thread gets here first
+    slot.store(counter, std::memory_order_release);
+  }
+  counter->Add();
+}
+
 size_t Api::BodyLimitBytes(std::string_view method, std::string_view path) const {
   PathParams params;
   for (const Route& r : Routes()) {
@@ -249,16 +278,7 @@ http::Response Api::Finish(const http::Request& req, const Route* matched,
                        {{"request_id", req.request_id}, {"error", r.error().ToString()}});
   }
   if (deps_.metrics) {
-    const std::string label = matched ? std::string(matched->method) + " " + std::string(matched->path)
-                                      : "unmatched";
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    deps_.metrics->GetHistogram("assay_http_request_duration_seconds", "Handler latency by route",
-                                {{"route", label}})
-        .Observe(seconds);
-    deps_.metrics->GetCounter("assay_http_requests_total", "Requests by route and status",
-                              {{"route", label}, {"status", std::to_string(res.status)}})
-        .Add();
+    Observe(matched, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), res.status);
   }
   return res;
 }

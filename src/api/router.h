@@ -6,7 +6,10 @@
 //   http::Server server(options, api, logger);
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -108,7 +111,7 @@ std::string OpenApiJson();
 
 class Api final : public http::Handler {
  public:
-  explicit Api(Deps deps) : deps_(std::move(deps)) {}
+  explicit Api(Deps deps);
   size_t BodyLimitBytes(std::string_view method, std::string_view path) const override;
   http::Response Handle(http::Request& request) override;
   bool HandleAsync(http::Request& request, const http::Reply& reply) override;
@@ -126,7 +129,16 @@ class Api final : public http::Handler {
   base::Result<std::optional<work::Caller>> Authenticate(const http::Request& request,
                                                          bool& via_cookie);
   http::Response ServeStatic(const http::Request& request);
+  // A route's metric series, looked up once (the lookup builds label strings under a mutex):
+  // the latency histogram, and the request counter per status, filled in as statuses occur.
+  struct RouteMetrics {
+    base::Histogram* latency = nullptr;
+    std::string label;
+    std::array<std::atomic<base::Counter*>, 400> by_status{};  // status 200..599
+  };
+  void Observe(const Route* matched, double seconds, int status);
   Deps deps_;
+  std::vector<std::unique_ptr<RouteMetrics>> route_metrics_;  // by route index; last: unmatched
 };
 
 // Matches a concrete path against a route pattern, filling params.
