@@ -87,8 +87,8 @@ int Serve(const ServeFlags& f, bool demo) {
   base::Logger log = base::Logger::Stderr(base::ParseLogLevel(f.log_level));
   RaiseOpenFileLimit();
   base::SystemClock clock;
-  std::string path = f.db.rfind("sqlite:", 0) == 0 ? f.db.substr(7) : f.db;
-  if (demo && f.db.find("://") == std::string::npos) {
+  const std::string path = storage::SqlitePath(f.db);
+  if (demo && !path.empty()) {
     std::filesystem::path p(path);
     if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
     // The demo starts from a fresh database every time.

@@ -8,6 +8,8 @@ base::Result<Row> Conn::QueryOne(std::string_view sql, const Params& params) {
   return std::move(rows.front());
 }
 
+base::Status Conn::LockRows(std::string_view, const Params&) { return base::Ok(); }
+
 void Db::WriteAsync(WriteFn fn, WriteDone done) { done(Write(fn)); }
 
 base::Result<Rows> Db::Query(std::string_view sql, const Params& params) {

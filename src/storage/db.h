@@ -115,11 +115,16 @@ class Conn {
                                  const std::function<base::Status(const Row&)>& fn) = 0;
   // The first row, or NotFound.
   base::Result<Row> QueryOne(std::string_view sql, const Params& params = {});
-  // Declares, before its first statement, that this Write transaction locks the rows it depends
-  // on itself (SELECT … FOR UPDATE [SKIP LOCKED]): PostgreSQL then runs it READ COMMITTED instead
-  // of SERIALIZABLE, so writers that would all pick the same row skip to the next one instead of
-  // failing and re-running. SQLite has one writer and ignores it.
+  // Row locks, for writers that pick rows others may be picking at once (a work queue). SQLite
+  // has one writer and needs none: there these do nothing. PostgreSQL runs a Write transaction
+  // that uses them READ COMMITTED instead of SERIALIZABLE, so writers that would all pick the
+  // same row queue on it, or skip to the next one, instead of failing and re-running.
+  //
+  // Declares that this Write transaction locks the rows it depends on itself; before its first
+  // statement. LockRows declares it too.
   virtual base::Status UseRowLocking() { return base::Ok(); }
+  // Locks the rows a SELECT finds until the transaction ends (PostgreSQL: SELECT … FOR UPDATE).
+  virtual base::Status LockRows(std::string_view select_sql, const Params& params = {});
 };
 
 using WriteFn = std::function<base::Status(Conn&)>;
@@ -146,6 +151,10 @@ class Db {
   virtual void WriteAsync(WriteFn fn, WriteDone done);
   // True when WriteAsync() returns before the write is done (the caller never blocks on it).
   virtual bool AsyncWrites() const { return false; }
+  // The clause that makes a SELECT lock the rows of table `alias` it returns, skipping rows
+  // other transactions hold with skip_locked: " FOR UPDATE OF alias [SKIP LOCKED]" on
+  // PostgreSQL, "" on SQLite (see Conn's row locks; the transaction must UseRowLocking()).
+  virtual std::string RowLockClause(std::string_view /*alias*/, bool /*skip_locked*/) const { return ""; }
   // Runs fn on a read connection inside one read transaction (a consistent snapshot).
   virtual base::Status Read(const std::function<base::Status(Conn&)>& fn) = 0;
   virtual DbStats Stats() const = 0;

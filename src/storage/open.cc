@@ -34,6 +34,9 @@ class MeteredDb final : public Db {
     });
   }
   bool AsyncWrites() const override { return inner_->AsyncWrites(); }
+  std::string RowLockClause(std::string_view alias, bool skip_locked) const override {
+    return inner_->RowLockClause(alias, skip_locked);
+  }
   base::Status Read(const std::function<base::Status(Conn&)>& fn) override {
     return Timed(read_, [&] { return inner_->Read(fn); });
   }
@@ -57,12 +60,17 @@ bool IsPostgresUrl(const std::string& url) {
   return url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0;
 }
 
+std::string SqlitePath(const std::string& url) {
+  if (IsPostgresUrl(url)) return "";
+  return url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
+}
+
 base::Result<std::unique_ptr<Db>> OpenDb(const std::string& url, const DbOptions& o) {
   std::unique_ptr<Db> db;
   if (IsPostgresUrl(url)) {
     ASSAY_ASSIGN_OR_RETURN(db, OpenPostgres(url, o.postgres));
   } else {
-    std::string path = url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url;
+    const std::string path = SqlitePath(url);
     if (path.empty()) return base::Error::Invalid("empty database path");
     ASSAY_ASSIGN_OR_RETURN(db, OpenSqlite(path, o.sqlite));
   }

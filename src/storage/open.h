@@ -31,6 +31,8 @@ struct DbOptions {
 };
 
 bool IsPostgresUrl(const std::string& url);
+// The file a SQLite URL names ("sqlite:PATH" or a bare path); "" for a PostgreSQL URL.
+std::string SqlitePath(const std::string& url);
 
 base::Result<std::unique_ptr<Db>> OpenDb(const std::string& url, const DbOptions& options = {});
 

@@ -104,6 +104,15 @@ class PgConn final : public Conn {
     return base::Ok();
   }
 
+  base::Status LockRows(std::string_view select_sql, const Params& params) override {
+    ASSAY_TRY(UseRowLocking());
+    std::string sql(select_sql);
+    sql += " FOR UPDATE";
+    base::Result<Rows> locked = Query(sql, params);
+    if (!locked) return std::move(locked).error();
+    return base::Ok();
+  }
+
   // A serialization failure or deadlock happened in this transaction: run it again.
   bool retryable() const { return retryable_; }
   bool broken() const { return dead_ || PQstatus(conn_) != CONNECTION_OK; }
@@ -267,6 +276,12 @@ class PgDb final : public Db {
   ~PgDb() override = default;
 
   Dialect dialect() const override { return Dialect::kPostgres; }
+  std::string RowLockClause(std::string_view alias, bool skip_locked) const override {
+    std::string clause = " FOR UPDATE OF ";
+    clause += alias;
+    if (skip_locked) clause += " SKIP LOCKED";
+    return clause;
+  }
 
   base::Result<std::unique_ptr<PgConn>> Connect() {
     const std::string options = o_.schema.empty() ? "" : "-c search_path=" + o_.schema;

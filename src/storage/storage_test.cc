@@ -451,6 +451,45 @@ TEST(Open, UrlsPickTheDriver) {
   EXPECT_TRUE(IsPostgresUrl("postgresql://u@h:5/db"));
   EXPECT_FALSE(IsPostgresUrl("sqlite:postgresql.db"));
   EXPECT_FALSE(OpenDb("sqlite:").has_value());
+  EXPECT_EQ(SqlitePath("sqlite:var/a.db"), "var/a.db");
+  EXPECT_EQ(SqlitePath("var/a.db"), "var/a.db");
+  EXPECT_EQ(SqlitePath("postgresql://u@h/db"), "");
+}
+
+// PostgreSQL: a SELECT with RowLockClause(skip_locked) passes over rows another transaction
+// holds with LockRows; SQLite's single writer needs no locks and the clause is empty.
+TEST_P(Conformance, RowLocksMakeConcurrentPickersSkipHeldRows) {
+  auto db = OpenDb();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(CreateKv(*db));
+  ASSERT_TRUE(db->Write([](Conn& c) { return c.ExecScript("INSERT INTO kv VALUES ('a', 1), ('b', 2)"); }));
+  if (GetParam() == Dialect::kSqlite) {
+    EXPECT_EQ(db->RowLockClause("kv", true), "");
+    ASSERT_TRUE(db->Write([](Conn& c) { return c.LockRows("SELECT 1 FROM kv WHERE k = ?", {"a"}); }));
+    return;
+  }
+  std::promise<void> held, release;
+  std::shared_future<void> released = release.get_future().share();
+  auto holder = std::async(std::launch::async, [&] {
+    return db->Write([&](Conn& c) -> base::Status {
+      ASSAY_TRY(c.LockRows("SELECT 1 FROM kv WHERE k = ?", {"a"}));
+      held.set_value();
+      released.wait();
+      return base::Ok();
+    });
+  });
+  held.get_future().wait();
+  std::string picked;
+  base::Status st = db->Write([&](Conn& c) -> base::Status {
+    ASSAY_TRY(c.UseRowLocking());
+    ASSAY_ASSIGN_OR_RETURN(Row r, c.QueryOne("SELECT k FROM kv ORDER BY k LIMIT 1" + db->RowLockClause("kv", true)));
+    picked = r.Text(0);
+    return base::Ok();
+  });
+  release.set_value();
+  EXPECT_TRUE(holder.get());
+  ASSERT_TRUE(st) << st.error().ToString();
+  EXPECT_EQ(picked, "b");
 }
 
 TEST(Migrations, TranslateForPostgres) {

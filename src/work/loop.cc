@@ -128,7 +128,6 @@ void Service::AcquireLeaseAsync(const Caller& caller, std::string_view project_i
   st->project_id = std::string(project_id);
   st->after = std::string(after);
   st->lease_us = lease_us;
-  const bool postgres = db_.dialect() == storage::Dialect::kPostgres;
   // Least-covered items first, in import order; never one this expert already had. With
   // dynamic overlap (quality.h): only undecided items, up to the labels they want now. Built
   // once, outside the writer, which may run its body again.
@@ -143,22 +142,19 @@ void Service::AcquireLeaseAsync(const Caller& caller, std::string_view project_i
     sql += lock;
     return sql + ") AND taken < ? RETURNING id, data";
   };
-  st->candidate_sql = take_sql(postgres ? " FOR UPDATE OF i" : "");
-  if (postgres) st->candidate_sql_skip_locked = take_sql(" FOR UPDATE OF i SKIP LOCKED");
+  st->candidate_sql = take_sql(db_.RowLockClause("i", false));
+  st->candidate_sql_skip_locked = take_sql(db_.RowLockClause("i", true));
   st->candidate_params = dynamic ? storage::Params{st->project_id, max_overlap, overlap, overlap, caller.user_id, max_overlap}
                                  : storage::Params{st->project_id, overlap, caller.user_id, max_overlap};
-  auto write = [this, st, postgres](storage::Conn& c) -> base::Status {
+  auto write = [this, st](storage::Conn& c) -> base::Status {
     const Caller& caller = st->caller;
     const std::string& project_id = st->project_id;
     std::optional<Lease>& out = st->out;
     out.reset();
-    if (postgres) {
-      // Concurrent leasers lock instead of conflicting: the expert's membership row serializes
-      // one expert's calls, and FOR UPDATE SKIP LOCKED below hands each caller a different item.
-      ASSAY_TRY(c.UseRowLocking());
-      ASSAY_TRY(c.Query("SELECT 1 FROM project_members WHERE project_id = ? AND user_id = ? FOR UPDATE",
-                        {project_id, caller.user_id}));
-    }
+    // Concurrent leasers lock instead of conflicting (PostgreSQL; storage::Conn's row locks): the
+    // expert's membership row serializes one expert's calls, and the candidate query's lock
+    // clause (SKIP LOCKED first) hands each caller a different item.
+    ASSAY_TRY(c.LockRows("SELECT 1 FROM project_members WHERE project_id = ? AND user_id = ?", {project_id, caller.user_id}));
     const int64_t now = clock_.NowMicros();
     // At most two live leases per expert and project (the task on screen and one prefetched):
     // a live one other than `after` is the answer, so retries are safe; a new lease only when
@@ -181,7 +177,7 @@ void Service::AcquireLeaseAsync(const Caller& caller, std::string_view project_i
       ASSAY_TRY(ExpireLeases(c, project_id, now));
       swept = true;
     }
-    bool skip_locked = postgres;
+    bool skip_locked = st->candidate_sql_skip_locked != st->candidate_sql;
     for (;;) {
       ASSAY_ASSIGN_OR_RETURN(storage::Rows cand, c.Query(skip_locked ? st->candidate_sql_skip_locked : st->candidate_sql,
                                                          st->candidate_params));
@@ -313,13 +309,9 @@ void Service::SubmitAsync(const Caller& caller, const SubmitRequest& req, Done<S
     const SubmitRequest& req = st->req;
     SubmitResult& result = st->result;
     result = {};
-    if (c.dialect() == storage::Dialect::kPostgres) {
-      // Submits of one assignment, and of one item (whose labels a submit may count), queue on
-      // those rows instead of conflicting and re-running.
-      ASSAY_TRY(c.UseRowLocking());
-      ASSAY_TRY(c.Query("SELECT 1 FROM assignments a JOIN items i ON i.id = a.item_id WHERE a.id = ? FOR UPDATE",
-                        {req.assignment_id}));
-    }
+    // Submits of one assignment, and of one item (whose labels a submit may count), queue on
+    // those rows instead of conflicting and re-running (PostgreSQL; storage::Conn's row locks).
+    ASSAY_TRY(c.LockRows("SELECT 1 FROM assignments a JOIN items i ON i.id = a.item_id WHERE a.id = ?", {req.assignment_id}));
     const base::Error reused = base::Error::Conflict("client_submission_id was already used for a different submission")
                                    .Detail("field", "client_submission_id");
     const int64_t now = clock_.NowMicros();
