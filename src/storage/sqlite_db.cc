@@ -191,11 +191,14 @@ base::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool
 
 class SqliteDb final : public Db {
  public:
-  SqliteDb(std::unique_ptr<SqliteConn> writer, std::vector<std::unique_ptr<SqliteConn>> readers,
-           std::unique_ptr<SqliteConn> checkpointer, int max_batch)
-      : writer_(std::move(writer)),
+  SqliteDb(std::string path, const SqliteOptions& options, std::unique_ptr<SqliteConn> writer,
+           std::vector<std::unique_ptr<SqliteConn>> readers, std::unique_ptr<SqliteConn> checkpointer)
+      : path_(std::move(path)),
+        options_(options),
+        writer_(std::move(writer)),
         checkpointer_(std::move(checkpointer)),
-        max_batch_(max_batch < 1 ? 1 : max_batch) {
+        max_batch_(options.max_batch < 1 ? 1 : options.max_batch) {
+    readers_open_ = static_cast<int>(readers.size());
     for (auto& r : readers) free_readers_.push_back(std::move(r));
     sqlite3_wal_hook(writer_->raw(), &SqliteDb::OnWalCommit, this);
     writer_thread_ = std::thread([this] { WriterLoop(); });
@@ -295,17 +298,35 @@ class SqliteDb final : public Db {
 
   std::unique_ptr<SqliteConn> AcquireReader() {
     std::unique_lock lock(readers_mu_);
-    readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
-    std::unique_ptr<SqliteConn> conn = std::move(free_readers_.back());
-    free_readers_.pop_back();
-    return conn;
+    for (;;) {
+      if (!free_readers_.empty()) {
+        std::unique_ptr<SqliteConn> conn = std::move(free_readers_.back());
+        free_readers_.pop_back();
+        return conn;
+      }
+      if (readers_open_ < options_.max_read_connections) {
+        ++readers_open_;
+        lock.unlock();
+        base::Result<std::unique_ptr<SqliteConn>> extra = OpenConn(path_, false, options_);
+        if (extra) return std::move(extra).value();
+        lock.lock();
+        --readers_open_;  // could not open one: wait for a reader like before
+      }
+      readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
+    }
   }
 
+  // Back to the pool, or closed if the pool already keeps read_connections idle.
   void ReleaseReader(std::unique_ptr<SqliteConn> conn) {
     {
       std::lock_guard lock(readers_mu_);
-      free_readers_.push_back(std::move(conn));
+      if (static_cast<int>(free_readers_.size()) >= std::max(1, options_.read_connections)) {
+        --readers_open_;
+      } else {
+        free_readers_.push_back(std::move(conn));
+      }
     }
+    conn.reset();  // an extra connection closes here, outside the lock
     readers_cv_.notify_one();
   }
 
@@ -415,6 +436,8 @@ class SqliteDb final : public Db {
   // 16 MiB of 4 KiB pages: the WAL index stays a few hash tables long, and a checkpoint (which
   // syncs the database file) runs every few group commits rather than after each one.
   static constexpr int kCheckpointWalPages = 4096;
+  const std::string path_;
+  const SqliteOptions options_;
   std::unique_ptr<SqliteConn> writer_;        // used only by writer_thread_
   std::unique_ptr<SqliteConn> checkpointer_;  // used only by checkpoint_thread_
   const int max_batch_;
@@ -434,6 +457,7 @@ class SqliteDb final : public Db {
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
   std::vector<std::unique_ptr<SqliteConn>> free_readers_;  // guarded by readers_mu_
+  int readers_open_ = 0;                                   // guarded by readers_mu_
 
   std::atomic<int64_t> write_calls_{0};
   std::atomic<int64_t> write_batches_{0};
@@ -450,7 +474,7 @@ base::Result<std::unique_ptr<Db>> OpenSqlite(const std::string& path, const Sqli
   }
   ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConn> checkpointer, OpenConn(path, false, o));
   ASSAY_TRY(checkpointer->ExecScript("PRAGMA query_only=0;"));
-  return std::unique_ptr<Db>(new SqliteDb(std::move(writer), std::move(readers), std::move(checkpointer), o.max_batch));
+  return std::unique_ptr<Db>(new SqliteDb(path, o, std::move(writer), std::move(readers), std::move(checkpointer)));
 }
 
 base::Result<double> MeasureRawCommitsPerSecond(const std::string& path, int64_t duration_ms) {

@@ -1,6 +1,6 @@
 // The SQLite driver: WAL, synchronous=FULL, a busy timeout, a prepared-statement cache per
 // connection, one writer connection owned by a writer thread (group commit, see db.h) and a
-// small pool of read-only connections.
+// pool of read-only connections that grows when all are busy.
 //
 //   ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<storage::Db> db,
 //                          storage::OpenSqlite("var/assay.db", storage::SqliteOptions{}));
@@ -15,7 +15,11 @@
 namespace storage {
 
 struct SqliteOptions {
+  // Read connections kept open. When all are busy (e.g. held by long streamed exports) a read
+  // opens another rather than wait, up to max_read_connections: reads run on the HTTP I/O
+  // threads for the work loop's hot routes, which must not stall behind a slow download.
   int read_connections = 8;
+  int max_read_connections = 64;
   int busy_timeout_ms = 5000;
   // Most Write() functions committed together. 1 turns group commit off (one COMMIT each).
   int max_batch = 1024;

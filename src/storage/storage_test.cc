@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <future>
+#include <latch>
 #include <mutex>
 #include <thread>
 
@@ -320,6 +321,38 @@ TEST_P(Conformance, WriteAsyncAnswersEachWriteOnceCommitted) {
   EXPECT_EQ(wrong, 0);
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM kv"), kWrites - (kWrites + 2) / 3);
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM kv WHERE v % 3 = 0"), 0);
+}
+
+// Reads never wait for a connection while others hold every pooled one (a slow export holds
+// one for minutes): the pool opens another.
+TEST(Sqlite, AReadDoesNotWaitWhileEveryPooledReaderIsHeld) {
+  TempDb t;
+  SqliteOptions o;
+  o.read_connections = 2;
+  auto opened = OpenSqlite(t.path(), o);
+  ASSERT_TRUE(opened);
+  std::unique_ptr<Db> db = std::move(opened).value();
+  ASSERT_TRUE(db->Write([](Conn& c) { return c.ExecScript("CREATE TABLE t (v INTEGER) STRICT; INSERT INTO t VALUES (7)"); }));
+  std::latch holding(o.read_connections);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::vector<std::future<base::Status>> holders;
+  for (int i = 0; i < o.read_connections; ++i) {
+    holders.push_back(std::async(std::launch::async, [&] {
+      return db->Read([&](Conn&) -> base::Status {
+        holding.count_down();
+        released.wait();
+        return base::Ok();
+      });
+    }));
+  }
+  holding.wait();
+  auto extra = std::async(std::launch::async, [&] { return Count(*db, "SELECT v FROM t"); });
+  const bool answered = extra.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  release.set_value();
+  for (auto& h : holders) EXPECT_TRUE(h.get());
+  ASSERT_TRUE(answered) << "the read waited for a pooled connection";
+  EXPECT_EQ(extra.get(), 7);
 }
 
 TEST(Sqlite, WriteAsyncReturnsBeforeTheWriteRuns) {
