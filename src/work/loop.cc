@@ -118,7 +118,7 @@ void Service::AcquireLeaseAsync(const Caller& caller, std::string_view project_i
   // What the write needs, kept until it has run; `out` is its answer.
   struct State {
     Caller caller;
-    std::string project_id, after, candidate_sql, candidate_sql_skip_locked;
+    std::string project_id, after, candidate_sql, candidate_sql_skip_locked, new_id, new_token;
     storage::Params candidate_params;
     int64_t lease_us = 0;
     std::optional<Lease> out;
@@ -128,11 +128,13 @@ void Service::AcquireLeaseAsync(const Caller& caller, std::string_view project_i
   st->project_id = std::string(project_id);
   st->after = std::string(after);
   st->lease_us = lease_us;
+  st->new_id = NewId();
+  st->new_token = base::SecureRandomHex(16);
   // Least-covered items first, in import order; never one this expert already had. With
-  // dynamic overlap (quality.h): only undecided items, up to the labels they want now. Built
-  // once, outside the writer, which may run its body again.
+  // dynamic overlap (quality.h): only undecided items, up to the labels they want now. The
+  // chosen item's count goes up in the same statement. Built once, outside the writer (the one
+  // serial resource), like the new lease's id and token: the write may run again, and reuses them.
   const bool dynamic = max_overlap != overlap;
-  // The chosen item's count goes up in the same statement.
   auto take_sql = [&](std::string_view lock) {
     std::string sql = "UPDATE items SET taken = taken + 1 WHERE id = (SELECT i.id FROM items i WHERE i.project_id = ? ";
     sql += dynamic ? "AND i.decided = 0 AND i.taken < ? AND i.taken < CASE WHEN i.want > ? THEN i.want ELSE ? END "
@@ -192,7 +194,7 @@ void Service::AcquireLeaseAsync(const Caller& caller, std::string_view project_i
         continue;
       }
       const std::string& item_id = cand[0].Text(0);
-      Lease lease{NewId(), base::SecureRandomHex(16), now + st->lease_us, project_id, item_id, cand[0].Text(1)};
+      Lease lease{st->new_id, st->new_token, now + st->lease_us, project_id, item_id, cand[0].Text(1)};
       ASSAY_TRY(c.Exec("INSERT INTO assignments (id, project_id, item_id, expert_id, state, lease_token, leased_at_us, "
                        "lease_expires_at_us) VALUES (?, ?, ?, ?, 'leased', ?, ?, ?)",
                        {lease.assignment_id, project_id, item_id, caller.user_id, lease.lease_token, now,
@@ -274,6 +276,7 @@ void Service::SubmitAsync(const Caller& caller, const SubmitRequest& req, Done<S
     Caller caller;
     SubmitRequest req;
     std::string answer_hash;
+    std::string new_id;  // made outside the writer; a re-run of the write reuses it
     OverlapSettings overlap;
     std::shared_ptr<const ProjectTemplate> tmpl;
     std::shared_ptr<const QualityReport> skills;
@@ -303,6 +306,7 @@ void Service::SubmitAsync(const Caller& caller, const SubmitRequest& req, Done<S
   if (!valid) return done(std::move(valid).error());
   st->caller = caller;
   st->req = req;
+  st->new_id = NewId();
 
   auto write = [this, st](storage::Conn& c) -> base::Status {
     const Caller& caller = st->caller;
@@ -338,7 +342,7 @@ void Service::SubmitAsync(const Caller& caller, const SubmitRequest& req, Done<S
     }
     const std::string& project_id = taken[0].Text(0);
     const std::string& item_id = taken[0].Text(1);
-    Submission s{NewId(), req.assignment_id, item_id, project_id, caller.user_id, req.client_submission_id,
+    Submission s{st->new_id, req.assignment_id, item_id, project_id, caller.user_id, req.client_submission_id,
                  req.answer_json, req.active_ms, now, "pending", std::nullopt};
     // The lease was live, so no submission of this assignment exists yet: a row with this client
     // id is another submission's (rolled back with the lease change above).
