@@ -1,5 +1,5 @@
 // SessionStore: ownership, concurrency on one session, the cached state hash, forks, caps;
-// suites: the workplace suites as views of one workplace.
+// suites: the workplace suites as views of one workplace, the suite listing.
 #include "env/session_store.h"
 
 #include <gtest/gtest.h>
@@ -184,6 +184,42 @@ TEST(SuiteTest, EachLoadGetsItsOwnTasks) {
   std::unique_ptr<Suite> workplace = MustLoad("workplace");
   ASSERT_NE(workplace, nullptr);
   EXPECT_EQ(workplace->FindTask(mail->tasks[0].id)->instruction, instruction);
+}
+
+TEST(SuiteTest, ListingCountsEverySuiteOrSaysWhyNot) {
+  base::FakeClock clock;
+  SessionStoreOptions options;
+  options.data_dirs["tau2-retail"] = "/nonexistent/tau2-retail";
+  SessionStore store(clock, options);
+  const std::vector<SuiteSummary> rows = store.ListSuites();
+  ASSERT_EQ(rows.size(), Suites().size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const SuiteSummary& row = rows[i];
+    EXPECT_EQ(row.name, Suites()[i].name);
+    EXPECT_EQ(row.description, Suites()[i].description);
+    if (row.name == "tau2-retail") {
+      EXPECT_NE(row.error.find("/nonexistent/tau2-retail"), std::string::npos) << row.error;
+      EXPECT_EQ(row.tasks, 0u);
+      continue;
+    }
+    EXPECT_EQ(row.error, "") << row.name;
+    std::unique_ptr<Suite> suite = MustLoad(row.name);
+    ASSERT_NE(suite, nullptr);
+    EXPECT_EQ(row.tasks, suite->tasks.size()) << row.name;
+    EXPECT_EQ(row.tools, suite->tools.size()) << row.name;
+    EXPECT_GT(row.tasks, 0u) << row.name;
+  }
+  // The same rows as the command line's (each suite from its default data dir), but for
+  // tau2-retail, whose default dir is relative to where the command runs.
+  const std::vector<SuiteSummary> cli_rows = SummarizeSuites();
+  ASSERT_EQ(cli_rows.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].name == "tau2-retail") continue;
+    EXPECT_EQ(cli_rows[i].name, rows[i].name);
+    EXPECT_EQ(cli_rows[i].tasks, rows[i].tasks);
+    EXPECT_EQ(cli_rows[i].tools, rows[i].tools);
+    EXPECT_EQ(cli_rows[i].error, rows[i].error);
+  }
 }
 
 }  // namespace

@@ -113,4 +113,30 @@ base::Result<std::unique_ptr<Suite>> LoadSuite(std::string_view name, const std:
   return info->load(data_dir.empty() ? info->default_data_dir : data_dir);
 }
 
+std::vector<SuiteSummary> SummarizeSuites(const SuiteLoader& load) {
+  std::vector<SuiteSummary> out;
+  for (const SuiteInfo& info : Suites()) {
+    SuiteSummary row;
+    row.name = info.name;
+    row.description = info.description;
+    base::Result<const Suite*> suite = load(info);
+    if (suite) {
+      row.tasks = (*suite)->tasks.size();
+      row.tools = (*suite)->tools.size();
+    } else {
+      row.error = suite.error().message();
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::vector<SuiteSummary> SummarizeSuites() {
+  std::unique_ptr<Suite> held;  // the suite being counted; replaced by the next load
+  return SummarizeSuites([&held](const SuiteInfo& info) -> base::Result<const Suite*> {
+    ASSAY_ASSIGN_OR_RETURN(held, info.load(info.default_data_dir));
+    return held.get();
+  });
+}
+
 }  // namespace env

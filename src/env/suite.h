@@ -7,6 +7,7 @@
 //   env::Session s(suite->tools, task->initial, clock, 1);
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -47,5 +48,21 @@ const SuiteInfo* FindSuite(std::string_view name);
 // views of one workplace built on first use and kept for the process: loading all of them
 // builds the apps' registry, world and tasks once.
 base::Result<std::unique_ptr<Suite>> LoadSuite(std::string_view name, const std::string& data_dir);
+
+// A suite's row in a listing (`assay env list`, GET /api/v1/env/suites).
+struct SuiteSummary {
+  std::string name;
+  std::string description;
+  size_t tasks = 0;
+  size_t tools = 0;
+  std::string error;  // why it could not be loaded (e.g. its data dir is missing), or ""
+};
+
+// Every suite in Suites() order, each got from `load`, so a caller holding loaded suites (the
+// SessionStore) lists those. The Suite* need only stay valid until `load` is called again.
+using SuiteLoader = std::function<base::Result<const Suite*>(const SuiteInfo& info)>;
+std::vector<SuiteSummary> SummarizeSuites(const SuiteLoader& load);
+// Each suite loaded from its default data dir.
+std::vector<SuiteSummary> SummarizeSuites();
 
 }  // namespace env
