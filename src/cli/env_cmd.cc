@@ -53,21 +53,20 @@ struct ListOptions {
 // Every suite with its task and tool counts; a suite whose data is missing says why.
 int ListSuites(bool json) {
   nlohmann::json out = nlohmann::json::array();
-  for (const env::SuiteInfo& info : env::Suites()) {
-    auto suite = env::LoadSuite(info.name, "");
-    nlohmann::json row = {{"name", info.name}, {"description", info.description}};
-    if (suite) {
-      row["tasks"] = (*suite)->tasks.size();
-      row["tools"] = (*suite)->tools.size();
+  for (const env::SuiteSummary& s : env::SummarizeSuites()) {
+    nlohmann::json row = {{"name", s.name}, {"description", s.description}};
+    if (s.error.empty()) {
+      row["tasks"] = s.tasks;
+      row["tools"] = s.tools;
     } else {
-      row["error"] = suite.error().message();
+      row["error"] = s.error;
     }
     if (!json) {
-      if (suite) {
-        std::printf("%-14s %4zu tasks %3zu tools  %s\n", info.name.c_str(), (*suite)->tasks.size(),
-                    (*suite)->tools.size(), info.description.c_str());
+      if (s.error.empty()) {
+        std::printf("%-14s %4zu tasks %3zu tools  %s\n", s.name.c_str(), s.tasks, s.tools,
+                    s.description.c_str());
       } else {
-        std::printf("%-14s not loaded: %s\n", info.name.c_str(), suite.error().message().c_str());
+        std::printf("%-14s not loaded: %s\n", s.name.c_str(), s.error.c_str());
       }
     }
     out.push_back(std::move(row));

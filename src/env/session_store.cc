@@ -105,21 +105,7 @@ base::Result<const Suite*> SessionStore::GetSuite(std::string_view name) {
 }
 
 std::vector<SuiteSummary> SessionStore::ListSuites() {
-  std::vector<SuiteSummary> out;
-  for (const SuiteInfo& info : Suites()) {
-    SuiteSummary s;
-    s.name = info.name;
-    s.description = info.description;
-    auto suite = GetSuite(info.name);
-    if (suite) {
-      s.tasks = (*suite)->tasks.size();
-      s.tools = (*suite)->tools.size();
-    } else {
-      s.error = suite.error().message();
-    }
-    out.push_back(std::move(s));
-  }
-  return out;
+  return SummarizeSuites([this](const SuiteInfo& info) { return GetSuite(info.name); });
 }
 
 void SessionStore::SweepIdleLocked(int64_t now_us) {

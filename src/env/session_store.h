@@ -52,15 +52,6 @@ struct SessionInfo {
   int64_t last_used_at_us = 0;
 };
 
-// What a suite offers, without holding it locked (for listings).
-struct SuiteSummary {
-  std::string name;
-  std::string description;
-  size_t tasks = 0;
-  size_t tools = 0;
-  std::string error;  // why it could not be loaded (e.g. its data dir is missing), or ""
-};
-
 // State a front end keeps with one session and drops with it: the MCP transport attaches its
 // protocol state (negotiated revision, initialized) to the env sessions it opens. Reached only
 // through a Lease, so under the session's lock; a Fork does not copy it.
@@ -99,6 +90,7 @@ class SessionStore {
 
   // The suite, loaded on first use (kNotFound for an unknown name).
   base::Result<const Suite*> GetSuite(std::string_view name);
+  // Every suite (SummarizeSuites) as loaded here, with this store's data dirs.
   std::vector<SuiteSummary> ListSuites();
 
   // A session on the suite's task's initial world.

@@ -1,10 +1,14 @@
-// SessionStore: ownership, concurrency on one session, the cached state hash, forks, caps.
+// SessionStore: ownership, concurrency on one session, the cached state hash, forks, caps;
+// suites: the workplace suites as views of one workplace, the suite listing.
 #include "env/session_store.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 #include <thread>
+
+#include "env/apps/apps.h"
+#include "env/suite.h"
 
 namespace env {
 namespace {
@@ -122,6 +126,100 @@ TEST(SessionStoreTest, UnknownSuiteOrTaskIsNotFound) {
   ASSERT_TRUE(lease);
   EXPECT_EQ(lease->task(), nullptr);
   EXPECT_EQ(lease->session().tools().size(), 16u);
+}
+
+std::unique_ptr<Suite> MustLoad(std::string_view name) {
+  auto suite = LoadSuite(name, "");
+  EXPECT_TRUE(suite) << name << ": " << suite.error().ToString();
+  return suite ? std::move(*suite) : nullptr;
+}
+
+std::vector<std::string> Ids(const std::vector<Task>& tasks) {
+  std::vector<std::string> ids;
+  for (const Task& t : tasks) ids.push_back(t.id);
+  return ids;
+}
+
+TEST(SuiteTest, AppSuitesAreViewsOfOneWorkplace) {
+  std::unique_ptr<Suite> workplace = MustLoad("workplace");
+  ASSERT_NE(workplace, nullptr);
+  std::vector<std::string> app_ids;  // every app's tasks, app after app
+  for (const apps::App& app : apps::Apps()) {
+    std::unique_ptr<Suite> own = MustLoad(app.name);
+    ASSERT_NE(own, nullptr);
+    EXPECT_EQ(own->name, app.name);
+    // One registry (every app's tools) for all of them, not one built per suite.
+    EXPECT_EQ(&own->tools, &workplace->tools) << app.name;
+    for (const Task& task : own->tasks) {
+      EXPECT_EQ(task.id.rfind(std::string(app.name) + "-", 0), 0u) << task.id;
+      const Task* same = workplace->FindTask(task.id);
+      ASSERT_NE(same, nullptr) << task.id;
+      // The same initial world, node for node: built once, not rebuilt per suite.
+      for (const std::string& name : same->initial.Apps()) {
+        EXPECT_TRUE(task.initial.Get(name).SameNode(same->initial.Get(name))) << task.id << name;
+      }
+    }
+    const std::vector<std::string> ids = Ids(own->tasks);
+    app_ids.insert(app_ids.end(), ids.begin(), ids.end());
+  }
+  // The workplace is every app's tasks in the same order, then the cross-app ones.
+  const std::vector<std::string> all = Ids(workplace->tasks);
+  ASSERT_GT(all.size(), app_ids.size());
+  EXPECT_EQ(std::vector<std::string>(all.begin(), all.begin() + app_ids.size()), app_ids);
+  for (size_t i = app_ids.size(); i < all.size(); ++i) EXPECT_EQ(all[i].rfind("cross-", 0), 0u);
+}
+
+TEST(SuiteTest, EachLoadGetsItsOwnTasks) {
+  // The store derives checkers in its copy of a task: that must not reach other loads.
+  std::unique_ptr<Suite> mail = MustLoad("mail");
+  ASSERT_NE(mail, nullptr);
+  ASSERT_FALSE(mail->tasks.empty());
+  const std::string instruction = mail->tasks[0].instruction;
+  mail->tasks[0].instruction = "changed";
+  mail->tasks[0].checker.expected_hash = "changed";
+  std::unique_ptr<Suite> again = MustLoad("mail");
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->tasks[0].instruction, instruction);
+  EXPECT_NE(again->tasks[0].checker.expected_hash, std::optional<std::string>("changed"));
+  std::unique_ptr<Suite> workplace = MustLoad("workplace");
+  ASSERT_NE(workplace, nullptr);
+  EXPECT_EQ(workplace->FindTask(mail->tasks[0].id)->instruction, instruction);
+}
+
+TEST(SuiteTest, ListingCountsEverySuiteOrSaysWhyNot) {
+  base::FakeClock clock;
+  SessionStoreOptions options;
+  options.data_dirs["tau2-retail"] = "/nonexistent/tau2-retail";
+  SessionStore store(clock, options);
+  const std::vector<SuiteSummary> rows = store.ListSuites();
+  ASSERT_EQ(rows.size(), Suites().size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const SuiteSummary& row = rows[i];
+    EXPECT_EQ(row.name, Suites()[i].name);
+    EXPECT_EQ(row.description, Suites()[i].description);
+    if (row.name == "tau2-retail") {
+      EXPECT_NE(row.error.find("/nonexistent/tau2-retail"), std::string::npos) << row.error;
+      EXPECT_EQ(row.tasks, 0u);
+      continue;
+    }
+    EXPECT_EQ(row.error, "") << row.name;
+    std::unique_ptr<Suite> suite = MustLoad(row.name);
+    ASSERT_NE(suite, nullptr);
+    EXPECT_EQ(row.tasks, suite->tasks.size()) << row.name;
+    EXPECT_EQ(row.tools, suite->tools.size()) << row.name;
+    EXPECT_GT(row.tasks, 0u) << row.name;
+  }
+  // The same rows as the command line's (each suite from its default data dir), but for
+  // tau2-retail, whose default dir is relative to where the command runs.
+  const std::vector<SuiteSummary> cli_rows = SummarizeSuites();
+  ASSERT_EQ(cli_rows.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].name == "tau2-retail") continue;
+    EXPECT_EQ(cli_rows[i].name, rows[i].name);
+    EXPECT_EQ(cli_rows[i].tasks, rows[i].tasks);
+    EXPECT_EQ(cli_rows[i].tools, rows[i].tools);
+    EXPECT_EQ(cli_rows[i].error, rows[i].error);
+  }
 }
 
 }  // namespace

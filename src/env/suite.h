@@ -1,5 +1,5 @@
-// Suites: named collections of tasks sharing one tool registry ("tau2-retail", later the mock
-// apps' suites). The CLI, HTTP and MCP layers find tasks through this table.
+// Suites: named collections of tasks sharing one tool registry ("tau2-retail", "workplace" and
+// one per mock app). The CLI, HTTP and MCP layers find tasks through this table.
 //
 //   ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<env::Suite> suite,
 //                          env::LoadSuite("tau2-retail", "../shared/data/tau2-retail"));
@@ -7,6 +7,7 @@
 //   env::Session s(suite->tools, task->initial, clock, 1);
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -20,9 +21,14 @@
 namespace env {
 
 struct Suite {
+  Suite(std::string name, std::shared_ptr<const ToolRegistry> registry, std::vector<Task> tasks);
+
   std::string name;
-  ToolRegistry tools;
-  std::vector<Task> tasks;
+  // Suites loaded from one source share one registry: `workplace` and the per-app suites all
+  // hold every app's tools, built once per process. It lives as long as any suite holding it.
+  std::shared_ptr<const ToolRegistry> registry;
+  const ToolRegistry& tools;  // *registry
+  std::vector<Task> tasks;    // the suite's own copies (callers may derive checkers in place)
 
   const Task* FindTask(std::string_view id) const;
 };
@@ -38,7 +44,25 @@ struct SuiteInfo {
 // Every suite assay knows, in listing order. Add a suite by adding a row in suite.cc.
 const std::vector<SuiteInfo>& Suites();
 const SuiteInfo* FindSuite(std::string_view name);
-// data_dir "" uses the suite's default.
+// data_dir "" uses the suite's default. The workplace suites (`workplace`, one per app) are
+// views of one workplace built on first use and kept for the process: loading all of them
+// builds the apps' registry, world and tasks once.
 base::Result<std::unique_ptr<Suite>> LoadSuite(std::string_view name, const std::string& data_dir);
+
+// A suite's row in a listing (`assay env list`, GET /api/v1/env/suites).
+struct SuiteSummary {
+  std::string name;
+  std::string description;
+  size_t tasks = 0;
+  size_t tools = 0;
+  std::string error;  // why it could not be loaded (e.g. its data dir is missing), or ""
+};
+
+// Every suite in Suites() order, each got from `load`, so a caller holding loaded suites (the
+// SessionStore) lists those. The Suite* need only stay valid until `load` is called again.
+using SuiteLoader = std::function<base::Result<const Suite*>(const SuiteInfo& info)>;
+std::vector<SuiteSummary> SummarizeSuites(const SuiteLoader& load);
+// Each suite loaded from its default data dir.
+std::vector<SuiteSummary> SummarizeSuites();
 
 }  // namespace env
