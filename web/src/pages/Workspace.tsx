@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, errorText, submitWithRetry, type Lease, type Project } from '../lib/api';
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../lib/draft';
 import { requestLease, storedLease, storeLease, useNextLease } from '../lib/useNextLease';
@@ -174,9 +174,12 @@ export function Workspace({ projectId }: { projectId: string }) {
     } finally { setBusy(false); }
   }, [lease, busy, finish]);
 
-  // global shortcuts
-  useEffect(() => {
-    const on = (e: KeyboardEvent) => {
+  // Global shortcuts. The listener always calls the handler of the latest render, set during the
+  // commit: a key pressed the moment a task appears reaches that task even before React runs the
+  // passive effects (a listener re-added by useEffect would still hold the previous, task-less submit).
+  const onKey = useRef<(e: KeyboardEvent) => void>(() => {});
+  useLayoutEffect(() => {
+    onKey.current = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { e.preventDefault(); void submit(); return; }
       if (e.key === 'Escape' && isTyping(e.target)) { (e.target as HTMLElement).closest<HTMLElement>('[data-input]')?.focus(); return; }
       if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -187,9 +190,12 @@ export function Workspace({ projectId }: { projectId: string }) {
       else if (e.key === 'S') { e.preventDefault(); void skip(); }
       else if (e.key === 'I') { e.preventDefault(); setShowInstr((x) => !x); }
     };
+  });
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => onKey.current(e);
     addEventListener('keydown', on);
     return () => removeEventListener('keydown', on);
-  }, [submit, skip, renew]);
+  }, []);
 
   if (!project || lease === undefined) return <div className="page"><ErrorBox error={err} /><p className="muted">Loading task…</p></div>;
   const low = leftMs < 60_000;
