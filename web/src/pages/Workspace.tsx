@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, errorText, submitWithRetry, type Lease, type Project } from '../lib/api';
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../lib/draft';
 import { requestLease, storedLease, storeLease, useNextLease } from '../lib/useNextLease';
@@ -6,7 +6,7 @@ import { ActivityClock } from '../lib/activity';
 import { missing } from '../lib/template';
 import { Markdown } from '../lib/markdown';
 import { isTyping, TemplateView } from '../components/Template';
-import { ErrorBox, Modal } from '../components/ui';
+import { ErrorBox, Modal, useKeydown } from '../components/ui';
 
 export const SHORTCUTS: [string, string][] = [
   ['Ctrl+Enter', 'Submit (works while typing)'],
@@ -174,28 +174,18 @@ export function Workspace({ projectId }: { projectId: string }) {
     } finally { setBusy(false); }
   }, [lease, busy, finish]);
 
-  // Global shortcuts. The listener always calls the handler of the latest render, set during the
-  // commit: a key pressed the moment a task appears reaches that task even before React runs the
-  // passive effects (a listener re-added by useEffect would still hold the previous, task-less submit).
-  const onKey = useRef<(e: KeyboardEvent) => void>(() => {});
-  useLayoutEffect(() => {
-    onKey.current = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { e.preventDefault(); void submit(); return; }
-      if (e.key === 'Escape' && isTyping(e.target)) { (e.target as HTMLElement).closest<HTMLElement>('[data-input]')?.focus(); return; }
-      if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.key === '?') { e.preventDefault(); setHelp((h) => !h); }
-      else if (e.key === 'j') { e.preventDefault(); focusInput(+1); }
-      else if (e.key === 'k') { e.preventDefault(); focusInput(-1); }
-      else if (e.key === 'R') { e.preventDefault(); void renew(); }
-      else if (e.key === 'S') { e.preventDefault(); void skip(); }
-      else if (e.key === 'I') { e.preventDefault(); setShowInstr((x) => !x); }
-    };
+  // global shortcuts (a key pressed as a task appears reaches that task's submit)
+  useKeydown((e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { e.preventDefault(); void submit(); return; }
+    if (e.key === 'Escape' && isTyping(e.target)) { (e.target as HTMLElement).closest<HTMLElement>('[data-input]')?.focus(); return; }
+    if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === '?') { e.preventDefault(); setHelp((h) => !h); }
+    else if (e.key === 'j') { e.preventDefault(); focusInput(+1); }
+    else if (e.key === 'k') { e.preventDefault(); focusInput(-1); }
+    else if (e.key === 'R') { e.preventDefault(); void renew(); }
+    else if (e.key === 'S') { e.preventDefault(); void skip(); }
+    else if (e.key === 'I') { e.preventDefault(); setShowInstr((x) => !x); }
   });
-  useEffect(() => {
-    const on = (e: KeyboardEvent) => onKey.current(e);
-    addEventListener('keydown', on);
-    return () => removeEventListener('keydown', on);
-  }, []);
 
   if (!project || lease === undefined) return <div className="page"><ErrorBox error={err} /><p className="muted">Loading task…</p></div>;
   const low = leftMs < 60_000;
