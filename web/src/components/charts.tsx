@@ -1,5 +1,6 @@
 import React, { useRef, useState } from 'react';
 import { median } from '../lib/quality';
+import { pct } from '../lib/format';
 import { useResize } from './ui';
 
 /** Draws a chart at the container's real width so text stays at its CSS size on any screen. */
@@ -107,14 +108,14 @@ export function ExpertChart({ rows }: { rows: ExpertRow[] }) {
       <tbody>
         {rows.map((r) => {
           const reviewed = r.approved + r.rejected;
-          const pct = (n: number) => `${(n / max) * 100}%`;
+          const width = (n: number) => `${(n / max) * 100}%`;
           return (
             <tr key={r.expert}>
               <th scope="row" className="mono small">{r.expert}</th>
               <td><div className="hbar" role="img" aria-label={`${r.approved} approved, ${r.rejected} rejected, ${r.pending} pending`}>
-                <span className="ok" style={{ width: pct(r.approved) }} /><span className="bad" style={{ width: pct(r.rejected) }} /><span className="pend" style={{ width: pct(r.pending) }} />
+                <span className="ok" style={{ width: width(r.approved) }} /><span className="bad" style={{ width: width(r.rejected) }} /><span className="pend" style={{ width: width(r.pending) }} />
                 <b>{r.approved + r.rejected + r.pending}</b></div></td>
-              <td className={reviewed && r.approved / reviewed < 0.8 ? 'warn' : ''}>{reviewed ? `${Math.round((r.approved / reviewed) * 100)}%` : '—'}</td>
+              <td className={reviewed && r.approved / reviewed < 0.8 ? 'warn' : ''}>{reviewed ? pct(r.approved / reviewed) : '—'}</td>
               <td>{r.median_active_s >= 60 ? `${(r.median_active_s / 60).toFixed(1)} min` : `${Math.round(r.median_active_s)} s`}</td>
             </tr>
           );

@@ -1,4 +1,4 @@
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { errorText } from '../lib/api';
 
 export function ErrorBox({ error, onDismiss }: { error: unknown; onDismiss?: () => void }) {
@@ -24,6 +24,21 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): [T | undefine
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, n]);
   return [data, err, () => setN((x) => x + 1)];
+}
+
+/**
+ * A window keydown handler that always sees the latest render. It is swapped in during the
+ * commit (a layout effect), so a key pressed the moment new content appears acts on that content;
+ * a listener re-added by useEffect would wait for React's passive effects, which can run later.
+ */
+export function useKeydown(handler: (e: KeyboardEvent) => void) {
+  const latest = useRef(handler);
+  useLayoutEffect(() => { latest.current = handler; });
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => latest.current(e);
+    addEventListener('keydown', on);
+    return () => removeEventListener('keydown', on);
+  }, []);
 }
 
 export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: React.ReactNode }) {

@@ -28,7 +28,8 @@ export interface QualityWorker {
 export interface QualityLabel { item_id: string; external_id: string | null; label: string; confidence: number; votes: Record<string, number> }
 export interface QualityField {
   field: string; component: QualityComponent; level: 'nominal' | 'ordinal'; method: 'ds' | 'mv';
-  agreement: { percent: number; krippendorff_alpha: number; fleiss_kappa: number | null; items_with_2plus: number };
+  /** Shares are fractions in [0, 1]; null when fewer than two items have two labels. */
+  agreement: { percent: number | null; krippendorff_alpha: number | null; fleiss_kappa: number | null; items_with_2plus: number };
   workers: QualityWorker[]; labels: QualityLabel[]; labels_total: number;
 }
 export interface Quality {

@@ -54,6 +54,3 @@ export function confidenceBins(labels: QualityLabel[], bins = 10): number[] {
 export function lowestConfidence(labels: QualityLabel[], n = 15): QualityLabel[] {
   return [...labels].sort((a, b) => a.confidence - b.confidence || String(a.external_id ?? a.item_id).localeCompare(String(b.external_id ?? b.item_id))).slice(0, n);
 }
-
-export const pct = (x: number | null | undefined, digits = 0) => (x == null || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(digits)}%`);
-export const num = (x: number | null | undefined, digits = 2) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(digits));

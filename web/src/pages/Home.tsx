@@ -1,8 +1,8 @@
 import React from 'react';
 import { api, type User } from '../lib/api';
 import { ErrorBox, useLoad } from '../components/ui';
+import { pct } from '../lib/format';
 
-const pct = (x: number | null | undefined) => (x == null ? '—' : `${Math.round(x * 100)}%`);
 const hours = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`);
 
 export function Home({ user }: { user: User }) {

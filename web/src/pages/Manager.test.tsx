@@ -1,7 +1,8 @@
 import { describe, expect, it, afterEach } from 'vitest';
 import React from 'react';
-import { render, fireEvent, cleanup } from '@testing-library/react';
+import { render, fireEvent, cleanup, within } from '@testing-library/react';
 import { ProjectEdit } from './ManagerProjects';
+import { ProgressPage } from './Progress';
 import { CoverageChart, ThroughputChart } from '../components/charts';
 
 afterEach(cleanup);
@@ -85,5 +86,26 @@ describe('submissions browser', () => {
     expect([...pick.options].map((o) => o.textContent)).toEqual(['all', 'Eli (eli@x.org)']); // experts only
     fireEvent.change(pick, { target: { value: 'e1' } });
     await waitFor(() => expect(urls.some((u) => u.includes('expert_id=e1') && u.includes('item_id=i7'))).toBe(true));
+  });
+});
+
+describe('progress', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  it('shows shares as percentages and each expert by name, once per expert', async () => {
+    const sub = (n: number, expert: string, state: string) => ({ id: `s${n}`, item_id: `i${n % 3}`, expert_id: `id-${expert}`, expert: { id: `id-${expert}`, email: `${expert}@x.org`, name: expert === 'bo' ? '' : expert },
+      state, active_ms: 30_000, submitted_at: '2026-11-23T10:00:00Z', answer: {}, review: null });
+    const subs = [sub(1, 'ana', 'approved'), sub(2, 'bo', 'rejected'), sub(3, 'ana', 'approved'), sub(4, 'ana', 'pending'), sub(5, 'bo', 'approved')];
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+      const json = (b: unknown) => new Response(JSON.stringify(b), { status: 200 });
+      if (url.endsWith('/progress')) return json({ items: 3, overlap: 2, target_submissions: 6, submitted: 5, approved: 3, rejected: 1, pending_review: 1, leased: 0, throughput: [] });
+      if (url.includes('/items?')) return json({ items: [], next_cursor: null });
+      if (url.includes('/submissions')) return json({ submissions: subs, next_cursor: null });
+      return json({ id: 'p1', name: 'Capitals', template: [], instructions: '', overlap: 2, lease_seconds: 60 });
+    }));
+    const r = render(<ProgressPage projectId="p1" />);
+    expect((await r.findByText(/^done \(5 of 6/)).previousElementSibling!.textContent).toBe('83%');
+    expect(r.getByText(/^approval rate/).previousElementSibling!.textContent).toBe('75%');
+    const rows = (await r.findAllByRole('row')).slice(1).map((tr) => within(tr).getByRole('rowheader').textContent + ' ' + tr.lastElementChild!.previousElementSibling!.textContent);
+    expect(rows).toEqual(['ana 100%', 'bo@x.org 50%']);
   });
 });

@@ -1,8 +1,9 @@
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 import { api } from '../lib/api';
 import { ErrorBox, useLoad } from '../components/ui';
 import { CoverageChart, ExpertChart, expertRows, Sized, StackBar, ThroughputChart } from '../components/charts';
 import type { Item, Submission } from '../lib/api';
+import { pct } from '../lib/format';
 import { ProjectNav } from './ManagerProjects';
 
 /** Items of a project by id, page by page (the coverage chart counts submissions per item). */
@@ -40,8 +41,14 @@ export function ProgressPage({ projectId }: { projectId: string }) {
     return all;
   }, [projectId]);
   const done = p ? p.approved + p.rejected + p.pending_review : 0;
-  const pct = p && p.target_submissions ? Math.round((Math.min(done, p.target_submissions) / p.target_submissions) * 100) : 0;
+  const share = p && p.target_submissions ? Math.min(done, p.target_submissions) / p.target_submissions : 0;
   const reviewed = p ? p.approved + p.rejected : 0;
+  // each expert's label once (from their first submission), not a search per chart row
+  const experts = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const s of subs ?? []) if (!m.has(s.expert_id)) m.set(s.expert_id, expertLabel(s));
+    return m;
+  }, [subs]);
   return (
     <div className="page">
       <ProjectNav id={projectId} here="progress" />
@@ -50,8 +57,8 @@ export function ProgressPage({ projectId }: { projectId: string }) {
       {!p ? <p className="muted">Loading…</p> : (
         <>
           <div className="kpis">
-            <div className="kpi"><span className="big">{pct}%</span><span className="muted">done ({done} of {p.target_submissions} = {p.items} items × overlap {p.overlap})</span></div>
-            <div className="kpi"><span className="big">{reviewed ? Math.round((p.approved / reviewed) * 100) + '%' : '—'}</span><span className="muted">approval rate ({reviewed} reviewed)</span></div>
+            <div className="kpi"><span className="big">{pct(share)}</span><span className="muted">done ({done} of {p.target_submissions} = {p.items} items × overlap {p.overlap})</span></div>
+            <div className="kpi"><span className="big">{reviewed ? pct(p.approved / reviewed) : '—'}</span><span className="muted">approval rate ({reviewed} reviewed)</span></div>
             <div className="kpi"><span className="big">{p.pending_review}</span><span className="muted">waiting for review</span></div>
           </div>
           <StackBar label="Submissions against target" total={p.target_submissions} parts={[
@@ -63,7 +70,7 @@ export function ProgressPage({ projectId }: { projectId: string }) {
           <h2>Throughput</h2>
           <Sized>{(w) => <ThroughputChart width={w} points={p.throughput ?? []} />}</Sized>
           <h2>Experts</h2>
-          {subs ? <ExpertChart rows={expertRows(subs).map((r) => ({ ...r, expert: expertLabel(subs.find((s) => s.expert_id === r.expert)!) }))} /> : <p className="muted">Loading…</p>}
+          {subs ? <ExpertChart rows={expertRows(subs).map((r) => ({ ...r, expert: experts.get(r.expert)! }))} /> : <p className="muted">Loading…</p>}
         </>
       )}
     </div>

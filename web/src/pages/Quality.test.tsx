@@ -1,7 +1,7 @@
 import { describe, expect, it, vi, afterEach } from 'vitest';
 import React from 'react';
 import { render, cleanup, waitFor, fireEvent } from '@testing-library/react';
-import { QualityPage, WorkerAccuracy, ConfidenceHistogram } from './Quality';
+import { QualityPage, WorkerAccuracy, ConfidenceHistogram, FieldQualityView } from './Quality';
 import { ReviewPage } from './Review';
 import { alphaReading, confidenceBins, lowestConfidence, rankWorkers } from '../lib/quality';
 import { clearItemCache } from '../lib/items';
@@ -61,6 +61,17 @@ describe('quality components', () => {
     expect(ci.style.left).toBe('6%');
     expect(parseFloat(ci.style.width)).toBeCloseTo(45);
     expect(r.getByText('1 expert far below the rest.')).toBeTruthy();
+  });
+  it('shows pairwise agreement as the fraction the server sends, full agreement as 100%, none measured as —', () => {
+    const agreeing = (percent: number | null) => {
+      const r = render(<FieldQualityView projectId="p1" field={{ ...FIELD, agreement: { ...FIELD.agreement, percent } }} />);
+      const text = r.getByText('pairs of labels that agree').previousElementSibling!.textContent;
+      r.unmount();
+      return text;
+    };
+    expect(agreeing(0.71)).toBe('71%');
+    expect(agreeing(1.0000000000000002)).toBe('100%'); // a mean of shares may round just past 1
+    expect(agreeing(null)).toBe('—');
   });
   it('histogram bars follow the bins', () => {
     const { container } = render(<ConfidenceHistogram labels={FIELD.labels} total={10} />);

@@ -2,7 +2,8 @@ import React, { useEffect, useState } from 'react';
 import { api, type QualityField, type QualityLabel } from '../lib/api';
 import { ErrorBox, ScrollX, useLoad } from '../components/ui';
 import { ColumnChart, Sized } from '../components/charts';
-import { alphaReading, confidenceBins, lowestConfidence, num, pct, rankWorkers } from '../lib/quality';
+import { alphaReading, confidenceBins, lowestConfidence, rankWorkers } from '../lib/quality';
+import { num, pct } from '../lib/format';
 import { ProjectNav } from './ManagerProjects';
 
 const STALE_POLL_MS = 3000;
@@ -57,13 +58,12 @@ export function QualityPage({ projectId }: { projectId: string }) {
 export function FieldQualityView({ projectId, field }: { projectId: string; field: QualityField }) {
   const a = field.agreement;
   const reading = alphaReading(a.krippendorff_alpha, a.items_with_2plus);
-  const percent = a.percent > 1 ? a.percent / 100 : a.percent; // a fraction; tolerate 0–100
   return (
     <section aria-labelledby={`f-${field.field}`}>
       <h2 id={`f-${field.field}`}>“{field.field}” <span className="muted small">{field.component} · {field.level} · labels by {field.method === 'ds' ? 'Dawid–Skene (weighs experts by skill)' : 'majority vote'}</span></h2>
       <div className="kpis">
         <div className="kpi"><span className="big">{num(a.krippendorff_alpha)}</span><span className="muted">Krippendorff’s α ({field.level})</span></div>
-        <div className="kpi"><span className="big">{pct(percent)}</span><span className="muted">pairs of labels that agree</span></div>
+        <div className="kpi"><span className="big">{pct(a.percent)}</span><span className="muted">pairs of labels that agree</span></div>
         <div className="kpi"><span className="big">{num(a.fleiss_kappa)}</span><span className="muted">Fleiss’ κ{a.fleiss_kappa == null && a.items_with_2plus >= 2 ? ' (items have unequal label counts)' : ''} · {a.items_with_2plus} item{a.items_with_2plus === 1 ? '' : 's'} with 2+ labels</span></div>
       </div>
       <p className={`reading ${reading.level}`}><b>{reading.level === 'unknown' ? 'Not measured yet.' : `α = ${num(a.krippendorff_alpha)}.`}</b> {reading.text} <span className="muted small">(α ≥ 0.8 good · 0.667–0.8 tentative · below 0.667 unreliable)</span></p>

@@ -1,7 +1,7 @@
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type Submission } from '../lib/api';
 import { loadItem, useItem } from '../lib/items';
-import { ErrorBox, useLoad } from '../components/ui';
+import { ErrorBox, useKeydown, useLoad } from '../components/ui';
 import { isTyping, TemplateView } from '../components/Template';
 import { ProjectNav } from './ManagerProjects';
 
@@ -40,19 +40,15 @@ export function ReviewPage({ projectId }: { projectId: string }) {
     } catch (e) { setActErr(e); }
   }, [cur, reason]);
 
-  useEffect(() => {
-    const on = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && rejecting) { e.preventDefault(); void act('reject'); return; }
-      if (e.key === 'Escape' && rejecting) { e.preventDefault(); setRejecting(false); return; }
-      if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.key === 'a') { e.preventDefault(); void act('approve'); }
-      else if (e.key === 'r') { e.preventDefault(); if (rejecting) reasonRef.current?.focus(); else setRejecting(true); } // autoFocus at commit: no typed letter is lost
-      else if (e.key === 'j') { e.preventDefault(); setIdx((i) => Math.min(queue.length - 1, i + 1)); }
-      else if (e.key === 'k') { e.preventDefault(); setIdx((i) => Math.max(0, i - 1)); }
-    };
-    addEventListener('keydown', on);
-    return () => removeEventListener('keydown', on);
-  }, [act, rejecting, queue.length]);
+  useKeydown((e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && rejecting) { e.preventDefault(); void act('reject'); return; }
+    if (e.key === 'Escape' && rejecting) { e.preventDefault(); setRejecting(false); return; }
+    if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === 'a') { e.preventDefault(); void act('approve'); }
+    else if (e.key === 'r') { e.preventDefault(); if (rejecting) reasonRef.current?.focus(); else setRejecting(true); } // autoFocus at commit: no typed letter is lost
+    else if (e.key === 'j') { e.preventDefault(); setIdx((i) => Math.min(queue.length - 1, i + 1)); }
+    else if (e.key === 'k') { e.preventDefault(); setIdx((i) => Math.max(0, i - 1)); }
+  });
 
   const short = reason.trim().length < MIN_REASON;
   return (

@@ -211,6 +211,16 @@ describe('Workspace', () => {
     expect(w.getByRole('status').textContent).toMatch(/score/);
     expect(srv.calls.some((c) => c.url.endsWith('/submit'))).toBe(false);
   });
+
+  it('a shortcut pressed the moment a task appears acts on that task', async () => {
+    // The key goes in the very commit that shows the task, before React has run its passive
+    // effects: what a loaded machine did between findByText and the key above, now on purpose.
+    const srv = fakeServer();
+    const w = render(<Workspace projectId="p1" />);
+    await waitFor(() => { w.getByText('Question 1'); fireEvent.keyDown(window, { key: 'Enter', ctrlKey: true }); });
+    expect(w.getByRole('status').textContent).toBe('Still to answer: score.');
+    expect(srv.calls.some((c) => c.url.endsWith('/submit'))).toBe(false);
+  });
 });
 
 describe('lease renewal', () => {

@@ -1,22 +1,12 @@
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, errorText, submitWithRetry, type Lease, type Project } from '../lib/api';
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../lib/draft';
+import { requestLease, storedLease, storeLease, useNextLease } from '../lib/useNextLease';
 import { ActivityClock } from '../lib/activity';
 import { missing } from '../lib/template';
 import { Markdown } from '../lib/markdown';
 import { isTyping, TemplateView } from '../components/Template';
-import { ErrorBox, Modal } from '../components/ui';
-
-const leaseKey = (pid: string, which: 'cur' | 'next') => `assay.lease.${which}.${pid}`;
-function storedLease(pid: string, which: 'cur' | 'next'): Lease | null {
-  try {
-    const l = JSON.parse(localStorage.getItem(leaseKey(pid, which)) ?? 'null') as Lease | null;
-    return l && Date.parse(l.expires_at) > Date.now() + 5000 ? l : null;
-  } catch { return null; }
-}
-function storeLease(pid: string, which: 'cur' | 'next', l: Lease | null) {
-  if (l) localStorage.setItem(leaseKey(pid, which), JSON.stringify(l)); else localStorage.removeItem(leaseKey(pid, which));
-}
+import { ErrorBox, Modal, useKeydown } from '../components/ui';
 
 export const SHORTCUTS: [string, string][] = [
   ['Ctrl+Enter', 'Submit (works while typing)'],
@@ -33,8 +23,6 @@ export const SHORTCUTS: [string, string][] = [
   ['?', 'This help'],
 ];
 
-/** The task after the one in hand: a lease, null when the server said nothing is left, undefined when unknown. */
-type Next = Lease | null | undefined;
 /** A submit or skip that ran behind the next task and did not reach the server. */
 interface Failed { lease: Lease; kind: 'submit' | 'skip'; error: unknown }
 
@@ -56,18 +44,12 @@ export function Workspace({ projectId }: { projectId: string }) {
   const [status, setStatus] = useState('');
   const [showMissing, setShowMissing] = useState(false);
   const [failed, setFailed] = useState<Failed | null>(null);
-  const nextRef = useRef<Promise<Next> | null>(null);
-  // the last submit/return running behind the screen (never rejects)
-  const pendingRef = useRef<Promise<unknown>>(Promise.resolve());
-  const finishedRef = useRef(new Set<string>()); // assignments submitted or returned on this page
+  const next = useNextLease(projectId, lease);
   const clockRef = useRef<ActivityClock | null>(null);
   const switchStart = useRef<number | null>(null);
   const focusedFor = useRef<string | null>(null);
   const draftRef = useRef<Draft | null>(null);
   draftRef.current = draft;
-  // A server without prefetch (one live lease per expert) answers it with the task in hand;
-  // then prefetching only costs a request, so stop asking for this page's life.
-  const leaseAhead = useRef(true);
 
   useEffect(() => { api.project(projectId).then((p) => { setProject(p); if (!localStorage.getItem(`assay.seen.${projectId}`)) { setShowInstr(true); localStorage.setItem(`assay.seen.${projectId}`, '1'); } }, setErr); }, [projectId]);
 
@@ -81,79 +63,31 @@ export function Workspace({ projectId }: { projectId: string }) {
     } else setDraft(null);
   }, [projectId]);
 
-  const fetchLease = useCallback(async (): Promise<Lease | null> => (await api.lease(projectId)) ?? null, [projectId]);
+  const fetchLease = useCallback(() => requestLease(projectId), [projectId]);
 
   // first lease: resume the one held before a reload, else ask for one
   useEffect(() => {
     const held = storedLease(projectId, 'cur');
     if (held) show(held);
     else fetchLease().then(show, (e) => { setErr(e); setLease(null); });
-    const nx = storedLease(projectId, 'next');
-    if (nx) nextRef.current = Promise.resolve(nx);
   }, [projectId, fetchLease, show]);
 
-  // Lease the task after `cur` (docs/api.md: {after}) once the submits/returns in flight have
-  // landed: the server answers "my other live lease", which a task not yet submitted still is.
-  const prefetch = useCallback((cur: Lease) => {
-    if (!leaseAhead.current) return;
-    const p: Promise<Next> = pendingRef.current.then(() => api.lease(projectId, cur.assignment_id)).then((l) => {
-      if (l && l.assignment_id === cur.assignment_id) { leaseAhead.current = false; return undefined; }
-      if (nextRef.current === p) storeLease(projectId, 'next', l ?? null);
-      return l ?? null;
-    }, () => undefined);
-    nextRef.current = p;
-  }, [projectId]);
-
-  // once a task is on screen, fetch the next one with its data
-  useEffect(() => {
-    if (lease && !nextRef.current) prefetch(lease);
-  }, [lease?.assignment_id, prefetch]);
-
-  // Show the next task: the prefetched one when it is there and still live (no network on the
-  // way); else ask once the submit/return in flight landed, so the task just finished can't come back.
-  const takeNext = useCallback(async () => {
-    const p = nextRef.current; nextRef.current = null;
-    let l: Next = p ? await p : undefined;
-    storeLease(projectId, 'next', null);
-    if (!l || finishedRef.current.has(l.assignment_id) || Date.parse(l.expires_at) < Date.now() + 5000) {
-      await pendingRef.current;
-      l = await fetchLease();
-      if (l && finishedRef.current.has(l.assignment_id)) l = null;
-    }
-    show(l);
-  }, [fetchLease, projectId, show]);
+  const takeNext = useCallback(async () => show(await next.take()), [next, show]);
 
   // Submit or skip: the next task goes on screen at once while `send` runs behind it; a failure
   // is shown with a way back to that task (its draft stays on this device until it is accepted).
   const finish = useCallback(async (l: Lease, kind: Failed['kind'], send: () => Promise<unknown>, t0: number) => {
     setErr(undefined); setFailed(null);
-    pendingRef.current = send().then(() => { finishedRef.current.add(l.assignment_id); clearDraft(l.assignment_id); },
-      (error) => setFailed({ lease: l, kind, error }));
+    next.send(l, send).then(() => clearDraft(l.assignment_id), (error) => setFailed({ lease: l, kind, error }));
     switchStart.current = t0;
     try { await takeNext(); } catch (e) { switchStart.current = null; setErr(e); }
-  }, [takeNext]);
+  }, [next, takeNext]);
 
   // back to a task whose submit failed; the task on screen waits as the next one (its lease is live)
   const backTo = useCallback((f: Failed) => {
-    nextRef.current = Promise.resolve(lease ?? undefined);
-    storeLease(projectId, 'next', lease ?? null);
+    next.hold(lease ?? null);
     setFailed(null); show(f.lease);
-  }, [lease, projectId, show]);
-
-  // the prefetched lease is renewed with the one in hand, so it is still live when its turn comes
-  const renewNext = useCallback(() => {
-    const p = nextRef.current;
-    if (!p) return;
-    const q: Promise<Next> = p.then(async (n) => {
-      if (!n) return n;
-      try {
-        const m = { ...n, expires_at: (await api.renew(n.assignment_id, n.lease_token)).expires_at };
-        if (nextRef.current === q) storeLease(projectId, 'next', m);
-        return m;
-      } catch (e) { return e instanceof ApiError && !e.retryable ? undefined : n; }
-    });
-    nextRef.current = q;
-  }, [projectId]);
+  }, [lease, next, show]);
 
   // time to next task on screen (exposed for the e2e test)
   useEffect(() => {
@@ -186,13 +120,13 @@ export function Workspace({ projectId }: { projectId: string }) {
   const leftMs = lease ? Date.parse(lease.expires_at) - now : 0;
   const renew = useCallback(async () => {
     if (!lease) return;
-    renewNext();
+    next.renew(); // the prefetched lease is renewed with the one in hand
     try {
       const r = await api.renew(lease.assignment_id, lease.lease_token);
       const l = { ...lease, expires_at: r.expires_at };
       storeLease(projectId, 'cur', l); setLease(l); setStatus('Lease renewed.');
     } catch (e) { setErr(e); }
-  }, [lease, projectId, renewNext]);
+  }, [lease, projectId, next]);
   // auto-renew while the expert is active: at 20% of the lease left
   const renewing = useRef(false);
   useEffect(() => {
@@ -240,22 +174,18 @@ export function Workspace({ projectId }: { projectId: string }) {
     } finally { setBusy(false); }
   }, [lease, busy, finish]);
 
-  // global shortcuts
-  useEffect(() => {
-    const on = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { e.preventDefault(); void submit(); return; }
-      if (e.key === 'Escape' && isTyping(e.target)) { (e.target as HTMLElement).closest<HTMLElement>('[data-input]')?.focus(); return; }
-      if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.key === '?') { e.preventDefault(); setHelp((h) => !h); }
-      else if (e.key === 'j') { e.preventDefault(); focusInput(+1); }
-      else if (e.key === 'k') { e.preventDefault(); focusInput(-1); }
-      else if (e.key === 'R') { e.preventDefault(); void renew(); }
-      else if (e.key === 'S') { e.preventDefault(); void skip(); }
-      else if (e.key === 'I') { e.preventDefault(); setShowInstr((x) => !x); }
-    };
-    addEventListener('keydown', on);
-    return () => removeEventListener('keydown', on);
-  }, [submit, skip, renew]);
+  // global shortcuts (a key pressed as a task appears reaches that task's submit)
+  useKeydown((e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { e.preventDefault(); void submit(); return; }
+    if (e.key === 'Escape' && isTyping(e.target)) { (e.target as HTMLElement).closest<HTMLElement>('[data-input]')?.focus(); return; }
+    if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === '?') { e.preventDefault(); setHelp((h) => !h); }
+    else if (e.key === 'j') { e.preventDefault(); focusInput(+1); }
+    else if (e.key === 'k') { e.preventDefault(); focusInput(-1); }
+    else if (e.key === 'R') { e.preventDefault(); void renew(); }
+    else if (e.key === 'S') { e.preventDefault(); void skip(); }
+    else if (e.key === 'I') { e.preventDefault(); setShowInstr((x) => !x); }
+  });
 
   if (!project || lease === undefined) return <div className="page"><ErrorBox error={err} /><p className="muted">Loading task…</p></div>;
   const low = leftMs < 60_000;
