@@ -276,7 +276,7 @@ constexpr uint64_t kPilotSeed = 2;
 
 // The pilot's experts and how they label: the share of their labels that pick the better answer
 // on clear pairs and on close calls, and their active time per task. The careless one joined late
-// and rushed a dozen tasks, clicking without reading (a little more often on the first response).
+// and rushed 18 tasks, clicking without reading (more often on the first response).
 struct PilotExpert {
   const char* email;
   const char* name;
