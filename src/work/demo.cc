@@ -407,21 +407,16 @@ struct PilotSubmission {
   std::string choice;
 };
 
-// Starts calls(i, done) for i in [0, n) one after another and waits for every answer. The
-// asynchronous service calls queue their writes in call order, so the outcome is the same every
-// run, and SQLite commits a round of them together rather than one by one.
+// Hands an asynchronous call's answer to a promise (the callback runs on the writer thread).
 template <typename T>
-std::vector<base::Result<T>> Together(size_t n, const std::function<void(size_t, Done<T>)>& calls) {
-  std::vector<std::promise<base::Result<T>>> answers(n);
-  std::vector<std::future<base::Result<T>>> futures;
-  for (auto& a : answers) futures.push_back(a.get_future());
-  for (size_t i = 0; i < n; ++i) calls(i, [&answer = answers[i]](base::Result<T> r) { answer.set_value(std::move(r)); });
-  std::vector<base::Result<T>> out;
-  for (auto& f : futures) out.push_back(f.get());
-  return out;
+Done<T> Into(std::promise<base::Result<T>>& answer) {
+  return [&answer](base::Result<T> r) { answer.set_value(std::move(r)); };
 }
 
-// In rounds, every expert leases a task and then submits it, until nothing is left for anyone.
+// In steps, every expert submits the task in hand and leases the next one (AcquireLease after
+// the task in hand, as the web app prefetches), until nothing is left for anyone. A step's calls
+// are asynchronous and queue their writes in call order, so the outcome is the same every run
+// and SQLite commits a step's writes together rather than one by one.
 base::Result<std::vector<PilotSubmission>> LabelPilot(Service& service, const Caller& manager,
                                                       const std::string& project_id, const std::vector<Caller>& experts,
                                                       const std::vector<PilotItem>& items) {
@@ -431,45 +426,48 @@ base::Result<std::vector<PilotSubmission>> LabelPilot(Service& service, const Ca
   for (const ItemView& v : listed.items) {
     if (auto it = by_external_id.find(v.external_id.value_or("")); it != by_external_id.end()) by_item_id[v.id] = it->second;
   }
+  const size_t n = experts.size();
+  std::vector<std::optional<Lease>> held(n);  // each expert's task in hand
+  std::vector<size_t> leased_tasks(n, 0);
   std::vector<PilotSubmission> out;
-  std::vector<size_t> done_tasks(experts.size(), 0);
-  for (;;) {
-    std::vector<size_t> working;  // experts below their number of tasks
-    for (size_t e = 0; e < experts.size(); ++e) {
-      if (done_tasks[e] < kPilotExperts[e].max_tasks) working.push_back(e);
+  for (bool first = true;; first = false) {
+    std::vector<std::promise<base::Result<SubmitResult>>> submitted(n);
+    std::vector<std::promise<base::Result<std::optional<Lease>>>> leased(n);
+    std::vector<PilotAnswer> answers(n);
+    std::vector<const PilotItem*> answered(n, nullptr);
+    std::vector<bool> leasing(n, false);
+    for (size_t e = 0; e < n; ++e) {
+      if (held[e]) {
+        auto it = by_item_id.find(held[e]->item_id);
+        if (it == by_item_id.end()) return base::Error::Internal("demo pilot leased an unknown item");
+        answered[e] = it->second;
+        answers[e] = AnswerFor(kPilotExperts[e], e, *it->second);
+        service.SubmitAsync(experts[e],
+                            {held[e]->assignment_id, held[e]->lease_token, "demo-" + held[e]->assignment_id,
+                             answers[e].answer_json, answers[e].active_ms},
+                            Into(submitted[e]));
+      }
+      leasing[e] = (first || held[e]) && leased_tasks[e] < kPilotExperts[e].max_tasks;
+      if (leasing[e]) service.AcquireLeaseAsync(experts[e], project_id, held[e] ? held[e]->assignment_id : "", Into(leased[e]));
     }
-    std::vector<base::Result<std::optional<Lease>>> leased = Together<std::optional<Lease>>(
-        working.size(), [&](size_t i, Done<std::optional<Lease>> done) {
-          service.AcquireLeaseAsync(experts[working[i]], project_id, {}, std::move(done));
-        });
-    std::vector<std::pair<size_t, Lease>> held;  // (expert, lease)
-    for (size_t i = 0; i < working.size(); ++i) {
-      if (!leased[i]) return std::move(leased[i]).error();
-      if (*leased[i]) {
-        held.emplace_back(working[i], **leased[i]);
-        ++done_tasks[working[i]];
+    bool any = false;
+    for (size_t e = 0; e < n; ++e) {
+      if (answered[e]) {
+        base::Result<SubmitResult> r = submitted[e].get_future().get();
+        if (!r) return std::move(r).error();
+        out.push_back({r->submission.id, e, answered[e], answers[e].choice});
+      }
+      held[e].reset();
+      if (!leasing[e]) continue;
+      base::Result<std::optional<Lease>> l = leased[e].get_future().get();
+      if (!l) return std::move(l).error();
+      held[e] = std::move(l).value();
+      if (held[e]) {
+        ++leased_tasks[e];
+        any = true;
       }
     }
-    if (held.empty()) return out;
-    std::vector<PilotAnswer> answers;
-    for (const auto& [e, lease] : held) {
-      auto it = by_item_id.find(lease.item_id);
-      if (it == by_item_id.end()) return base::Error::Internal("demo pilot leased an unknown item");
-      answers.push_back(AnswerFor(kPilotExperts[e], e, *it->second));
-      out.push_back({"", e, it->second, answers.back().choice});
-    }
-    std::vector<base::Result<SubmitResult>> submitted =
-        Together<SubmitResult>(held.size(), [&](size_t i, Done<SubmitResult> done) {
-          const auto& [e, lease] = held[i];
-          service.SubmitAsync(experts[e],
-                              {lease.assignment_id, lease.lease_token, "demo-" + lease.assignment_id,
-                               answers[i].answer_json, answers[i].active_ms},
-                              std::move(done));
-        });
-    for (size_t i = 0; i < held.size(); ++i) {
-      if (!submitted[i]) return std::move(submitted[i]).error();
-      out[out.size() - held.size() + i].id = submitted[i]->submission.id;
-    }
+    if (!any) return out;
   }
 }
 
