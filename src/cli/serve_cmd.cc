@@ -142,13 +142,15 @@ int Serve(const ServeFlags& f, bool demo) {
       std::cerr << "assay: demo seed failed: " << seed.error().ToString() << "\n";
       return 1;
     }
-    const auto seed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - seed_start);
+    const auto seed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - seed_start);
     std::cout << "\nassay demo: " << seed->items << " pairwise items seeded in " << seed_ms.count()
               << " ms\n  logins (email / password / role):\n";
     for (const auto& l : seed->logins) std::cout << "    " << l.email << "  " << l.password << "  " << l.role << "\n";
-    std::cout << "  already worked, for the manager's Quality screen: \"" << seed->worked_project_name << "\" ("
-              << seed->worked_items << " items, " << seed->worked_submissions << " submissions by "
-              << seed->worked_experts << " more experts)\n";
+    std::cout << "  already worked, for the manager's Quality screen: \""
+              << seed->worked_project_name << "\" (" << seed->worked_items << " items, "
+              << seed->worked_submissions << " submissions by " << seed->worked_experts
+              << " more experts)\n";
   }
   std::cout << "assay listening on http://" << f.address << ":" << *port << "/"
             << (web_root.empty() ? "  (API only: web app not built)" : "") << "\n"

@@ -262,7 +262,6 @@ constexpr const char* kInstructions =
     "3. **Clarity** - could the person asking act on it?\n\n"
     "A short rationale helps reviewers and raises your approval rate.";
 
-
 // ---- the worked pilot project -----------------------------------------------------------------
 // Last week's pilot on 40 of the same questions, already labelled three times each through the
 // real lease/submit calls, so that a manager opening its Quality screen sees agreement, expert
@@ -317,7 +316,7 @@ nlohmann::json ItemLine(int n, const DemoItem& it, bool swap) {
 struct PilotItem {
   int n = 0;
   const DemoItem* item = nullptr;
-  bool swap = false;    // response_b is shown first, as "a"
+  bool swap = false;   // response_b is shown first, as "a"
   std::string better;  // "a" | "b" | "tie", as shown
   bool gold = false;
 };
@@ -384,17 +383,22 @@ PilotAnswer AnswerFor(const PilotExpert& e, size_t e_index, const PilotItem& p) 
   nlohmann::json pref = {{"choice", out.choice}};
   if (out.choice != "tie") {
     const bool confident = !e.careless && !close && out.choice == p.better;
-    pref["strength"] = e.careless ? 1 + rng.Below(3) : confident ? 2 + rng.Below(2) : 1 + rng.Below(2);
+    pref["strength"] = e.careless  ? 1 + rng.Below(3)
+                       : confident ? 2 + rng.Below(2)
+                                   : 1 + rng.Below(2);
   }
   nlohmann::json answer = {{"preference", pref}};
   if (rng.Uniform() < e.rationale_share) {
     const std::string side = out.choice == "a" ? "A" : "B", other = out.choice == "a" ? "B" : "A";
-    answer["rationale"] = out.choice == "tie" ? "Both answers are correct and complete; neither is clearly better."
-                          : close ? "Both are sound; " + side + " is more specific about what to do next."
-                                  : other + " is wrong on the substance; " + side + " is correct and says what to do.";
+    answer["rationale"] =
+        out.choice == "tie" ? "Both answers are correct and complete; neither is clearly better."
+        : close
+            ? "Both are sound; " + side + " is more specific about what to do next."
+            : other + " is wrong on the substance; " + side + " is correct and says what to do.";
   }
   out.answer_json = answer.dump();
-  double seconds = static_cast<double>(e.min_active_s) + rng.Uniform() * static_cast<double>(e.max_active_s - e.min_active_s);
+  double seconds = static_cast<double>(e.min_active_s) +
+                   rng.Uniform() * static_cast<double>(e.max_active_s - e.min_active_s);
   if (close && !e.careless) seconds *= 1.4;  // close calls take longer to judge
   out.active_ms = static_cast<int64_t>(seconds * 1000);
   return out;
@@ -418,13 +422,16 @@ Done<T> Into(std::promise<base::Result<T>>& answer) {
 // are asynchronous and queue their writes in call order, so the outcome is the same every run
 // and SQLite commits a step's writes together rather than one by one.
 base::Result<std::vector<PilotSubmission>> LabelPilot(Service& service, const Caller& manager,
-                                                      const std::string& project_id, const std::vector<Caller>& experts,
+                                                      const std::string& project_id,
+                                                      const std::vector<Caller>& experts,
                                                       const std::vector<PilotItem>& items) {
-  ASSAY_ASSIGN_OR_RETURN(Page<ItemView> listed, service.ListItems(manager, project_id, kMaxPageSize, ""));
+  ASSAY_ASSIGN_OR_RETURN(Page<ItemView> listed,
+                         service.ListItems(manager, project_id, kMaxPageSize, ""));
   std::unordered_map<std::string, const PilotItem*> by_external_id, by_item_id;
   for (const PilotItem& p : items) by_external_id[ExternalId(p.n, *p.item)] = &p;
   for (const ItemView& v : listed.items) {
-    if (auto it = by_external_id.find(v.external_id.value_or("")); it != by_external_id.end()) by_item_id[v.id] = it->second;
+    if (auto it = by_external_id.find(v.external_id.value_or("")); it != by_external_id.end())
+      by_item_id[v.id] = it->second;
   }
   const size_t n = experts.size();
   std::vector<std::optional<Lease>> held(n);  // each expert's task in hand
@@ -439,16 +446,20 @@ base::Result<std::vector<PilotSubmission>> LabelPilot(Service& service, const Ca
     for (size_t e = 0; e < n; ++e) {
       if (held[e]) {
         auto it = by_item_id.find(held[e]->item_id);
-        if (it == by_item_id.end()) return base::Error::Internal("demo pilot leased an unknown item");
+        if (it == by_item_id.end())
+          return base::Error::Internal("demo pilot leased an unknown item");
         answered[e] = it->second;
         answers[e] = AnswerFor(kPilotExperts[e], e, *it->second);
-        service.SubmitAsync(experts[e],
-                            {held[e]->assignment_id, held[e]->lease_token, "demo-" + held[e]->assignment_id,
-                             answers[e].answer_json, answers[e].active_ms},
-                            Into(submitted[e]));
+        service.SubmitAsync(
+            experts[e],
+            {held[e]->assignment_id, held[e]->lease_token, "demo-" + held[e]->assignment_id,
+             answers[e].answer_json, answers[e].active_ms},
+            Into(submitted[e]));
       }
       leasing[e] = (first || held[e]) && leased_tasks[e] < kPilotExperts[e].max_tasks;
-      if (leasing[e]) service.AcquireLeaseAsync(experts[e], project_id, held[e] ? held[e]->assignment_id : "", Into(leased[e]));
+      if (leasing[e])
+        service.AcquireLeaseAsync(experts[e], project_id, held[e] ? held[e]->assignment_id : "",
+                                  Into(leased[e]));
     }
     bool any = false;
     for (size_t e = 0; e < n; ++e) {
@@ -475,20 +486,23 @@ base::Result<std::vector<PilotSubmission>> LabelPilot(Service& service, const Ca
 // rejections (with a reason the expert can act on) of the careless expert picking a wrong answer
 // on a clear pair; the rest stays pending. Gold items are left alone so that gold accuracy still
 // shows every gold miss (rejected labels leave the quality report).
-base::Status ReviewPilot(Service& service, const Caller& manager, const std::vector<PilotSubmission>& submissions) {
+base::Status ReviewPilot(Service& service, const Caller& manager,
+                         const std::vector<PilotSubmission>& submissions) {
   std::vector<int> approved(std::size(kPilotExperts), 0), rejected(std::size(kPilotExperts), 0);
   for (const PilotSubmission& s : submissions) {
     if (s.item->gold) continue;
     const bool hit = s.choice == s.item->better;
-    if (kPilotExperts[s.expert].careless && !hit && !s.item->item->close_call && rejected[s.expert] < 2) {
+    if (kPilotExperts[s.expert].careless && !hit && !s.item->item->close_call &&
+        rejected[s.expert] < 2) {
       ++rejected[s.expert];
-      ASSAY_TRY(service.ReviewSubmission(
-          manager, s.id, "reject",
-          "You preferred the response that gives wrong advice. Judge correctness and safety first; a few seconds "
-          "per pair is not enough to read both answers."));
+      ASSAY_TRY(service.ReviewSubmission(manager, s.id, "reject",
+                                         "You preferred the response that gives wrong advice. "
+                                         "Judge correctness and safety first; a few seconds "
+                                         "per pair is not enough to read both answers."));
     } else if (!kPilotExperts[s.expert].careless && hit && approved[s.expert] < 2) {
       ++approved[s.expert];
-      ASSAY_TRY(service.ReviewSubmission(manager, s.id, "approve", "Matches the reference answer."));
+      ASSAY_TRY(service.ReviewSubmission(manager, s.id, "approve",
+                                         "Right call: the chosen response is the accurate one."));
     }
   }
   return base::Ok();
@@ -498,14 +512,18 @@ base::Status SeedPilot(Service& service, const Caller& manager, DemoSeed& seed) 
   const Caller system = Caller::System();
   ProjectFields f;
   f.name = kPilotName;
-  f.instructions = std::string(kInstructions) + "\n\nThe two responses are shown in a random order.";
+  f.instructions =
+      std::string(kInstructions) + "\n\nThe two responses are shown in a random order.";
   f.template_json = kTemplate;
   f.overlap = kPilotOverlap;
   f.lease_seconds = 1800;
   ASSAY_ASSIGN_OR_RETURN(Project p, service.CreateProject(manager, f));
   const std::vector<PilotItem> items = PilotItems();
-  ASSAY_ASSIGN_OR_RETURN(ImportResult r, service.ImportItems(manager, p.id, PilotItemsJsonl(items)));
-  if (r.error_count > 0) return base::Error::Internal("demo pilot items do not fit the template: " + r.errors[0].message);
+  ASSAY_ASSIGN_OR_RETURN(ImportResult r,
+                         service.ImportItems(manager, p.id, PilotItemsJsonl(items)));
+  if (r.error_count > 0)
+    return base::Error::Internal("demo pilot items do not fit the template: " +
+                                 r.errors[0].message);
   std::vector<Caller> experts;
   for (const PilotExpert& e : kPilotExperts) {
     // No password: nobody signs in as these experts, so they are token-only accounts and cost no
@@ -515,7 +533,8 @@ base::Status SeedPilot(Service& service, const Caller& manager, DemoSeed& seed) 
     ASSAY_TRY(service.AddMember(manager, p.id, u.id, "expert"));
     experts.push_back({u.id, Role::kExpert});
   }
-  ASSAY_ASSIGN_OR_RETURN(std::vector<PilotSubmission> submissions, LabelPilot(service, manager, p.id, experts, items));
+  ASSAY_ASSIGN_OR_RETURN(std::vector<PilotSubmission> submissions,
+                         LabelPilot(service, manager, p.id, experts, items));
   ASSAY_TRY(ReviewPilot(service, manager, submissions));
   seed.worked_project_id = p.id;
   seed.worked_project_name = p.name;
@@ -550,16 +569,19 @@ base::Result<DemoSeed> SeedDemo(Service& service) {
   std::vector<std::future<base::Result<User>>> created;
   for (size_t i = 0; i < seed.logins.size(); ++i) {
     ASSAY_ASSIGN_OR_RETURN(Role role, ParseRole(seed.logins[i].role));
-    created.push_back(std::async(std::launch::async, [&service, &system, &login = seed.logins[i], role, name = names[i]] {
-      return service.CreateUser(system, login.email, login.password, role, name);
-    }));
+    created.push_back(std::async(
+        std::launch::async, [&service, &system, &login = seed.logins[i], role, name = names[i]] {
+          return service.CreateUser(system, login.email, login.password, role, name);
+        }));
   }
   std::vector<User> users;
   std::optional<base::Error> failed;
   for (auto& c : created) {
     base::Result<User> u = c.get();
-    if (u) users.push_back(std::move(u).value());
-    else if (!failed) failed = std::move(u).error();
+    if (u)
+      users.push_back(std::move(u).value());
+    else if (!failed)
+      failed = std::move(u).error();
   }
   if (failed) return *failed;
   const Caller manager{users[0].id, Role::kManager};
@@ -571,9 +593,11 @@ base::Result<DemoSeed> SeedDemo(Service& service) {
   f.lease_seconds = 1800;
   ASSAY_ASSIGN_OR_RETURN(Project p, service.CreateProject(manager, f));
   seed.project_id = p.id;
-  for (size_t i = 1; i < users.size(); ++i) ASSAY_TRY(service.AddMember(manager, p.id, users[i].id, "expert"));
+  for (size_t i = 1; i < users.size(); ++i)
+    ASSAY_TRY(service.AddMember(manager, p.id, users[i].id, "expert"));
   ASSAY_ASSIGN_OR_RETURN(ImportResult r, service.ImportItems(manager, p.id, DemoItemsJsonl()));
-  if (r.error_count > 0) return base::Error::Internal("demo items do not fit the template: " + r.errors[0].message);
+  if (r.error_count > 0)
+    return base::Error::Internal("demo items do not fit the template: " + r.errors[0].message);
   seed.items = r.imported;
   ASSAY_TRY(SeedPilot(service, manager, seed));
   return seed;

@@ -807,8 +807,10 @@ TEST_P(WorkTest, SeedDemoWorkedProjectHasQualityToShow) {
   const WorkerQuality* careless = nullptr;
   for (const WorkerQuality& w : f.workers) {
     EXPECT_GT(w.gold_total, 0) << w.email;
-    if (w.email == "tom.fletcher@demo.assay.dev") careless = &w;
-    else others.push_back(w.accuracy_ds);
+    if (w.email == "tom.fletcher@demo.assay.dev")
+      careless = &w;
+    else
+      others.push_back(w.accuracy_ds);
   }
   ASSERT_NE(careless, nullptr);
   for (const WorkerQuality& w : f.workers) {
