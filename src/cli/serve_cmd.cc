@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -135,13 +136,21 @@ int Serve(const ServeFlags& f, bool demo) {
     return 1;
   }
   if (demo) {
+    const auto seed_start = std::chrono::steady_clock::now();
     auto seed = work::SeedDemo(service);
     if (!seed) {
       std::cerr << "assay: demo seed failed: " << seed.error().ToString() << "\n";
       return 1;
     }
-    std::cout << "\nassay demo: " << seed->items << " pairwise items seeded\n  logins (email / password / role):\n";
+    const auto seed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - seed_start);
+    std::cout << "\nassay demo: " << seed->items << " pairwise items seeded in " << seed_ms.count()
+              << " ms\n  logins (email / password / role):\n";
     for (const auto& l : seed->logins) std::cout << "    " << l.email << "  " << l.password << "  " << l.role << "\n";
+    std::cout << "  already worked, for the manager's Quality screen: \""
+              << seed->worked_project_name << "\" (" << seed->worked_items << " items, "
+              << seed->worked_submissions << " submissions by " << seed->worked_experts
+              << " more experts)\n";
   }
   std::cout << "assay listening on http://" << f.address << ":" << *port << "/"
             << (web_root.empty() ? "  (API only: web app not built)" : "") << "\n"

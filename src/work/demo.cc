@@ -1,6 +1,15 @@
 #include "work/demo.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <future>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
+#include "base/rng.h"
 
 namespace work {
 namespace {
@@ -8,12 +17,16 @@ namespace {
 struct DemoItem {
   const char* domain;
   const char* prompt;
-  const char* response_a;
+  const char* response_a;  // the sound answer (on a close call, one of two sound answers)
   const char* response_b;
+  // Set on close calls, where both answers are sound: the better one, "a", "b" or "tie".
+  // Otherwise response_a is the better answer.
+  const char* close_call = nullptr;
 };
 
-// Real questions with two plausible model answers of different quality; which side is better
-// varies, and some pairs are close calls on purpose.
+// Real questions with two plausible model answers of different quality; most pairs have one
+// wrong or unsafe answer, some are close calls on purpose. The fresh project shows them as
+// written; the worked pilot project shows the two sides in a random order.
 constexpr DemoItem kItems[] = {
     // ---- medicine -------------------------------------------------------------------------
     {"medicine",
@@ -27,7 +40,8 @@ constexpr DemoItem kItems[] = {
     {"medicine",
      "What is the first-line treatment for an uncomplicated lower urinary tract infection in a non-pregnant woman?",
      "Nitrofurantoin for 5 days is a common first choice; alternatives depend on local resistance and include trimethoprim-sulfamethoxazole for 3 days (if resistance is under about 20%) or a single dose of fosfomycin. Fluoroquinolones are reserved for other infections because of their side effects.",
-     "First-line therapy is usually nitrofurantoin, trimethoprim-sulfamethoxazole or fosfomycin, chosen by local resistance patterns and allergies. Ciprofloxacin works but should be avoided as first-line. Seek care if fever, flank pain or vomiting develop, since these suggest a kidney infection."},
+     "First-line therapy is usually nitrofurantoin, trimethoprim-sulfamethoxazole or fosfomycin, chosen by local resistance patterns and allergies. Ciprofloxacin works but should be avoided as first-line. Seek care if fever, flank pain or vomiting develop, since these suggest a kidney infection.",
+     "tie"},
     {"medicine",
      "My 4-year-old has a fever of 39.2 C but is drinking and playing between doses of paracetamol. When should I worry?",
      "Seek urgent care if your child has trouble breathing, a rash that does not fade when pressed with a glass, a stiff neck, unusual drowsiness or is hard to wake, signs of dehydration (no urine for 8+ hours, no tears), a seizure, or a fever lasting more than 5 days. A child who drinks and plays between doses is reassuring; treat for comfort, not to reach a normal temperature.",
@@ -47,7 +61,8 @@ constexpr DemoItem kItems[] = {
     {"medicine",
      "A patient on warfarin wants to start a course of clarithromycin for a chest infection. Any concerns?",
      "Yes: clarithromycin inhibits CYP3A4 and can raise the INR substantially, increasing bleeding risk. Prefer an antibiotic with less interaction (for example doxycycline, depending on the indication) or, if clarithromycin is needed, check the INR within 3 to 5 days and adjust warfarin.",
-     "Clarithromycin and warfarin interact, which may raise the INR. Consider an alternative antibiotic or monitor the INR more closely during and shortly after the course."},
+     "Clarithromycin and warfarin interact, which may raise the INR. Consider an alternative antibiotic or monitor the INR more closely during and shortly after the course.",
+     "a"},
     {"medicine",
      "What vaccines are recommended for a healthy 67-year-old in the United States?",
      "An annual influenza vaccine (a high-dose or adjuvanted version is preferred at 65+), pneumococcal vaccination (PCV20 or PCV21 alone, or PCV15 followed by PPSV23), the two-dose recombinant shingles vaccine, a Tdap or Td booster every 10 years, an updated COVID-19 vaccine, and RSV vaccination based on shared decision-making.",
@@ -63,7 +78,8 @@ constexpr DemoItem kItems[] = {
     {"medicine",
      "Can a pregnant woman in her first trimester take paracetamol for a headache?",
      "Paracetamol is the preferred painkiller in pregnancy when used at the lowest effective dose for the shortest time. Avoid NSAIDs such as ibuprofen, particularly after 20 weeks. A severe or persistent headache, especially with vision changes or swelling later in pregnancy, needs prompt assessment.",
-     "Yes, paracetamol at normal doses is considered the safest option in pregnancy. Use it only as needed and talk to your midwife or doctor if headaches are frequent or severe."},
+     "Yes, paracetamol at normal doses is considered the safest option in pregnancy. Use it only as needed and talk to your midwife or doctor if headaches are frequent or severe.",
+     "tie"},
     {"medicine",
      "What is the recommended screening for colorectal cancer for an average-risk 45-year-old?",
      "Screening starts at 45 for average-risk adults in the US. Options include a colonoscopy every 10 years, a FIT stool test every year, a multi-target stool DNA test every 1 to 3 years, or CT colonography every 5 years. A positive stool test must be followed by colonoscopy.",
@@ -83,7 +99,8 @@ constexpr DemoItem kItems[] = {
     {"medicine",
      "Should a 40-year-old with no risk factors take daily low-dose aspirin to prevent heart disease?",
      "No. For people without cardiovascular disease, the bleeding risk of daily aspirin generally outweighs its benefit, and current guidelines advise against routine use for primary prevention, especially after age 60. Focus on blood pressure, cholesterol, smoking and activity instead.",
-     "Most guidelines no longer recommend routine aspirin for primary prevention because of bleeding risk. A doctor may still consider it for selected people aged 40 to 59 with high cardiovascular risk and low bleeding risk."},
+     "Most guidelines no longer recommend routine aspirin for primary prevention because of bleeding risk. A doctor may still consider it for selected people aged 40 to 59 with high cardiovascular risk and low bleeding risk.",
+     "b"},
     // ---- law ------------------------------------------------------------------------------
     {"law",
      "My landlord in England is keeping my whole deposit for 'general wear and tear'. Can they do that?",
@@ -100,7 +117,8 @@ constexpr DemoItem kItems[] = {
     {"law",
      "Can my employer in California make me sign a non-compete agreement?",
      "In California most non-compete clauses are void under Business and Professions Code section 16600, with narrow exceptions such as the sale of a business. Since 2024 employers must not enter into or enforce them and had to notify affected employees that such clauses are void. Confidentiality and trade-secret obligations still apply.",
-     "California generally does not enforce non-competes. Narrow exceptions exist (for example, selling a business), but a standard employee non-compete is void and employers can face liability for trying to enforce it."},
+     "California generally does not enforce non-competes. Narrow exceptions exist (for example, selling a business), but a standard employee non-compete is void and employers can face liability for trying to enforce it.",
+     "a"},
     {"law",
      "What is the statute of limitations for a breach of a written contract in New York?",
      "Six years from the date of the breach under CPLR 213, regardless of when it was discovered, unless the contract validly shortens it. Sales of goods fall under the UCC's four-year limit instead.",
@@ -116,7 +134,8 @@ constexpr DemoItem kItems[] = {
     {"law",
      "I received a speeding ticket from a camera in Germany while driving a rental car. Do I have to pay if I live in France?",
      "Yes. Under the EU cross-border enforcement directive, Germany can identify you through the rental company and French authorities can enforce fines of 70 EUR or more. Paying promptly avoids additional costs; you can contest it through the German authority named on the notice if the details are wrong.",
-     "EU fines between countries are generally enforceable above a threshold, and rental companies pass on driver details. Ignoring it can lead to enforcement through French authorities, so pay or contest through the issuing authority."},
+     "EU fines between countries are generally enforceable above a threshold, and rental companies pass on driver details. Ignoring it can lead to enforcement through French authorities, so pay or contest through the issuing authority.",
+     "a"},
     {"law",
      "Is a verbal agreement legally binding?",
      "Often yes: many contracts are enforceable without writing if there was offer, acceptance, consideration and an intention to create legal relations. Some kinds must be in writing, such as sales of land, guarantees and, in the US, contracts that cannot be performed within a year. The practical difficulty is proving the terms.",
@@ -136,7 +155,8 @@ constexpr DemoItem kItems[] = {
     {"law",
      "Do I need a lawyer to set up a limited company in the UK?",
      "No. You can register a private limited company online with Companies House for a small fee, usually within a day, using model articles of association. A lawyer or accountant helps with shareholder agreements, unusual share structures or tax planning.",
-     "You can incorporate online with Companies House yourself. Professional advice is mainly useful for shareholder agreements and tax."},
+     "You can incorporate online with Companies House yourself. Professional advice is mainly useful for shareholder agreements and tax.",
+     "tie"},
     {"law",
      "My employer has not paid me overtime as a salaried retail assistant manager in the US. Am I exempt?",
      "Not necessarily. Under the FLSA, salary alone does not make you exempt: you must earn at least the salary threshold and your primary duty must be management, including directing two or more employees. Assistant managers who mostly stock shelves or run registers are often misclassified. Keep records of your hours and duties; claims generally go back 2 years, or 3 for wilful violations.",
@@ -165,7 +185,8 @@ constexpr DemoItem kItems[] = {
     {"accounting",
      "What is working capital and why does it matter?",
      "Working capital is current assets minus current liabilities. It shows whether a company can pay obligations due within a year from assets that turn into cash within a year. Too little signals liquidity risk; too much may mean idle cash or slow-moving inventory. The current ratio and the cash conversion cycle are related measures.",
-     "Working capital is current assets minus current liabilities: the short-term cushion a business has to pay its bills. Lenders watch it, and managing receivables, inventory and payables changes it."},
+     "Working capital is current assets minus current liabilities: the short-term cushion a business has to pay its bills. Lenders watch it, and managing receivables, inventory and payables changes it.",
+     "a"},
     {"accounting",
      "A customer paid $6,000 in January for a 12-month software subscription. How much revenue do I recognise in January?",
      "$500. The payment creates deferred (unearned) revenue of $6,000, a liability; each month you recognise $500 as revenue as the service is delivered (debit Deferred Revenue, credit Revenue), under ASC 606 and IFRS 15.",
@@ -177,7 +198,8 @@ constexpr DemoItem kItems[] = {
     {"accounting",
      "Can I deduct the cost of a home office as a self-employed person in the US?",
      "Yes, if part of your home is used regularly and exclusively for business and is your principal place of business. Use the simplified method ($5 per square foot up to 300 square feet) or the regular method (actual expenses such as rent, utilities and insurance, pro-rated by area). Claim it on Form 8829 with Schedule C.",
-     "Yes, if the space is used regularly and exclusively for your business. You can use the simplified method of $5 per square foot (up to 300 square feet) or calculate actual expenses on Form 8829."},
+     "Yes, if the space is used regularly and exclusively for your business. You can use the simplified method of $5 per square foot (up to 300 square feet) or calculate actual expenses on Form 8829.",
+     "a"},
     {"accounting",
      "What is EBITDA and what are its limitations?",
      "EBITDA is earnings before interest, taxes, depreciation and amortisation, a proxy for operating cash generation that helps compare companies with different capital structures. Its limits: it ignores capital expenditure, working capital changes and debt service, it is not defined by GAAP or IFRS so companies adjust it differently, and it can flatter capital-intensive or highly leveraged businesses.",
@@ -189,7 +211,8 @@ constexpr DemoItem kItems[] = {
     {"accounting",
      "What is the matching principle?",
      "Expenses are recognised in the same period as the revenues they help generate. For example, sales commissions are expensed when the related sale is recognised, and a machine's cost is spread over its useful life through depreciation.",
-     "Expenses should be recorded in the period in which they relate to revenue: for example, commissions with the sale and asset costs through depreciation."},
+     "Expenses should be recorded in the period in which they relate to revenue: for example, commissions with the sale and asset costs through depreciation.",
+     "tie"},
     {"accounting",
      "A client owes us $8,000 and has gone into administration. How do we account for it?",
      "Assess the expected recovery. Under IFRS 9 or CECL, expected credit losses should already be provided for; increase the allowance for doubtful accounts (debit Bad Debt Expense, credit Allowance) for the amount you do not expect to recover. Write the receivable off against the allowance when it is confirmed uncollectable, and file a claim with the administrator. Recoveries are credited when received.",
@@ -201,7 +224,8 @@ constexpr DemoItem kItems[] = {
     {"accounting",
      "What are the main VAT obligations for a UK business that crosses the registration threshold?",
      "Register with HMRC within 30 days of the end of the month in which taxable turnover over the last 12 months exceeded the threshold (90,000 GBP from April 2024). Charge VAT on taxable supplies, keep digital records and file returns through Making Tax Digital compatible software, usually quarterly, paying by the deadline. Input VAT on business purchases can be reclaimed.",
-     "Once over the threshold, register with HMRC within 30 days, charge VAT, keep digital records under Making Tax Digital and file returns, usually quarterly."},
+     "Once over the threshold, register with HMRC within 30 days, charge VAT, keep digital records under Making Tax Digital and file returns, usually quarterly.",
+     "a"},
     {"accounting",
      "How do I reconcile a bank statement with my ledger?",
      "Compare each transaction in the bank statement with the cash ledger. Adjust the bank balance for deposits in transit and outstanding cheques; adjust the ledger for bank fees, interest, direct debits and errors you find. Both adjusted balances should agree. Investigate any remaining difference before closing the month.",
@@ -238,22 +262,295 @@ constexpr const char* kInstructions =
     "3. **Clarity** - could the person asking act on it?\n\n"
     "A short rationale helps reviewers and raises your approval rate.";
 
+// ---- the worked pilot project -----------------------------------------------------------------
+// Last week's pilot on 40 of the same questions, already labelled three times each through the
+// real lease/submit calls, so that a manager opening its Quality screen sees agreement, expert
+// skills, gold accuracy and label confidence computed from real-looking work.
+
+constexpr const char* kPilotName = "Last week: expert preferences pilot (40 items, done)";
+constexpr int64_t kPilotOverlap = 3;
+// 40 items × 3 labels is a small sample, so a draw can hide what the experts' parameters say;
+// this seed's draw shows it plainly (the careless expert alone is flagged).
+constexpr uint64_t kPilotSeed = 2;
+
+// The pilot's experts and how they label: the share of their labels that pick the better answer
+// on clear pairs and on close calls, and their active time per task. The careless one joined late
+// and rushed 18 tasks, clicking without reading (more often on the first response).
+struct PilotExpert {
+  const char* email;
+  const char* name;
+  double clear_accuracy, close_accuracy;
+  int64_t min_active_s, max_active_s;
+  double rationale_share;  // how often they write a rationale
+  bool careless = false;
+  size_t max_tasks = SIZE_MAX;
+};
+constexpr PilotExpert kPilotExperts[] = {
+    {"elena.petrova@demo.assay.dev", "Dr. Elena Petrova", 0.97, 0.75, 70, 260, 0.6},
+    {"samuel.adeyemi@demo.assay.dev", "Samuel Adeyemi", 0.96, 0.72, 60, 220, 0.4},
+    {"hannah.kim@demo.assay.dev", "Hannah Kim", 0.96, 0.70, 80, 300, 0.5},
+    {"marco.bianchi@demo.assay.dev", "Marco Bianchi", 0.85, 0.60, 45, 160, 0.2},
+    {"tom.fletcher@demo.assay.dev", "Tom Fletcher", 0, 0, 6, 25, 0, true, 18},
+};
+
+// The pilot takes every item but each fifth (40 of 50); one in four of its items has gold.
+bool InPilot(int n) { return n % 5 != 0; }
+bool PilotGold(int pilot_index) { return pilot_index % 4 == 0; }
+
+std::string ExternalId(int n, const DemoItem& it) {
+  return std::string(it.domain) + "-" + (n < 10 ? "0" : "") + std::to_string(n);
+}
+
+// Item n (1-based) as an import line; `swap` shows response_b first.
+nlohmann::json ItemLine(int n, const DemoItem& it, bool swap) {
+  nlohmann::json a = {{"model", "model-a"}, {"content", it.response_a}};
+  nlohmann::json b = {{"model", "model-b"}, {"content", it.response_b}};
+  nlohmann::json first = swap ? b : a, second = swap ? a : b;
+  first["id"] = "a";
+  second["id"] = "b";
+  return {{"id", ExternalId(n, it)},
+          {"data", {{"domain", it.domain}, {"prompt", it.prompt}, {"responses", {first, second}}}}};
+}
+
+// A pilot item: its place in kItems, the side order shown, and the better side as shown.
+struct PilotItem {
+  int n = 0;
+  const DemoItem* item = nullptr;
+  bool swap = false;   // response_b is shown first, as "a"
+  std::string better;  // "a" | "b" | "tie", as shown
+  bool gold = false;
+};
+
+// The pilot's items; half of them, picked at random, show response_b first (counterbalanced, so
+// that neither side is the better one more often).
+std::vector<PilotItem> PilotItems() {
+  std::vector<PilotItem> out;
+  int n = 0;
+  for (const DemoItem& it : kItems) {
+    if (InPilot(++n)) out.push_back({n, &it, false, "", PilotGold(static_cast<int>(out.size()))});
+  }
+  std::vector<bool> swaps(out.size(), false);
+  std::fill(swaps.begin(), swaps.begin() + static_cast<std::ptrdiff_t>(swaps.size() / 2), true);
+  base::Rng rng(kPilotSeed);
+  std::shuffle(swaps.begin(), swaps.end(), rng);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const std::string_view better = out[i].item->close_call ? out[i].item->close_call : "a";
+    out[i].swap = swaps[i];
+    out[i].better = !swaps[i] || better == "tie" ? better : better == "a" ? "b" : "a";
+  }
+  return out;
+}
+
+std::string PilotItemsJsonl(const std::vector<PilotItem>& items) {
+  std::string out;
+  for (const PilotItem& p : items) {
+    nlohmann::json line = ItemLine(p.n, *p.item, p.swap);
+    if (p.gold) {
+      nlohmann::json pref = {{"choice", p.better}};
+      if (p.better != "tie") pref["strength"] = 3;
+      line["gold"] = {{"preference", pref}};
+    }
+    out += line.dump();
+    out += '\n';
+  }
+  return out;
+}
+
+struct PilotAnswer {
+  std::string choice;
+  std::string answer_json;
+  int64_t active_ms = 0;
+};
+
+// What expert e answers on item p: drawn from a generator seeded by both, so the answer does
+// not depend on the order the leases came in.
+PilotAnswer AnswerFor(const PilotExpert& e, size_t e_index, const PilotItem& p) {
+  base::Rng rng(kPilotSeed * 31 + static_cast<uint64_t>(p.n) * 100 + e_index);
+  const bool close = p.item->close_call != nullptr;
+  PilotAnswer out;
+  if (e.careless) {
+    const double u = rng.Uniform();
+    out.choice = u < 0.55 ? "a" : u < 0.85 ? "b" : "tie";
+  } else if (rng.Uniform() < (close ? e.close_accuracy : e.clear_accuracy)) {
+    out.choice = p.better;
+  } else {
+    std::vector<std::string> others;
+    for (const char* l : {"a", "b", "tie"}) {
+      if (l != p.better) others.push_back(l);
+    }
+    out.choice = others[rng.Below(others.size())];
+  }
+  nlohmann::json pref = {{"choice", out.choice}};
+  if (out.choice != "tie") {
+    const bool confident = !e.careless && !close && out.choice == p.better;
+    pref["strength"] = e.careless  ? 1 + rng.Below(3)
+                       : confident ? 2 + rng.Below(2)
+                                   : 1 + rng.Below(2);
+  }
+  nlohmann::json answer = {{"preference", pref}};
+  if (rng.Uniform() < e.rationale_share) {
+    const std::string side = out.choice == "a" ? "A" : "B", other = out.choice == "a" ? "B" : "A";
+    answer["rationale"] =
+        out.choice == "tie" ? "Both answers are correct and complete; neither is clearly better."
+        : close
+            ? "Both are sound; " + side + " is more specific about what to do next."
+            : other + " is wrong on the substance; " + side + " is correct and says what to do.";
+  }
+  out.answer_json = answer.dump();
+  double seconds = static_cast<double>(e.min_active_s) +
+                   rng.Uniform() * static_cast<double>(e.max_active_s - e.min_active_s);
+  if (close && !e.careless) seconds *= 1.4;  // close calls take longer to judge
+  out.active_ms = static_cast<int64_t>(seconds * 1000);
+  return out;
+}
+
+struct PilotSubmission {
+  std::string id;
+  size_t expert = 0;
+  const PilotItem* item = nullptr;
+  std::string choice;
+};
+
+// Hands an asynchronous call's answer to a promise (the callback runs on the writer thread).
+template <typename T>
+Done<T> Into(std::promise<base::Result<T>>& answer) {
+  return [&answer](base::Result<T> r) { answer.set_value(std::move(r)); };
+}
+
+// In steps, every expert submits the task in hand and leases the next one (AcquireLease after
+// the task in hand, as the web app prefetches), until nothing is left for anyone. A step's calls
+// are asynchronous and queue their writes in call order, so the outcome is the same every run
+// and SQLite commits a step's writes together rather than one by one.
+base::Result<std::vector<PilotSubmission>> LabelPilot(Service& service, const Caller& manager,
+                                                      const std::string& project_id,
+                                                      const std::vector<Caller>& experts,
+                                                      const std::vector<PilotItem>& items) {
+  ASSAY_ASSIGN_OR_RETURN(Page<ItemView> listed,
+                         service.ListItems(manager, project_id, kMaxPageSize, ""));
+  std::unordered_map<std::string, const PilotItem*> by_external_id, by_item_id;
+  for (const PilotItem& p : items) by_external_id[ExternalId(p.n, *p.item)] = &p;
+  for (const ItemView& v : listed.items) {
+    if (auto it = by_external_id.find(v.external_id.value_or("")); it != by_external_id.end())
+      by_item_id[v.id] = it->second;
+  }
+  const size_t n = experts.size();
+  std::vector<std::optional<Lease>> held(n);  // each expert's task in hand
+  std::vector<size_t> leased_tasks(n, 0);
+  std::vector<PilotSubmission> out;
+  for (bool first = true;; first = false) {
+    std::vector<std::promise<base::Result<SubmitResult>>> submitted(n);
+    std::vector<std::promise<base::Result<std::optional<Lease>>>> leased(n);
+    std::vector<PilotAnswer> answers(n);
+    std::vector<const PilotItem*> answered(n, nullptr);
+    std::vector<bool> leasing(n, false);
+    for (size_t e = 0; e < n; ++e) {
+      if (held[e]) {
+        auto it = by_item_id.find(held[e]->item_id);
+        if (it == by_item_id.end())
+          return base::Error::Internal("demo pilot leased an unknown item");
+        answered[e] = it->second;
+        answers[e] = AnswerFor(kPilotExperts[e], e, *it->second);
+        service.SubmitAsync(
+            experts[e],
+            {held[e]->assignment_id, held[e]->lease_token, "demo-" + held[e]->assignment_id,
+             answers[e].answer_json, answers[e].active_ms},
+            Into(submitted[e]));
+      }
+      leasing[e] = (first || held[e]) && leased_tasks[e] < kPilotExperts[e].max_tasks;
+      if (leasing[e])
+        service.AcquireLeaseAsync(experts[e], project_id, held[e] ? held[e]->assignment_id : "",
+                                  Into(leased[e]));
+    }
+    bool any = false;
+    for (size_t e = 0; e < n; ++e) {
+      if (answered[e]) {
+        base::Result<SubmitResult> r = submitted[e].get_future().get();
+        if (!r) return std::move(r).error();
+        out.push_back({r->submission.id, e, answered[e], answers[e].choice});
+      }
+      held[e].reset();
+      if (!leasing[e]) continue;
+      base::Result<std::optional<Lease>> l = leased[e].get_future().get();
+      if (!l) return std::move(l).error();
+      held[e] = std::move(l).value();
+      if (held[e]) {
+        ++leased_tasks[e];
+        any = true;
+      }
+    }
+    if (!any) return out;
+  }
+}
+
+// The manager's reviews: two approvals per expert of work that picked the better answer, and two
+// rejections (with a reason the expert can act on) of the careless expert picking a wrong answer
+// on a clear pair; the rest stays pending. Gold items are left alone so that gold accuracy still
+// shows every gold miss (rejected labels leave the quality report).
+base::Status ReviewPilot(Service& service, const Caller& manager,
+                         const std::vector<PilotSubmission>& submissions) {
+  std::vector<int> approved(std::size(kPilotExperts), 0), rejected(std::size(kPilotExperts), 0);
+  for (const PilotSubmission& s : submissions) {
+    if (s.item->gold) continue;
+    const bool hit = s.choice == s.item->better;
+    if (kPilotExperts[s.expert].careless && !hit && !s.item->item->close_call &&
+        rejected[s.expert] < 2) {
+      ++rejected[s.expert];
+      ASSAY_TRY(service.ReviewSubmission(manager, s.id, "reject",
+                                         "You preferred the response that gives wrong advice. "
+                                         "Judge correctness and safety first; a few seconds "
+                                         "per pair is not enough to read both answers."));
+    } else if (!kPilotExperts[s.expert].careless && hit && approved[s.expert] < 2) {
+      ++approved[s.expert];
+      ASSAY_TRY(service.ReviewSubmission(manager, s.id, "approve",
+                                         "Right call: the chosen response is the accurate one."));
+    }
+  }
+  return base::Ok();
+}
+
+base::Status SeedPilot(Service& service, const Caller& manager, DemoSeed& seed) {
+  const Caller system = Caller::System();
+  ProjectFields f;
+  f.name = kPilotName;
+  f.instructions =
+      std::string(kInstructions) + "\n\nThe two responses are shown in a random order.";
+  f.template_json = kTemplate;
+  f.overlap = kPilotOverlap;
+  f.lease_seconds = 1800;
+  ASSAY_ASSIGN_OR_RETURN(Project p, service.CreateProject(manager, f));
+  const std::vector<PilotItem> items = PilotItems();
+  ASSAY_ASSIGN_OR_RETURN(ImportResult r,
+                         service.ImportItems(manager, p.id, PilotItemsJsonl(items)));
+  if (r.error_count > 0)
+    return base::Error::Internal("demo pilot items do not fit the template: " +
+                                 r.errors[0].message);
+  std::vector<Caller> experts;
+  for (const PilotExpert& e : kPilotExperts) {
+    // No password: nobody signs in as these experts, so they are token-only accounts and cost no
+    // password hash (an argon2id hash at interactive cost takes ~80 ms, and seeding runs at
+    // every `make run`).
+    ASSAY_ASSIGN_OR_RETURN(User u, service.CreateUser(system, e.email, "", Role::kExpert, e.name));
+    ASSAY_TRY(service.AddMember(manager, p.id, u.id, "expert"));
+    experts.push_back({u.id, Role::kExpert});
+  }
+  ASSAY_ASSIGN_OR_RETURN(std::vector<PilotSubmission> submissions,
+                         LabelPilot(service, manager, p.id, experts, items));
+  ASSAY_TRY(ReviewPilot(service, manager, submissions));
+  seed.worked_project_id = p.id;
+  seed.worked_project_name = p.name;
+  seed.worked_items = r.imported;
+  seed.worked_submissions = static_cast<int64_t>(submissions.size());
+  seed.worked_experts = static_cast<int64_t>(experts.size());
+  return base::Ok();
+}
+
 }  // namespace
 
 std::string DemoItemsJsonl() {
   std::string out;
   int n = 0;
   for (const DemoItem& it : kItems) {
-    ++n;
-    nlohmann::json line = {
-        {"id", std::string(it.domain) + "-" + (n < 10 ? "0" : "") + std::to_string(n)},
-        {"data",
-         {{"domain", it.domain},
-          {"prompt", it.prompt},
-          {"responses",
-           {{{"id", "a"}, {"model", "model-a"}, {"content", it.response_a}},
-            {{"id", "b"}, {"model", "model-b"}, {"content", it.response_b}}}}}}};
-    out += line.dump();
+    out += ItemLine(++n, it, false).dump();
     out += '\n';
   }
   return out;
@@ -267,12 +564,26 @@ base::Result<DemoSeed> SeedDemo(Service& service) {
                  {"jonas.weber@demo.assay.dev", "demo-expert-pass", "expert"},
                  {"priya.raman@demo.assay.dev", "demo-expert-pass", "expert"}};
   const char* names[] = {"Morgan Lee", "Dr. Amara Okafor", "Jonas Weber", "Priya Raman"};
-  std::vector<User> users;
+  // The logins' password hashes dominate seeding time: run them side by side (the Service caps
+  // how many hash at once).
+  std::vector<std::future<base::Result<User>>> created;
   for (size_t i = 0; i < seed.logins.size(); ++i) {
     ASSAY_ASSIGN_OR_RETURN(Role role, ParseRole(seed.logins[i].role));
-    ASSAY_ASSIGN_OR_RETURN(User u, service.CreateUser(system, seed.logins[i].email, seed.logins[i].password, role, names[i]));
-    users.push_back(std::move(u));
+    created.push_back(std::async(
+        std::launch::async, [&service, &system, &login = seed.logins[i], role, name = names[i]] {
+          return service.CreateUser(system, login.email, login.password, role, name);
+        }));
   }
+  std::vector<User> users;
+  std::optional<base::Error> failed;
+  for (auto& c : created) {
+    base::Result<User> u = c.get();
+    if (u)
+      users.push_back(std::move(u).value());
+    else if (!failed)
+      failed = std::move(u).error();
+  }
+  if (failed) return *failed;
   const Caller manager{users[0].id, Role::kManager};
   ProjectFields f;
   f.name = "Expert preferences: medicine, law, accounting";
@@ -282,10 +593,13 @@ base::Result<DemoSeed> SeedDemo(Service& service) {
   f.lease_seconds = 1800;
   ASSAY_ASSIGN_OR_RETURN(Project p, service.CreateProject(manager, f));
   seed.project_id = p.id;
-  for (size_t i = 1; i < users.size(); ++i) ASSAY_TRY(service.AddMember(manager, p.id, users[i].id, "expert"));
+  for (size_t i = 1; i < users.size(); ++i)
+    ASSAY_TRY(service.AddMember(manager, p.id, users[i].id, "expert"));
   ASSAY_ASSIGN_OR_RETURN(ImportResult r, service.ImportItems(manager, p.id, DemoItemsJsonl()));
-  if (r.error_count > 0) return base::Error::Internal("demo items do not fit the template: " + r.errors[0].message);
+  if (r.error_count > 0)
+    return base::Error::Internal("demo items do not fit the template: " + r.errors[0].message);
   seed.items = r.imported;
+  ASSAY_TRY(SeedPilot(service, manager, seed));
   return seed;
 }
 

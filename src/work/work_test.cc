@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -763,12 +765,100 @@ TEST_P(WorkTest, SeedDemoCreatesLoginsAndFiftyItems) {
     }
   }
   std::map<std::string, int> per_domain;
-  auto rows = db_->Query("SELECT data FROM items");
+  auto rows = db_->Query("SELECT data FROM items WHERE project_id = ?", {seed->project_id});
   ASSERT_TRUE(rows.has_value());
   for (const auto& row : *rows) per_domain[json::parse(row.Text(0))["domain"]]++;
   EXPECT_EQ(per_domain["medicine"], 17);
   EXPECT_EQ(per_domain["law"], 17);
   EXPECT_EQ(per_domain["accounting"], 16);
+}
+
+// The demo's second project was worked last week: its quality screen shows measured agreement,
+// the careless expert far below the others, and gold accuracy; the manager sees both projects.
+TEST_P(WorkTest, SeedDemoWorkedProjectHasQualityToShow) {
+  auto seed = SeedDemo(*svc_);
+  ASSERT_TRUE(seed.has_value()) << seed.error().ToString();
+  ASSERT_FALSE(seed->worked_project_id.empty());
+  EXPECT_EQ(seed->worked_items, 40);
+  auto s = svc_->Login(seed->logins[0].email, seed->logins[0].password, "127.0.0.1");
+  ASSERT_TRUE(s.has_value());
+  const Caller manager{s->user.id, Role::kManager};
+  auto projects = svc_->ListProjects(manager);
+  ASSERT_TRUE(projects.has_value());
+  std::set<std::string> ids;
+  for (const Project& p : *projects) ids.insert(p.id);
+  EXPECT_EQ(ids, (std::set<std::string>{seed->project_id, seed->worked_project_id}));
+
+  auto view = svc_->ProjectQuality(manager, seed->worked_project_id);
+  ASSERT_TRUE(view.has_value()) << view.error().ToString();
+  const QualityReport& r = *view->report;
+  EXPECT_EQ(r.items, 40);
+  EXPECT_EQ(r.submissions, seed->worked_submissions - 2);  // two were rejected in review
+  ASSERT_EQ(r.fields.size(), 1u);
+  const FieldQuality& f = r.fields[0];
+  EXPECT_EQ(f.items_with_2plus, 40);
+  ASSERT_TRUE(std::isfinite(f.alpha));
+  EXPECT_GT(f.alpha, 0.3);  // moderate: well above chance, pulled down by the careless expert
+  EXPECT_LT(f.alpha, 0.8);
+  ASSERT_EQ(f.workers.size(), 5u);
+  // The careless expert is the least accurate by both methods, and far below the others'
+  // median (the web app flags an expert 0.15 below it).
+  std::vector<double> others;
+  const WorkerQuality* careless = nullptr;
+  for (const WorkerQuality& w : f.workers) {
+    EXPECT_GT(w.gold_total, 0) << w.email;
+    if (w.email == "tom.fletcher@demo.assay.dev")
+      careless = &w;
+    else
+      others.push_back(w.accuracy_ds);
+  }
+  ASSERT_NE(careless, nullptr);
+  for (const WorkerQuality& w : f.workers) {
+    if (&w == careless) continue;
+    EXPECT_LT(careless->accuracy_ds, w.accuracy_ds) << w.email;
+    EXPECT_LT(careless->accuracy_mv, w.accuracy_mv) << w.email;
+  }
+  std::sort(others.begin(), others.end());
+  EXPECT_LT(careless->accuracy_ds, (others[1] + others[2]) / 2 - 0.15);
+  // Label confidences differ: some items were close calls.
+  double lowest = 1;
+  for (const ItemLabel& l : f.labels) lowest = std::min(lowest, l.confidence_mv);
+  EXPECT_LT(lowest, 0.9);
+  // The manager's reviews are there for the review screens.
+  SubmissionFilter rejected_only;
+  rejected_only.state = "rejected";
+  auto rejected = svc_->ListSubmissions(manager, seed->worked_project_id, rejected_only, 100, "");
+  ASSERT_TRUE(rejected.has_value());
+  ASSERT_EQ(rejected->items.size(), 2u);
+  ASSERT_TRUE(rejected->items[0].review.has_value());
+  EXPECT_GE(rejected->items[0].review->reason.size(), static_cast<size_t>(kMinRejectReasonChars));
+}
+
+// The worked project does not touch the three demo experts: each still gets all 50 items of the
+// fresh project, and the worked one is invisible to them.
+TEST_P(WorkTest, SeedDemoExpertsStillGetEveryFreshItem) {
+  auto seed = SeedDemo(*svc_);
+  ASSERT_TRUE(seed.has_value()) << seed.error().ToString();
+  for (const DemoLogin& l : seed->logins) {
+    if (l.role != "expert") continue;
+    auto s = svc_->Login(l.email, l.password, "127.0.0.1");
+    ASSERT_TRUE(s.has_value()) << l.email;
+    const Caller expert{s->user.id, Role::kExpert};
+    auto projects = svc_->ListProjects(expert);
+    ASSERT_TRUE(projects.has_value());
+    ASSERT_EQ(projects->size(), 1u) << l.email;
+    EXPECT_EQ(projects->at(0).id, seed->project_id);
+    EXPECT_FALSE(svc_->AcquireLease(expert, seed->worked_project_id).has_value());
+    std::set<std::string> items;
+    for (int n = 0; n < 60; ++n) {
+      auto lease = svc_->AcquireLease(expert, seed->project_id);
+      ASSERT_TRUE(lease.has_value()) << lease.error().ToString();
+      if (!*lease) break;
+      items.insert((*lease)->item_id);
+      ASSERT_TRUE(SubmitAnswer(expert, **lease, l.email + std::to_string(n)).has_value());
+    }
+    EXPECT_EQ(items.size(), 50u) << l.email;
+  }
 }
 
 }  // namespace
