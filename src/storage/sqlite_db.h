@@ -25,6 +25,11 @@ struct SqliteOptions {
   int max_batch = 1024;
   // FULL: every COMMIT is on disk before Write() returns. NORMAL only for throwaway dbs.
   bool synchronous_full = true;
+  // A background checkpoint once the WAL holds this many pages (4096: 16 MiB of 4 KiB pages, so
+  // the WAL index stays a few hash tables long and the database file is synced every few group
+  // commits, not after each); past twice this the writer finishes the checkpoint itself so the
+  // WAL starts over.
+  int checkpoint_wal_pages = 4096;
 };
 
 base::Result<std::unique_ptr<Db>> OpenSqlite(const std::string& path, const SqliteOptions& options);
