@@ -364,15 +364,28 @@ class SqliteDb final : public Db {
   // back and no reader in the WAL. Under continuous writes the background checkpointer never
   // catches up with the writer, so the WAL (and the index every page lookup searches) grew
   // without bound — 250 MB in a 20 s bench run, slowing every read and write as it grew. So once
-  // the WAL is twice the checkpoint length, the writer copies the last frames itself between
-  // batches (the background checkpointer has done most of them; a few milliseconds, with no
-  // write in between), and its next transaction restarts the WAL. PASSIVE: a reader holding an
-  // old snapshot (a long export) makes it stop short and the writer tries again later.
+  // the WAL is twice the checkpoint length, the writer checkpoints itself between batches in
+  // RESTART mode: it copies the last frames (the background checkpointer did most of them) and
+  // waits up to wal_restart_wait_ms for the readers still in the WAL (point reads: microseconds), so
+  // its next transaction starts the WAL over. A reader that stays longer (a streamed export)
+  // makes it give up, and it tries again after a pause that doubles while it keeps failing
+  // (250 ms … 8 s) rather than stall every batch.
   void CatchUpCheckpoint() {
-    int wal_frames = 0, backfilled = 0;
-    const int rc = sqlite3_wal_checkpoint_v2(writer_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
-                                             &backfilled);
-    if (rc == SQLITE_OK && backfilled == wal_frames) wal_restart_due_ = false;
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_restart_try_) return;
+    // Not while the background checkpoint runs (it holds the checkpoint lock): after a batch.
+    std::unique_lock running(checkpoint_run_mu_, std::try_to_lock);
+    if (!running.owns_lock()) return;
+    sqlite3_busy_timeout(writer_->raw(), options_.wal_restart_wait_ms);
+    const int rc = sqlite3_wal_checkpoint_v2(writer_->raw(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+    sqlite3_busy_timeout(writer_->raw(), options_.busy_timeout_ms);
+    if (rc == SQLITE_OK) {
+      wal_restart_due_ = false;
+      restart_backoff_ = kMinRestartBackoff;
+    } else {
+      next_restart_try_ = now + restart_backoff_;
+      restart_backoff_ = std::min(restart_backoff_ * 2, kMaxRestartBackoff);
+    }
   }
 
   // Called by SQLite on the writer thread after each COMMIT with the WAL's length in pages.
@@ -403,6 +416,7 @@ class SqliteDb final : public Db {
         if (checkpoint_stop_) return;
         checkpoint_due_ = false;
       }
+      std::lock_guard running(checkpoint_run_mu_);
       (void)checkpointer_->ExecScript("PRAGMA wal_checkpoint(PASSIVE);");
     }
   }
@@ -460,11 +474,15 @@ class SqliteDb final : public Db {
   const int max_batch_;
   const int checkpoint_wal_pages_;  // SqliteOptions::checkpoint_wal_pages
   bool wal_restart_due_ = false;    // writer thread only (set by the WAL hook, which runs there)
+  std::chrono::steady_clock::time_point next_restart_try_{};  // writer thread only
+  static constexpr std::chrono::milliseconds kMinRestartBackoff{250}, kMaxRestartBackoff{8000};
+  std::chrono::milliseconds restart_backoff_ = kMinRestartBackoff;  // writer thread only
 
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
   bool checkpoint_due_ = false;   // guarded by checkpoint_mu_
   bool checkpoint_stop_ = false;  // guarded by checkpoint_mu_
+  std::mutex checkpoint_run_mu_;   // held while a checkpoint runs (background or the writer's)
   std::thread checkpoint_thread_;
 
   std::mutex mu_;

@@ -30,6 +30,9 @@ struct SqliteOptions {
   // commits, not after each); past twice this the writer finishes the checkpoint itself so the
   // WAL starts over.
   int checkpoint_wal_pages = 4096;
+  // How long the writer's own checkpoint waits for readers still in the WAL (point reads take
+  // microseconds; a longer reader makes it try again later instead of stalling writes).
+  int wal_restart_wait_ms = 10;
 };
 
 base::Result<std::unique_ptr<Db>> OpenSqlite(const std::string& path, const SqliteOptions& options);

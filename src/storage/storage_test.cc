@@ -363,16 +363,19 @@ TEST(Sqlite, TheWalStartsOverUnderContinuousLoad) {
   TempDb t;
   SqliteOptions o;
   o.checkpoint_wal_pages = 64;
+  // Readers here run flat out on threads the machine may preempt mid-read (CI runs tests in
+  // parallel on two cores): the writer may wait longer for them than a server's default.
+  o.wal_restart_wait_ms = 500;
   auto opened = OpenSqlite(t.path(), o);
   ASSERT_TRUE(opened);
   std::unique_ptr<Db> db = std::move(opened).value();
   ASSERT_TRUE(db->Write([](Conn& c) { return c.ExecScript("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT) STRICT"); }));
-  constexpr int kWriters = 16, kPerWriter = 500;
+  constexpr int kWriters = 16, kPerWriter = 500, kReaders = 4;
   const std::string payload(2000, 'x');
   std::atomic<bool> writing{true};
   std::atomic<int64_t> reads{0};
   std::vector<std::thread> readers;
-  for (int r = 0; r < 4; ++r) {
+  for (int r = 0; r < kReaders; ++r) {
     readers.emplace_back([&] {
       for (int64_t id = 1; writing.load(); id = id % 3000 + 1) {
         if (db->Query("SELECT length(v) FROM t WHERE id = ?", {id})) ++reads;
@@ -390,13 +393,13 @@ TEST(Sqlite, TheWalStartsOverUnderContinuousLoad) {
   for (auto& w : writers) w.join();
   writing = false;
   for (auto& r : readers) r.join();
-  EXPECT_GT(reads.load(), 0);
+  if (kReaders > 0) EXPECT_GT(reads.load(), 0);
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM t"), kWriters * kPerWriter);
   // 8,000 rows of 2 KB: without the writer's catch-up the WAL restarts only when the background
-  // checkpoint happens to finish between two writes (measured here: 14-21 MB at the end), with
-  // it 4-7 MB.
+  // checkpoint happens to finish between two writes (measured here: 22 MB at the end); with it
+  // 0.6-0.7 MB, also with four copies of this test running at once on two cores.
   const auto wal_bytes = std::filesystem::file_size(t.path() + "-wal");
-  EXPECT_LT(wal_bytes, 2500u * 4096) << "the WAL did not start over: " << wal_bytes << " bytes";
+  EXPECT_LT(wal_bytes, 1000u * 4096) << "the WAL did not start over: " << wal_bytes << " bytes";
 }
 
 TEST(Sqlite, WriteAsyncReturnsBeforeTheWriteRuns) {
