@@ -238,13 +238,13 @@ base::Result<http::Response> Api::Dispatch(http::Request& req, const Route*& mat
   return render.get()();
 }
 
-bool Api::HandleAsync(http::Request& req, const http::Reply& reply) {
+bool Api::HandleAsync(http::Request& req, http::Reply& reply) {
   if (!deps_.work || !deps_.work->AsyncWrites()) return false;
   const auto start = std::chrono::steady_clock::now();
   const Route* matched = nullptr;
   PathParams params;
   if (!Match(req, matched, params) || !matched->async_handler) return false;  // a worker answers
-  auto answer = [this, &req, matched, start, reply](Render render) {
+  auto answer = [this, &req, matched, start, reply = std::move(reply)](Render render) mutable {
     reply.Send([this, &req, matched, start, render = std::move(render)] {
       return Finish(req, matched, start, render());
     });

@@ -114,7 +114,7 @@ class Api final : public http::Handler {
   explicit Api(Deps deps);
   size_t BodyLimitBytes(std::string_view method, std::string_view path) const override;
   http::Response Handle(http::Request& request) override;
-  bool HandleAsync(http::Request& request, const http::Reply& reply) override;
+  bool HandleAsync(http::Request& request, http::Reply& reply) override;
   http::Response ErrorResponse(const base::Error& error, const http::Request& request) override;
 
  private:

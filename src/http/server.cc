@@ -236,7 +236,8 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
     bool taken = false;
     server_.ReplyOwed();
     try {
-      taken = server_.handler.HandleAsync(async_request_, Reply(shared_from_this()));
+      Reply reply(shared_from_this());
+      taken = server_.handler.HandleAsync(async_request_, reply);
     } catch (const std::exception& e) {
       server_.ReplyGiven();
       server_.log.Error("http.handler_threw", {{"request_id", async_request_.request_id}, {"error", e.what()}});
@@ -254,8 +255,11 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
   }
 
   // Reply::Target: the answer to the request HandleAsync took, from any thread.
-  void Send(std::function<Response()> make) override {
-    net::post(stream_.get_executor(), [self = shared_from_this(), make = std::move(make)] {
+  void Send(std::function<Response()> make, std::shared_ptr<Reply::Target> target) override {
+    // The hold moves into the posted handler: once it has run, only the connection's own
+    // operations keep it alive. Nothing here touches *this after the post.
+    net::post(stream_.get_executor(), [self = std::static_pointer_cast<Session>(std::move(target)),
+                                       make = std::move(make)] {
       Response res;
       try {
         res = make();

@@ -45,16 +45,22 @@ struct ServerOptions {
 
 // Answers a request that Handler::HandleAsync took: Send() once, from any thread. make runs on
 // the connection's I/O thread and builds the response there, so the thread that finished the
-// work (e.g. a database writer) only hands it over.
+// work (e.g. a database writer) only hands it over. Send() passes on the Reply's hold on the
+// connection (the Reply is empty afterwards), so nothing but the answer keeps a connection
+// alive — in particular not past the server.
 class Reply {
  public:
   class Target {
    public:
     virtual ~Target() = default;
-    virtual void Send(std::function<Response()> make) = 0;
+    // self is the hold on *this, passed on with the answer.
+    virtual void Send(std::function<Response()> make, std::shared_ptr<Target> self) = 0;
   };
   explicit Reply(std::shared_ptr<Target> target) : target_(std::move(target)) {}
-  void Send(std::function<Response()> make) const { target_->Send(std::move(make)); }
+  void Send(std::function<Response()> make) {
+    Target* target = target_.get();
+    target->Send(std::move(make), std::move(target_));
+  }
 
  private:
   std::shared_ptr<Target> target_;
@@ -68,10 +74,10 @@ class Handler {
   // Produces the response; never throws. Called on a worker thread.
   virtual Response Handle(Request& request) = 0;
   // Called first, on the I/O thread that read the request: a handler that can answer without
-  // blocking takes the request and returns true, answering through reply (later, from any
-  // thread); the request stays valid until then. false (the default): Handle() runs on a
-  // worker. It must not block — it holds up every connection of its I/O thread.
-  virtual bool HandleAsync(Request& /*request*/, const Reply& /*reply*/) { return false; }
+  // blocking takes the request and returns true, answering through reply (moved away to keep;
+  // later, from any thread); the request stays valid until then. false (the default): Handle()
+  // runs on a worker. It must not block — it holds up every connection of its I/O thread.
+  virtual bool HandleAsync(Request& /*request*/, Reply& /*reply*/) { return false; }
   // Renders an error produced by the server itself (bad request line, body too large, …).
   virtual Response ErrorResponse(const base::Error& error, const Request& request) = 0;
 };

@@ -41,10 +41,10 @@ class TestHandler : public Handler {
     return Response::Json(404, R"({"error":{"code":"not_found","message":"no route","details":{}}})");
   }
   // /later is taken on the I/O thread; the test answers it from its own thread.
-  bool HandleAsync(Request& req, const Reply& reply) override {
+  bool HandleAsync(Request& req, Reply& reply) override {
     if (req.path != "/later") return false;
     later_request = &req;
-    later_reply.emplace(reply);
+    later_reply.emplace(std::move(reply));
     later_taken.count_down();
     return true;
   }
