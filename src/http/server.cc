@@ -114,7 +114,10 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string();
   }
-  ~Session() { server_.Unregister(this); }
+  ~Session() {
+    if (owes_reply_) server_.ReplyGiven();  // a Reply dropped unanswered: nothing to wait for
+    server_.Unregister(this);
+  }
 
   void Start() {
     server_.Register(this, weak_from_this());
@@ -257,7 +260,10 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
   // Reply::Target: the answer to the request HandleAsync took, from any thread.
   void Send(std::function<Response()> make, std::shared_ptr<Reply::Target> target) override {
     // The hold moves into the posted handler: once it has run, only the connection's own
-    // operations keep it alive. Nothing here touches *this after the post.
+    // operations keep it alive. Nothing here touches *this after the post; the server is kept
+    // (its Wait() counts this post as owed) until net::post has returned on this thread.
+    Server::Impl& server = server_;
+    server.ReplyOwed();
     net::post(stream_.get_executor(), [self = std::static_pointer_cast<Session>(std::move(target)),
                                        make = std::move(make)] {
       Response res;
@@ -270,6 +276,7 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
       }
       self->Write(std::move(res), std::move(self->async_request_), self->async_keep_alive_);
     });
+    server.ReplyGiven();
   }
 
   // On a worker thread.

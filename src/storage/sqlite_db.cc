@@ -87,6 +87,7 @@ class SqliteConn final : public Conn {
   }
 
   base::Status ExecScript(std::string_view sql) override {
+    ++writes_;  // scripts are migrations and pragmas: count them as writes
     std::string text(sql);
     char* err = nullptr;
     int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
@@ -106,6 +107,9 @@ class SqliteConn final : public Conn {
   }
 
   sqlite3* raw() { return db_; }
+  // Statements run that may change the database (DML and DDL, whether or not they succeeded):
+  // the writer's test for "this function changed something" (sqlite3_total_changes misses DDL).
+  int64_t writes() const { return writes_; }
 
  private:
   base::Result<sqlite3_stmt*> Prepare(std::string_view sql, const Params& params) {
@@ -124,6 +128,7 @@ class SqliteConn final : public Conn {
       cache_.emplace(std::string(sql), stmt);
     }
     sqlite3_clear_bindings(stmt);
+    if (!sqlite3_stmt_readonly(stmt)) ++writes_;
     if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
       return base::Error::Internal("wrong number of parameters for: " + std::string(sql));
     }
@@ -151,13 +156,15 @@ class SqliteConn final : public Conn {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   sqlite3* db_;
+  int64_t writes_ = 0;
   std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> cache_;
 };
 
 base::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool writer,
                                                    const SqliteOptions& o) {
   // SQLite counts every allocation under a global mutex for sqlite3_status(), which we do not
-  // read: off, before the library initializes on the first open.
+  // read: off, before the library initializes on the first open (if something else in the
+  // process initialized it first, the call is refused and the counting stays on).
   static std::once_flag configured;
   std::call_once(configured, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* raw = nullptr;
@@ -354,7 +361,15 @@ class SqliteDb final : public Db {
       RunBatch(batch);
       write_calls_.fetch_add(static_cast<int64_t>(batch.size()), std::memory_order_relaxed);
       write_batches_.fetch_add(1, std::memory_order_relaxed);
-      for (Pending& p : batch) p.done(std::move(p.result));  // after COMMIT: durable
+      for (Pending& p : batch) {  // after COMMIT: durable
+        try {
+          p.done(std::move(p.result));
+        } catch (const std::exception& e) {
+          // The write stands; only its caller's hand-off failed (e.g. out of memory). The writer
+          // must go on for everyone else.
+          std::fprintf(stderr, "assay: a write's completion threw: %s\n", e.what());
+        }
+      }
       batch.clear();
       if (wal_restart_due_) CatchUpCheckpoint();
     }
@@ -421,9 +436,9 @@ class SqliteDb final : public Db {
     }
   }
 
-  // BEGIN IMMEDIATE; each fn; COMMIT. A function that fails before changing a row needs nothing
-  // undone, which is nearly always the case (a lost lease, a bad answer); one that fails after
-  // changing rows cannot be undone alone, so the batch is rolled back and run again with each
+  // BEGIN IMMEDIATE; each fn; COMMIT. A function that fails before running a statement that may
+  // write needs nothing undone, which is nearly always the case (a lost lease, a bad answer); one
+  // that fails after one (rows or schema) cannot be undone alone, so the batch is rolled back and run again with each
   // function in SAVEPOINT w … RELEASE w (ROLLBACK TO w on its error) — two statements per write
   // saved on every batch but those. Running a function twice is allowed (db.h).
   void RunBatch(std::vector<Pending>& batch) {
@@ -440,9 +455,9 @@ class SqliteDb final : public Db {
     }
     for (Pending& p : batch) {
       if (!savepoints) {
-        const int64_t changes_before = sqlite3_total_changes64(writer_->raw());
+        const int64_t writes_before = writer_->writes();
         p.result = RunGuarded(p.fn, *writer_);
-        if (!p.result && sqlite3_total_changes64(writer_->raw()) != changes_before) {
+        if (!p.result && writer_->writes() != writes_before) {
           (void)writer_->Simple("ROLLBACK");
           return false;
         }

@@ -164,6 +164,12 @@ TEST_P(Conformance, FailedWriteRollsBackItsOwnChanges) {
   });
   EXPECT_FALSE(bad_sql);
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM kv"), 0);
+  // A schema change is undone too (a migration that fails halfway must not stay half applied).
+  EXPECT_FALSE(db->Write([](Conn& c) -> base::Status {
+    ASSAY_TRY(c.ExecScript("CREATE TABLE half_done (x INTEGER)"));
+    return base::Error::Internal("migration failed halfway");
+  }));
+  EXPECT_TRUE(db->Write([](Conn& c) { return c.ExecScript("CREATE TABLE half_done (x INTEGER)"); }));
   // The connection is usable afterwards.
   ASSERT_TRUE(db->Write([](Conn& c) -> base::Status { return c.Exec("INSERT INTO kv VALUES ('z', 1)").has_value() ? base::Ok() : base::Error::Internal("insert"); }));
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM kv"), 1);

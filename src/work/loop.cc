@@ -38,6 +38,11 @@ base::Result<Submission> LoadSubmission(storage::Conn& c, std::string_view id) {
   return SubmissionFromRow(rows[0]);
 }
 
+base::Error ReusedClientId() {
+  return base::Error::Conflict("client_submission_id was already used for a different submission")
+      .Detail("field", "client_submission_id");
+}
+
 base::Error LeaseLost(std::string message) { return base::Error(base::ErrorCode::kLeaseLost, std::move(message)); }
 
 bool TokenMatches(const std::string& stored, std::string_view given) {
@@ -119,6 +124,7 @@ void Service::AcquireLeaseAsync(const Caller& caller, std::string_view project_i
   struct State {
     Caller caller;
     std::string project_id, after, candidate_sql, candidate_sql_skip_locked, new_id, new_token;
+    bool sweep = false;  // decided once: a re-run of the write must not lose the sweep
     storage::Params candidate_params;
     int64_t lease_us = 0;
     std::optional<Lease> out;
@@ -130,6 +136,7 @@ void Service::AcquireLeaseAsync(const Caller& caller, std::string_view project_i
   st->lease_us = lease_us;
   st->new_id = NewId();
   st->new_token = base::SecureRandomHex(16);
+  st->sweep = ShouldSweepLeases(st->project_id, clock_.NowMicros());
   // Least-covered items first, in import order; never one this expert already had. With
   // dynamic overlap (quality.h): only undecided items, up to the labels they want now. The
   // chosen item's count goes up in the same statement. Built once, outside the writer (the one
@@ -175,7 +182,7 @@ void Service::AcquireLeaseAsync(const Caller& caller, std::string_view project_i
     // Expired leases go back to the pool: swept at most once a second per project, and always
     // before answering that nothing is left.
     bool swept = false;
-    if (ShouldSweepLeases(project_id, now)) {
+    if (st->sweep) {
       ASSAY_TRY(ExpireLeases(c, project_id, now));
       swept = true;
     }
@@ -292,6 +299,12 @@ void Service::SubmitAsync(const Caller& caller, const SubmitRequest& req, Done<S
                                      "JOIN projects p ON p.id = a.project_id JOIN items i ON i.id = a.item_id WHERE a.id = ?",
                                      {req.assignment_id}));
     if (ctx.empty() || ctx[0].Text(0) != caller.user_id) return base::Error::NotFound("no such assignment");
+    // A client id already used on another assignment is refused here, on a reader: in the write
+    // it would fail after taking the lease, which rolls back and re-runs the writer's whole batch.
+    ASSAY_ASSIGN_OR_RETURN(storage::Rows used,
+                           db_.Query("SELECT assignment_id FROM submissions WHERE expert_id = ? AND client_submission_id = ?",
+                                     {caller.user_id, req.client_submission_id}));
+    if (!used.empty() && used[0].Text(0) != req.assignment_id) return ReusedClientId();
     auto answer = base::ParseJson(req.answer_json);
     if (!answer) return base::Error::Invalid("answer is not valid JSON: " + answer.error().message()).Detail("field", "answer");
     ASSAY_ASSIGN_OR_RETURN(st->tmpl, TemplateFor(ctx[0].Text(1), ctx[0].Text(3)));
@@ -316,8 +329,7 @@ void Service::SubmitAsync(const Caller& caller, const SubmitRequest& req, Done<S
     // Submits of one assignment, and of one item (whose labels a submit may count), queue on
     // those rows instead of conflicting and re-running (PostgreSQL; storage::Conn's row locks).
     ASSAY_TRY(c.LockRows("SELECT 1 FROM assignments a JOIN items i ON i.id = a.item_id WHERE a.id = ?", {req.assignment_id}));
-    const base::Error reused = base::Error::Conflict("client_submission_id was already used for a different submission")
-                                   .Detail("field", "client_submission_id");
+    const base::Error reused = ReusedClientId();
     const int64_t now = clock_.NowMicros();
     // The usual case in one statement: the caller's live lease with this token becomes submitted.
     ASSAY_ASSIGN_OR_RETURN(storage::Rows taken,
