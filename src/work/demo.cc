@@ -272,6 +272,8 @@ constexpr int64_t kPilotOverlap = 3;
 // 40 items × 3 labels is a small sample, so a draw can hide what the experts' parameters say;
 // this seed's draw shows it plainly (the careless expert alone is flagged).
 constexpr uint64_t kPilotSeed = 2;
+// The fresh project's side orders (any seed: nothing is labelled yet).
+constexpr uint64_t kFreshSeed = 7;
 
 // The pilot's experts and how they label: the share of their labels that pick the better answer
 // on clear pairs and on close calls, and their active time per task. The careless one joined late
@@ -312,6 +314,16 @@ nlohmann::json ItemLine(int n, const DemoItem& it, bool swap) {
           {"data", {{"domain", it.domain}, {"prompt", it.prompt}, {"responses", {first, second}}}}};
 }
 
+// n side orders, half of them swapped (response_b shown first), in a seeded random order: so
+// that neither side is the better one more often and an expert cannot learn to pick a side.
+std::vector<bool> Counterbalanced(size_t n, uint64_t seed) {
+  std::vector<bool> swaps(n, false);
+  std::fill(swaps.begin(), swaps.begin() + static_cast<std::ptrdiff_t>(n / 2), true);
+  base::Rng rng(seed);
+  std::shuffle(swaps.begin(), swaps.end(), rng);
+  return swaps;
+}
+
 // A pilot item: its place in kItems, the side order shown, and the better side as shown.
 struct PilotItem {
   int n = 0;
@@ -329,10 +341,7 @@ std::vector<PilotItem> PilotItems() {
   for (const DemoItem& it : kItems) {
     if (InPilot(++n)) out.push_back({n, &it, false, "", PilotGold(static_cast<int>(out.size()))});
   }
-  std::vector<bool> swaps(out.size(), false);
-  std::fill(swaps.begin(), swaps.begin() + static_cast<std::ptrdiff_t>(swaps.size() / 2), true);
-  base::Rng rng(kPilotSeed);
-  std::shuffle(swaps.begin(), swaps.end(), rng);
+  const std::vector<bool> swaps = Counterbalanced(out.size(), kPilotSeed);
   for (size_t i = 0; i < out.size(); ++i) {
     const std::string_view better = out[i].item->close_call ? out[i].item->close_call : "a";
     out[i].swap = swaps[i];
@@ -546,12 +555,16 @@ base::Status SeedPilot(Service& service, const Caller& manager, DemoSeed& seed) 
 
 }  // namespace
 
+// The fresh project's items, counterbalanced like the pilot's (in kItems the better answer is
+// always response_a).
 std::string DemoItemsJsonl() {
+  const std::vector<bool> swaps = Counterbalanced(std::size(kItems), kFreshSeed);
   std::string out;
   int n = 0;
   for (const DemoItem& it : kItems) {
-    out += ItemLine(++n, it, false).dump();
+    out += ItemLine(n + 1, it, swaps[static_cast<size_t>(n)]).dump();
     out += '\n';
+    ++n;
   }
   return out;
 }

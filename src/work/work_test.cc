@@ -767,10 +767,17 @@ TEST_P(WorkTest, SeedDemoCreatesLoginsAndFiftyItems) {
   std::map<std::string, int> per_domain;
   auto rows = db_->Query("SELECT data FROM items WHERE project_id = ?", {seed->project_id});
   ASSERT_TRUE(rows.has_value());
-  for (const auto& row : *rows) per_domain[json::parse(row.Text(0))["domain"]]++;
+  int better_first = 0;  // the stronger answer (model-a in the demo's data) shown as "a"
+  for (const auto& row : *rows) {
+    const json data = json::parse(row.Text(0));
+    per_domain[data["domain"]]++;
+    better_first += data["responses"][0]["model"] == "model-a";
+  }
   EXPECT_EQ(per_domain["medicine"], 17);
   EXPECT_EQ(per_domain["law"], 17);
   EXPECT_EQ(per_domain["accounting"], 16);
+  // Counterbalanced: an expert cannot learn that one side is the better one.
+  EXPECT_EQ(better_first, 25);
 }
 
 // The demo's second project was worked last week: its quality screen shows measured agreement,
