@@ -241,9 +241,17 @@ base::Result<http::Response> Api::Dispatch(http::Request& req, const Route*& mat
 bool Api::HandleAsync(http::Request& req, http::Reply& reply) {
   if (!deps_.work || !deps_.work->AsyncWrites()) return false;
   const auto start = std::chrono::steady_clock::now();
+  // Only the few asynchronous routes are tried here; any other request goes to a worker, which
+  // matches it against the whole table once.
   const Route* matched = nullptr;
   PathParams params;
-  if (!Match(req, matched, params) || !matched->async_handler) return false;  // a worker answers
+  for (const Route& r : Routes()) {
+    if (r.async_handler && r.method == req.method && MatchPath(r.path, req.path, params)) {
+      matched = &r;
+      break;
+    }
+  }
+  if (!matched) return false;
   auto answer = [this, &req, matched, start, reply = std::move(reply)](Render render) mutable {
     reply.Send([this, &req, matched, start, render = std::move(render)] {
       return Finish(req, matched, start, render());

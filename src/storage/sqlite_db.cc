@@ -408,11 +408,9 @@ class SqliteDb final : public Db {
   // and every page lookup walks the WAL index, which grows with the WAL until a completed
   // checkpoint lets the next transaction start the WAL over.
   static int OnWalCommit(void* self, sqlite3*, const char*, int wal_pages) {
-    if (wal_pages >= 2 * static_cast<SqliteDb*>(self)->checkpoint_wal_pages_) {
-      static_cast<SqliteDb*>(self)->wal_restart_due_ = true;  // writer thread only, like this hook
-    }
-    if (wal_pages >= static_cast<SqliteDb*>(self)->checkpoint_wal_pages_) {
-      auto* db = static_cast<SqliteDb*>(self);
+    auto* db = static_cast<SqliteDb*>(self);
+    if (wal_pages >= 2 * db->checkpoint_wal_pages_) db->wal_restart_due_ = true;  // writer thread, like this hook
+    if (wal_pages >= db->checkpoint_wal_pages_) {
       {
         std::lock_guard lock(db->checkpoint_mu_);
         db->checkpoint_due_ = true;

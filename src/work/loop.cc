@@ -293,18 +293,17 @@ void Service::SubmitAsync(const Caller& caller, const SubmitRequest& req, Done<S
   auto st = std::make_shared<State>();
   // Validate outside the writer: it is the one serial resource.
   base::Status valid = [&]() -> base::Status {
+    // Column 8: the assignment a submission with this client id belongs to, if any. One used on
+    // another assignment is refused here, on a reader: in the write it would fail after taking the
+    // lease, which rolls back and re-runs the writer's whole batch.
     ASSAY_ASSIGN_OR_RETURN(storage::Rows ctx,
                            db_.Query("SELECT a.expert_id, a.project_id, a.item_id, p.template, i.data, p.overlap, "
-                                     "p.max_overlap, p.target_confidence_ppm FROM assignments a "
+                                     "p.max_overlap, p.target_confidence_ppm, (SELECT s.assignment_id FROM submissions s "
+                                     "WHERE s.expert_id = ? AND s.client_submission_id = ?) FROM assignments a "
                                      "JOIN projects p ON p.id = a.project_id JOIN items i ON i.id = a.item_id WHERE a.id = ?",
-                                     {req.assignment_id}));
+                                     {caller.user_id, req.client_submission_id, req.assignment_id}));
     if (ctx.empty() || ctx[0].Text(0) != caller.user_id) return base::Error::NotFound("no such assignment");
-    // A client id already used on another assignment is refused here, on a reader: in the write
-    // it would fail after taking the lease, which rolls back and re-runs the writer's whole batch.
-    ASSAY_ASSIGN_OR_RETURN(storage::Rows used,
-                           db_.Query("SELECT assignment_id FROM submissions WHERE expert_id = ? AND client_submission_id = ?",
-                                     {caller.user_id, req.client_submission_id}));
-    if (!used.empty() && used[0].Text(0) != req.assignment_id) return ReusedClientId();
+    if (!ctx[0].IsNull(8) && ctx[0].Text(8) != req.assignment_id) return ReusedClientId();
     auto answer = base::ParseJson(req.answer_json);
     if (!answer) return base::Error::Invalid("answer is not valid JSON: " + answer.error().message()).Detail("field", "answer");
     ASSAY_ASSIGN_OR_RETURN(st->tmpl, TemplateFor(ctx[0].Text(1), ctx[0].Text(3)));
