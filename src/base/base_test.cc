@@ -121,6 +121,17 @@ TEST(Uuid7Test, UniqueAcrossThreads) {
   EXPECT_EQ(all.size(), 16000u);
 }
 
+// A persisted environment session continues its id generator in another process.
+TEST(Uuid7Test, ARestoredGeneratorMakesTheIdsTheOriginalWouldHaveMade) {
+  FakeClock clock;
+  Uuid7Generator original(clock, 11);
+  for (int i = 0; i < 7; ++i) original.Next();
+  Uuid7Generator restored(clock, 999);
+  restored.Restore(original.Save());
+  EXPECT_EQ(restored.Save(), original.Save());
+  for (int i = 0; i < 5000; ++i) ASSERT_EQ(restored.Next(), original.Next()) << i;
+}
+
 TEST(JsonTest, CanonicalSortsKeysAndDropsWhitespace) {
   auto j = ParseJson(R"({ "b": [1, 2.5, "x"], "a": {"z": null, "y": true} })");
   ASSERT_TRUE(j);

@@ -4,6 +4,10 @@
 //   clock.Advance(30 * base::kMicrosPerSecond);
 #pragma once
 
+#include <string_view>
+
+#include "base/result.h"
+
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -40,5 +44,9 @@ class FakeClock final : public Clock {
 
 // RFC 3339 UTC with millisecond precision: "2026-01-01T00:00:00.000Z".
 std::string FormatRfc3339(int64_t us_since_epoch);
+// Parses "2026-01-01T00:00:00Z", with optional fractional seconds (up to µs) and a "+hh:mm" /
+// "-hh:mm" offset instead of Z; a date alone ("2026-01-01") is midnight UTC. InvalidArgument
+// otherwise (also for out-of-range fields).
+Result<int64_t> ParseRfc3339(std::string_view text);
 
 }  // namespace base

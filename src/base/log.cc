@@ -1,6 +1,9 @@
 #include "base/log.h"
 
+#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
+
+#include <filesystem>
 #include <spdlog/spdlog.h>
 
 #include "base/clock.h"
@@ -16,6 +19,22 @@ Logger Logger::Stderr(LogLevel level) {
   l.sink_->set_level(spdlog::level::trace);
   l.level_ = level;
   return l;
+}
+
+std::optional<Logger> Logger::File(const std::string& path, LogLevel level) {
+  try {
+    std::filesystem::path p(path);
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+    Logger l;
+    l.sink_ = std::make_shared<spdlog::logger>("assay", std::make_shared<spdlog::sinks::basic_file_sink_mt>(path));
+    l.sink_->set_pattern("%v");
+    l.sink_->set_level(spdlog::level::trace);
+    l.sink_->flush_on(spdlog::level::trace);
+    l.level_ = level;
+    return l;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 Logger Logger::Null() { return Logger(); }

@@ -7,6 +7,7 @@
 
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +28,9 @@ class Logger {
  public:
   // Writes to stderr; thread-safe.
   static Logger Stderr(LogLevel level = LogLevel::kInfo);
+  // Appends to the file at path (created with its folder), each line flushed as written: `make
+  // run` logs there so the demo's printed logins stay on screen. Empty on failure.
+  static std::optional<Logger> File(const std::string& path, LogLevel level = LogLevel::kInfo);
   // Discards everything (tests).
   static Logger Null();
 

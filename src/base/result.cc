@@ -1,6 +1,6 @@
 #include "base/result.h"
 
-#include <nlohmann/json.hpp>
+#include "base/json.h"
 
 namespace base {
 
@@ -10,11 +10,13 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kUnauthenticated: return "unauthenticated";
     case ErrorCode::kPermissionDenied: return "permission_denied";
     case ErrorCode::kNotFound: return "not_found";
+    case ErrorCode::kMethodNotAllowed: return "method_not_allowed";
     case ErrorCode::kConflict: return "conflict";
     case ErrorCode::kLeaseLost: return "lease_lost";
     case ErrorCode::kPayloadTooLarge: return "payload_too_large";
     case ErrorCode::kUnsupportedMediaType: return "unsupported_media_type";
     case ErrorCode::kFailedPrecondition: return "failed_precondition";
+    case ErrorCode::kRequirementUnmet: return "failed_precondition";
     case ErrorCode::kResourceExhausted: return "resource_exhausted";
     case ErrorCode::kInternal: return "internal";
     case ErrorCode::kUnavailable: return "unavailable";
@@ -23,7 +25,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
 }
 
 Error& Error::Detail(std::string key, std::string_view value) {
-  details_.push_back({std::move(key), nlohmann::json(std::string(value)).dump()});
+  details_.push_back({std::move(key), JsonQuote(value)});
   return *this;
 }
 
@@ -41,7 +43,7 @@ std::string Error::DetailsJson() const {
   std::string out = "{";
   for (size_t i = 0; i < details_.size(); ++i) {
     if (i) out += ',';
-    out += nlohmann::json(details_[i].key).dump();
+    out += JsonQuote(details_[i].key);
     out += ':';
     out += details_[i].json_value;
   }

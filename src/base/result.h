@@ -20,17 +20,20 @@
 namespace base {
 
 // Stable, user-visible error codes. The API maps each to one HTTP status in one place
-// (src/api/errors.cc); the string form is what clients see in {"error":{"code":…}}.
+// (api::StatusFor); the string form is what clients see in {"error":{"code":…}}.
 enum class ErrorCode {
   kInvalidArgument,     // 400 bad_request / invalid_argument
   kUnauthenticated,     // 401
   kPermissionDenied,    // 403
   kNotFound,            // 404
+  kMethodNotAllowed,    // 405, with Allow listing the path's methods
   kConflict,            // 409
   kLeaseLost,           // 409, lease expired or superseded
   kPayloadTooLarge,     // 413
   kUnsupportedMediaType,// 415
   kFailedPrecondition,  // 422
+  kRequirementUnmet,    // 403 "failed_precondition": the caller lacks what is required of her
+                        // (a qualification, a language, an accepted contract)
   kResourceExhausted,   // 429 (throttling, limits)
   kInternal,            // 500
   kUnavailable,         // 503
@@ -64,16 +67,24 @@ class Error {
   Error& Detail(std::string key, int value) { return Detail(std::move(key), static_cast<int64_t>(value)); }
   // Adds a detail whose value is already JSON text (object, array, …).
   Error& DetailJson(std::string key, std::string json_text);
+  // When to try again, for a refusal that passes (a cap, a throttle): the API sends it as
+  // Retry-After. 0: not said (every 429 gets a default there).
+  Error& RetryAfter(int64_t seconds) {
+    retry_after_s_ = static_cast<int32_t>(seconds < 0 ? 0 : seconds > INT32_MAX ? INT32_MAX : seconds);
+    return *this;
+  }
 
   ErrorCode code() const { return code_; }
   const std::string& message() const { return message_; }
   const std::vector<ErrorDetail>& details() const { return details_; }
+  int64_t retry_after_s() const { return retry_after_s_; }
   // {"k":v,…} or "{}".
   std::string DetailsJson() const;
   std::string ToString() const;  // "not_found: no such project"
 
  private:
   ErrorCode code_;
+  int32_t retry_after_s_ = 0;  // beside code_, where there was padding: Error does not grow
   std::string message_;
   std::vector<ErrorDetail> details_;
 };

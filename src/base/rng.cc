@@ -27,6 +27,12 @@ Rng::Rng(uint64_t seed) {
   for (auto& s : s_) s = SplitMix64(seed);
 }
 
+Rng Rng::FromState(const std::array<uint64_t, 4>& state) {
+  Rng r(0);
+  for (size_t i = 0; i < 4; ++i) r.s_[i] = state[i];
+  return r;
+}
+
 uint64_t Rng::Next() {
   const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
   const uint64_t t = s_[1] << 17;

@@ -7,6 +7,7 @@
 //   size_t i = rng.Below(n);           // [0, n)
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -21,6 +22,10 @@ class Rng {
   uint64_t Below(uint64_t bound); // [0, bound), unbiased; bound > 0
   // A new generator whose stream is independent of this one (for per-thread streams).
   Rng Split();
+  // The generator's whole state, to save it and carry on later exactly where it stopped (a
+  // persisted environment session's id generator): Rng::FromState(r.State()) continues r.
+  std::array<uint64_t, 4> State() const { return {s_[0], s_[1], s_[2], s_[3]}; }
+  static Rng FromState(const std::array<uint64_t, 4>& state);
 
   // UniformRandomBitGenerator, so std::shuffle and <random> distributions accept it.
   using result_type = uint64_t;

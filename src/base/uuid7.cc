@@ -37,6 +37,18 @@ std::string Uuid7Generator::Next() {
   return s;
 }
 
+Uuid7Generator::State Uuid7Generator::Save() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {rng_.State(), last_ms_, counter_};
+}
+
+void Uuid7Generator::Restore(const State& state) {
+  std::lock_guard<std::mutex> lock(mu_);
+  rng_ = Rng::FromState(state.rng);
+  last_ms_ = state.last_ms;
+  counter_ = state.counter;
+}
+
 bool IsUuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (size_t i = 0; i < s.size(); ++i) {

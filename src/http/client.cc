@@ -91,6 +91,7 @@ class Client::Impl {
     ec = {};
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(1ull << 32);
+    if (method == "HEAD") parser.skip(true);  // its Content-Length is the GET's; no body follows
     bhttp::read(stream_->socket(), buffer_, parser, ec);
     if (ec) {
       if (write_ec) ec = write_ec;

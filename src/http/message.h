@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,14 +25,21 @@ struct Header {
 struct Request {
   std::string method;        // "GET", "POST", …
   std::string target;        // "/api/v1/projects?limit=5"
-  std::string path;          // "/api/v1/projects" (percent-decoded)
+  // "/api/v1/projects" as sent, still percent-encoded: route on its segments, then decode
+  // each (so "a%2Fb" stays one segment). The server refuses a path that decodes to a control
+  // byte (NUL included) with 400.
+  std::string path;
   std::string query;         // "limit=5" (raw)
   std::vector<Header> headers;
   std::string body;
+  // The client's address: the socket peer, or with ServerOptions::trust_proxy the right-most
+  // X-Forwarded-For entry (http/address.h: NormalizeAddress's form).
   std::string remote_address;
   std::string request_id;
   bool secure = false;       // served over https (directly or via a trusted proxy)
   int64_t received_at_us = 0;
+  // The handler's record of its decision at header time (Handler::Admit), for Handle.
+  std::shared_ptr<void> admission;
 
   // The header's value, or "" when absent. `lowercase_name` must be lowercase.
   std::string_view GetHeader(std::string_view lowercase_name) const;

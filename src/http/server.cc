@@ -7,6 +7,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -20,6 +22,7 @@
 
 #include "base/clock.h"
 #include "base/rng.h"
+#include "http/address.h"
 
 namespace http {
 
@@ -39,7 +42,15 @@ class Server::Impl {
         acceptor(ioc),
         signals(ioc),
         workers(static_cast<size_t>(std::max(1, opt.worker_threads))),
+        caps(CapsFor(opt)),
+        rate(opt.rate_limits, clock),
         request_id_prefix(base::SecureRandomHex(4)) {}
+
+  static CapLimits CapsFor(const ServerOptions& opt) {
+    CapLimits limits = opt.caps;
+    if (opt.trust_proxy) limits.max_connections_per_address = 0;  // all from the proxy
+    return limits;
+  }
 
   base::Result<uint16_t> Start();
   void Accept();
@@ -68,6 +79,8 @@ class Server::Impl {
   tcp::acceptor acceptor;
   net::signal_set signals;
   net::thread_pool workers;
+  Caps caps;
+  RateLimiter rate;
   std::vector<std::thread> io_threads;
   std::atomic<bool> stopping{false};
   std::atomic<uint64_t> request_seq{0};
@@ -102,26 +115,56 @@ bool ValidClientRequestId(std::string_view id) {
   return true;
 }
 
+// Whether a path as sent holds a control byte, raw or percent-encoded ("%00", "%0A"): no
+// route or file name has one, and a NUL would cut a file name short where it is used.
+bool HasControlByte(std::string_view raw_path) {
+  const std::string decoded = PercentDecode(raw_path, false);
+  return std::any_of(decoded.begin(), decoded.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f;
+  });
+}
+
+int StatusOfCap(const base::Error& refusal) {
+  return refusal.code() == base::ErrorCode::kUnavailable ? 503 : 429;
+}
+
 }  // namespace
 
 // One connection. All members are touched only on the connection's strand, except while a
-// handler runs on a worker thread: then no asynchronous operation is pending on the stream.
+// handler (or a blocking admission) runs on a worker thread: then no asynchronous operation is
+// pending on the stream.
 class Session : public std::enable_shared_from_this<Session>, public Reply::Target {
  public:
   Session(Server::Impl& server, tcp::socket&& socket)
       : server_(server), stream_(std::move(socket)) {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string();
+    if (!ec) {
+      const std::string text = ep.address().to_string();
+      peer_ = NormalizeAddress(text);
+      if (peer_.empty()) peer_ = text;  // a scoped IPv6 address ("fe80::1%eth0") stays as it is
+    }
+    peer_key_ = AddressKey(peer_);
   }
   ~Session() {
     if (owes_reply_) server_.ReplyGiven();  // a Reply dropped unanswered: nothing to wait for
+    ReleaseBody();
+    if (connection_counted_) server_.caps.CloseConnection(peer_key_);
     server_.Unregister(this);
   }
 
   void Start() {
     server_.Register(this, weak_from_this());
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+    std::optional<base::Error> refused = server_.caps.OpenConnection(peer_key_);
+    connection_counted_ = !refused;
+    net::dispatch(stream_.get_executor(),
+                  [self = shared_from_this(), refused = std::move(refused)] {
+                    // Past a connection cap: answer before reading anything, and close at once
+                    // (uncounted, it must not linger).
+                    if (refused) return self->Fail(*refused, StatusOfCap(*refused), false);
+                    self->ReadHeader();
+                  });
   }
 
   // Called on the strand during shutdown: drop the connection if it waits for a new request.
@@ -141,32 +184,199 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(server_.opt.header_limit_bytes));
     // Beast checks Content-Length against the body limit while parsing the header; the real
-    // limit depends on the route, so it is applied once the header is in (OnHeader).
+    // limit depends on the route, so it is applied once the handler has admitted the request.
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    head_read_ = false;
     idle_ = true;
     stream_.expires_after(std::chrono::milliseconds(server_.opt.idle_timeout_ms));
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
 
+  // The headers are in: the handler admits the request or refuses it before any body is read.
   void OnHeader(beast::error_code ec, size_t) {
     idle_ = false;
     if (ec) return OnReadError(ec);
     started_us_ = server_.clock.NowMicros();
     server_.RequestStarted();
     in_request_ = true;
-    auto& msg = parser_->get();
-    std::string_view target(msg.target().data(), msg.target().size());
-    std::string path = PercentDecode(target.substr(0, target.find('?')), false);
-    body_limit_bytes_ = server_.handler.BodyLimitBytes(
-        std::string_view(msg.method_string().data(), msg.method_string().size()), path);
-    if (parser_->content_length() && *parser_->content_length() > body_limit_bytes_) {
-      return OnReadError(bhttp::error::body_limit);
+    ReadHead();
+    if (HasControlByte(request_.path)) {
+      return Fail(base::Error::Invalid("the path holds a control character"), 400);
     }
+    if (std::optional<Response> limited = RateLimited()) {
+      return Admitted(Admission::Refuse(std::move(*limited)));
+    }
+    std::optional<Admission> admission = CallAdmit(false);
+    if (!admission) return Fail(base::Error::Internal("internal error"), 500);
+    if (admission->blocking_step_left && BodyStillToArrive()) {
+      // The rest of the decision may block: take it on a worker, then read the body (or not).
+      net::post(server_.workers, [self = shared_from_this()] {
+        std::optional<Admission> decided = self->CallAdmit(true);
+        net::dispatch(self->stream_.get_executor(), [self, decided = std::move(decided)]() mutable {
+          if (!decided) return self->Fail(base::Error::Internal("internal error"), 500);
+          self->Admitted(std::move(*decided));
+        });
+      });
+      return;
+    }
+    Admitted(std::move(*admission));
+  }
+
+  // The 429 for a request past the rate limit of its address or credential (the bearer token,
+  // else the browser's cookies), or nullopt.
+  std::optional<Response> RateLimited() {
+    if (!server_.rate.enabled()) return std::nullopt;
+    std::string_view credential = request_.GetHeader("authorization");
+    if (credential.empty()) credential = request_.GetHeader("cookie");
+    std::optional<base::Error> refused = server_.rate.Admit(AddressKey(request_.remote_address), credential);
+    if (!refused) return std::nullopt;
+    return ErrorAnswer(*refused, 429, request_);
+  }
+
+  // The handler's error body for an error the server found, with this status, and Retry-After
+  // when the error says when to come back and the handler did not.
+  Response ErrorAnswer(const base::Error& error, int status, const Request& req) {
+    Response res = server_.handler.ErrorResponse(error, req);
+    res.status = status;
+    if (error.retry_after_s() > 0 && res.GetHeader("Retry-After").empty()) {
+      res.SetHeader("Retry-After", std::to_string(error.retry_after_s()));
+    }
+    return res;
+  }
+
+  // request_ from the parsed headers (no body yet).
+  void ReadHead() {
+    auto& msg = parser_->get();
+    Request req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    std::string_view target(req.target);
+    size_t q = target.find('?');
+    req.path = std::string(target.substr(0, q));
+    if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+    req.headers.reserve(16);
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers.push_back({std::move(name), std::string(field.value())});
+    }
+    req.remote_address = peer_;
+    if (server_.opt.trust_proxy) {
+      // The last X-Forwarded-For line holds the entry the proxy in front added.
+      for (auto it = req.headers.rbegin(); it != req.headers.rend(); ++it) {
+        if (it->name != "x-forwarded-for") continue;
+        if (std::string client = ForwardedFor(it->value); !client.empty()) {
+          req.remote_address = std::move(client);
+        }
+        break;
+      }
+      req.secure = req.GetHeader("x-forwarded-proto") == "https";
+    }
+    req.received_at_us = started_us_;
+    std::string_view client_id = req.GetHeader("x-request-id");
+    req.request_id =
+        ValidClientRequestId(client_id) ? std::string(client_id) : server_.NextRequestId();
+    request_ = std::move(req);
+    head_read_ = true;
+    body_key_.clear();  // counted by this request's address, which a proxy may change
+  }
+
+  // The handler's decision; nullopt if it threw (logged).
+  std::optional<Admission> CallAdmit(bool may_block) {
+    try {
+      return server_.handler.Admit(request_, may_block);
+    } catch (const std::exception& e) {
+      server_.log.Error("http.admit_threw",
+                        {{"request_id", request_.request_id}, {"error", e.what()}});
+    } catch (...) {
+      server_.log.Error("http.admit_threw",
+                        {{"request_id", request_.request_id}, {"error", "unknown"}});
+    }
+    return std::nullopt;
+  }
+
+  // Whether some of the body has not arrived yet (so reading it could cost memory). A body
+  // already in the read buffer costs nothing more to read.
+  bool BodyStillToArrive() const {
+    if (parser_->is_done()) return false;  // no body
+    if (parser_->chunked()) return true;
+    const auto length = parser_->content_length();
+    return !length || *length > buffer_.size();
+  }
+
+  void Admitted(Admission admission) {
+    if (admission.refusal) {
+      // A body it announced stays unread: the connection cannot be reused after it.
+      unread_input_ = !parser_->is_done();
+      const bool keep_alive = !unread_input_ && parser_->get().keep_alive();
+      return Write(std::move(*admission.refusal), std::move(request_), keep_alive);
+    }
+    const CapLimits& caps = server_.caps.limits();
+    body_limit_bytes_ = std::min({admission.body_limit_bytes, caps.max_body_bytes_per_address,
+                                  caps.max_body_bytes_in_flight});
+    const auto length = parser_->content_length();
+    if (length && *length > body_limit_bytes_) return OnReadError(bhttp::error::body_limit);
+    if (length && *length > 0 && !ReserveBody(static_cast<size_t>(*length))) return;
     parser_->body_limit(body_limit_bytes_);
+    if (!parser_->is_done() && ExpectsContinue()) return SendContinue();
+    ReadBody();
+  }
+
+  // Counts body bytes against the caps; on a refusal answers it (and closes) and returns false.
+  bool ReserveBody(size_t bytes) {
+    if (body_key_.empty()) body_key_ = AddressKey(request_.remote_address);
+    if (std::optional<base::Error> refused = server_.caps.ReserveBody(body_key_, bytes)) {
+      Fail(*refused, StatusOfCap(*refused));
+      return false;
+    }
+    body_reserved_ += bytes;
+    return true;
+  }
+
+  void ReleaseBody() {
+    if (body_reserved_ == 0) return;
+    server_.caps.ReleaseBody(body_key_, body_reserved_);
+    body_reserved_ = 0;
+  }
+
+  bool ExpectsContinue() const {
+    auto& msg = parser_->get();
+    auto it = msg.find(bhttp::field::expect);
+    return it != msg.end() && beast::iequals(it->value(), "100-continue");
+  }
+
+  // The client waits for a word before it sends the body (RFC 9110 10.1.1): the request is
+  // admitted, so ask for it.
+  void SendContinue() {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     stream_.expires_after(std::chrono::milliseconds(server_.opt.read_timeout_ms));
+    net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec) return self->Close();
+                       self->ReadBody();
+                     });
+  }
+
+  void ReadBody() {
+    stream_.expires_after(std::chrono::milliseconds(server_.opt.read_timeout_ms));
+    if (parser_->chunked()) return ReadChunked();
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+  }
+
+  // A chunked body announces no size: it is counted against the caps as it arrives.
+  void ReadChunked() {
+    bhttp::async_read_some(
+        stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+          if (ec) return self->OnReadError(ec);
+          const size_t held = self->parser_->get().body().size();
+          if (held > self->body_reserved_ && !self->ReserveBody(held - self->body_reserved_)) {
+            return;
+          }
+          if (self->parser_->is_done()) return self->OnBody({}, 0);
+          self->ReadChunked();
+        });
   }
 
   void OnReadError(beast::error_code ec) {
@@ -191,70 +401,57 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
     Close();
   }
 
-  // Answers an error found by the server itself, then closes the connection.
-  void Fail(const base::Error& error, int status) {
+  // Answers an error found by the server itself, then closes the connection (draining what the
+  // client still sends first, unless drain is false).
+  void Fail(const base::Error& error, int status, bool drain = true) {
     Request req;
-    req.request_id = server_.NextRequestId();
-    if (parser_ && parser_->is_header_done()) {
+    if (head_read_) {
+      req = std::move(request_);
+      head_read_ = false;
+    } else if (parser_ && parser_->is_header_done()) {
       auto& msg = parser_->get();
       req.method = std::string(msg.method_string());
       req.target = std::string(msg.target());
     }
-    Response res = server_.handler.ErrorResponse(error, req);
-    res.status = status;
+    if (req.request_id.empty()) req.request_id = server_.NextRequestId();
+    Response res = ErrorAnswer(error, status, req);
     if (!in_request_) {
       server_.RequestStarted();
       in_request_ = true;
       started_us_ = server_.clock.NowMicros();
     }
+    unread_input_ = drain;  // whatever the client sent after what was read
     Write(std::move(res), std::move(req), /*keep_alive=*/false);
   }
 
   void OnBody(beast::error_code ec, size_t) {
     if (ec) return OnReadError(ec);
     stream_.expires_never();
-    auto msg = parser_->release();
-    Request req;
-    req.method = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    std::string_view target(req.target);
-    size_t q = target.find('?');
-    req.path = PercentDecode(target.substr(0, q), false);
-    if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
-    req.headers.reserve(16);
-    for (const auto& field : msg) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers.push_back({std::move(name), std::string(field.value())});
-    }
-    req.body = std::move(msg.body());
-    req.remote_address = remote_;
-    req.received_at_us = started_us_;
-    std::string_view client_id = req.GetHeader("x-request-id");
-    req.request_id = ValidClientRequestId(client_id) ? std::string(client_id) : server_.NextRequestId();
-    req.secure = server_.opt.trust_forwarded_proto && req.GetHeader("x-forwarded-proto") == "https";
-    const bool keep_alive = msg.keep_alive();
-    async_request_ = std::move(req);
+    const bool keep_alive = parser_->get().keep_alive();
+    request_.body = std::move(parser_->get().body());
+    head_read_ = false;
     async_keep_alive_ = keep_alive;
     bool taken = false;
     server_.ReplyOwed();
     try {
       Reply reply(shared_from_this());
-      taken = server_.handler.HandleAsync(async_request_, reply);
+      taken = server_.handler.HandleAsync(request_, reply);
     } catch (const std::exception& e) {
       server_.ReplyGiven();
-      server_.log.Error("http.handler_threw", {{"request_id", async_request_.request_id}, {"error", e.what()}});
-      return Write(server_.handler.ErrorResponse(base::Error::Internal("internal error"), async_request_),
-                   std::move(async_request_), keep_alive);
+      server_.log.Error("http.handler_threw",
+                        {{"request_id", request_.request_id}, {"error", e.what()}});
+      return Write(server_.handler.ErrorResponse(base::Error::Internal("internal error"), request_),
+                   std::move(request_), keep_alive);
     }
     if (taken) {
       owes_reply_ = true;  // until the answer is written (Finished)
       return;
     }
     server_.ReplyGiven();
-    net::post(server_.workers, [self = shared_from_this(), req = std::move(async_request_), keep_alive]() mutable {
-      self->RunHandler(std::move(req), keep_alive);
-    });
+    net::post(server_.workers,
+              [self = shared_from_this(), req = std::move(request_), keep_alive]() mutable {
+                self->RunHandler(std::move(req), keep_alive);
+              });
   }
 
   // Reply::Target: the answer to the request HandleAsync took, from any thread.
@@ -271,17 +468,24 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
         res = make();
       } catch (const std::exception& e) {
         self->server_.log.Error("http.handler_threw",
-                                {{"request_id", self->async_request_.request_id}, {"error", e.what()}});
-        res = self->server_.handler.ErrorResponse(base::Error::Internal("internal error"), self->async_request_);
+                                {{"request_id", self->request_.request_id}, {"error", e.what()}});
+        res = self->server_.handler.ErrorResponse(base::Error::Internal("internal error"),
+                                                  self->request_);
       }
-      self->Write(std::move(res), std::move(self->async_request_), self->async_keep_alive_);
+      self->Write(std::move(res), std::move(self->request_), self->async_keep_alive_);
     });
     server.ReplyGiven();
   }
 
   // On a worker thread.
   void RunHandler(Request req, bool keep_alive) {
-    Response res = server_.handler.Handle(req);
+    Response res;
+    try {
+      res = server_.handler.Handle(req);
+    } catch (const std::exception& e) {  // Handle() promises not to throw; a worker must not die
+      server_.log.Error("http.handler_threw", {{"request_id", req.request_id}, {"error", e.what()}});
+      res = server_.handler.ErrorResponse(base::Error::Internal("internal error"), req);
+    }
     if (res.stream) {
       bool ok = WriteStreamed(res, req);
       net::post(stream_.get_executor(), [self = shared_from_this(), status = res.status,
@@ -298,8 +502,10 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
 
   template <typename Message>
   void FillHeaders(Message& msg, const Response& res, const Request& req) {
-    for (const Header& h : res.headers) msg.set(h.name, h.value);
+    for (const Header& h : res.headers) msg.insert(h.name, h.value);  // Set-Cookie may repeat
     if (!req.request_id.empty()) msg.set("X-Request-Id", req.request_id);
+    // No response is to be sniffed into another type (JSON rendered as HTML, say).
+    msg.set("X-Content-Type-Options", "nosniff");
   }
 
   // On a worker thread, with no asynchronous operation pending on the stream. Returns whether
@@ -313,13 +519,20 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
     bhttp::response_serializer<bhttp::empty_body> sr{msg};
     bhttp::write_header(stream_.socket(), sr, ec);
     if (ec) return false;
+    if (req.method == "HEAD") return true;  // the headers a GET would get, and no body
     bool client_ok = true;
-    base::Status produced = res.stream([&](std::string_view chunk) {
+    auto sink = [&](std::string_view chunk) {
       if (!client_ok || chunk.empty()) return client_ok;
       net::write(stream_.socket(), bhttp::make_chunk(net::const_buffer(chunk.data(), chunk.size())), ec);
       client_ok = !ec;
       return client_ok;
-    });
+    };
+    base::Status produced = base::Ok();
+    try {
+      produced = res.stream(sink);
+    } catch (const std::exception& e) {
+      produced = base::Error::Internal(std::string("stream threw: ") + e.what());
+    }
     if (!produced) {
       server_.log.Error("http.stream_failed", {{"request_id", req.request_id},
                                                {"error", produced.error().ToString()}});
@@ -331,19 +544,33 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
   }
 
   void Write(Response res, Request req, bool keep_alive) {
-    auto msg = std::make_shared<bhttp::response<bhttp::string_body>>(
-        static_cast<bhttp::status>(res.status), 11);
-    FillHeaders(*msg, res, req);
-    msg->body() = std::move(res.body);
-    msg->keep_alive(keep_alive && !server_.stopping);
-    msg->prepare_payload();
+    // The message, and for HEAD the serializer that writes only its headers (with the
+    // Content-Length of the body a GET would get), live until the write completes.
+    struct Out {
+      bhttp::response<bhttp::string_body> msg;
+      std::optional<bhttp::response_serializer<bhttp::string_body>> head_only;
+    };
+    // The answer is made: the request's body is no longer held (nor counted in the caps).
+    ReleaseBody();
+    std::string().swap(req.body);
+    auto out = std::make_shared<Out>();
+    out->msg = {static_cast<bhttp::status>(res.status), 11};
+    FillHeaders(out->msg, res, req);
+    out->msg.body() = std::move(res.body);
+    out->msg.keep_alive(keep_alive && !server_.stopping);
+    out->msg.prepare_payload();
     stream_.expires_after(std::chrono::milliseconds(server_.opt.read_timeout_ms));
     const int status = res.status;
-    bhttp::async_write(stream_, *msg,
-                       [self = shared_from_this(), msg, req = std::move(req), status](
-                           beast::error_code ec, size_t) mutable {
-                         self->Finished(req, status, !ec && msg->keep_alive());
-                       });
+    const bool head = req.method == "HEAD";
+    auto done = [self = shared_from_this(), out, req = std::move(req), status](beast::error_code ec,
+                                                                               size_t) mutable {
+      self->Finished(req, status, !ec && out->msg.keep_alive());
+    };
+    if (head) {
+      out->head_only.emplace(out->msg);
+      return bhttp::async_write_header(stream_, *out->head_only, std::move(done));
+    }
+    bhttp::async_write(stream_, out->msg, std::move(done));
   }
 
   void Finished(const Request& req, int status, bool keep_alive) {
@@ -355,39 +582,70 @@ class Session : public std::enable_shared_from_this<Session>, public Reply::Targ
       const std::string ms = std::to_string(
           static_cast<double>(server_.clock.NowMicros() - started_us_) / 1000.0);
       const std::string st = std::to_string(status);
-      server_.log.Info("http.access", {{"request_id", req.request_id},
-                                       {"method", req.method},
-                                       {"target", req.target},
-                                       {"status", st, true},
-                                       {"duration_ms", ms, true},
-                                       {"remote", remote_}});
+      server_.log.Info("http.access",
+                       {{"request_id", req.request_id},
+                        {"method", req.method},
+                        {"target", req.target},
+                        {"status", st, true},
+                        {"duration_ms", ms, true},
+                        {"remote", req.remote_address.empty() ? peer_ : req.remote_address}});
     }
-    if (in_request_) {
-      in_request_ = false;
-      server_.RequestFinished();
-    }
+    EndRequest();
     if (!keep_alive) return Close();
     ReadHeader();
   }
 
-  void Close() {
+  void EndRequest() {
+    ReleaseBody();  // the body is no longer held
     if (in_request_) {
       in_request_ = false;
       server_.RequestFinished();
     }
+  }
+
+  void Close() {
+    EndRequest();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (unread_input_) return Drain(kDrainBytes);
     stream_.close();
+  }
+
+  // After answering a request whose input was left unread: closing now, with bytes unread,
+  // would make the kernel send a reset that can overtake the answer on its way. So read and
+  // drop what still comes, for a moment and a bounded amount (kDrain…), then close.
+  static constexpr size_t kDrainBytes = size_t{1} << 20;
+  static constexpr int64_t kDrainMs = 2'000;
+  void Drain(size_t budget) {
+    if (!drain_buffer_) {
+      buffer_.consume(buffer_.size());
+      drain_buffer_ = std::make_unique<std::array<char, 16 * 1024>>();
+      stream_.expires_after(std::chrono::milliseconds(kDrainMs));
+    }
+    stream_.async_read_some(net::buffer(*drain_buffer_),
+                            [self = shared_from_this(), budget](beast::error_code ec, size_t n) {
+                              if (ec || n >= budget) return self->stream_.close();
+                              self->Drain(budget - n);
+                            });
   }
 
   Server::Impl& server_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  Request async_request_;  // the request HandleAsync holds, until its reply is written
+  // The request being read, from its headers on; then the one HandleAsync holds, until its
+  // reply is written.
+  Request request_;
+  bool head_read_ = false;     // request_ holds the current request's headers
+  bool unread_input_ = false;  // answered with input left unread: Close() drains it first
+  std::unique_ptr<std::array<char, 16 * 1024>> drain_buffer_;
   bool async_keep_alive_ = false;
   bool owes_reply_ = false;  // counted in Impl::replies_owed
-  std::string remote_;
+  std::string peer_;         // the socket peer (NormalizeAddress's form)
+  std::string peer_key_;     // its AddressKey, which the connection counts under
+  bool connection_counted_ = false;  // in server_.caps
+  std::string body_key_;             // the AddressKey the current body counts under
+  size_t body_reserved_ = 0;         // body bytes of the current request counted in server_.caps
   int64_t started_us_ = 0;
   size_t body_limit_bytes_ = 0;
   bool idle_ = false;

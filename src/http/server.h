@@ -1,8 +1,10 @@
-// http::Server — the HTTP/1.1 server (Boost.Beast). Keep-alive, header and body limits (the
-// body limit is asked per request from the handler once the headers are in, so an import route
-// can take more than the 1 MiB default), read and idle timeouts, X-Request-Id, an access log,
-// streamed (chunked) responses, and graceful shutdown: Stop() closes the listener, lets
-// in-flight requests finish, closes idle connections, and returns when all are done.
+// http::Server — the HTTP/1.1 server (Boost.Beast). Keep-alive, header and body limits,
+// admission when the headers are in (Handler::Admit: the handler refuses a request — unknown
+// route, no credentials, wrong content type — or says how much body it may bring, before any of
+// the body is read), caps on connections and on body bytes in flight per client address and in
+// all, read and idle timeouts, X-Request-Id, an access log, HEAD, 100-continue, streamed
+// (chunked) responses, and graceful shutdown: Stop() closes the listener, lets in-flight
+// requests finish, closes idle connections, and returns when all are done.
 //
 // Handlers run on a worker pool, not on the I/O threads, so a handler may block (e.g. on a
 // database commit) without stalling other connections — unless the handler takes a request
@@ -18,11 +20,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/log.h"
 #include "base/result.h"
+#include "http/caps.h"
+#include "http/rate_limit.h"
 #include "http/message.h"
 
 namespace http {
@@ -39,8 +45,45 @@ struct ServerOptions {
   int64_t read_timeout_ms = 30'000;  // to read one request once it has started
   int64_t idle_timeout_ms = 75'000;  // a keep-alive connection with no request
   int64_t shutdown_grace_ms = 10'000;
-  bool trust_forwarded_proto = false;  // honour X-Forwarded-Proto: https (behind a proxy)
+  // Connections and request body bytes clients may hold at once (http/caps.h). The
+  // per-address connection cap is not applied with trust_proxy, where every connection comes
+  // from the proxy (which is then the place to cap clients); body bytes count by the
+  // forwarded address.
+  CapLimits caps;
+  // Behind a reverse proxy: believe X-Forwarded-Proto: https (Request::secure) and take the
+  // client address from X-Forwarded-For (its right-most entry, the one the proxy in front
+  // added). Without it both headers are ignored: Request::remote_address is the socket peer.
+  bool trust_proxy = false;
   bool access_log = true;             // one JSON line per request at info level
+  // Requests per second per client address and per credential (http/rate_limit.h), counted
+  // when the headers are in, before anything else; past it 429 with Retry-After. Off at 0.
+  RateLimits rate_limits;
+};
+
+// What a handler decides about a request from its headers alone (Handler::Admit).
+struct Admission {
+  // Set: the answer, sent at once. A body the request announced is not read; the connection
+  // closes after the answer.
+  std::optional<Response> refusal;
+  // Otherwise: the most body bytes the request may bring (more: 413, unread).
+  size_t body_limit_bytes = 0;
+  // Deciding needs a step that may block (a database read where reads block). When a body is
+  // still to arrive the server calls Admit again on a worker, with may_block, before reading
+  // it; otherwise it leaves the step to Handle, which runs on a worker anyway (and HandleAsync
+  // must decline such a request).
+  bool blocking_step_left = false;
+
+  static Admission Refuse(Response answer) {
+    Admission a;
+    a.refusal = std::move(answer);
+    return a;
+  }
+  static Admission Accept(size_t body_limit_bytes, bool blocking_step_left = false) {
+    Admission a;
+    a.body_limit_bytes = body_limit_bytes;
+    a.blocking_step_left = blocking_step_left;
+    return a;
+  }
 };
 
 // Answers a request that Handler::HandleAsync took: Send() once, from any thread. make runs on
@@ -69,8 +112,12 @@ class Reply {
 class Handler {
  public:
   virtual ~Handler() = default;
-  // Largest body accepted for this method and path (decided after the headers are read).
-  virtual size_t BodyLimitBytes(std::string_view method, std::string_view path) const = 0;
+  // Decides on a request once its headers are in, before any of its body is read (head.body is
+  // empty): refuse it now, or say how much body it may bring. Called on the I/O thread with
+  // may_block false, where it must not block; again on a worker with may_block true if it asked
+  // (Admission::blocking_step_left). What it found (the route, the caller) it may keep in
+  // head.admission, which Handle and HandleAsync then receive, so nothing is looked up twice.
+  virtual Admission Admit(Request& head, bool may_block) = 0;
   // Produces the response; never throws. Called on a worker thread.
   virtual Response Handle(Request& request) = 0;
   // Called first, on the I/O thread that read the request: a handler that can answer without

@@ -3,9 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "base/clock.h"
-#include "env/apps/apps.h"
 #include "mcp/server.h"
 #include "mcp/sessions.h"
+#include "workplace/apps.h"
+#include "workplace/suites.h"
 
 namespace mcp {
 namespace {
@@ -230,6 +231,7 @@ class McpSessionTest : public ::testing::Test {
  protected:
   base::FakeClock clock_;
   env::SessionStore store_{clock_,
+                           workplace::Suites(),
                            {.max_per_owner = 2,
                             .max_total = 3,
                             .idle_expiry_us = 60 * base::kMicrosPerSecond,
@@ -292,7 +294,7 @@ TEST_F(McpSessionTest, SessionsStartFromTheTaskWorld) {
   ASSERT_TRUE(mail) << mail.error().ToString();
   // A workplace app's session offers every workplace app's tools (its world holds them all).
   env::ToolRegistry workplace;
-  ASSERT_TRUE(env::apps::RegisterWorkplaceTools(workplace));
+  ASSERT_TRUE(workplace::RegisterWorkplaceTools(workplace));
   EXPECT_EQ(mail->lease().session().tools().size(), workplace.size());
   EXPECT_NE(mail->lease().session().tools().Find("mail_search"), nullptr);
   EXPECT_NE(mail->lease().session().tools().Find("books_post_entry"), nullptr);

@@ -71,10 +71,16 @@ Server::Server(env::Session& session, ServerOptions options)
 std::optional<std::string> Server::HandleText(std::string_view text) {
   base::Result<json> parsed = base::ParseJson(text);
   if (!parsed)
-    return ErrorMessage(nullptr, kParseError, "Parse error: " + parsed.error().message()).dump();
-  std::optional<json> out = Handle(*parsed);
+    return base::Dump(ErrorMessage(nullptr, kParseError, "Parse error: " + parsed.error().message()));
+  // A message of an unexpected shape must not end the server (stdio: the client's process).
+  std::optional<json> out;
+  try {
+    out = Handle(*parsed);
+  } catch (const std::exception& e) {
+    return base::Dump(ErrorMessage(nullptr, kInternalError, std::string("Internal error: ") + e.what()));
+  }
   if (!out) return std::nullopt;
-  return out->dump();
+  return base::Dump(*out);
 }
 
 std::optional<json> Server::Handle(const json& message) {
@@ -136,6 +142,24 @@ json Server::Request(const json& id, const std::string& method, const json& para
   return ErrorMessage(id, kMethodNotFound, "Method not found: " + method);
 }
 
+std::string Server::SaveState() const {
+  return base::Dump(json{{"protocol_version", protocol_version_},
+                         {"client_info", client_info_json_},
+                         {"ready", ready_}});
+}
+
+base::Status Server::RestoreState(std::string_view text) {
+  ASSAY_ASSIGN_OR_RETURN(json state, base::ParseJson(text));
+  if (!state.is_object() || !state.value("protocol_version", json()).is_string() ||
+      !state.value("client_info", json()).is_string() || !state.value("ready", json()).is_boolean()) {
+    return base::Error::Invalid("not an MCP session's saved state");
+  }
+  protocol_version_ = state["protocol_version"].get<std::string>();
+  client_info_json_ = state["client_info"].get<std::string>();
+  ready_ = state["ready"].get<bool>();
+  return base::Ok();
+}
+
 json Server::Initialize(const json& id, const json& params) {
   if (initialized())
     return ErrorMessage(id, kInvalidRequest, "Invalid Request: already initialized");
@@ -146,7 +170,7 @@ json Server::Initialize(const json& id, const json& params) {
   }
   protocol_version_ =
       std::string(NegotiateProtocolVersion(params["protocolVersion"].get<std::string>()));
-  client_info_json_ = params.value("clientInfo", json::object()).dump();
+  client_info_json_ = base::Dump(params.value("clientInfo", json::object()));
   std::string instructions =
       "Tools of the assay environment suite '" + options_.suite + "', task " + options_.task +
       ". Each call acts on this session's own copy of the task's world and is "
@@ -172,7 +196,15 @@ json Server::CallTool(const json& id, const json& params) {
   }
   // Schema violations and the tool's own failures come back as is_error results the model can
   // act on (the spec's "tool execution errors").
-  env::ToolResult r = session_.Call(name, args, env::Actor::kAgent);
+  env::ToolResult r;
+  if (call_) {
+    base::Result<env::ToolResult> called = call_(name, args);
+    // Refused unrecorded (over a limit, a closed session, another server's call came first):
+    // an isError result saying why, as Session::Call answers a call over a limit.
+    r = called ? std::move(called).value() : env::ToolResult::Error(called.error().message());
+  } else {
+    r = session_.Call(name, args, env::Actor::kAgent);
+  }
   return Result(id, {{"content", json::array({{{"type", "text"}, {"text", r.content}}})},
                      {"isError", r.is_error}});
 }

@@ -12,12 +12,14 @@
 // an unknown tool is the JSON-RPC error -32602. Not thread-safe: one caller at a time.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
 #include "env/session.h"
 
 namespace mcp {
@@ -36,6 +38,7 @@ inline constexpr int kParseError = -32700;
 inline constexpr int kInvalidRequest = -32600;
 inline constexpr int kMethodNotFound = -32601;
 inline constexpr int kInvalidParams = -32602;
+inline constexpr int kInternalError = -32603;
 
 // {"jsonrpc":"2.0","id":id,"error":{"code","message"}}; id null when it could not be read.
 nlohmann::json ErrorMessage(const nlohmann::json& id, int code, std::string_view message);
@@ -50,10 +53,22 @@ struct ServerOptions {
   std::string version = "0.1.0";  // serverInfo.version
 };
 
+// How a tools/call reaches the session when it is kept elsewhere (an env::SessionStore with a
+// journal: the step is stored before the answer). An error is answered as a JSON-RPC error.
+using ToolCaller = std::function<base::Result<env::ToolResult>(const std::string& name,
+                                                               const nlohmann::json& args)>;
+
 class Server {
  public:
   // `session` must outlive the server.
   Server(env::Session& session, ServerOptions options);
+
+  // Tool calls go through `call` from now on (none: Session::Call directly).
+  void SetToolCaller(ToolCaller call) { call_ = std::move(call); }
+  // The protocol state (negotiated revision, client info, ready) as JSON text, and back: what
+  // is kept with a persisted session so that a restarted server answers the same client.
+  std::string SaveState() const;
+  base::Status RestoreState(std::string_view text);
 
   // One message (or a batch, when the negotiated revision still has batches) as text. Returns
   // the text to send back, or nullopt when nothing is due (notifications, responses).
@@ -78,6 +93,7 @@ class Server {
 
   env::Session& session_;
   ServerOptions options_;
+  ToolCaller call_;
   std::string protocol_version_;  // "" until initialize succeeds
   std::string client_info_json_ = "{}";
   bool ready_ = false;

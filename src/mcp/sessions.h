@@ -4,13 +4,15 @@
 // Mcp-Session-Id is the env session id: its owner can read the same session's state, diff,
 // trajectory and check over the HTTP env API, or end it there.
 //
-//   env::SessionStore store(clock, {.data_dirs = {{"tau2-retail", dir}}});
+//   env::SessionStore store(clock, workplace::Suites(), {.data_dirs = {{"tau2-retail", dir}}});
 //   ASSAY_ASSIGN_OR_RETURN(mcp::McpSession s, mcp::McpSession::Open(store, user_id, "mail",
 //                                                                   "mail-star-invoice"));
 //   std::optional<std::string> reply = s.server().HandleText(line);
 //   // later, per message: mcp::McpSession::Get(store, user_id, s.id())
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,12 +40,18 @@ class McpSession {
                                       std::string_view id);
 
   const std::string& id() const { return lease_.info().id; }
+  // The protocol on this session: tool calls go through the lease (journaled when the store
+  // has a journal), and the protocol state is kept with the session when it changed.
+  std::optional<nlohmann::json> Handle(const nlohmann::json& message);
+  std::optional<std::string> HandleText(std::string_view text);
   Server& server() { return *server_; }
   env::SessionStore::Lease& lease() { return lease_; }
 
  private:
   McpSession(env::SessionStore::Lease lease, Server* server)
       : lease_(std::move(lease)), server_(server) {}
+  void Bind();       // the server's tool calls go through this lease
+  void KeepState();  // the protocol state stored with the session, if it changed
   env::SessionStore::Lease lease_;
   Server* server_;
 };

@@ -70,7 +70,12 @@ TEST(CrashTest, KillNineLosesNoAcknowledgedSubmission) {
     auto r = m.Send("POST", "/api/v1/projects/" + pid + "/members",
                     json({{"email", "e" + std::to_string(i) + "@x.org"}, {"role", "expert"}}).dump(),
                     auth(manager));
-    ASSERT_TRUE(r && r->status == 201);
+    ASSERT_TRUE(r && r->status == 202);  // an invitation, which the expert accepts
+    auto mine = m.Send("GET", "/api/v1/me/invitations", "", auth(experts[i]));
+    ASSERT_TRUE(mine && mine->status == 200);
+    const std::string invitation = json::parse(mine->body)["invitations"][0]["id"];
+    auto accepted = m.Send("POST", "/api/v1/invitations/" + invitation + "/accept", "", auth(experts[i]));
+    ASSERT_TRUE(accepted && accepted->status == 200);
   }
 
   std::mutex mu;
