@@ -2,11 +2,12 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "people/requirements.h"
+#include "work/item_stats.h"
+#include "work/quality_stamps.h"
 #include "work/service.h"
 
 namespace work {
-
-namespace internal {
 
 base::Result<std::string> ProjectRole(storage::Conn& c, const Caller& caller, std::string_view project_id) {
   if (caller.role == Role::kAdmin) {
@@ -31,14 +32,13 @@ base::Result<std::string> RequireProjectRole(storage::Conn& c, const Caller& cal
   return base::Error::Forbidden("your role in this project does not allow this");
 }
 
-}  // namespace internal
-
 namespace {
 
 constexpr std::string_view kProjectColumns =
     "id, name, instructions, template, answer_schema, overlap, lease_seconds, created_by, created_at_us, updated_at_us, "
-    "max_overlap, target_confidence_ppm";
-constexpr int kProjectColumnCount = 12;
+    "max_overlap, target_confidence_ppm, requirements, contract_id, daily_cap, max_share_ppm, export_experts, "
+    "hide_models, shuffle_responses";
+constexpr int kProjectColumnCount = 19;
 
 // max_overlap is stored NULL for a fixed overlap, target_confidence in parts per million.
 Project ProjectFromRow(const storage::Row& r, std::string my_role) {
@@ -46,7 +46,47 @@ Project ProjectFromRow(const storage::Row& r, std::string my_role) {
             r.Int(8), r.Int(9), std::move(my_role)};
   if (!r.IsNull(10)) p.max_overlap = r.Int(10);
   p.target_confidence = static_cast<double>(r.Int(11)) / 1e6;
+  if (!r.IsNull(12)) p.requirements_json = r.Text(12);
+  p.contract_id = r.OptText(13);
+  p.daily_cap = r.OptInt(14);
+  if (!r.IsNull(15)) p.max_share = static_cast<double>(r.Int(15)) / 1e6;
+  p.export_experts = r.Text(16);
+  p.hide_models = r.Int(17) != 0;
+  p.shuffle_responses = r.Int(18) != 0;
   return p;
+}
+
+// The people settings of a create or patch, checked against the database (the qualifications
+// named exist, the contract exists) and applied to p.
+base::Status ApplyPeopleFields(storage::Conn& c, const ProjectFields& f, Project& p) {
+  if (f.requirements_json) {
+    ASSAY_ASSIGN_OR_RETURN(std::vector<people::Requirement> reqs, people::ParseRequirements(*f.requirements_json));
+    ASSAY_TRY(people::CheckRequirements(c, reqs));
+    p.requirements_json = people::RequirementsJson(reqs);
+  }
+  if (f.contract_id) {
+    if (f.contract_id->empty()) {
+      p.contract_id.reset();
+    } else {
+      ASSAY_ASSIGN_OR_RETURN(storage::Rows k, c.Query("SELECT 1 FROM contracts WHERE id = ?", {*f.contract_id}));
+      if (k.empty()) return base::Error::Invalid("no such contract").Detail("field", "contract_id");
+      p.contract_id = *f.contract_id;
+    }
+  }
+  if (f.daily_cap) p.daily_cap = *f.daily_cap > 0 ? f.daily_cap : std::nullopt;
+  if (f.max_share) p.max_share = *f.max_share > 0 ? f.max_share : std::nullopt;
+  if (f.hide_models) p.hide_models = *f.hide_models;
+  if (f.shuffle_responses) p.shuffle_responses = *f.shuffle_responses;
+  if (f.export_experts) p.export_experts = *f.export_experts;
+  return base::Ok();
+}
+
+std::optional<std::string> StoredRequirements(const Project& p) {
+  return p.requirements_json == "[]" ? std::nullopt : std::optional<std::string>(p.requirements_json);
+}
+std::optional<int64_t> SharePpm(const Project& p) {
+  return p.max_share ? std::optional<int64_t>(std::clamp<int64_t>(std::llround(*p.max_share * 1e6), 1, 1000000))
+                     : std::nullopt;
 }
 std::optional<int64_t> StoredMaxOverlap(const Project& p) {
   return p.max_overlap > p.overlap ? std::optional<int64_t>(p.max_overlap) : std::nullopt;
@@ -80,6 +120,12 @@ base::Status CheckFields(const ProjectFields& f) {
   if (f.target_confidence && !(*f.target_confidence > 0.5 && *f.target_confidence < 1)) {
     return base::Error::Invalid("target_confidence must be above 0.5 and below 1").Detail("field", "target_confidence");
   }
+  if (f.max_share && !(*f.max_share >= 0 && *f.max_share <= 1)) {
+    return base::Error::Invalid("max_share must be a share between 0 and 1 (0.2 is 20%)").Detail("field", "max_share");
+  }
+  if (f.daily_cap && (*f.daily_cap < 0 || *f.daily_cap > 100000)) {
+    return base::Error::Invalid("daily_cap must be between 1 and 100,000").Detail("field", "daily_cap");
+  }
   return base::Ok();
 }
 
@@ -100,11 +146,41 @@ base::Result<std::shared_ptr<const Service::ProjectTemplate>> Service::TemplateF
     if (it != templates_.end() && it->second.first == template_json) return it->second.second;
   }
   ASSAY_ASSIGN_OR_RETURN(Template t, Template::ParseText(template_json));
-  auto parsed = std::make_shared<const ProjectTemplate>(ProjectTemplate{std::move(t), LabelFields(template_json)});
+  std::vector<std::string> response_paths;
+  for (const Template::Source& s : t.RequiredSources()) {
+    if (s.shape == Template::Shape::kResponses &&
+        std::find(response_paths.begin(), response_paths.end(), s.path) == response_paths.end()) {
+      response_paths.push_back(s.path);
+    }
+  }
+  auto parsed = std::make_shared<const ProjectTemplate>(
+      ProjectTemplate{std::move(t), LabelFields(template_json), std::move(response_paths)});
   std::lock_guard lock(templates_mu_);
   if (templates_.size() > 1024) templates_.clear();
   templates_[project_id] = {template_json, parsed};
   return parsed;
+}
+
+base::Status Service::RefreshStats(storage::Conn& c, const std::string& project_id, std::string_view item_id,
+                                   const std::vector<LabelField>& fields) {
+  SkillFn skill = quality_observer_ ? quality_observer_->Skills(project_id) : SkillFn();
+  return RefreshItemStats(c, {project_id, item_id, &fields, std::move(skill)});
+}
+
+base::Status Service::RefreshStats(storage::Conn& c, const std::string& project_id, std::string_view item_id) {
+  ASSAY_ASSIGN_OR_RETURN(storage::Row p, c.QueryOne("SELECT template FROM projects WHERE id = ?", {project_id}));
+  ASSAY_ASSIGN_OR_RETURN(std::shared_ptr<const ProjectTemplate> t, TemplateFor(project_id, p.Text(0)));
+  return RefreshStats(c, project_id, item_id, t->label_fields);
+}
+
+base::Status Service::RecomputeItemStats(std::string_view project_id, const std::vector<std::string>& item_ids) {
+  const std::string project(project_id);
+  return db_.Write([&](storage::Conn& c) -> base::Status {
+    ASSAY_ASSIGN_OR_RETURN(storage::Row p, c.QueryOne("SELECT template FROM projects WHERE id = ?", {project}));
+    ASSAY_ASSIGN_OR_RETURN(std::shared_ptr<const ProjectTemplate> t, TemplateFor(project, p.Text(0)));
+    for (const std::string& id : item_ids) ASSAY_TRY(RefreshStats(c, project, id, t->label_fields));
+    return base::Ok();
+  });
 }
 
 base::Result<Project> Service::CreateProject(const Caller& caller, const ProjectFields& f) {
@@ -124,10 +200,12 @@ base::Result<Project> Service::CreateProject(const Caller& caller, const Project
   ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
     std::optional<std::string> creator;
     if (!caller.user_id.empty()) creator = caller.user_id;
+    ASSAY_TRY(ApplyPeopleFields(c, f, p));
     ASSAY_TRY(c.Exec("INSERT INTO projects (" + std::string(kProjectColumns) +
-                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      {p.id, p.name, p.instructions, p.template_json, p.answer_schema_json, p.overlap, p.lease_seconds,
-                      creator, now, now, StoredMaxOverlap(p), TargetPpm(p)}));
+                      creator, now, now, StoredMaxOverlap(p), TargetPpm(p), StoredRequirements(p), p.contract_id,
+                      p.daily_cap, SharePpm(p), p.export_experts, p.hide_models ? 1 : 0, p.shuffle_responses ? 1 : 0}));
     if (creator) {
       ASSAY_TRY(c.Exec("INSERT INTO project_members (project_id, user_id, role, created_at_us) VALUES (?, ?, 'manager', ?)",
                        {p.id, caller.user_id, now}));
@@ -140,7 +218,7 @@ base::Result<Project> Service::CreateProject(const Caller& caller, const Project
 base::Result<Project> Service::GetProject(const Caller& caller, std::string_view project_id) {
   Project p;
   ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
-    ASSAY_ASSIGN_OR_RETURN(std::string role, internal::ProjectRole(c, caller, project_id));
+    ASSAY_ASSIGN_OR_RETURN(std::string role, ProjectRole(c, caller, project_id));
     ASSAY_ASSIGN_OR_RETURN(p, LoadProject(c, project_id, role));
     return base::Ok();
   }));
@@ -150,12 +228,8 @@ base::Result<Project> Service::GetProject(const Caller& caller, std::string_view
 base::Result<std::vector<Project>> Service::ListProjects(const Caller& caller) {
   std::vector<Project> out;
   ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
-    std::string cols;
-    for (std::string_view col : {"id", "name", "instructions", "template", "answer_schema", "overlap",
-                                 "lease_seconds", "created_by", "created_at_us", "updated_at_us", "max_overlap",
-                                 "target_confidence_ppm"}) {
-      cols += (cols.empty() ? "p." : ", p.") + std::string(col);
-    }
+    std::string cols = "p.";
+    for (char ch : kProjectColumns) cols += ch == ' ' ? std::string(" p.") : std::string(1, ch);
     if (caller.role == Role::kAdmin) {
       return c.QueryEach("SELECT " + cols + ", 'admin' FROM projects p ORDER BY p.id", {},
                          [&](const storage::Row& r) -> base::Status {
@@ -183,7 +257,7 @@ base::Result<Project> Service::UpdateProject(const Caller& caller, std::string_v
   }
   Project p;
   ASSAY_TRY(db_.Write([&](storage::Conn& c) -> base::Status {
-    ASSAY_ASSIGN_OR_RETURN(std::string role, internal::RequireProjectRole(c, caller, project_id, {"manager"}));
+    ASSAY_ASSIGN_OR_RETURN(std::string role, RequireProjectRole(c, caller, project_id, {"manager"}));
     ASSAY_ASSIGN_OR_RETURN(p, LoadProject(c, project_id, role));
     if (f.name) p.name = *f.name;
     if (f.instructions) p.instructions = *f.instructions;
@@ -199,12 +273,22 @@ base::Result<Project> Service::UpdateProject(const Caller& caller, std::string_v
     if (f.target_confidence) p.target_confidence = *f.target_confidence;
     ASSAY_TRY(CheckOverlap(p));
     if (f.lease_seconds) p.lease_seconds = *f.lease_seconds;
+    ASSAY_TRY(ApplyPeopleFields(c, f, p));
     p.updated_at_us = clock_.NowMicros();
     ASSAY_TRY(c.Exec("UPDATE projects SET name = ?, instructions = ?, template = ?, answer_schema = ?, overlap = ?, "
                      "lease_seconds = ?, updated_at_us = ?, max_overlap = ?, target_confidence_ppm = ?, "
-                     "quality_version = quality_version + 1 WHERE id = ?",
+                     "requirements = ?, contract_id = ?, daily_cap = ?, max_share_ppm = ?, export_experts = ?, "
+                     "hide_models = ?, shuffle_responses = ? WHERE id = ?",
                      {p.name, p.instructions, p.template_json, p.answer_schema_json, p.overlap, p.lease_seconds,
-                      p.updated_at_us, StoredMaxOverlap(p), TargetPpm(p), p.id}));
+                      p.updated_at_us, StoredMaxOverlap(p), TargetPpm(p), StoredRequirements(p), p.contract_id,
+                      p.daily_cap, SharePpm(p), p.export_experts, p.hide_models ? 1 : 0, p.shuffle_responses ? 1 : 0,
+                      p.id}));
+    ASSAY_TRY(BumpQualityStamp(c, p.id, p.id));
+    // A new template, or other overlap settings, change what the browser's rows say (the
+    // consensus field, the state): the background indexer recomputes them.
+    if (t || f.overlap || f.max_overlap) {
+      ASSAY_TRY(c.Exec("UPDATE item_stats SET stale = 1 WHERE project_id = ? AND stale = 0", {p.id}));
+    }
     // Turning dynamic overlap on: items already labelled `overlap` times keep their fixed overlap,
     // so the lease query (undecided items only) does not walk over them.
     if (was_fixed && p.max_overlap > p.overlap) {
@@ -217,40 +301,6 @@ base::Result<Project> Service::UpdateProject(const Caller& caller, std::string_v
   return p;
 }
 
-base::Status Service::AddMember(const Caller& caller, std::string_view project_id, std::string_view who,
-                                std::string_view member_role) {
-  if (member_role != "manager" && member_role != "reviewer" && member_role != "expert") {
-    return base::Error::Invalid("role must be manager, reviewer or expert").Detail("field", "role");
-  }
-  return db_.Write([&](storage::Conn& c) -> base::Status {
-    ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"manager"}));
-    std::string email(who);
-    for (char& ch : email) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    ASSAY_ASSIGN_OR_RETURN(storage::Rows rows,
-                           c.Query("SELECT id FROM users WHERE id = ? OR email = ?", {who, email}));
-    if (rows.empty()) return base::Error::NotFound("no such user").Detail("field", "user");
-    ASSAY_TRY(c.Exec("INSERT INTO project_members (project_id, user_id, role, created_at_us) VALUES (?, ?, ?, ?) "
-                     "ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role",
-                     {project_id, rows[0].Text(0), member_role, clock_.NowMicros()}));
-    return base::Ok();
-  });
-}
-
-base::Result<std::vector<Member>> Service::ListMembers(const Caller& caller, std::string_view project_id) {
-  std::vector<Member> out;
-  ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
-    ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"manager"}));
-    return c.QueryEach(
-        "SELECT u.id, u.email, u.name, m.role, m.created_at_us FROM project_members m JOIN users u ON u.id = m.user_id "
-        "WHERE m.project_id = ? ORDER BY m.role, u.email",
-        {project_id}, [&](const storage::Row& r) -> base::Status {
-          out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4)});
-          return base::Ok();
-        });
-  }));
-  return out;
-}
-
 base::Result<ItemView> Service::GetItem(const Caller& caller, std::string_view item_id) {
   ItemView item;
   ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
@@ -261,7 +311,7 @@ base::Result<ItemView> Service::GetItem(const Caller& caller, std::string_view i
                 {item_id}));
     if (rows.empty()) return base::Error::NotFound("no such item");
     // Someone who may not read the project's items learns nothing about the item either.
-    auto role = internal::RequireProjectRole(c, caller, rows[0].Text(6), {"manager", "reviewer"});
+    auto role = RequireProjectRole(c, caller, rows[0].Text(6), {"manager", "reviewer"});
     if (!role) return base::Error::NotFound("no such item");
     const storage::Row& r = rows[0];
     item = {r.Text(0), r.OptText(1), r.Text(2), r.OptText(3), r.Int(4), r.Int(5)};
@@ -283,11 +333,12 @@ base::Result<Page<ItemView>> Service::ListItems(const Caller& caller, std::strin
   }
   Page<ItemView> page;
   ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
-    ASSAY_TRY(internal::RequireProjectRole(c, caller, project_id, {"manager", "reviewer"}));
+    ASSAY_TRY(RequireProjectRole(c, caller, project_id, {"manager", "reviewer"}));
     return c.QueryEach(
         "SELECT i.id, i.external_id, i.data, i.gold, i.seq, (SELECT count(*) FROM submissions s WHERE s.item_id = i.id) "
-        "FROM items i WHERE i.project_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?",
-        {project_id, after_seq, limit + 1}, [&](const storage::Row& r) -> base::Status {
+        "FROM items i WHERE i.project_id = ? AND i.seq > ? AND i.seq <= (SELECT items_committed_seq FROM projects "
+        "WHERE id = ?) ORDER BY i.seq LIMIT ?",
+        {project_id, after_seq, project_id, limit + 1}, [&](const storage::Row& r) -> base::Status {
           page.items.push_back({r.Text(0), r.OptText(1), r.Text(2), r.OptText(3), r.Int(4), r.Int(5)});
           return base::Ok();
         });

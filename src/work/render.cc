@@ -1,8 +1,10 @@
 #include "work/render.h"
 
+#include <cctype>
 #include <cmath>
 
 #include "base/clock.h"
+#include "base/hash.h"
 #include "base/json.h"
 
 namespace work {
@@ -53,6 +55,13 @@ JsonObject& JsonObject::Raw(std::string_view key, std::string_view json_text) {
 }
 JsonObject& JsonObject::Time(std::string_view key, int64_t us) { return Str(key, base::FormatRfc3339(us)); }
 
+std::string ExpertPseudonym(std::string_view project_id, std::string_view expert_id) {
+  std::string key(project_id);
+  key += '\n';
+  key += expert_id;
+  return "expert-" + base::Sha256Hex(key).substr(0, 8);
+}
+
 std::string OneLine(std::string_view json_text) {
   std::string out(json_text);
   for (char& ch : out) {
@@ -61,10 +70,13 @@ std::string OneLine(std::string_view json_text) {
   return out;
 }
 
-std::string RenderUser(const User& u) {
-  return JsonObject().Str("id", u.id).Str("email", u.email).Str("name", u.name).Str("role", RoleName(u.role))
-      .Time("created_at", u.created_at_us).Finish();
+namespace {
+std::string FormatShare(double share) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", share);
+  return buf;
 }
+}  // namespace
 
 std::string RenderProject(const Project& p) {
   return JsonObject()
@@ -80,6 +92,13 @@ std::string RenderProject(const Project& p) {
       .Time("created_at", p.created_at_us)
       .Time("updated_at", p.updated_at_us)
       .Str("my_role", p.my_role)
+      .Raw("requirements", p.requirements_json)
+      .OptStr("contract_id", p.contract_id)
+      .Raw("daily_cap", p.daily_cap ? std::to_string(*p.daily_cap) : "null")
+      .Raw("max_share", p.max_share ? FormatShare(*p.max_share) : "null")
+      .Str("export_experts", p.export_experts)
+      .Bool("hide_models", p.hide_models)
+      .Bool("shuffle_responses", p.shuffle_responses)
       .Finish();
 }
 
@@ -108,6 +127,14 @@ std::string RenderSubmission(const Submission& s) {
       .Str("state", s.state);
   if (s.review) o.Raw("review", RenderReview(*s.review));
   else o.Null("review");
+  if (s.auto_approved_at_us) o.Time("auto_approved_at", *s.auto_approved_at_us);
+  o.Int("version", s.version);
+  if (s.sent_back) {
+    o.Raw("sent_back", JsonObject().Str("note", s.sent_back->note).Time("at", s.sent_back->at_us).Finish());
+  } else {
+    o.Null("sent_back");
+  }
+  if (s.editable_until_us) o.Time("editable_until", *s.editable_until_us);
   if (s.context) {
     o.Raw("expert", JsonObject().Str("id", s.expert_id).Str("email", s.context->expert_email)
                         .Str("name", s.context->expert_name).Finish())
@@ -116,8 +143,17 @@ std::string RenderSubmission(const Submission& s) {
   return o.Finish();
 }
 
+// The item as its expert sees it (display.h): models hidden, the order to show responses in.
+std::string ExpertItem(std::string_view item_id, std::string_view data_json, const Display& display) {
+  return JsonObject()
+      .Str("id", item_id)
+      .Raw("data", ExpertData(data_json, display))
+      .Raw("response_order", ResponseOrderJson(item_id, data_json, display))
+      .Finish();
+}
+
 std::string RenderLease(const Lease& l) {
-  std::string item = JsonObject().Str("id", l.item_id).Raw("data", l.item_data_json).Finish();
+  std::string item = ExpertItem(l.item_id, l.item_data_json, l.display);
   return JsonObject()
       .Str("assignment_id", l.assignment_id)
       .Str("lease_token", l.lease_token)
@@ -128,7 +164,7 @@ std::string RenderLease(const Lease& l) {
 }
 
 std::string RenderAssignment(const Assignment& a) {
-  std::string item = JsonObject().Str("id", a.item_id).Raw("data", a.item_data_json).Finish();
+  std::string item = ExpertItem(a.item_id, a.item_data_json, a.display);
   JsonObject o;
   o.Str("id", a.id)
       .Str("project_id", a.project_id)
@@ -153,8 +189,24 @@ std::string RenderItem(const ItemView& i) {
 }
 
 std::string RenderMember(const Member& m) {
-  return JsonObject().Str("user_id", m.user_id).Str("email", m.email).Str("name", m.name).Str("role", m.role)
-      .Time("added_at", m.added_at_us).Finish();
+  JsonObject o;
+  o.Str("user_id", m.user_id).Str("email", m.email).Str("name", m.name).Str("role", m.role)
+      .Time("added_at", m.added_at_us).Int("live_leases", m.live_leases).Int("submissions", m.submissions);
+  if (m.last_submitted_at_us) o.Time("last_submitted_at", *m.last_submitted_at_us);
+  else o.Null("last_submitted_at");
+  return o.Finish();
+}
+
+std::string RenderInvitation(const Invitation& v) {
+  return JsonObject()
+      .Str("id", v.id)
+      .Str("project_id", v.project_id)
+      .Str("project_name", v.project_name)
+      .Str("email", v.email)
+      .Str("role", v.role)
+      .Str("invited_by", v.invited_by_name)
+      .Time("created_at", v.created_at_us)
+      .Finish();
 }
 
 std::string RenderImportResult(const ImportResult& r) {
@@ -188,6 +240,7 @@ std::string RenderProgress(const Progress& p) {
       .Int("rejected", p.rejected)
       .Int("pending_review", p.pending_review)
       .Int("leased", p.leased)
+      .Int("awaiting_responses", p.awaiting_responses)
       .Raw("throughput", buckets)
       .Finish();
 }
@@ -199,6 +252,22 @@ std::string RenderExpertStats(const ExpertProjectStats& s) {
   if (s.approval_rate) o.Num("approval_rate", *s.approval_rate);
   else o.Null("approval_rate");
   return o.Int("active_seconds", s.active_seconds).Finish();
+}
+
+std::string ExportFileName(std::string_view project_name, int64_t now_us, std::string_view suffix) {
+  std::string slug;
+  for (char ch : project_name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) && c < 0x80) {
+      if (slug.size() >= 60) break;
+      slug += static_cast<char>(std::tolower(c));
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug += '-';
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  if (slug.empty()) slug = "project";
+  return slug + std::string(suffix) + "-" + base::FormatRfc3339(now_us).substr(0, 10) + ".jsonl";
 }
 
 }  // namespace work

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "base/json.h"
+
 namespace work {
 namespace {
 
@@ -25,6 +27,7 @@ simdjson::padded_string Pad(std::string_view body) { return simdjson::padded_str
 base::Result<SubmitRequest> ParseSubmitBody(std::string_view assignment_id, std::string_view body) {
   SubmitRequest req;
   req.assignment_id = std::string(assignment_id);
+  ASSAY_TRY(base::CheckJsonDepth(body));
   simdjson::ondemand::parser parser;
   simdjson::padded_string padded = Pad(body);
   simdjson::ondemand::document doc;
@@ -65,6 +68,7 @@ base::Result<SubmitRequest> ParseSubmitBody(std::string_view assignment_id, std:
 
 base::Result<ProjectFields> ParseProjectFields(std::string_view body) {
   ProjectFields f;
+  ASSAY_TRY(base::CheckJsonDepth(body));
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (auto err = parser.parse(body.data(), body.size(), true).get(root)) return BadBody(err);
@@ -82,10 +86,41 @@ base::Result<ProjectFields> ParseProjectFields(std::string_view body) {
     } else if (key == "overlap" || key == "lease_seconds" || key == "max_overlap") {
       if (field.value.get_int64().get(n)) return BadField(key, "must be an integer");
       (key == "overlap" ? f.overlap : key == "max_overlap" ? f.max_overlap : f.lease_seconds) = n;
-    } else if (key == "target_confidence") {
+    } else if (key == "target_confidence" || key == "max_share") {
       double x;  // integers are numbers too
+      if (field.value.is_null() && key == "max_share") {
+        f.max_share = 0;
+        continue;
+      }
       if (field.value.get_double().get(x)) return BadField(key, "must be a number");
-      f.target_confidence = x;
+      (key == "max_share" ? f.max_share : f.target_confidence) = x;
+    } else if (key == "requirements") {
+      f.requirements_json = simdjson::minify(field.value);
+    } else if (key == "contract_id") {
+      if (field.value.is_null()) {
+        f.contract_id = "";
+      } else if (field.value.get_string().get(s)) {
+        return BadField(key, "must be a contract id or null");
+      } else {
+        f.contract_id = std::string(s);
+      }
+    } else if (key == "hide_models" || key == "shuffle_responses") {
+      bool b;
+      if (field.value.get_bool().get(b)) return BadField(key, "must be true or false");
+      (key == "hide_models" ? f.hide_models : f.shuffle_responses) = b;
+    } else if (key == "daily_cap") {
+      if (field.value.is_null()) {
+        f.daily_cap = 0;
+      } else if (field.value.get_int64().get(n) || n < 1) {
+        return BadField(key, "must be a positive integer or null");
+      } else {
+        f.daily_cap = n;
+      }
+    } else if (key == "export_experts") {
+      if (field.value.get_string().get(s) || (s != "pseudonym" && s != "id")) {
+        return BadField(key, "must be \"pseudonym\" or \"id\"");
+      }
+      f.export_experts = std::string(s);
     } else {
       return BadField(key, "is not a field of a project");
     }

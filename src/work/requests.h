@@ -14,7 +14,8 @@ namespace work {
 // {lease_token, client_submission_id, answer, active_ms}; answer kept as the exact bytes sent.
 base::Result<SubmitRequest> ParseSubmitBody(std::string_view assignment_id, std::string_view body);
 
-// {name?, instructions?, template?, overlap?, lease_seconds?, max_overlap?, target_confidence?};
+// {name?, instructions?, template?, overlap?, lease_seconds?, max_overlap?, target_confidence?,
+// requirements?, contract_id?, daily_cap?, max_share?, hide_models?, shuffle_responses?};
 // unknown keys are refused.
 base::Result<ProjectFields> ParseProjectFields(std::string_view body);
 

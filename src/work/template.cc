@@ -192,7 +192,7 @@ base::Status AnswerRating(const json& c, const json& v, const json&, const std::
   if (!IsInt(v)) return Bad(f, "must be an integer");
   int64_t x = v.get<int64_t>();
   if (x < c["min"].get<int64_t>() || x > c["max"].get<int64_t>()) {
-    return Bad(f, "must be between " + c["min"].dump() + " and " + c["max"].dump());
+    return Bad(f, "must be between " + base::Dump(c["min"]) + " and " + base::Dump(c["max"]));
   }
   return base::Ok();
 }
@@ -525,7 +525,7 @@ base::Result<Template> Template::Parse(const json& components) {
     if (!c.is_object()) return Bad(f, "must be an object {type, …}");
     if (!c.contains("type") || !c["type"].is_string()) return Bad(f + ".type", "is required");
     const Kind* kind = FindKind(c["type"].get<std::string>());
-    if (!kind) return Bad(f + ".type", "unknown component type " + c["type"].dump());
+    if (!kind) return Bad(f + ".type", "unknown component type " + base::Dump(c["type"]));
     for (auto it = c.begin(); it != c.end(); ++it) {
       const std::string& key = it.key();
       bool known = key == "type" || key == "name" || key == "label" || key == "description" ||
@@ -588,6 +588,44 @@ base::Status Template::ValidateAnswer(const json& answer, const json& item_data)
     if (!names.count(it.key())) return Bad("answer." + it.key(), "is not an input of this template");
   }
   return base::Ok();
+}
+
+namespace {
+void AppendStrings(const json& v, std::string& out) {
+  if (v.is_string()) {
+    if (!out.empty()) out += ' ';
+    out += v.get_ref<const std::string&>();
+  } else if (v.is_array() || v.is_object()) {
+    for (const json& x : v) AppendStrings(x, out);
+  }
+}
+}  // namespace
+
+std::string Template::AnswerText(const json& answer) const {
+  std::string out;
+  if (!answer.is_object()) return out;
+  const json& cs = impl_->components;
+  for (size_t i = 0; i < cs.size(); ++i) {
+    const std::string_view type = impl_->kinds[i]->type;
+    // Choices, ratings, pairwise choices and rankings are labels and ids, not text.
+    if (!impl_->kinds[i]->input || type == "choice" || type == "rating" || type == "pairwise" || type == "ranking") {
+      continue;
+    }
+    auto it = answer.find(cs[i]["name"].get_ref<const std::string&>());
+    if (it == answer.end()) continue;
+    if (type == "spans") {  // the quoted text is the item's; the comments are the expert's
+      for (const json& span : *it) {
+        if (span.is_object() && span.contains("comment")) AppendStrings(span["comment"], out);
+      }
+    } else if (type == "rubric") {
+      for (const auto& [criterion, score] : it->items()) {
+        if (score.is_object() && score.contains("comment")) AppendStrings(score["comment"], out);
+      }
+    } else {
+      AppendStrings(*it, out);
+    }
+  }
+  return out;
 }
 
 base::Status Template::ValidateItemData(const json& data) const {

@@ -41,6 +41,9 @@ class Template {
   const std::vector<Source>& RequiredSources() const;
 
   base::Status ValidateAnswer(const nlohmann::json& answer, const nlohmann::json& item_data) const;
+  // The expert's own text in an answer (text fields, rewrites, claims, chat turns, comments),
+  // space-separated: what the browser's full-text search finds in answers.
+  std::string AnswerText(const nlohmann::json& answer) const;
   // Every display component's source must resolve in the item's data.
   base::Status ValidateItemData(const nlohmann::json& item_data) const;
 

@@ -1,4 +1,4 @@
-#include "work/demo.h"
+#include "demo/demo.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -9,9 +9,27 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "base/json.h"
 #include "base/rng.h"
 
-namespace work {
+namespace demo {
+
+using accounts::Caller;
+using accounts::Role;
+using accounts::User;
+using work::Done;
+using work::ImportResult;
+using work::ItemView;
+using work::kMaxPageSize;
+using work::Page;
+using work::Lease;
+using work::Project;
+using work::ProjectFields;
+using work::Service;
+using work::Submission;
+using work::SubmitRequest;
+using work::SubmitResult;
+
 namespace {
 
 struct DemoItem {
@@ -359,7 +377,7 @@ std::string PilotItemsJsonl(const std::vector<PilotItem>& items) {
       if (p.better != "tie") pref["strength"] = 3;
       line["gold"] = {{"preference", pref}};
     }
-    out += line.dump();
+    out += base::Dump(line);
     out += '\n';
   }
   return out;
@@ -405,7 +423,7 @@ PilotAnswer AnswerFor(const PilotExpert& e, size_t e_index, const PilotItem& p) 
             ? "Both are sound; " + side + " is more specific about what to do next."
             : other + " is wrong on the substance; " + side + " is correct and says what to do.";
   }
-  out.answer_json = answer.dump();
+  out.answer_json = base::Dump(answer);
   double seconds = static_cast<double>(e.min_active_s) +
                    rng.Uniform() * static_cast<double>(e.max_active_s - e.min_active_s);
   if (close && !e.careless) seconds *= 1.4;  // close calls take longer to judge
@@ -517,7 +535,8 @@ base::Status ReviewPilot(Service& service, const Caller& manager,
   return base::Ok();
 }
 
-base::Status SeedPilot(Service& service, const Caller& manager, DemoSeed& seed) {
+base::Status SeedPilot(const Services& services, const Caller& manager, DemoSeed& seed) {
+  Service& service = services.work;
   const Caller system = Caller::System();
   ProjectFields f;
   f.name = kPilotName;
@@ -538,8 +557,8 @@ base::Status SeedPilot(Service& service, const Caller& manager, DemoSeed& seed) 
     // No password: nobody signs in as these experts, so they are token-only accounts and cost no
     // password hash (an argon2id hash at interactive cost takes ~80 ms, and seeding runs at
     // every `make run`).
-    ASSAY_ASSIGN_OR_RETURN(User u, service.CreateUser(system, e.email, "", Role::kExpert, e.name));
-    ASSAY_TRY(service.AddMember(manager, p.id, u.id, "expert"));
+    ASSAY_ASSIGN_OR_RETURN(User u, services.accounts.CreateUser(system, e.email, "", Role::kExpert, e.name));
+    ASSAY_TRY(service.AddMember(Caller::System(), p.id, u.id, "expert"));
     experts.push_back({u.id, Role::kExpert});
   }
   ASSAY_ASSIGN_OR_RETURN(std::vector<PilotSubmission> submissions,
@@ -562,29 +581,32 @@ std::string DemoItemsJsonl() {
   std::string out;
   int n = 0;
   for (const DemoItem& it : kItems) {
-    out += ItemLine(n + 1, it, swaps[static_cast<size_t>(n)]).dump();
+    out += base::Dump(ItemLine(n + 1, it, swaps[static_cast<size_t>(n)]));
     out += '\n';
     ++n;
   }
   return out;
 }
 
-base::Result<DemoSeed> SeedDemo(Service& service) {
+base::Result<DemoSeed> Seed(const Services& services) {
+  Service& service = services.work;
+  accounts::Service& accounts = services.accounts;
   const Caller system = Caller::System();
   DemoSeed seed;
   seed.logins = {{"manager@demo.assay.dev", "demo-manager-pass", "manager"},
                  {"amara.okafor@demo.assay.dev", "demo-expert-pass", "expert"},
                  {"jonas.weber@demo.assay.dev", "demo-expert-pass", "expert"},
-                 {"priya.raman@demo.assay.dev", "demo-expert-pass", "expert"}};
-  const char* names[] = {"Morgan Lee", "Dr. Amara Okafor", "Jonas Weber", "Priya Raman"};
+                 {"priya.raman@demo.assay.dev", "demo-expert-pass", "expert"},
+                 {"layla.haddad@demo.assay.dev", "demo-expert-pass", "expert"}};
+  const char* names[] = {"Morgan Lee", "Dr. Amara Okafor", "Jonas Weber", "Priya Raman", "Layla Haddad"};
   // The logins' password hashes dominate seeding time: run them side by side (the Service caps
   // how many hash at once).
   std::vector<std::future<base::Result<User>>> created;
   for (size_t i = 0; i < seed.logins.size(); ++i) {
-    ASSAY_ASSIGN_OR_RETURN(Role role, ParseRole(seed.logins[i].role));
+    ASSAY_ASSIGN_OR_RETURN(Role role, accounts::ParseRole(seed.logins[i].role));
     created.push_back(std::async(
-        std::launch::async, [&service, &system, &login = seed.logins[i], role, name = names[i]] {
-          return service.CreateUser(system, login.email, login.password, role, name);
+        std::launch::async, [&accounts, &system, &login = seed.logins[i], role, name = names[i]] {
+          return accounts.CreateUser(system, login.email, login.password, role, name);
         }));
   }
   std::vector<User> users;
@@ -606,14 +628,16 @@ base::Result<DemoSeed> SeedDemo(Service& service) {
   f.lease_seconds = 1800;
   ASSAY_ASSIGN_OR_RETURN(Project p, service.CreateProject(manager, f));
   seed.project_id = p.id;
-  for (size_t i = 1; i < users.size(); ++i)
-    ASSAY_TRY(service.AddMember(manager, p.id, users[i].id, "expert"));
+  // The three experts of the fresh project (Layla works on the Arabic one: people.cc).
+  for (size_t i = 1; i <= 3; ++i) ASSAY_TRY(service.AddMember(Caller::System(), p.id, users[i].id, "expert"));
   ASSAY_ASSIGN_OR_RETURN(ImportResult r, service.ImportItems(manager, p.id, DemoItemsJsonl()));
   if (r.error_count > 0)
     return base::Error::Internal("demo items do not fit the template: " + r.errors[0].message);
   seed.items = r.imported;
-  ASSAY_TRY(SeedPilot(service, manager, seed));
+  ASSAY_TRY(SeedPilot(services, manager, seed));
+  ASSAY_TRY(SeedPeople(services, manager, users, seed));
+  ASSAY_TRY(SeedMoney(services, manager, seed));
   return seed;
 }
 
-}  // namespace work
+}  // namespace demo
