@@ -9,10 +9,10 @@
 
 #include "base/clock.h"
 #include "env/session.h"
-#include "env/suite.h"
-#include "env/tau2/retail.h"
 #include "env/tool.h"
 #include "env/world.h"
+#include "workplace/suites.h"
+#include "workplace/tau2/retail.h"
 
 namespace {
 
@@ -22,7 +22,7 @@ constexpr int64_t kCallsPerSession = 20000;  // bounds the recorded trajectory's
 
 const env::Suite& Retail() {
   static const std::unique_ptr<env::Suite> suite = [] {
-    auto s = env::LoadSuite("tau2-retail", kRetailDir);
+    auto s = workplace::LoadSuite("tau2-retail", kRetailDir);
     if (!s) {
       std::fprintf(stderr, "cannot load tau2-retail: %s\n", s.error().ToString().c_str());
       std::abort();
@@ -121,7 +121,7 @@ BENCHMARK(BM_DiffAfterOneWrite)->Arg(1000)->Arg(10000)->Arg(100000);
 
 // Hash of the whole tau2 db (1.5 MB canonical text) after one write: records are cached.
 void BM_Tau2DbHashAfterWrite(benchmark::State& state) {
-  const env::Value& db = Retail().tasks.front().initial.Get(env::tau2::kRetailApp);
+  const env::Value& db = Retail().tasks.front().initial.Get(workplace::tau2::kRetailApp);
   int64_t i = 0;
   for (auto _ : state) {
     auto next = db.SetAt("/orders/#W2378156/status", env::Value::String(i++ % 2 ? "a" : "b"));
@@ -134,10 +134,10 @@ BENCHMARK(BM_Tau2DbHashAfterWrite)->Unit(benchmark::kMillisecond);
 // All 114 tau2 retail tasks: fork the db, replay the reference actions, hash the final db.
 void BM_Tau2ReplayAll(benchmark::State& state) {
   const env::Suite& suite = Retail();
-  const env::Value& db = suite.tasks.front().initial.Get(env::tau2::kRetailApp);
+  const env::Value& db = suite.tasks.front().initial.Get(workplace::tau2::kRetailApp);
   const int threads = static_cast<int>(state.range(0));
   for (auto _ : state) {
-    auto hashes = env::tau2::ReplayRetailSuite(db, suite.tasks, suite.tools, threads);
+    auto hashes = workplace::tau2::ReplayRetailSuite(db, suite.tasks, suite.tools, threads);
     benchmark::DoNotOptimize(hashes);
   }
   state.counters["reference_s"] = kReferenceReplaySeconds;
@@ -147,7 +147,8 @@ BENCHMARK(BM_Tau2ReplayAll)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseR
 
 // Loading and normalising db.json (once per process).
 void BM_Tau2LoadDb(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(env::tau2::LoadRetailDb(kRetailDir + "/db.json"));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(workplace::tau2::LoadRetailDb(kRetailDir + "/db.json"));
 }
 BENCHMARK(BM_Tau2LoadDb)->Unit(benchmark::kMillisecond);
 

@@ -34,7 +34,7 @@ base::Status CheckSchema(const nlohmann::json& s, int depth) {
     } else if (it->is_array()) {
       for (const auto& t : *it) {
         if (!t.is_string() || !KnownType(t.get<std::string>())) {
-          return base::Error::Invalid("unknown schema type in " + it->dump());
+          return base::Error::Invalid("unknown schema type in " + base::Dump(*it));
         }
       }
     } else {
@@ -93,7 +93,7 @@ std::string Where(const std::string& path) {
 }
 
 std::string Shorten(const nlohmann::json& v) {
-  std::string text = v.dump();
+  std::string text = base::Dump(v);
   if (text.size() > 60) text = text.substr(0, 60) + "…";
   return text;
 }
@@ -123,10 +123,10 @@ base::Status ValidateValue(const nlohmann::json& s, const nlohmann::json& v,
   if (auto it = s.find("enum"); it != s.end() && it->is_array()) {
     bool found = false;
     for (const auto& option : *it) found = found || option == v;
-    if (!found) return Fail(path, "must be one of " + it->dump() + ", got " + Shorten(v));
+    if (!found) return Fail(path, "must be one of " + base::Dump(*it) + ", got " + Shorten(v));
   }
   if (auto it = s.find("const"); it != s.end() && *it != v) {
-    return Fail(path, "must be " + it->dump() + ", got " + Shorten(v));
+    return Fail(path, "must be " + base::Dump(*it) + ", got " + Shorten(v));
   }
   if (auto it = s.find("anyOf"); it != s.end()) {
     bool any = false;
@@ -136,29 +136,29 @@ base::Status ValidateValue(const nlohmann::json& s, const nlohmann::json& v,
   if (v.is_number()) {
     const double d = v.get<double>();
     if (auto it = s.find("minimum"); it != s.end() && it->is_number() && d < it->get<double>()) {
-      return Fail(path, "must be >= " + it->dump() + ", got " + v.dump());
+      return Fail(path, "must be >= " + base::Dump(*it) + ", got " + base::Dump(v));
     }
     if (auto it = s.find("maximum"); it != s.end() && it->is_number() && d > it->get<double>()) {
-      return Fail(path, "must be <= " + it->dump() + ", got " + v.dump());
+      return Fail(path, "must be <= " + base::Dump(*it) + ", got " + base::Dump(v));
     }
   }
   if (v.is_string()) {
     const size_t n = v.get_ref<const std::string&>().size();
     if (auto it = s.find("minLength"); it != s.end() && it->is_number() && n < it->get<size_t>()) {
-      return Fail(path, "must have at least " + it->dump() + " characters");
+      return Fail(path, "must have at least " + base::Dump(*it) + " characters");
     }
     if (auto it = s.find("maxLength"); it != s.end() && it->is_number() && n > it->get<size_t>()) {
-      return Fail(path, "must have at most " + it->dump() + " characters");
+      return Fail(path, "must have at most " + base::Dump(*it) + " characters");
     }
   }
   if (v.is_array()) {
     if (auto it = s.find("minItems");
         it != s.end() && it->is_number() && v.size() < it->get<size_t>()) {
-      return Fail(path, "must have at least " + it->dump() + " items");
+      return Fail(path, "must have at least " + base::Dump(*it) + " items");
     }
     if (auto it = s.find("maxItems");
         it != s.end() && it->is_number() && v.size() > it->get<size_t>()) {
-      return Fail(path, "must have at most " + it->dump() + " items");
+      return Fail(path, "must have at most " + base::Dump(*it) + " items");
     }
     if (auto it = s.find("items"); it != s.end()) {
       for (size_t i = 0; i < v.size(); ++i) {

@@ -1,3 +1,4 @@
+#include "base/json.h"
 #include "env/task.h"
 
 #include <algorithm>
@@ -178,7 +179,7 @@ base::Result<Task> TaskFromJson(const nlohmann::json& j, const World& base) {
       }
       const auto args = a.value("arguments", nlohmann::json::object());
       task.reference_actions.push_back(
-          {a["name"].get<std::string>(), args.is_string() ? args.get<std::string>() : args.dump()});
+          {a["name"].get<std::string>(), args.is_string() ? args.get<std::string>() : base::Dump(args)});
     }
   }
   if (auto c = j.find("checker"); c != j.end() && c->is_object()) {

@@ -42,6 +42,7 @@
 #include "base/clock.h"
 #include "base/result.h"
 #include "base/uuid7.h"
+#include "env/budget.h"
 #include "env/schema.h"
 #include "env/value.h"
 #include "env/world.h"
@@ -61,11 +62,12 @@ struct ToolResult {
 };
 
 // What a handler may touch while it runs: the world being worked on, the injected clock, a
-// seeded id generator and who is calling.
+// seeded id generator, who is calling and the call's compute budget.
 class ToolContext {
  public:
-  ToolContext(World& world, const base::Clock& clock, base::Uuid7Generator& ids, Actor actor)
-      : world_(world), clock_(clock), ids_(ids), actor_(actor) {}
+  ToolContext(World& world, const base::Clock& clock, base::Uuid7Generator& ids, Actor actor,
+              Budget& budget)
+      : world_(world), clock_(clock), ids_(ids), actor_(actor), budget_(budget) {}
 
   const Value& State(std::string_view app) const { return world_.Get(app); }
   void SetState(std::string app, Value state) { world_.Set(std::move(app), std::move(state)); }
@@ -74,12 +76,17 @@ class ToolContext {
   // A UUIDv7 from the session's seeded generator: the same seed and clock give the same ids.
   std::string NewId() { return ids_.Next(); }
   Actor actor() const { return actor_; }
+  // What this call may still spend (env/budget.h). Work that grows with the input or the state
+  // in a way a caller can multiply is charged here; past the budget the call is refused and
+  // nothing it committed stays.
+  Budget& budget() { return budget_; }
 
  private:
   World& world_;
   const base::Clock& clock_;
   base::Uuid7Generator& ids_;
   Actor actor_;
+  Budget& budget_;
 };
 
 using ToolHandler = std::function<ToolResult(ToolContext& ctx, const nlohmann::json& args)>;

@@ -6,6 +6,16 @@
 
 namespace env {
 
+size_t StepBytes(const Step& step) {
+  return step.call_id.size() + step.name.size() + step.arguments_json.size() +
+         step.result.content.size();
+}
+
+void Trajectory::Add(Step step) {
+  bytes_ += StepBytes(step);
+  steps_.steps_.push_back(std::make_shared<const Step>(std::move(step)));
+}
+
 nlohmann::json Trajectory::ToOpenAiMessages() const {
   nlohmann::json messages = nlohmann::json::array();
   for (const Step& s : steps_) {
@@ -87,7 +97,7 @@ base::Result<Action> ActionFromJson(const nlohmann::json& j) {
     if (args->is_string()) {
       action.arguments_json = args->get<std::string>();
     } else if (args->is_object()) {
-      action.arguments_json = args->dump();
+      action.arguments_json = base::Dump(*args);
     } else {
       return base::Error::Invalid("\"arguments\" must be an object or a JSON string");
     }

@@ -19,6 +19,9 @@ namespace env {
 // text, so a world's root (megabytes) is never materialised just to be hashed, while records
 // (an order, a mail) are serialised once and shared by every fork that did not touch them.
 constexpr size_t kCacheMaxNodes = 4096;
+// TextBytes of a scalar other than a string, and the overhead of every value (a string's is
+// added to its length): about what a number, brackets or quotes and a separator take as text.
+constexpr size_t kScalarBytes = 8;
 // Object members per chunk: a write copies one chunk (at most this many members) plus the list
 // of chunk pointers (members / 32..64 entries).
 constexpr size_t kChunkMax = 64;
@@ -33,6 +36,7 @@ struct Value::Node {
   MemberChunks chunks;      // object: sorted by key, unique, non-empty chunks of <= kChunkMax
   size_t member_count = 0;  // object: total members
   size_t node_count = 1;
+  size_t text_bytes = kScalarBytes;  // see Value::TextBytes
   mutable std::once_flag canonical_once;
   mutable std::string canonical;  // set once under canonical_once (containers only)
 };
@@ -49,6 +53,19 @@ size_t CountNodes(const std::vector<Value>& elements) {
 size_t CountNodes(const std::vector<Member>& members) {
   size_t n = 1;
   for (const auto& [k, v] : members) n += v.NodeCount();
+  return n;
+}
+
+// TextBytes of a member: its key and its value.
+size_t MemberBytes(std::string_view key, const Value& v) { return key.size() + v.TextBytes(); }
+size_t CountBytes(const std::vector<Value>& elements) {
+  size_t n = kScalarBytes;
+  for (const Value& e : elements) n += e.TextBytes();
+  return n;
+}
+size_t CountBytes(const std::vector<Member>& members) {
+  size_t n = kScalarBytes;
+  for (const auto& [k, v] : members) n += MemberBytes(k, v);
   return n;
 }
 
@@ -132,6 +149,7 @@ Value Value::Float(double d) {
 Value Value::String(std::string s) {
   auto n = std::make_shared<Node>();
   n->kind = Kind::kString;
+  n->text_bytes = kScalarBytes + s.size();
   n->s = std::move(s);
   return Value(std::move(n));
 }
@@ -139,6 +157,7 @@ Value Value::Array(std::vector<Value> elements) {
   auto n = std::make_shared<Node>();
   n->kind = Kind::kArray;
   n->node_count = CountNodes(elements);
+  n->text_bytes = CountBytes(elements);
   n->elements = std::move(elements);
   return Value(std::move(n));
 }
@@ -158,6 +177,7 @@ Value Value::Object(std::vector<Member> members) {
   auto n = std::make_shared<Node>();
   n->kind = Kind::kObject;
   n->node_count = CountNodes(unique);
+  n->text_bytes = CountBytes(unique);
   n->member_count = unique.size();
   n->chunks = ChunksFromSorted(std::move(unique));
   return Value(std::move(n));
@@ -195,6 +215,7 @@ Value Value::FromJson(const nlohmann::json& j) {
       auto n = std::make_shared<Node>();
       n->kind = Kind::kObject;
       n->node_count = CountNodes(members);
+      n->text_bytes = CountBytes(members);
       n->member_count = members.size();
       n->chunks = ChunksFromSorted(std::move(members));
       return Value(std::move(n));
@@ -288,6 +309,7 @@ size_t Value::size() const {
   return 0;
 }
 size_t Value::NodeCount() const { return node_ ? node_->node_count : 1; }
+size_t Value::TextBytes() const { return node_ ? node_->text_bytes : kScalarBytes; }
 
 const Value* Value::Find(std::string_view key) const {
   if (!is_object() || node_->chunks.empty()) return nullptr;
@@ -321,6 +343,7 @@ Value Value::With(std::string_view key, Value v) const {
   n->chunks = node_->chunks;  // pointers only; the one touched chunk is copied below
   if (n->chunks.empty()) {
     n->node_count = 1 + v.NodeCount();
+    n->text_bytes = kScalarBytes + MemberBytes(key, v);
     n->member_count = 1;
     n->chunks.push_back(
         std::make_shared<const MemberChunk>(MemberChunk{{std::string(key), std::move(v)}}));
@@ -332,9 +355,11 @@ Value Value::With(std::string_view key, Value v) const {
   n->member_count = node_->member_count;
   if (it != chunk->end() && it->first == key) {
     n->node_count = node_->node_count - it->second.NodeCount() + v.NodeCount();
+    n->text_bytes = node_->text_bytes - it->second.TextBytes() + v.TextBytes();
     it->second = std::move(v);
   } else {
     n->node_count = node_->node_count + v.NodeCount();
+    n->text_bytes = node_->text_bytes + MemberBytes(key, v);
     ++n->member_count;
     chunk->emplace(it, std::string(key), std::move(v));
   }
@@ -361,6 +386,7 @@ Value Value::Without(std::string_view key) const {
   auto n = std::make_shared<Node>();
   n->kind = Kind::kObject;
   n->node_count = node_->node_count - found->second.NodeCount();
+  n->text_bytes = node_->text_bytes - MemberBytes(found->first, found->second);
   n->member_count = node_->member_count - 1;
   n->chunks = node_->chunks;
   if (old.size() == 1) {
@@ -379,6 +405,7 @@ Value Value::WithElement(size_t index, Value v) const {
   n->kind = Kind::kArray;
   n->elements = node_->elements;
   n->node_count = node_->node_count - n->elements[index].NodeCount() + v.NodeCount();
+  n->text_bytes = node_->text_bytes - n->elements[index].TextBytes() + v.TextBytes();
   n->elements[index] = std::move(v);
   return Value(std::move(n));
 }
@@ -390,6 +417,7 @@ Value Value::Appended(Value v) const {
   n->elements.reserve(node_->elements.size() + 1);
   n->elements = node_->elements;
   n->node_count = node_->node_count + v.NodeCount();
+  n->text_bytes = node_->text_bytes + v.TextBytes();
   n->elements.push_back(std::move(v));
   return Value(std::move(n));
 }

@@ -126,6 +126,10 @@ class Value {
 
   // Number of nodes in this tree (1 for a scalar).
   size_t NodeCount() const;
+  // About the length of this tree's JSON text — strings and keys at their byte length, 8 bytes
+  // for every value besides — kept in every node, so O(1). What bounds a session's world
+  // (SessionLimits::max_world_bytes); it counts a subtree shared twice twice, as the text does.
+  size_t TextBytes() const;
 
   struct Node;  // defined in value.cc
 

@@ -40,6 +40,12 @@ base::Result<World> World::FromValue(const Value& v) {
   return world;
 }
 
+size_t World::TextBytes() const {
+  size_t bytes = 0;
+  for (const auto& [name, state] : apps_) bytes += state.TextBytes();
+  return bytes;
+}
+
 std::string World::Hash() const { return AsValue().Sha256(); }
 
 std::string World::AppHash(std::string_view app) const { return Get(app).Sha256(); }

@@ -33,6 +33,8 @@ class World {
   // {"app": state, …}: the whole world as one object (for hashing, diffing, rendering).
   Value AsValue() const;
   static base::Result<World> FromValue(const Value& v);
+  // Value::TextBytes of every app's state, summed (O(apps)).
+  size_t TextBytes() const;
   // sha256 of AsValue().Canonical().
   std::string Hash() const;
   // sha256 of one app's canonical state (the tau2 "db hash" for the retail app).
