@@ -9,5 +9,6 @@ export default defineConfig({
   plugins: [react()],
   build: { outDir: 'dist', sourcemap: false, target: 'es2020' },
   server: target ? { proxy: { '/api': { target, changeOrigin: true }, '/healthz': target } } : undefined,
-  test: { environment: 'jsdom', include: ['src/**/*.test.{ts,tsx}'] },
+  // No timing threshold in tests: vitest's 5 s default failed page tests on a loaded 2-core machine.
+  test: { environment: 'jsdom', include: ['src/**/*.test.{ts,tsx}'], testTimeout: 30_000 },
 } as any);

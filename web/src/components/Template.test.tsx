@@ -146,3 +146,38 @@ describe('read-only rendering (review)', () => {
     expect(container.querySelector('ins')!.textContent).toContain('France');
   });
 });
+
+describe('right to left: every display and input takes its direction from its text', () => {
+  const ALL: Template = [
+    { type: 'text', source: 'prompt', label: 'السؤال' }, { type: 'markdown', source: 'prompt' }, { type: 'chat', source: 'chat' },
+    { type: 'responses', source: 'responses' }, { type: 'choice', name: 'c', options: ['نعم', 'لا'] },
+    { type: 'rating', name: 'r', min: 1, max: 3, labels: ['ضعيف', 'متوسط', 'جيد'] }, { type: 'ranking', name: 'k', source: 'responses' },
+    { type: 'rubric', name: 'g', comments: true, criteria: [{ id: 'a', label: 'دقة', description: 'هل هي صحيحة؟' }] },
+    { type: 'spans', name: 's', source: 'prompt', categories: ['خطأ'], severities: ['minor'] }, { type: 'rewrite', name: 'w', source: 'prompt' },
+    { type: 'claims', name: 'cl', source: 'claims' }, { type: 'chat_author', name: 'ca' }, { type: 'textarea', name: 't', label: 'لماذا؟' },
+  ];
+  const AR = {
+    lang: 'ar', prompt: 'ما هي عاصمة أستراليا؟\n\nالجواب: كانبرا.', chat: [{ role: 'user', content: 'مرحبا' }],
+    responses: [{ id: 'a', content: 'كانبرا' }, { id: 'b', content: 'سيدني' }], claims: ['كانبرا هي العاصمة'],
+  };
+  it('sets the item’s lang on its container and dir="auto" on every text block, input and textarea', () => {
+    const { container, getByText } = render(<TemplateView template={ALL} data={AR} answer={{ ca: [{ role: 'user', content: 'שלום' }] }} onChange={() => {}} />);
+    expect(container.querySelector('.template')!.getAttribute('lang')).toBe('ar');
+    const noDir = [...container.querySelectorAll('textarea, input[type=text]')].filter((el) => el.getAttribute('dir') !== 'auto');
+    expect(noDir.map((el) => el.outerHTML)).toEqual([]);
+    expect(container.querySelectorAll('textarea').length).toBeGreaterThanOrEqual(5); // rewrite, 2 claims, chat turn, textarea
+    // display text: the plain text, every markdown block (prompt, chat, responses), the span text and the diff
+    for (const sel of ['p.plain', '.md p', '.chat .md p', '.response .md p', '.span-text', '.diff', '.ranking .snippet', '.scale-pt .lbl', '.rubric th span']) {
+      const els = [...container.querySelectorAll(sel)];
+      expect(els.length, sel).toBeGreaterThan(0);
+      for (const el of els) expect(el.getAttribute('dir'), sel).toBe('auto');
+    }
+    // labels and options written by managers are isolated, so an Arabic word does not reorder the line
+    expect(getByText('نعم').tagName).toBe('BDI');
+    expect(getByText('لماذا؟').tagName).toBe('BDI');
+  });
+  it('an item without lang leaves its container without one', () => {
+    const { container } = render(<TemplateView template={[{ type: 'text', source: 'prompt' }]} data={{ prompt: 'hi' }} answer={{}} />);
+    expect(container.querySelector('.template')!.hasAttribute('lang')).toBe(false);
+  });
+});

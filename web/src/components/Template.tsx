@@ -1,6 +1,8 @@
 // Renders any project template: display components read item data, input components write
 // answer[name]. The same renderer is used by the workspace, the template editor preview and
 // the review screen (readOnly), so managers see exactly what experts see.
+// Right-to-left: every text block, input and textarea takes its direction from its text
+// (dir="auto"; inline text from outside in <bdi>), and an item's `lang` is set on its container.
 import React, { useMemo, useRef, useState } from 'react';
 import type { Component, Template } from '../lib/api';
 import { Markdown } from '../lib/markdown';
@@ -26,9 +28,9 @@ const letter = (i: number) => String.fromCharCode(65 + i);
 // ---------- display ----------
 function Display({ c, data }: { c: Component; data: Record<string, unknown> }) {
   const v = getPath(data, c.source);
-  const label = c.label ? <h3 className="comp-label">{String(c.label)}</h3> : null;
+  const label = c.label ? <h3 className="comp-label" dir="auto">{String(c.label)}</h3> : null;
   switch (c.type) {
-    case 'text': return <div className="display">{label}<p className="plain">{asText(v)}</p></div>;
+    case 'text': return <div className="display">{label}<p className="plain" dir="auto">{asText(v)}</p></div>;
     case 'markdown': return <div className="display">{label}<Markdown source={asText(v)} /></div>;
     case 'code': return <div className="display">{label}<pre className="code" data-lang={c.language as string | undefined}><code>{asText(v)}</code></pre></div>;
     case 'chat': return <div className="display">{label}<ChatView messages={Array.isArray(v) ? v : []} /></div>;
@@ -82,7 +84,7 @@ function Choice({ c, value, onChange, readOnly, id }: InputProps<string | string
       {opts.map((o, i) => (
         <label key={o} className="option">
           <input type={multiple ? 'checkbox' : 'radio'} name={id} disabled={readOnly} checked={multiple ? (sel as string[]).includes(o) : sel === o} onChange={() => toggle(o)} />
-          <kbd>{i + 1}</kbd> {o}
+          <kbd>{i + 1}</kbd> <bdi>{o}</bdi>
         </label>
       ))}
     </div>
@@ -106,7 +108,7 @@ function Rating({ c, value, onChange, readOnly, id }: InputProps<number>) {
         <label key={v} className={`scale-pt ${value === v ? 'on' : ''}`}>
           <input type="radio" name={id} value={v} disabled={readOnly} checked={value === v} onChange={() => onChange(v)} />
           <span className="num">{v}</span>
-          {labels[i] ? <span className="lbl">{labels[i]}</span> : null}
+          {labels[i] ? <span className="lbl" dir="auto">{labels[i]}</span> : null}
         </label>
       ))}
     </div>
@@ -189,7 +191,7 @@ function Ranking({ c, data, value, onChange, readOnly }: InputProps<string[]>) {
               }}>
               <span className="rank">{pos + 1}</span>
               <span className="badge">{r ? letter(r.i) : '?'}</span>
-              <span className="snippet">{r?.content.replace(/[`*_#>]/g, "").slice(0, 140)}</span>
+              <span className="snippet" dir="auto">{r?.content.replace(/[`*_#>]/g, "").slice(0, 140)}</span>
               {!readOnly ? (
                 <span className="rank-btns">
                   <button type="button" tabIndex={-1} aria-label="Move up" onClick={() => move(pos, pos - 1)} disabled={pos === 0}>↑</button>
@@ -231,7 +233,7 @@ function Rubric({ c, value, onChange, readOnly, id }: InputProps<RubricVal>) {
               e.currentTarget.querySelectorAll<HTMLInputElement>('input[type=radio]')[n - scale.min]?.focus();
             }
           }}>
-            <th scope="row"><span>{k.label}</span>{k.description ? <small className="muted">{k.description}</small> : null}</th>
+            <th scope="row"><span dir="auto">{k.label}</span>{k.description ? <small className="muted" dir="auto">{k.description}</small> : null}</th>
             {pts.map((p) => (
               <td key={p}>
                 {readOnly ? (
@@ -244,7 +246,7 @@ function Rubric({ c, value, onChange, readOnly, id }: InputProps<RubricVal>) {
               </td>
             ))}
             {c.comments ? (
-              <td><input type="text" className="comment" aria-label={`${k.label} comment`} disabled={readOnly || v[k.id]?.score === undefined}
+              <td><input type="text" dir="auto" className="comment" aria-label={`${k.label} comment`} disabled={readOnly || v[k.id]?.score === undefined}
                 value={v[k.id]?.comment ?? ''} onChange={(e) => setComment(k.id, e.target.value)} /></td>
             ) : null}
           </tr>
@@ -286,18 +288,18 @@ function Spans({ c, data, value, onChange, readOnly, id }: InputProps<Span[]>) {
   const remove = (i: number) => { const next = spans.filter((_, j) => j !== i); onChange(next.length ? next : undefined); };
   return (
     <div className="spans">
-      <div ref={ref} className="span-text" onMouseUp={capture} onKeyUp={capture} role="group" aria-label="Text to annotate; select a passage to mark it">
+      <div ref={ref} className="span-text" dir="auto" onMouseUp={capture} onKeyUp={capture} role="group" aria-label="Text to annotate; select a passage to mark it">
         {segs.map((s) => s.spans.length
           ? <mark key={s.start} className={`sev-${sevs.indexOf(spans[s.spans[0]].severity)}`} title={s.spans.map((j) => `${spans[j].category} · ${spans[j].severity}`).join('\n')}>{s.text}</mark>
           : <React.Fragment key={s.start}>{s.text}</React.Fragment>)}
       </div>
       {!readOnly ? (
         <div className="span-form" onKeyDown={(e) => { if (e.key === 'Enter' && !(e.target as HTMLElement).matches('textarea')) { e.preventDefault(); add(); } }}>
-          <label>Quote<input type="text" id={`${id}-quote`} value={quote} onChange={(e) => { setQuote(e.target.value); setPending(null); }} placeholder="select text above, or type it" /></label>
+          <label>Quote<input type="text" dir="auto" id={`${id}-quote`} value={quote} onChange={(e) => { setQuote(e.target.value); setPending(null); }} placeholder="select text above, or type it" /></label>
           <label className="narrow">Occurrence<input type="number" min={1} value={occ} onChange={(e) => setOcc(Math.max(1, Number(e.target.value) || 1))} /></label>
           <label>Category<select value={cat} onChange={(e) => setCat(e.target.value)}>{cats.map((x) => <option key={x}>{x}</option>)}</select></label>
           <label>Severity<select value={sev} onChange={(e) => setSev(e.target.value)}>{sevs.map((x) => <option key={x}>{x}</option>)}</select></label>
-          <label className="wide">Comment<input type="text" value={comment} onChange={(e) => setComment(e.target.value)} placeholder="optional: why is it wrong?" /></label>
+          <label className="wide">Comment<input type="text" dir="auto" value={comment} onChange={(e) => setComment(e.target.value)} placeholder="optional: why is it wrong?" /></label>
           <button type="button" onClick={add}>Add span <kbd>Enter</kbd></button>
         </div>
       ) : null}
@@ -306,8 +308,8 @@ function Spans({ c, data, value, onChange, readOnly, id }: InputProps<Span[]>) {
         <ul className="span-list">
           {spans.map((s, i) => (
             <li key={`${s.start}-${s.end}-${i}`}>
-              <span className={`chip sev-${sevs.indexOf(s.severity)}`}>{s.severity}</span> <b>{s.category}</b> “{s.text}” <span className="muted">[{s.start}–{s.end}]</span>
-              {s.comment ? <span> — {s.comment}</span> : null}
+              <span className={`chip sev-${sevs.indexOf(s.severity)}`}>{s.severity}</span> <b><bdi>{s.category}</bdi></b> “<bdi>{s.text}</bdi>” <span className="muted">[{s.start}–{s.end}]</span>
+              {s.comment ? <span> — <bdi>{s.comment}</bdi></span> : null}
               {!readOnly ? <button type="button" className="link" onClick={() => remove(i)} aria-label={`Remove span “${s.text}”`}>remove</button> : null}
             </li>
           ))}
@@ -320,7 +322,7 @@ function Spans({ c, data, value, onChange, readOnly, id }: InputProps<Span[]>) {
 export function DiffView({ a, b }: { a: string; b: string }) {
   const parts = useMemo(() => wordDiff(a, b), [a, b]);
   return (
-    <div className="diff" role="group" aria-label="Changes against the model's response">
+    <div className="diff" dir="auto" role="group" aria-label="Changes against the model's response">
       {parts.map((p, i) => p.op === 'same' ? <span key={i}>{p.text}</span> : p.op === 'add' ? <ins key={i}>{p.text}</ins> : <del key={i}>{p.text}</del>)}
     </div>
   );
@@ -334,7 +336,7 @@ function Rewrite({ c, data, value, onChange, readOnly, id }: InputProps<string>)
     <div className="rewrite">
       <div className="two">
         <label className="block">Your rewrite
-          <textarea id={`${id}-text`} rows={Math.min(18, Math.max(6, cur.split('\n').length + 1))} value={cur} readOnly={readOnly} onChange={(e) => onChange(e.target.value)} />
+          <textarea id={`${id}-text`} dir="auto" rows={Math.min(18, Math.max(6, cur.split('\n').length + 1))} value={cur} readOnly={readOnly} onChange={(e) => onChange(e.target.value)} />
         </label>
         <div><div className="label-like">Diff against the model's response</div><DiffView a={src} b={cur} /></div>
       </div>
@@ -358,9 +360,9 @@ function Claims({ c, data, value, onChange, readOnly, id }: InputProps<Claim[]>)
         <tbody>
           {rows.map((r, i) => (
             <tr key={i}>
-              <td data-label="Claim"><textarea id={`${id}-claim-${i}`} aria-label={`Claim ${i + 1}`} rows={2} value={r.claim} readOnly={readOnly} onChange={(e) => set(i, { claim: e.target.value })} /></td>
+              <td data-label="Claim"><textarea dir="auto" id={`${id}-claim-${i}`} aria-label={`Claim ${i + 1}`} rows={2} value={r.claim} readOnly={readOnly} onChange={(e) => set(i, { claim: e.target.value })} /></td>
               <td data-label="Verdict"><select aria-label={`Verdict for claim ${i + 1}`} value={r.verdict} disabled={readOnly} onChange={(e) => set(i, { verdict: e.target.value as Claim['verdict'] })}>{VERDICTS.map((v) => <option key={v}>{v}</option>)}</select></td>
-              <td data-label="Evidence"><textarea aria-label={`Evidence for claim ${i + 1}`} rows={2} value={r.evidence} readOnly={readOnly} onChange={(e) => set(i, { evidence: e.target.value })} /></td>
+              <td data-label="Evidence"><textarea dir="auto" aria-label={`Evidence for claim ${i + 1}`} rows={2} value={r.evidence} readOnly={readOnly} onChange={(e) => set(i, { evidence: e.target.value })} /></td>
               <td>{!readOnly ? <button type="button" className="link" onClick={() => { const n = rows.filter((_, j) => j !== i); onChange(n.length ? n : undefined); }} aria-label={`Remove claim ${i + 1}`}>remove</button> : null}</td>
             </tr>
           ))}
@@ -387,7 +389,7 @@ function ChatAuthor({ value, onChange, readOnly, id }: InputProps<Turn[]>) {
             <select aria-label={`Role of turn ${i + 1}`} value={t.role} disabled={readOnly} onChange={(e) => onChange(turns.map((x, j) => (j === i ? { ...x, role: e.target.value as Turn['role'] } : x)))}>
               <option value="user">user</option><option value="assistant">assistant</option>
             </select>
-            <textarea id={`${id}-turn-${i}`} aria-label={`Turn ${i + 1} (${t.role})`} rows={3} value={t.content} readOnly={readOnly}
+            <textarea id={`${id}-turn-${i}`} dir="auto" aria-label={`Turn ${i + 1} (${t.role})`} rows={3} value={t.content} readOnly={readOnly}
               onChange={(e) => onChange(turns.map((x, j) => (j === i ? { ...x, content: e.target.value } : x)))} />
             {!readOnly ? <button type="button" className="link" onClick={() => { const n = turns.filter((_, j) => j !== i); onChange(n.length ? n : undefined); }}>remove</button> : null}
           </li>
@@ -403,7 +405,7 @@ function TextArea({ c, value, onChange, readOnly, id }: InputProps<string>) {
   const len = (value ?? '').length;
   return (
     <div>
-      <textarea id={`${id}-text`} aria-label={String(c.label ?? c.name)} rows={5} value={value ?? ''} readOnly={readOnly} maxLength={max}
+      <textarea id={`${id}-text`} dir="auto" aria-label={String(c.label ?? c.name)} rows={5} value={value ?? ''} readOnly={readOnly} maxLength={max}
         onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} />
       {min || max ? <div className={`muted small ${min && len < min ? 'warn' : ''}`}>{len}{max ? ` / ${max}` : ''} characters{min ? ` (at least ${min})` : ''}</div> : null}
     </div>
@@ -425,8 +427,9 @@ export function TemplateView({ template, data, answer, onChange, readOnly, missi
   template: Template; data: Record<string, unknown>; answer: Record<string, unknown>;
   onChange?: (name: string, v: unknown) => void; readOnly?: boolean; missingNames?: string[]; idPrefix?: string;
 }) {
+  const lang = typeof data.lang === 'string' ? data.lang : undefined; // the item's language (BCP 47)
   return (
-    <div className="template">
+    <div className="template" lang={lang}>
       {template.map((c, i) => {
         if (!isInput(c)) return <Display key={i} c={c} data={data} />;
         const View = INPUT_VIEWS[c.type];
@@ -436,10 +439,10 @@ export function TemplateView({ template, data, answer, onChange, readOnly, missi
         return (
           <section key={i} className={`input-block ${miss ? 'missing' : ''}`} data-input={name} tabIndex={-1} aria-labelledby={`${id}-h`}>
             <h3 id={`${id}-h`} className="comp-label">
-              {String(c.label ?? name)}{isRequired(c) ? <span className="req" aria-label="required"> *</span> : <span className="muted"> (optional)</span>}
+              <bdi>{String(c.label ?? name)}</bdi>{isRequired(c) ? <span className="req" aria-label="required"> *</span> : <span className="muted"> (optional)</span>}
               {!readOnly && HINTS[c.type] ? <span className="hint">{HINTS[c.type]}</span> : null}
             </h3>
-            {c.description ? <p className="muted small">{String(c.description)}</p> : null}
+            {c.description ? <p className="muted small" dir="auto">{String(c.description)}</p> : null}
             <View c={c} data={data} value={answer[name]} id={id} readOnly={readOnly} onChange={(v) => onChange?.(name, v)} />
           </section>
         );

@@ -134,3 +134,27 @@ export function expertRows(subs: { expert_id: string; state: string; active_ms: 
   }
   return [...by].map(([expert, x]) => ({ expert, approved: x.a, rejected: x.r, pending: x.p, median_active_s: median(x.t) })).sort((a, b) => b.approved + b.rejected + b.pending - (a.approved + a.rejected + a.pending));
 }
+
+/**
+ * Money spent per day as bars, drawn by hand in SVG: the largest day on the axis, the burn rate
+ * as a dashed line, the first and last day under the axis. `money` formats cents.
+ */
+export function SpendChart({ days, burnPerDay, money, width = 960 }: { days: { day: string; cents: number }[]; burnPerDay: number; money: (c: number) => string; width?: number }) {
+  if (!days.length) return <p className="muted">Nothing spent yet.</p>;
+  const H = 190; const pad = { l: 64, r: 8, t: 12, b: 26 };
+  const w = width - pad.l - pad.r; const h = H - pad.t - pad.b;
+  const max = Math.max(1, burnPerDay, ...days.map((d) => d.cents));
+  const bw = w / days.length; const barW = Math.max(2, Math.min(28, bw * 0.7));
+  const y = (c: number) => pad.t + h - (c / max) * h;
+  const total = days.reduce((a, d) => a + d.cents, 0);
+  const label = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  return (
+    <svg className="chart spend" viewBox={`0 0 ${width} ${H}`} role="img" aria-label={`Spend by day: ${money(total)} over ${days.length} days, the largest day ${money(Math.max(...days.map((d) => d.cents)))}, burn rate ${money(burnPerDay)} a day`}>
+      {[0, max / 2, max].map((t) => <g key={t}><line x1={pad.l} x2={pad.l + w} y1={y(t)} y2={y(t)} className="grid" /><text x={pad.l - 6} y={y(t) + 4} textAnchor="end" className="axis">{money(Math.round(t))}</text></g>)}
+      {days.map((d, i) => <rect key={d.day} x={pad.l + i * bw + (bw - barW) / 2} y={y(d.cents)} width={barW} height={pad.t + h - y(d.cents)} rx={2} className="bar-fill"><title>{`${label(d.day)}: ${money(d.cents)}`}</title></rect>)}
+      {burnPerDay > 0 ? <line x1={pad.l} x2={pad.l + w} y1={y(burnPerDay)} y2={y(burnPerDay)} className="burn" /> : null}
+      <text x={pad.l} y={H - 6} className="axis">{label(days[0].day)}</text>
+      {days.length > 1 ? <text x={pad.l + w} y={H - 6} textAnchor="end" className="axis">{label(days[days.length - 1].day)}</text> : null}
+    </svg>
+  );
+}

@@ -1,11 +1,11 @@
 import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { errorText } from '../lib/api';
+import { errorText, Said } from '../lib/api';
 
 export function ErrorBox({ error, onDismiss }: { error: unknown; onDismiss?: () => void }) {
   if (!error) return null;
   return (
     <div className="error" role="alert">
-      <strong>Something went wrong.</strong> {errorText(error)}
+      {error instanceof Said ? null : <><strong>Something went wrong.</strong> </>}{errorText(error)}
       {onDismiss ? <button type="button" className="link" onClick={onDismiss}>dismiss</button> : null}
     </div>
   );
@@ -55,6 +55,26 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
         {children}
       </div>
     </div>
+  );
+}
+
+/**
+ * A question before an action: what will happen (`children`), the action's button and Cancel
+ * (Esc and a click outside cancel too). `danger`: the action takes something away.
+ *
+ *   {removing ? <Confirm title="Remove Ann?" action="Remove Ann" onConfirm={() => remove(removing)} onClose={close}>She …</Confirm> : null}
+ */
+export function Confirm({ title, action, danger = true, onConfirm, onClose, children }: {
+  title: string; action: string; danger?: boolean; onConfirm: () => void; onClose: () => void; children: React.ReactNode;
+}) {
+  return (
+    <Modal title={title} onClose={onClose}>
+      <p>{children}</p>
+      <div className="row">
+        <button type="button" className={danger ? 'bad-btn' : 'primary'} onClick={onConfirm}>{action}</button>
+        <button type="button" onClick={onClose}>Cancel</button>
+      </div>
+    </Modal>
   );
 }
 

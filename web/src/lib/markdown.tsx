@@ -1,6 +1,8 @@
 // A small, safe markdown renderer: it builds React elements, never HTML strings, so any
 // markup in item data is shown as text. Supports headings, paragraphs, lists, fenced code,
-// blockquotes, inline code, bold, italic and http(s)/mailto links.
+// blockquotes, inline code, bold, italic and http(s)/mailto links. Every text block takes its
+// direction from its own first strong letter (dir="auto"): Arabic and Hebrew paragraphs read
+// right to left beside English ones; code stays left to right.
 import React from 'react';
 
 type Node = React.ReactNode;
@@ -43,26 +45,26 @@ export function Markdown({ source, className }: { source: string; className?: st
       blocks.push(<pre key={key} className="code" data-lang={lang || undefined}><code>{body.join('\n')}</code></pre>);
     } else if (/^#{1,6}\s/.test(line)) {
       const level = Math.min(6, line.match(/^#+/)![0].length + 2);
-      blocks.push(React.createElement(`h${level}`, { key }, renderInline(line.replace(/^#+\s/, ''), key)));
+      blocks.push(React.createElement(`h${level}`, { key, dir: 'auto' }, renderInline(line.replace(/^#+\s/, ''), key)));
       i++;
     } else if (/^\s*([-*+]|\d+[.)])\s/.test(line)) {
       const ordered = /^\s*\d/.test(line);
       const items: Node[] = [];
       while (i < lines.length && /^\s*([-*+]|\d+[.)])\s/.test(lines[i])) {
-        items.push(<li key={i}>{renderInline(lines[i].replace(/^\s*([-*+]|\d+[.)])\s/, ''), `${key}-${i}`)}</li>);
+        items.push(<li key={i} dir="auto">{renderInline(lines[i].replace(/^\s*([-*+]|\d+[.)])\s/, ''), `${key}-${i}`)}</li>);
         i++;
       }
-      blocks.push(ordered ? <ol key={key}>{items}</ol> : <ul key={key}>{items}</ul>);
+      blocks.push(ordered ? <ol key={key} dir="auto">{items}</ol> : <ul key={key} dir="auto">{items}</ul>);
     } else if (/^>\s?/.test(line)) {
       const body: string[] = [];
       while (i < lines.length && /^>\s?/.test(lines[i])) body.push(lines[i++].replace(/^>\s?/, ''));
-      blocks.push(<blockquote key={key}>{renderInline(body.join(' '), key)}</blockquote>);
+      blocks.push(<blockquote key={key} dir="auto">{renderInline(body.join(' '), key)}</blockquote>);
     } else if (line.trim() === '') {
       i++;
     } else {
       const body: string[] = [];
       while (i < lines.length && lines[i].trim() !== '' && !/^(```|#{1,6}\s|>|\s*([-*+]|\d+[.)])\s)/.test(lines[i])) body.push(lines[i++]);
-      blocks.push(<p key={key}>{renderInline(body.join('\n'), key)}</p>);
+      blocks.push(<p key={key} dir="auto">{renderInline(body.join('\n'), key)}</p>);
     }
   }
   return <div className={`md ${className ?? ''}`}>{blocks}</div>;

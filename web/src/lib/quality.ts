@@ -26,6 +26,9 @@ export function median(xs: number[]): number {
 /** How far below the rest a worker must be to be flagged (accuracy points under the others' median). */
 export const FAR_BELOW = 0.15;
 
+/** How a worker is shown: her name for managers, else her email; reviewers see only the pseudonym. */
+export const workerLabel = (w: QualityWorker) => w.name || w.email || w.expert_id;
+
 export interface WorkerRow extends QualityWorker { far: boolean; othersMedian: number }
 /**
  * Workers by accuracy, best first. A worker is far below the rest when their accuracy is more
@@ -33,7 +36,7 @@ export interface WorkerRow extends QualityWorker { far: boolean; othersMedian: n
  * entirely below that median (the gold evidence alone says they are worse).
  */
 export function rankWorkers(workers: QualityWorker[]): WorkerRow[] {
-  return [...workers].sort((a, b) => b.accuracy - a.accuracy || a.name.localeCompare(b.name)).map((w, _i, all) => {
+  return [...workers].sort((a, b) => b.accuracy - a.accuracy || workerLabel(a).localeCompare(workerLabel(b))).map((w, _i, all) => {
     const others = all.filter((x) => x !== w).map((x) => x.accuracy);
     const m = median(others);
     const far = others.length >= 2 && (w.accuracy < m - FAR_BELOW || (w.gold != null && w.gold.total > 0 && w.gold.high < m));

@@ -1,6 +1,14 @@
 import React, { useState } from 'react';
-import { api, type User } from '../lib/api';
+import { api, ApiError, retryText, Said, type User } from '../lib/api';
 import { ErrorBox } from '../components/ui';
+
+/** Sign-in refusals in words: too many failures (429, with the wait) and a wrong email or password. */
+export function loginWords(e: unknown): unknown {
+  if (!(e instanceof ApiError)) return e;
+  if (e.status === 429) return new Said(`Too many failed sign-ins from here. ${retryText(e)}`);
+  if (e.status === 401) return new Said('The email or the password is not right.');
+  return e;
+}
 
 export function Login({ onLogin }: { onLogin: (u: User) => void }) {
   const [email, setEmail] = useState(''); const [password, setPassword] = useState('');
@@ -10,7 +18,7 @@ export function Login({ onLogin }: { onLogin: (u: User) => void }) {
     try {
       const r = await api.login(email, password);
       onLogin(r.user ?? (await api.me()));
-    } catch (x) { setErr(x); } finally { setBusy(false); }
+    } catch (x) { setErr(loginWords(x)); } finally { setBusy(false); }
   };
   return (
     <main className="login" id="main">

@@ -89,6 +89,23 @@ describe('submissions browser', () => {
   });
 });
 
+describe('submissions browser for a reviewer', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  it('shows each expert by the pseudonym, whole, and offers no expert filter the server cannot apply', async () => {
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+      const json = (b: unknown, status = 200) => new Response(JSON.stringify(b), { status });
+      if (url.includes('/members')) return json({ error: { code: 'not_found', message: 'no such project' } }, 404); // reviewers may not list members
+      if (url.includes('/submissions')) return json({ next_cursor: null, submissions: [{ id: 's1', item_id: 'i7', expert_id: 'expert-3fa2c1d9', answer: {}, active_ms: 3000, submitted_at: '2026-11-23T10:00:00Z', state: 'pending', review: null }] });
+      return json({ id: 'p1', name: 'P', instructions: '', overlap: 1, lease_seconds: 60, template: [], my_role: 'reviewer' });
+    }));
+    const r = render(<SubmissionsPage projectId="p1" />);
+    expect(await r.findByText('expert-3fa2c1d9')).toBeTruthy();
+    expect(r.queryByRole('button', { name: 'expert-3fa2c1d9' })).toBeNull();
+    expect(r.queryByLabelText(/^Expert/)).toBeNull();
+    expect(r.getByText(/You judge blind/)).toBeTruthy();
+  });
+});
+
 describe('progress', () => {
   afterEach(() => vi.unstubAllGlobals());
   it('shows shares as percentages and each expert by name, once per expert', async () => {

@@ -1,27 +1,30 @@
 import React, { useMemo, useState } from 'react';
-import { api, type Project, type Role, type Template } from '../lib/api';
+import { api, Said, type Project, type Template } from '../lib/api';
 import { go } from '../lib/router';
 import { validateTemplate } from '../lib/template';
 import { TemplateView } from '../components/Template';
 import { ErrorBox, ScrollX, useLoad } from '../components/ui';
+import { InvitationsCard } from '../components/Invitations';
+import { Members } from './Members';
+import { isRulesError, ProjectRules, rulesBody, rulesOf } from '../components/ProjectRules';
 
 export function ProjectNav({ id, here }: { id: string; here: string }) {
-  const links: [string, string][] = [['edit', 'Settings'], ['import', 'Import'], ['progress', 'Progress'], ['submissions', 'Submissions'], ['review', 'Review'], ['quality', 'Quality']];
+  const links: [string, string][] = [['edit', 'Settings'], ['import', 'Import'], ['progress', 'Progress'], ['items', 'Data'], ['submissions', 'Submissions'], ['review', 'Review'], ['quality', 'Quality'], ['leaderboard', 'Leaderboard'], ['costs', 'Costs'], ['disputes', 'Time disputes'], ['export', 'Export']];
   return (
     <nav className="subnav" aria-label="Project">
       <a href="#/manage">← Projects</a>
       {links.map(([k, l]) => <a key={k} href={`#/manage/${encodeURIComponent(id)}/${k}`} aria-current={here === k ? 'page' : undefined}>{l}</a>)}
-      <a href={api.exportUrl(id)} download>Export JSONL</a>
     </nav>
   );
 }
 
 export function ManagerProjects() {
-  const [data, err] = useLoad(() => api.projects(), []);
+  const [data, err, reload] = useLoad(() => api.projects(), []);
   return (
     <div className="page">
       <div className="row"><h1>Projects</h1><span className="spacer" /><a className="button primary" href="#/manage/new">New project</a></div>
       <ErrorBox error={err} />
+      <InvitationsCard onJoined={reload} />
       {!data ? <p className="muted">Loading…</p> : data.projects.length === 0 ? <p className="muted">No projects yet. Create one to start.</p> : (
         <ul className="cards">
           {data.projects.map((p) => (
@@ -73,6 +76,7 @@ function ProjectForm({ initial }: { initial?: Project }) {
   const [tplText, setTplText] = useState(JSON.stringify(initial?.template ?? EXAMPLE_TEMPLATE, null, 2));
   const [itemText, setItemText] = useState(JSON.stringify(EXAMPLE_ITEM, null, 2));
   const [previewAnswer, setPreviewAnswer] = useState<Record<string, unknown>>({});
+  const [rules, setRules] = useState(() => rulesOf(initial));
   const [err, setErr] = useState<unknown>(); const [saved, setSaved] = useState(''); const [busy, setBusy] = useState(false);
 
   const parsed = useMemo(() => {
@@ -87,7 +91,7 @@ function ProjectForm({ initial }: { initial?: Project }) {
     e.preventDefault();
     if (parsed.errors.some((x) => !x.startsWith('Sample'))) { setErr(new Error('Fix the template errors first.')); return; }
     setBusy(true); setErr(undefined);
-    const body = { name, instructions, template: parsed.template, overlap: Number(overlap), lease_seconds: Number(leaseMin) * 60 };
+    const body = { name, instructions, template: parsed.template, overlap: Number(overlap), lease_seconds: Number(leaseMin) * 60, ...rulesBody(rules) };
     try {
       const p = initial ? await api.updateProject(initial.id, body) : await api.createProject(body);
       setSaved(`Saved ${new Date().toLocaleTimeString()}.`);
@@ -112,7 +116,8 @@ function ProjectForm({ initial }: { initial?: Project }) {
             {parsed.errors.length ? <ul className="errors">{parsed.errors.map((x) => <li key={x}>{x}</li>)}</ul> : <p className="ok-text small">Template is valid.</p>}
           </div>
           <label className="block">Sample item data for the preview<textarea className="mono" rows={8} spellCheck={false} value={itemText} onChange={(e) => setItemText(e.target.value)} /></label>
-          <ErrorBox error={err} />
+          <ProjectRules initial={rulesOf(initial)} onChange={setRules} error={err} />
+          <ErrorBox error={isRulesError(err) ? new Said('Not saved: fix what is said under “Who may work on it”.') : err} />
           <div className="row"><button type="submit" className="primary" disabled={busy}>{initial ? 'Save changes' : 'Create project'}</button><span className="muted small" role="status">{saved}</span></div>
         </div>
         <div className="editor-preview" aria-label="Preview: what the expert sees">
@@ -128,47 +133,5 @@ function ProjectForm({ initial }: { initial?: Project }) {
       </form>
       {initial ? <Members projectId={initial.id} /> : null}
     </div>
-  );
-}
-
-function Members({ projectId }: { projectId: string }) {
-  const [email, setEmail] = useState(''); const [role, setRole] = useState<Role>('expert');
-  const [create, setCreate] = useState(false); const [password, setPassword] = useState(''); const [name, setName] = useState('');
-  const [err, setErr] = useState<unknown>(); const [msg, setMsg] = useState('');
-  const [list, listErr, reload] = useLoad(() => api.members(projectId), [projectId]);
-  const add = async (e: React.FormEvent) => {
-    e.preventDefault(); setErr(undefined); setMsg('');
-    try {
-      if (create) await api.createUser({ email, password, role, name: name || undefined });
-      await api.addMember(projectId, email, role);
-      setMsg(`${email} added as ${role}.`); setEmail(''); setPassword(''); setName(''); reload();
-    } catch (x) { setErr(x); }
-  };
-  return (
-    <section className="card members" aria-labelledby="members-h">
-      <h2 id="members-h">Add people to this project</h2>
-      <form onSubmit={add} className="row">
-        <label className="block">Email<input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} /></label>
-        <label className="block">Role<select value={role} onChange={(e) => setRole(e.target.value as Role)}><option>expert</option><option>reviewer</option><option>manager</option></select></label>
-        <label className="option"><input type="checkbox" checked={create} onChange={(e) => setCreate(e.target.checked)} /> create the account</label>
-        {create ? <>
-          <label className="block">Name<input value={name} onChange={(e) => setName(e.target.value)} /></label>
-          <label className="block">Initial password<input type="password" required minLength={8} autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} /></label>
-        </> : null}
-        <button type="submit">Add</button>
-      </form>
-      <ErrorBox error={err} />
-      <p role="status" className="muted small">{msg}</p>
-      <h3>On this project</h3>
-      <ErrorBox error={listErr} />
-      {!list ? <p className="muted">Loading…</p> : list.members.length === 0 ? <p className="muted">Nobody yet.</p> : (
-        <ScrollX label="Members">
-          <table className="table member-list">
-            <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th></tr></thead>
-            <tbody>{list.members.map((m) => <tr key={m.user_id}><td>{m.name || '—'}</td><td>{m.email}</td><td>{m.role}</td></tr>)}</tbody>
-          </table>
-        </ScrollX>
-      )}
-    </section>
   );
 }

@@ -77,7 +77,12 @@ export function ProgressPage({ projectId }: { projectId: string }) {
   );
 }
 
-/** An expert's name for managers (the server sends it to them), else the id's tail. */
-export function expertLabel(s: Submission): string {
-  return s.expert ? s.expert.name || s.expert.email : s.expert_id.slice(-8);
+/**
+ * An expert's name for managers (the server sends it to them); reviewers judge blind and get a
+ * pseudonym (`expert-3fa2c1d9`, the same on every page of the project), shown whole.
+ */
+export function expertLabel(s: Pick<Submission, 'expert' | 'expert_id'>): string {
+  if (s.expert) return s.expert.name || s.expert.email;
+  return isPseudonym(s.expert_id) ? s.expert_id : s.expert_id.slice(-8);
 }
+export const isPseudonym = (expertId: string) => /^expert-[0-9a-f]{8}$/.test(expertId);

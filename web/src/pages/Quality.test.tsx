@@ -100,7 +100,7 @@ describe('quality components', () => {
 });
 
 describe('review queue', () => {
-  it('asks the server for the oldest first and shows each item, prefetching the next', async () => {
+  it('asks the server for the riskiest first (then oldest) and shows each item, prefetching the next', async () => {
     const urls: string[] = [];
     vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit = {}) => {
       urls.push(`${init.method ?? 'GET'} ${url}`);
@@ -114,12 +114,35 @@ describe('review queue', () => {
     }));
     const r = render(<ReviewPage projectId="p1" />);
     await r.findByText('Question of i1');
-    expect(urls.find((u) => u.includes('/submissions?'))).toContain('order=asc');
+    expect(urls.find((u) => u.includes('/submissions?'))).toContain('order=risk');
     expect(r.getByText(/by Eli/)).toBeTruthy();
     await waitFor(() => expect(urls).toContain('GET /api/v1/items/i2')); // the next one, before it is needed
     fireEvent.keyDown(window, { key: 'a' });
     await r.findByText('Question of i2');
     expect(urls.filter((u) => u === 'GET /api/v1/items/i2')).toHaveLength(1);
     expect(urls).toContain('POST /api/v1/submissions/s1/review');
+  });
+});
+
+describe('what a reviewer sees (experts as pseudonyms, no names or emails)', () => {
+  const blind = (id: string, accuracy: number): QualityWorker => ({ expert_id: id, labels: 10, accuracy, gold: null });
+  it('ranks and names experts by their pseudonyms, ties included', () => {
+    const field = { ...FIELD, workers: [blind('expert-3fa2c1d9', 0.8), blind('expert-0b1c2d3e', 0.8), blind('expert-99aa77bb', 0.75)] };
+    const r = render(<WorkerAccuracy field={field} />);
+    expect(r.getAllByRole('rowheader').map((th) => th.textContent)).toEqual(['expert-0b1c2d3e', 'expert-3fa2c1d9', 'expert-99aa77bb']);
+    expect(r.getAllByRole('img')[0].getAttribute('aria-label')).toBe('expert-0b1c2d3e: accuracy 80%');
+    expect(r.getByText(/Experts are shown by pseudonyms/)).toBeTruthy();
+  });
+  it('the review queue names the expert by the pseudonym, whole', async () => {
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+      const json = (b: unknown) => new Response(JSON.stringify(b), { status: 200 });
+      if (url.includes('/submissions?')) return json({ next_cursor: null, submissions: [{ id: 's1', item_id: 'i1', expert_id: 'expert-3fa2c1d9', answer: { score: 2 },
+        active_ms: 1000, submitted_at: '2026-11-23T10:00:00Z', state: 'pending', review: null }] });
+      if (url.includes('/items/')) return json({ id: 'i1', external_id: 'q1', data: { q: 'Question one' }, gold: null });
+      return json({ id: 'p1', name: 'P', instructions: '', overlap: 1, lease_seconds: 60, template: [{ type: 'text', source: 'q' }, { type: 'rating', name: 'score', min: 1, max: 5 }] });
+    }));
+    const r = render(<ReviewPage projectId="p1" />);
+    await r.findByText('Question one');
+    expect(r.container.querySelector('.review-meta')!.textContent).toContain('by expert-3fa2c1d9 (judged blind)');
   });
 });

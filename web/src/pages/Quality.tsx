@@ -2,7 +2,7 @@ import React, { useEffect, useState } from 'react';
 import { api, type QualityField, type QualityLabel } from '../lib/api';
 import { ErrorBox, ScrollX, useLoad } from '../components/ui';
 import { ColumnChart, Sized } from '../components/charts';
-import { alphaReading, confidenceBins, lowestConfidence, rankWorkers } from '../lib/quality';
+import { alphaReading, confidenceBins, lowestConfidence, rankWorkers, workerLabel } from '../lib/quality';
 import { num, pct } from '../lib/format';
 import { ProjectNav } from './ManagerProjects';
 
@@ -86,6 +86,7 @@ export function WorkerAccuracy({ field }: { field: QualityField }) {
     <>
       <p className="muted small">
         Bar: agreement with the {field.method === 'ds' ? 'skill-weighted' : 'majority'} label{anyGold ? '; bracket: accuracy on gold items with its 95% interval' : ''}{rows.length > 2 ? '; dashed line: the others’ median' : ''}.
+        {rows.some((r) => !r.name && !r.email) ? ' Experts are shown by pseudonyms, the same as in the submissions list: reviewers judge blind.' : null}
         {flagged ? <> <b className="warn">{flagged} expert{flagged === 1 ? '' : 's'} far below the rest.</b></> : null}
       </p>
       <ScrollX label="Expert accuracy table">
@@ -94,9 +95,9 @@ export function WorkerAccuracy({ field }: { field: QualityField }) {
           <tbody>
             {rows.map((r) => (
               <tr key={r.expert_id} className={r.far ? 'far' : undefined}>
-                <th scope="row" title={r.email}>{r.name || r.email}{r.far ? <> <span className="chip bad">far below</span></> : null}</th>
+                <th scope="row" title={r.email} className={r.name || r.email ? undefined : 'mono'}>{workerLabel(r)}{r.far ? <> <span className="chip bad">far below</span></> : null}</th>
                 <td>
-                  <div className="acc-track" role="img" aria-label={`${r.name || r.email}: accuracy ${pct(r.accuracy)}${r.gold && r.gold.total ? `, gold ${r.gold.correct} of ${r.gold.total} (95% interval ${pct(r.gold.low)}–${pct(r.gold.high)})` : ''}${r.far ? ', far below the rest' : ''}`}>
+                  <div className="acc-track" role="img" aria-label={`${workerLabel(r)}: accuracy ${pct(r.accuracy)}${r.gold && r.gold.total ? `, gold ${r.gold.correct} of ${r.gold.total} (95% interval ${pct(r.gold.low)}–${pct(r.gold.high)})` : ''}${r.far ? ', far below the rest' : ''}`}>
                     <span className={`acc-bar ${r.far ? 'far' : ''}`} style={{ width: `${clamp01(r.accuracy) * 100}%` }} />
                     {r.gold && r.gold.total > 0 ? <span className="gold-ci" style={{ left: `${clamp01(r.gold.low) * 100}%`, width: `${Math.max(0.5, (clamp01(r.gold.high) - clamp01(r.gold.low)) * 100)}%` }} /> : null}
                     {rows.length > 2 && Number.isFinite(r.othersMedian) ? <span className="median" style={{ left: `${clamp01(r.othersMedian) * 100}%` }} /> : null}

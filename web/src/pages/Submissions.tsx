@@ -16,13 +16,15 @@ export function SubmissionsPage({ projectId, itemId }: { projectId: string; item
   const [open, setOpen] = useState<Submission | null>(null);
   const [openItem, openItemErr] = useItem(open?.item_id);
   const [filterItem] = useItem(itemId);
-  // managers may list members: pick an expert by name; reviewers (who may not) filter by id
+  // managers may list members: pick an expert by name. Reviewers (who may not) judge blind: they
+  // see pseudonyms, which the server does not filter by, so they get no expert filter.
   const [members] = useLoad(() => api.members(projectId).catch(() => null), [projectId]);
   const experts = members?.members.filter((m) => m.role === 'expert') ?? null;
   return (
     <div className="page">
       <ProjectNav id={projectId} here="submissions" />
       <h1>Submissions</h1>
+      {data && data.submissions.some((s) => !s.expert) ? <p className="muted small">You judge blind: each expert is shown by a pseudonym, the same on the review and quality pages of this project.</p> : null}
       <form className="filters row" onSubmit={(e) => e.preventDefault()}>
         <label>State<select value={state} onChange={(e) => { setState(e.target.value); setCursor(undefined); }}>
           <option value="">all</option><option value="pending">pending</option><option value="approved">approved</option><option value="rejected">rejected</option>
@@ -33,7 +35,7 @@ export function SubmissionsPage({ projectId, itemId }: { projectId: string; item
             {experts.map((m) => <option key={m.user_id} value={m.user_id}>{m.name ? `${m.name} (${m.email})` : m.email}</option>)}
             {expert && !experts.some((m) => m.user_id === expert) ? <option value={expert}>{expert.slice(-8)}</option> : null}
           </select></label>
-        ) : <label>Expert id<input value={expert} onChange={(e) => { setExpert(e.target.value); setCursor(undefined); }} placeholder="any" /></label>}
+        ) : null}
         {itemId ? <span className="chip">item {filterItem?.external_id ?? itemId.slice(-8)} <button type="button" className="link" onClick={() => go(`manage/${encodeURIComponent(projectId)}/submissions`)} aria-label="Show all items">×</button></span> : null}
       </form>
       <ErrorBox error={err} />
@@ -45,7 +47,8 @@ export function SubmissionsPage({ projectId, itemId }: { projectId: string; item
               {data.submissions.map((s) => (
                 <tr key={s.id}>
                   <td>{new Date(s.submitted_at).toLocaleString()}</td>
-                  <td><button type="button" className="link" title={`Show only ${s.expert?.email ?? s.expert_id}`} onClick={() => { setExpert(s.expert_id); setCursor(undefined); }}>{expertLabel(s)}</button></td>
+                  <td>{s.expert ? <button type="button" className="link" title={`Show only ${s.expert.email}`} onClick={() => { setExpert(s.expert_id); setCursor(undefined); }}>{expertLabel(s)}</button>
+                    : <span className="mono small nowrap">{expertLabel(s)}</span>}</td>
                   <td className="mono small">{s.item_external_id ?? s.item_id.slice(-8)}</td>
                   <td>{Math.round(s.active_ms / 1000)} s</td>
                   <td><span className={`chip ${s.state === 'approved' ? 'ok' : s.state === 'rejected' ? 'bad' : 'pend'}`}>{s.state}</span></td>

@@ -44,6 +44,7 @@ function fakeServer(opts: FakeOpts = {}) {
       return json({ submission: seen.get(body.client_submission_id) }, prior ? 200 : 201);
     }
     if (url.endsWith('/return')) { drop(aid); return json({ returned: true }); }
+    if (url.endsWith('/projects/p1/remaining')) return json({ for_you: items - leases + live.length, in_project: items, live_leases: live.length });
     if (url.endsWith('/renew')) return json({ expires_at: new Date(Date.now() + 900_000).toISOString() });
     return json({ error: { code: 'not_found', message: 'no' } }, 404);
   }));
@@ -55,6 +56,19 @@ beforeEach(() => { localStorage.clear(); localStorage.setItem('assay.seen.p1', '
 afterEach(() => { cleanup(); vi.unstubAllGlobals(); vi.useRealTimers(); });
 
 describe('Workspace', () => {
+  it('skips with a reason and a note the managers see, and says how many tasks are left for her', async () => {
+    const srv = fakeServer({ items: 3 });
+    const r = render(<Workspace projectId="p1" />);
+    await r.findByText(/3 tasks left for you/);
+    fireEvent.click(r.getByRole('button', { name: 'Skip…' }));
+    fireEvent.change(r.getByLabelText(/Note/), { target: { value: 'Response B is cut off.' } });
+    fireEvent.click(r.getByRole('button', { name: 'The item is broken' }));
+    await waitFor(() => expect(srv.calls.some((c) => c.url.endsWith('/return'))).toBe(true));
+    expect(srv.calls.find((c) => c.url.endsWith('/return'))?.body).toMatchObject({ reason: 'broken_item', note: 'Response B is cut off.' });
+    await r.findByText(/2 tasks left for you/);
+    expect(r.getByRole('timer').getAttribute('aria-label')).toMatch(/^Lease time left \d+ minutes?$/);
+  });
+
   it('keeps the draft across a reload (same assignment, same answer, same client_submission_id)', async () => {
     fakeServer();
     const first = render(<Workspace projectId="p1" />);

@@ -1,12 +1,15 @@
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, ApiError, errorText, submitWithRetry, type Lease, type Project } from '../lib/api';
+import { api, ApiError, errorText, submitWithRetry, type Lease, type Project, type SkipReason } from '../lib/api';
 import { clearDraft, loadDraft, saveDraft, type Draft } from '../lib/draft';
 import { requestLease, storedLease, storeLease, useNextLease } from '../lib/useNextLease';
 import { ActivityClock } from '../lib/activity';
+import { startHeartbeats } from '../lib/heartbeat';
 import { missing } from '../lib/template';
 import { Markdown } from '../lib/markdown';
 import { isTyping, TemplateView } from '../components/Template';
 import { ErrorBox, Modal, useKeydown } from '../components/ui';
+import { LeaseRefused } from '../components/LeaseRefused';
+import { leaseRefusal, type Refusal } from '../lib/people';
 
 export const SHORTCUTS: [string, string][] = [
   ['Ctrl+Enter', 'Submit (works while typing)'],
@@ -31,9 +34,20 @@ function fmtLeft(ms: number) {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+/** Time left in words for a screen reader and a tooltip: "12 minutes", "45 seconds". */
+function inWords(ms: number) {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s >= 120) return `${Math.round(s / 60)} minutes`;
+  if (s >= 60) return '1 minute';
+  return `${s} second${s === 1 ? '' : 's'}`;
+}
+
 export function Workspace({ projectId }: { projectId: string }) {
   const [project, setProject] = useState<Project>();
   const [lease, setLease] = useState<Lease | null | undefined>(undefined); // null = no work left
+  const [asking, setAsking] = useState(false); // the skip dialog: why?
+  const [remaining, setRemaining] = useState<{ for_you: number } | null>(null);
+  useEffect(() => { api.remaining(projectId).then(setRemaining, () => {}); }, [projectId, lease?.assignment_id]);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [err, setErr] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -44,6 +58,7 @@ export function Workspace({ projectId }: { projectId: string }) {
   const [status, setStatus] = useState('');
   const [showMissing, setShowMissing] = useState(false);
   const [failed, setFailed] = useState<Failed | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null); // a lease refused for who she is, in words
   const next = useNextLease(projectId, lease);
   const clockRef = useRef<ActivityClock | null>(null);
   const switchStart = useRef<number | null>(null);
@@ -64,13 +79,22 @@ export function Workspace({ projectId }: { projectId: string }) {
   }, [projectId]);
 
   const fetchLease = useCallback(() => requestLease(projectId), [projectId]);
+  // A refusal (a requirement, a contract, her status, a cap) is said in words with what to do.
+  const leaseFailed = useCallback((e: unknown) => {
+    const r = leaseRefusal(e);
+    if (r) { setRefusal(r); show(null); } else setErr(e);
+  }, [show]);
+  const askAgain = useCallback(() => {
+    setErr(undefined); setRefusal(null);
+    fetchLease().then(show, (e) => { leaseFailed(e); setLease(null); });
+  }, [fetchLease, show, leaseFailed]);
 
   // first lease: resume the one held before a reload, else ask for one
   useEffect(() => {
     const held = storedLease(projectId, 'cur');
     if (held) show(held);
-    else fetchLease().then(show, (e) => { setErr(e); setLease(null); });
-  }, [projectId, fetchLease, show]);
+    else fetchLease().then(show, (e) => { leaseFailed(e); setLease(null); });
+  }, [projectId, fetchLease, show, leaseFailed]);
 
   const takeNext = useCallback(async () => show(await next.take()), [next, show]);
 
@@ -80,8 +104,8 @@ export function Workspace({ projectId }: { projectId: string }) {
     setErr(undefined); setFailed(null);
     next.send(l, send).then(() => clearDraft(l.assignment_id), (error) => setFailed({ lease: l, kind, error }));
     switchStart.current = t0;
-    try { await takeNext(); } catch (e) { switchStart.current = null; setErr(e); }
-  }, [next, takeNext]);
+    try { await takeNext(); } catch (e) { switchStart.current = null; leaseFailed(e); }
+  }, [next, takeNext, leaseFailed]);
 
   // back to a task whose submit failed; the task on screen waits as the next one (its lease is live)
   const backTo = useCallback((f: Failed) => {
@@ -116,6 +140,14 @@ export function Workspace({ projectId }: { projectId: string }) {
     }, 1000);
     return () => { evs.forEach((e) => removeEventListener(e, onInput)); removeEventListener('pointermove', onMove); clearInterval(iv); };
   }, [lease]);
+
+  // measured time: heartbeats for the lease in hand, until it ends or another task opens
+  const beatFor = lease?.assignment_id;
+  useEffect(() => {
+    if (!beatFor) return;
+    const clock = { tick: () => clockRef.current?.tick() ?? 0, get active_ms() { return clockRef.current?.active_ms ?? 0; } };
+    return startHeartbeats({ assignmentId: beatFor, clock });
+  }, [beatFor]);
 
   const leftMs = lease ? Date.parse(lease.expires_at) - now : 0;
   const renew = useCallback(async () => {
@@ -164,15 +196,17 @@ export function Workspace({ projectId }: { projectId: string }) {
     } finally { setBusy(false); }
   }, [lease, draft, busy, miss, finish]);
 
-  const skip = useCallback(async () => {
+  const skip = useCallback(async (reason?: SkipReason, note?: string) => {
     if (!lease || busy) return;
     const l = lease;
-    setBusy(true); setStatus('Task skipped.');
+    setAsking(false);
+    setBusy(true); setStatus(reason ? 'Task skipped; the project\'s managers see why.' : 'Task skipped.');
     try {
       // a lease already gone (4xx) is as good as returned
-      await finish(l, 'skip', () => api.returnLease(l.assignment_id, l.lease_token).catch((e) => { if (!(e instanceof ApiError && e.status < 500)) throw e; }), performance.now());
+      await finish(l, 'skip', () => api.returnLease(l.assignment_id, l.lease_token, reason, note).catch((e) => { if (!(e instanceof ApiError && e.status < 500)) throw e; }), performance.now());
+      api.remaining(projectId).then(setRemaining, () => {});
     } finally { setBusy(false); }
-  }, [lease, busy, finish]);
+  }, [lease, busy, finish, projectId]);
 
   // global shortcuts (a key pressed as a task appears reaches that task's submit)
   useKeydown((e) => {
@@ -193,13 +227,14 @@ export function Workspace({ projectId }: { projectId: string }) {
     <div className="workspace">
       <div className="ws-bar" role="region" aria-label="Task controls">
         <strong className="ws-title">{project.name}</strong>
-        {lease ? <span className={`countdown ${low ? 'low' : ''}`} role="timer" aria-label={`Lease time left ${fmtLeft(leftMs)}`}><span className="muted">lease</span> {fmtLeft(leftMs)}</span> : null}
+        {lease ? <span className={`countdown ${low ? 'low' : ''}`} role="timer" aria-label={`Lease time left ${inWords(leftMs)}`} title={`${inWords(leftMs)} left on this task`}><span className="muted">lease</span> {fmtLeft(leftMs)}</span> : null}
         {lease ? <button type="button" className="lg" onClick={renew} title="Shift+R">Renew</button> : null}
         <span className="muted small">{done} done this session</span>
+        {remaining ? <span className="muted small">{remaining.for_you.toLocaleString()} task{remaining.for_you === 1 ? '' : 's'} left for you</span> : null}
         <span className="spacer" />
         <button type="button" onClick={() => setShowInstr((x) => !x)} aria-expanded={showInstr} title="Shift+I"><span className="lg">Instructions</span><span className="sm">Info</span></button>
         <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="?">?</button>
-        {lease ? <button type="button" onClick={skip} disabled={busy} title="Shift+S">Skip</button> : null}
+        {lease ? <button type="button" onClick={() => setAsking(true)} disabled={busy} title="Shift+S skips without a reason">Skip…</button> : null}
         {lease ? <button type="button" className="primary" onClick={submit} disabled={busy} title="Ctrl+Enter">{busy ? 'Submitting…' : 'Submit'} <kbd>Ctrl+↵</kbd></button> : null}
       </div>
       <ErrorBox error={err} onDismiss={() => setErr(undefined)} />
@@ -215,15 +250,16 @@ export function Workspace({ projectId }: { projectId: string }) {
       {failed ? <FailedNotice failed={failed} onBack={() => backTo(failed)} /> : null}
       <p className="sr-status muted small" role="status" aria-live="polite">{status}</p>
       {showInstr ? <aside className="instructions card" aria-label="Instructions"><Markdown source={project.instructions} /></aside> : null}
-      {lease === null ? (
+      {lease === null && refusal ? <LeaseRefused refusal={refusal} onRetry={askAgain} /> : lease === null ? (
         <div className="card empty"><h2>No tasks right now</h2><p>Everything available to you is done or taken by others right now. Thank you!</p>
           <div className="row" style={{ justifyContent: 'center' }}>
-            <button type="button" onClick={() => { setErr(undefined); fetchLease().then(show, setErr); }}>Check again</button>
+            <button type="button" onClick={askAgain}>Check again</button>
             <a href="#/expert" className="button">Back to my projects</a>
           </div></div>
       ) : draft ? (
         <TemplateView key={lease.assignment_id} template={project.template} data={lease.item.data} answer={draft.answer} onChange={setAnswer} missingNames={showMissing ? miss : []} idPrefix={`t${lease.assignment_id.slice(-6)}`} />
       ) : null}
+      {asking ? <SkipDialog onSkip={(reason, note) => void skip(reason, note)} onClose={() => setAsking(false)} /> : null}
       {help ? (
         <Modal title="Keyboard shortcuts" onClose={() => setHelp(false)}>
           <table className="shortcuts"><tbody>{SHORTCUTS.map(([k, d]) => <tr key={k}><th scope="row"><kbd>{k}</kbd></th><td>{d}</td></tr>)}</tbody></table>
@@ -263,4 +299,21 @@ function focusInput(dir: number): boolean {
 function focusSection(name: string) {
   const s = sections().find((x) => x.dataset.input === name);
   if (s) { focusTarget(s).focus(); s.scrollIntoView?.({ block: 'center' }); }
+}
+
+const SKIP_REASONS: [SkipReason, string][] = [['outside_expertise', 'Outside my expertise'], ['broken_item', 'The item is broken'], ['other', 'Another reason']];
+
+/** Why she skips: the reason (and a note) go to the project's managers; the task never comes back to her. */
+function SkipDialog({ onSkip, onClose }: { onSkip: (reason?: SkipReason, note?: string) => void; onClose: () => void }) {
+  const [note, setNote] = useState('');
+  return (
+    <Modal title="Skip this task" onClose={onClose}>
+      <p className="muted small">The project's managers see your reason and note. This task will not come back to you.</p>
+      <label className="block">Note (optional)<textarea rows={2} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} placeholder="e.g. response B is cut off" /></label>
+      <div className="row">
+        {SKIP_REASONS.map(([r, label]) => <button key={r} type="button" onClick={() => onSkip(r, note.trim() || undefined)}>{label}</button>)}
+        <button type="button" className="link" onClick={() => onSkip()}>Skip without a reason</button>
+      </div>
+    </Modal>
+  );
 }
