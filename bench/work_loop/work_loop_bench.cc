@@ -42,6 +42,8 @@
 #include "storage/migrations.h"
 #include "storage/sqlite_db.h"
 #include "support/serve_process.h"
+#include "accounts/service.h"
+#include "people/service.h"
 #include "work/service.h"
 
 namespace {
@@ -54,6 +56,10 @@ struct Flags {
   double health_seconds = 5;
   double rate = 0;  // cycles/s offered across all experts; 0 = closed loop
   int client_threads = 1;
+  // Each run twice: as is, then with one requirement on the project (a flag qualification every
+  // expert holds), to measure what routing by requirements costs the work loop.
+  bool compare_requirement = false;
+  int pairs = 1;  // with compare_requirement: alternating runs without / with, medians compared
   std::string assay = ASSAY_BINARY;
   std::string dir;
   std::vector<std::string> server_args;
@@ -87,20 +93,27 @@ struct Setup {
   std::vector<std::string> user_ids;  // same order
 };
 
-Setup Prepare(const std::string& db_path, int experts, int64_t items) {
+Setup Prepare(const std::string& db_path, int experts, int64_t items, bool requirement) {
   base::SystemClock clock;
   base::Uuid7Generator ids(clock, static_cast<uint64_t>(clock.NowMicros()));
   storage::SqliteOptions fast;
   fast.synchronous_full = false;  // setup only; the server opens the file with FULL
   auto db = Check(storage::OpenAndMigrate("sqlite:" + db_path, clock, fast), "open");
+  accounts::Service accounts(*db, clock, ids);
   work::Service svc(*db, clock, ids);
-  work::User manager = Check(svc.EnsureUser("manager@bench.local", work::Role::kManager), "manager");
+  work::User manager = Check(accounts.EnsureUser("manager@bench.local", work::Role::kManager), "manager");
   work::Caller m{manager.id, manager.role};
   work::ProjectFields f;
   f.name = "work loop bench";
   f.overlap = 1;
   f.lease_seconds = 3600;
   f.template_json = R"([{"type":"text","name":"t","source":"t"},{"type":"choice","name":"c","options":["x","y"]}])";
+  people::Service people(*db, clock, ids);
+  std::string qualification_id;
+  if (requirement) {
+    qualification_id = Check(people.CreateQualification(m, {"Bench qualified", "flag", {}, {}, {}, "", {}}), "qual").id;
+    f.requirements_json = "[{\"qualification\":\"" + qualification_id + "\"}]";
+  }
   Setup s;
   s.project_id = Check(svc.CreateProject(m, f), "project").id;
   std::string body;
@@ -110,10 +123,11 @@ Setup Prepare(const std::string& db_path, int experts, int64_t items) {
   if (imported.imported != items) Die("imported " + std::to_string(imported.imported) + " items");
   for (int e = 0; e < experts; ++e) {
     const std::string email = "e" + std::to_string(e) + "@bench.local";
-    work::User u = Check(svc.EnsureUser(email, work::Role::kExpert), "expert");
-    s.tokens.push_back(Check(svc.CreateApiToken(work::Caller{u.id, u.role}), "token"));
+    work::User u = Check(accounts.EnsureUser(email, work::Role::kExpert), "expert");
+    s.tokens.push_back(Check(accounts.CreateApiToken(work::Caller{u.id, u.role}), "token").secret);
     s.user_ids.push_back(u.id);
-    if (!svc.AddMember(m, s.project_id, u.id, "expert")) Die("add member");
+    if (!svc.AddMember(work::Caller::System(), s.project_id, u.id, "expert")) Die("add member");
+    if (requirement) Check(people.GrantQualification(m, qualification_id, {u.id, {}, "bench", {}}), "grant");
   }
   return s;
 }
@@ -531,6 +545,10 @@ Flags ParseFlags(int argc, char** argv) {
     } else if (a == "--rate") {
       f.rate = std::stod(value());
       if (!(f.rate >= 0)) Die("--rate must be a number of cycles/s >= 0");
+    } else if (a == "--compare-requirement") {
+      f.compare_requirement = true;
+    } else if (a == "--pairs") {
+      f.pairs = std::max(1, std::stoi(value()));
     } else if (a == "--client-threads") {
       f.client_threads = std::stoi(value());
     } else if (a == "--assay") {
@@ -543,12 +561,23 @@ Flags ParseFlags(int argc, char** argv) {
       std::printf(
           "usage: work_loop_bench [--experts 16,256,1000] [--seconds 20] [--health-seconds 5]\n"
           "       [--rate CYCLES_PER_S] [--client-threads 1] [--assay PATH] [--dir TMPDIR] [--server-arg ARG]...\n"
+          "       [--compare-requirement]\n"
+          "  --compare-requirement  run each count twice, the second time with one requirement on the\n"
+          "            project (every expert holds it), and print the ratio\n"
+          "  --pairs N  with --compare-requirement: N alternating runs without / with (drift on a shared\n"
+          "            machine falls on both alike), then the medians of each and their ratio\n"
           "  --rate R  offer R cycles/s in total on a fixed schedule (open loop) and measure latency from\n"
           "            when each cycle was due; 0 (default) runs closed loop\n");
       std::exit(a == "--help" || a == "-h" ? 0 : 2);
     }
   }
   return f;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 }  // namespace
@@ -580,11 +609,20 @@ int main(int argc, char** argv) {
   }
   int failed = 0;
   for (int experts : flags.experts) {
-    const fs::path db_path = dir / ("c" + std::to_string(experts) + ".db");
+   double plain_rate = 0;
+   std::vector<bool> runs{false};
+   if (flags.compare_requirement) {
+     runs.clear();
+     for (int i = 0; i < flags.pairs; ++i) runs.insert(runs.end(), {false, true});
+   }
+   // Per variant (0: without, 1: with the requirement): cycles/s and server CPU per cycle.
+   std::vector<double> rates[2], cpus[2];
+   for (bool requirement : runs) {
+    const fs::path db_path = dir / ("c" + std::to_string(experts) + (requirement ? "r" : "") + ".db");
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_path.string() + suffix);
     // Enough items that nobody runs dry: 20k cycles/s is beyond this machine.
     const int64_t items = static_cast<int64_t>(20000 * flags.seconds) + 10 * experts;
-    Setup setup = Prepare(db_path.string(), experts, items);
+    Setup setup = Prepare(db_path.string(), experts, items, requirement);
     test::ServeProcess server = StartServer(flags, db_path.string(), (dir / ("serve_c" + std::to_string(experts) + ".log")).string());
     const double server_cpu0 = ProcessCpuSeconds(server.pid), client_cpu0 = ProcessCpuSeconds(getpid());
     LoadResult loop = RunLoad(Mode::kWorkLoop, flags, server.port, setup, experts, flags.seconds, flags.rate);
@@ -595,7 +633,7 @@ int main(int argc, char** argv) {
     LoadResult health = RunLoad(Mode::kHealth, flags, server.port, setup, experts, flags.health_seconds, 0);
     StopServer(server);
     ExportCheck check = CheckExport(db_path.string(), setup, loop.acknowledged);
-    std::printf("%7d ", experts);
+    std::printf("%6d%s ", experts, requirement ? "r" : " ");
     if (paced) std::printf("%10.0f ", flags.rate);
     std::printf("%10.0f %8.1f %8.1f %8.1f ", loop.per_second, loop.latency.p50, loop.latency.p99, loop.latency.max);
     if (paced) std::printf("%8.1f %8.1f ", loop.service.p50, loop.service.p99);
@@ -607,6 +645,8 @@ int main(int argc, char** argv) {
                   "        saturated at this rate, so its latencies grow with the run length and mean only that\n",
                   loop.per_second, flags.rate, 100 * loop.per_second / flags.rate);
     }
+    rates[requirement].push_back(loop.per_second);
+    if (loop.completed > 0) cpus[requirement].push_back(1e6 * server_cpu / static_cast<double>(loop.completed));
     if (loop.completed > 0) {
       std::printf("        CPU per cycle: server %.0f us, load generator %.0f us\n", 1e6 * server_cpu / static_cast<double>(loop.completed),
                   1e6 * client_cpu / static_cast<double>(loop.completed));
@@ -615,7 +655,20 @@ int main(int argc, char** argv) {
     for (const auto& [kind, n] : health.error_kinds) std::printf("        healthz error x%lld: %s\n", static_cast<long long>(n), kind.c_str());
     // unacked: committed submissions whose answer was still on the way when the clock stopped.
     if (check.lost || check.duplicated || loop.errors || check.unacknowledged > experts) ++failed;
+    if (!requirement) plain_rate = loop.per_second;
+    if (requirement && plain_rate > 0) {
+      std::printf("        with one requirement: %.0f cycles/s = %.1f %% of the same run without (goal: >= 85 %%)\n",
+                  loop.per_second, 100 * loop.per_second / plain_rate);
+    }
     std::fflush(stdout);
+   }
+   if (flags.compare_requirement && flags.pairs > 1 && !cpus[0].empty() && !cpus[1].empty()) {
+     const double r0 = Median(rates[0]), r1 = Median(rates[1]), c0 = Median(cpus[0]), c1 = Median(cpus[1]);
+     std::printf("%6d  medians of %d alternating pairs: %.0f cycles/s without, %.0f with one requirement = %.1f %%"
+                 " (goal: >= 85 %%); server CPU per cycle %.0f us without, %.0f us with (+%.1f %%)\n",
+                 experts, flags.pairs, r0, r1, 100 * r1 / r0, c0, c1, 100 * (c1 / c0 - 1));
+     std::fflush(stdout);
+   }
   }
   if (flags.dir.empty()) fs::remove_all(dir);
   return failed ? 1 : 0;

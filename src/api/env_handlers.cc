@@ -2,6 +2,7 @@
 // goes through OwnSession(), which answers 404 for a session the caller does not own.
 #include <nlohmann/json.hpp>
 
+#include "base/json.h"
 #include "api/handlers.h"
 #include "base/clock.h"
 #include "env/diff.h"
@@ -52,22 +53,19 @@ json SessionJson(env::SessionStore::Lease& lease) {
 Result<Response> CreatedSession(env::SessionStore& store, const Call& call,
                                 const env::SessionInfo& info) {
   ASSAY_ASSIGN_OR_RETURN(env::SessionStore::Lease lease, store.Get(call.caller->user_id, info.id));
-  return Response::Json(201, SessionJson(lease).dump());
+  return Response::Json(201, base::Dump(SessionJson(lease)));
 }
 
-// Who a call is recorded as: the body's "actor" when given, else a person in the browser
-// (cookie) or an agent (bearer token).
+// Who a call is recorded as: decided by how the caller signed in, never by the body — a person
+// in the browser (cookie) is `human`, a bearer token (an agent, a script) is always `agent`.
+// A body's "actor" is still checked, so a typo is refused rather than silently ignored.
 Result<env::Actor> CallActor(const Call& call, const json& body) {
   auto it = body.find("actor");
-  if (it == body.end() || it->is_null()) {
-    return call.via_cookie ? env::Actor::kHuman : env::Actor::kAgent;
+  if (it != body.end() && !it->is_null() &&
+      (!it->is_string() || !env::ParseActor(it->get<std::string>()))) {
+    return base::Error::Invalid("actor must be \"human\" or \"agent\"").Detail("field", "actor");
   }
-  if (!it->is_string())
-    return base::Error::Invalid("actor must be \"human\" or \"agent\"").Detail("field", "actor");
-  auto actor = env::ParseActor(it->get<std::string>());
-  if (!actor)
-    return base::Error::Invalid("actor must be \"human\" or \"agent\"").Detail("field", "actor");
-  return *actor;
+  return call.via_cookie ? env::Actor::kHuman : env::Actor::kAgent;
 }
 
 }  // namespace
@@ -84,7 +82,7 @@ Result<Response> EnvListSuites(Deps& d, const Call&) {
     if (!s.error.empty()) row["error"] = s.error;
     suites.push_back(std::move(row));
   }
-  return Response::Json(200, json({{"suites", suites}}).dump());
+  return Response::Json(200, base::Dump(json({{"suites", suites}})));
 }
 
 Result<Response> EnvListTasks(Deps& d, const Call& call) {
@@ -96,7 +94,7 @@ Result<Response> EnvListTasks(Deps& d, const Call& call) {
                      {"instruction", t.instruction},
                      {"reference_actions", t.reference_actions.size()}});
   }
-  return Response::Json(200, json({{"suite", suite->name}, {"tasks", tasks}}).dump());
+  return Response::Json(200, base::Dump(json({{"suite", suite->name}, {"tasks", tasks}})));
 }
 
 Result<Response> EnvCreateSession(Deps& d, const Call& call) {
@@ -130,12 +128,12 @@ Result<Response> EnvListSessions(Deps& d, const Call& call) {
   for (const env::SessionInfo& info : store->List(call.caller->user_id)) {
     sessions.push_back(InfoJson(info));
   }
-  return Response::Json(200, json({{"sessions", sessions}}).dump());
+  return Response::Json(200, base::Dump(json({{"sessions", sessions}})));
 }
 
 Result<Response> EnvGetSession(Deps& d, const Call& call) {
   ASSAY_ASSIGN_OR_RETURN(env::SessionStore::Lease lease, OwnSession(d, call));
-  return Response::Json(200, SessionJson(lease).dump());
+  return Response::Json(200, base::Dump(SessionJson(lease)));
 }
 
 Result<Response> EnvDeleteSession(Deps& d, const Call& call) {
@@ -148,8 +146,8 @@ Result<Response> EnvTools(Deps& d, const Call& call) {
   ASSAY_ASSIGN_OR_RETURN(env::SessionStore::Lease lease, OwnSession(d, call));
   const std::string format = call.http.QueryParam("format").value_or("openai");
   const env::ToolRegistry& tools = lease.session().tools();
-  if (format == "openai") return Response::Json(200, json({{"tools", tools.OpenAiTools()}}).dump());
-  if (format == "mcp") return Response::Json(200, json({{"tools", tools.McpTools()}}).dump());
+  if (format == "openai") return Response::Json(200, base::Dump(json({{"tools", tools.OpenAiTools()}})));
+  if (format == "mcp") return Response::Json(200, base::Dump(json({{"tools", tools.McpTools()}})));
   return base::Error::Invalid("format must be openai or mcp").Detail("format", format);
 }
 
@@ -158,7 +156,7 @@ Result<Response> EnvCall(Deps& d, const Call& call) {
   ASSAY_ASSIGN_OR_RETURN(json body, BodyObject(call));
   ASSAY_ASSIGN_OR_RETURN(std::string name, StringField(body, "name"));
   ASSAY_ASSIGN_OR_RETURN(env::Actor actor, CallActor(call, body));
-  env::Session& session = lease.session();
+  const env::Session& session = lease.session();
   // An unknown tool is a mistake in the request, not a step: refuse it without recording.
   if (session.tools().Find(name) == nullptr) {
     return base::Error::NotFound("no tool '" + name + "' in this session")
@@ -166,21 +164,20 @@ Result<Response> EnvCall(Deps& d, const Call& call) {
         .Detail("hint", "GET …/tools lists them");
   }
   // Arguments as an object, or as JSON text the way OpenAI tool_calls carry them; anything
-  // malformed comes back as an error result the caller (or model) can act on.
+  // malformed comes back as an error result the caller (or model) can act on. A call over the
+  // session's limits (arguments too big: 413; trajectory full: 429) is refused unrecorded. The
+  // step is in the database before the answer goes out.
   auto args = body.find("arguments");
-  env::ToolResult result;
-  if (args == body.end() || args->is_null()) {
-    result = session.Call(name, json::object(), actor);
-  } else if (args->is_string()) {
-    result = session.CallJson(name, args->get<std::string>(), actor);
-  } else {
-    result = session.Call(name, *args, actor);
-  }
+  base::Result<env::ToolResult> called =
+      args == body.end() || args->is_null() ? lease.Call(name, json::object(), actor)
+      : args->is_string() ? lease.CallJson(name, args->get<std::string>(), actor)
+                          : lease.Call(name, *args, actor);
+  ASSAY_ASSIGN_OR_RETURN(env::ToolResult result, std::move(called));
   const env::Step& step = session.trajectory().steps().back();
   json out = {{"content", result.content},           {"is_error", result.is_error},
               {"changed_state", step.changed_state}, {"call_id", step.call_id},
               {"actor", env::ActorName(step.actor)}, {"state_hash", lease.StateHash()}};
-  return Response::Json(200, out.dump());
+  return Response::Json(200, base::Dump(out));
 }
 
 Result<Response> EnvState(Deps& d, const Call& call) {
@@ -189,16 +186,16 @@ Result<Response> EnvState(Deps& d, const Call& call) {
   auto app = call.http.QueryParam("app");
   if (!app) {
     return Response::Json(
-        200, json({{"state", world.AsValue().ToJson()}, {"state_hash", lease.StateHash()}}).dump());
+        200, base::Dump(json({{"state", world.AsValue().ToJson()}, {"state_hash", lease.StateHash()}})));
   }
   if (!world.Has(*app)) {
     return base::Error::NotFound("no app '" + *app + "' in this world")
-        .Detail("apps", json(world.Apps()).dump());
+        .Detail("apps", base::Dump(json(world.Apps())));
   }
   return Response::Json(
       200,
-      json({{"app", *app}, {"state", world.Get(*app).ToJson()}, {"app_hash", world.AppHash(*app)}})
-          .dump());
+      base::Dump(json(
+          {{"app", *app}, {"state", world.Get(*app).ToJson()}, {"app_hash", world.AppHash(*app)}})));
 }
 
 Result<Response> EnvDiff(Deps& d, const Call& call) {
@@ -206,7 +203,7 @@ Result<Response> EnvDiff(Deps& d, const Call& call) {
   const env::Session& s = lease.session();
   std::vector<env::Change> changes = env::Diff(s.initial().AsValue(), s.world().AsValue());
   return Response::Json(
-      200, json({{"count", changes.size()}, {"changes", env::ChangesToJson(changes)}}).dump());
+      200, base::Dump(json({{"count", changes.size()}, {"changes", env::ChangesToJson(changes)}})));
 }
 
 Result<Response> EnvTrajectory(Deps& d, const Call& call) {
@@ -214,8 +211,8 @@ Result<Response> EnvTrajectory(Deps& d, const Call& call) {
   const env::Trajectory& t = lease.session().trajectory();
   const std::string format = call.http.QueryParam("format").value_or("openai");
   if (format == "openai")
-    return Response::Json(200, json({{"messages", t.ToOpenAiMessages()}}).dump());
-  if (format == "raw") return Response::Json(200, t.ToJson().dump());
+    return Response::Json(200, base::Dump(json({{"messages", t.ToOpenAiMessages()}})));
+  if (format == "raw") return Response::Json(200, base::Dump(t.ToJson()));
   return base::Error::Invalid("format must be openai or raw").Detail("format", format);
 }
 
@@ -237,7 +234,7 @@ Result<Response> EnvCheck(Deps& d, const Call& call) {
   json report = env::Check(*task, lease.session().world()).ToJson();
   report["task"] = task->id;
   report["state_hash"] = lease.StateHash();
-  return Response::Json(200, report.dump());
+  return Response::Json(200, base::Dump(report));
 }
 
 }  // namespace api

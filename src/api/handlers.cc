@@ -1,9 +1,15 @@
 // Route handlers: parse → call src/work → render. No rules here.
 #include "api/handlers.h"
 
+#include <cctype>
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 
 #include "base/json.h"
+#include "datasets/export.h"
+#include "datasets/import.h"
+#include "quality/render.h"
 #include "work/render.h"
 #include "work/requests.h"
 
@@ -12,16 +18,6 @@ namespace {
 
 using base::Result;
 using http::Response;
-
-int LimitParam(const Call& call) {
-  auto v = call.http.QueryParam("limit");
-  if (!v) return 100;
-  try {
-    return std::clamp(std::stoi(*v), 1, work::kMaxPageSize);
-  } catch (...) {
-    return 100;
-  }
-}
 
 template <typename T, typename RenderFn>
 std::string RenderPage(std::string_view key, const work::Page<T>& page, RenderFn render) {
@@ -34,18 +30,22 @@ std::string RenderPage(std::string_view key, const work::Page<T>& page, RenderFn
   }
   out += "],\"next_cursor\":";
   out += page.next_cursor ? base::JsonQuote(*page.next_cursor) : "null";
+  if (page.total) out += ",\"total\":" + std::to_string(*page.total);  // every match, exactly
   out += '}';
   return out;
 }
 
-std::string CookieHeader(const Call& call, std::string_view value, int64_t max_age_s) {
-  std::string c = std::string(kSessionCookie) + "=" + std::string(value) +
-                  "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age_s);
-  if (call.http.secure) c += "; Secure";
-  return c;
-}
-
 }  // namespace
+
+int LimitParam(const Call& call) {
+  auto v = call.http.QueryParam("limit");
+  if (!v) return 100;
+  try {
+    return std::clamp(std::stoi(*v), 1, work::kMaxPageSize);
+  } catch (...) {
+    return 100;
+  }
+}
 
 Result<nlohmann::json> BodyObject(const Call& call) {
   if (call.http.body.empty()) return nlohmann::json::object();
@@ -64,6 +64,9 @@ Result<std::string> StringField(const nlohmann::json& j, const char* key, bool r
   return it->get<std::string>();
 }
 
+nlohmann::json Time(int64_t us) { return base::FormatRfc3339(us); }
+nlohmann::json OptTime(const std::optional<int64_t>& us) { return us ? Time(*us) : nlohmann::json(nullptr); }
+
 Result<Response> Healthz(Deps&, const Call&) { return Response::Json(200, R"({"status":"ok"})"); }
 
 Result<Response> MetricsText(Deps& d, const Call&) {
@@ -73,33 +76,10 @@ Result<Response> MetricsText(Deps& d, const Call&) {
 
 Result<Response> OpenApi(Deps&, const Call&) { return Response::Json(200, OpenApiJson()); }
 
-Result<Response> Login(Deps& d, const Call& call) {
-  ASSAY_ASSIGN_OR_RETURN(nlohmann::json j, BodyObject(call));
-  ASSAY_ASSIGN_OR_RETURN(std::string email, StringField(j, "email"));
-  ASSAY_ASSIGN_OR_RETURN(std::string password, StringField(j, "password"));
-  ASSAY_ASSIGN_OR_RETURN(work::Session s, d.work->Login(email, password, call.http.remote_address));
-  Response r = Response::Json(200, "{\"user\":" + work::RenderUser(s.user) + "}");
-  const int64_t max_age_s = (s.expires_at_us - d.clock->NowMicros()) / base::kMicrosPerSecond;
-  r.SetHeader("Set-Cookie", CookieHeader(call, s.token, max_age_s));
-  return r;
-}
-
-Result<Response> Logout(Deps& d, const Call& call) {
-  std::string_view token = SessionCookieValue(call.http);
-  if (!token.empty()) ASSAY_TRY(d.work->Logout(token));
-  Response r = Response::Empty(204);
-  r.SetHeader("Set-Cookie", CookieHeader(call, "", 0));
-  return r;
-}
-
-Result<Response> Me(Deps& d, const Call& call) {
-  ASSAY_ASSIGN_OR_RETURN(work::User u, d.work->GetMe(*call.caller));
-  return Response::Json(200, work::RenderUser(u));
-}
-
 Result<Response> MySubmissions(Deps& d, const Call& call) {
   ASSAY_ASSIGN_OR_RETURN(auto page, d.work->MySubmissions(*call.caller, LimitParam(call),
-                                                          call.http.QueryParam("cursor").value_or("")));
+                                                          call.http.QueryParam("cursor").value_or(""),
+                                                          call.http.QueryParam("project_id").value_or("")));
   return Response::Json(200, RenderPage("submissions", page, work::RenderSubmission));
 }
 
@@ -113,24 +93,6 @@ Result<Response> MyStats(Deps& d, const Call& call) {
   return Response::Json(200, out + "]}");
 }
 
-Result<Response> CreateToken(Deps& d, const Call& call) {
-  ASSAY_ASSIGN_OR_RETURN(nlohmann::json j, BodyObject(call));
-  ASSAY_ASSIGN_OR_RETURN(std::string name, StringField(j, "name", false));
-  ASSAY_ASSIGN_OR_RETURN(std::string token, d.work->CreateApiToken(*call.caller, name));
-  return Response::Json(201, "{\"token\":" + base::JsonQuote(token) + "}");
-}
-
-Result<Response> CreateUser(Deps& d, const Call& call) {
-  ASSAY_ASSIGN_OR_RETURN(nlohmann::json j, BodyObject(call));
-  ASSAY_ASSIGN_OR_RETURN(std::string email, StringField(j, "email"));
-  ASSAY_ASSIGN_OR_RETURN(std::string password, StringField(j, "password", false));
-  ASSAY_ASSIGN_OR_RETURN(std::string role_name, StringField(j, "role"));
-  ASSAY_ASSIGN_OR_RETURN(std::string name, StringField(j, "name", false));
-  ASSAY_ASSIGN_OR_RETURN(work::Role role, work::ParseRole(role_name));
-  ASSAY_ASSIGN_OR_RETURN(work::User u, d.work->CreateUser(*call.caller, email, password, role, name));
-  return Response::Json(201, "{\"user\":" + work::RenderUser(u) + "}");
-}
-
 Result<Response> ListProjects(Deps& d, const Call& call) {
   ASSAY_ASSIGN_OR_RETURN(auto projects, d.work->ListProjects(*call.caller));
   std::string out = "{\"projects\":[";
@@ -142,42 +104,83 @@ Result<Response> ListProjects(Deps& d, const Call& call) {
 }
 
 Result<Response> CreateProject(Deps& d, const Call& call) {
-  ASSAY_ASSIGN_OR_RETURN(work::ProjectFields f, work::ParseProjectFields(call.http.body));
+  ASSAY_ASSIGN_OR_RETURN(PayInBody pay, TakePay(d, call, ""));
+  ASSAY_ASSIGN_OR_RETURN(work::ProjectFields f, work::ParseProjectFields(pay.rest_json));
   ASSAY_ASSIGN_OR_RETURN(work::Project p, d.work->CreateProject(*call.caller, f));
-  return Response::Json(201, work::RenderProject(p));
+  ASSAY_TRY(StorePay(d, call, p.id, pay));
+  return ProjectResponse(d, call, 201, p);
 }
 
 Result<Response> GetProject(Deps& d, const Call& call) {
   ASSAY_ASSIGN_OR_RETURN(work::Project p, d.work->GetProject(*call.caller, call.params.Get("project_id")));
-  return Response::Json(200, work::RenderProject(p));
+  return ProjectResponse(d, call, 200, p);
 }
 
 Result<Response> UpdateProject(Deps& d, const Call& call) {
-  ASSAY_ASSIGN_OR_RETURN(work::ProjectFields f, work::ParseProjectFields(call.http.body));
-  ASSAY_ASSIGN_OR_RETURN(work::Project p,
-                         d.work->UpdateProject(*call.caller, call.params.Get("project_id"), f));
-  return Response::Json(200, work::RenderProject(p));
+  const std::string_view project_id = call.params.Get("project_id");
+  ASSAY_ASSIGN_OR_RETURN(PayInBody pay, TakePay(d, call, project_id));
+  ASSAY_ASSIGN_OR_RETURN(work::ProjectFields f, work::ParseProjectFields(pay.rest_json));
+  ASSAY_ASSIGN_OR_RETURN(work::Project p, d.work->UpdateProject(*call.caller, project_id, f));
+  ASSAY_TRY(StorePay(d, call, project_id, pay));
+  return ProjectResponse(d, call, 200, p);
 }
 
 Result<Response> AddMember(Deps& d, const Call& call) {
   ASSAY_ASSIGN_OR_RETURN(nlohmann::json j, BodyObject(call));
-  ASSAY_ASSIGN_OR_RETURN(std::string user, StringField(j, "user_id", false));
-  if (user.empty()) {
-    ASSAY_ASSIGN_OR_RETURN(user, StringField(j, "email"));
-  }
+  ASSAY_ASSIGN_OR_RETURN(std::string email, StringField(j, "email"));
   ASSAY_ASSIGN_OR_RETURN(std::string role, StringField(j, "role"));
-  ASSAY_TRY(d.work->AddMember(*call.caller, call.params.Get("project_id"), user, role));
-  return Response::Json(201, R"({"ok":true})");
+  ASSAY_TRY(d.work->InviteMember(*call.caller, call.params.Get("project_id"), email, role));
+  // The same answer whether or not someone has an account with this email.
+  return Response::Json(202, base::Dump(nlohmann::json{{"invited", email}, {"role", role}}));
 }
 
 Result<Response> ListMembers(Deps& d, const Call& call) {
-  ASSAY_ASSIGN_OR_RETURN(auto members, d.work->ListMembers(*call.caller, call.params.Get("project_id")));
+  ASSAY_ASSIGN_OR_RETURN(work::MemberList list, d.work->ListMembers(*call.caller, call.params.Get("project_id")));
   std::string out = "{\"members\":[";
-  for (size_t i = 0; i < members.size(); ++i) {
+  for (size_t i = 0; i < list.members.size(); ++i) {
     if (i) out += ',';
-    out += work::RenderMember(members[i]);
+    out += work::RenderMember(list.members[i]);
+  }
+  out += "],\"invitations\":[";
+  for (size_t i = 0; i < list.invitations.size(); ++i) {
+    if (i) out += ',';
+    out += work::RenderInvitation(list.invitations[i]);
   }
   return Response::Json(200, out + "]}");
+}
+
+Result<Response> UpdateMember(Deps& d, const Call& call) {
+  ASSAY_ASSIGN_OR_RETURN(nlohmann::json j, BodyObject(call));
+  ASSAY_ASSIGN_OR_RETURN(std::string role, StringField(j, "role"));
+  ASSAY_TRY(d.work->UpdateMember(*call.caller, call.params.Get("project_id"), call.params.Get("user_id"), role));
+  return Response::Json(200, base::Dump(nlohmann::json{{"user_id", call.params.Get("user_id")}, {"role", role}}));
+}
+
+Result<Response> RemoveMember(Deps& d, const Call& call) {
+  ASSAY_ASSIGN_OR_RETURN(int64_t returned,
+                         d.work->RemoveMember(*call.caller, call.params.Get("project_id"), call.params.Get("user_id")));
+  return Response::Json(200, base::Dump(nlohmann::json{{"removed", call.params.Get("user_id")},
+                                                       {"leases_returned", returned}}));
+}
+
+Result<Response> MyInvitations(Deps& d, const Call& call) {
+  ASSAY_ASSIGN_OR_RETURN(std::vector<work::Invitation> list, d.work->MyInvitations(*call.caller));
+  std::string out = "{\"invitations\":[";
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (i) out += ',';
+    out += work::RenderInvitation(list[i]);
+  }
+  return Response::Json(200, out + "]}");
+}
+
+Result<Response> AcceptInvitation(Deps& d, const Call& call) {
+  ASSAY_TRY(d.work->AnswerInvitation(*call.caller, call.params.Get("invitation_id"), true));
+  return Response::Json(200, R"({"accepted":true})");
+}
+
+Result<Response> DeclineInvitation(Deps& d, const Call& call) {
+  ASSAY_TRY(d.work->AnswerInvitation(*call.caller, call.params.Get("invitation_id"), false));
+  return Response::Json(200, R"({"declined":true})");
 }
 
 Result<Response> GetItem(Deps& d, const Call& call) {
@@ -191,7 +194,7 @@ Result<Response> Progress(Deps& d, const Call& call) {
 }
 
 Result<Response> Quality(Deps& d, const Call& call) {
-  work::QualityQuery q;
+  quality::QualityQuery q;
   q.field = call.http.QueryParam("field").value_or("");
   q.method = call.http.QueryParam("method").value_or("ds");
   q.limit = LimitParam(call);
@@ -202,22 +205,38 @@ Result<Response> Quality(Deps& d, const Call& call) {
       return base::Error::Invalid("offset must be an integer").Detail("field", "offset");
     }
   }
-  ASSAY_ASSIGN_OR_RETURN(work::QualityView v, d.work->ProjectQuality(*call.caller, call.params.Get("project_id")));
-  ASSAY_ASSIGN_OR_RETURN(std::string body, work::RenderQuality(v, q));
+  ASSAY_ASSIGN_OR_RETURN(quality::ProjectQuality report,
+                         d.quality->Report(*call.caller, call.params.Get("project_id")));
+  q.identities = report.identities;
+  ASSAY_ASSIGN_OR_RETURN(std::string body, quality::RenderQuality(report.view, q));
   return Response::Json(200, body);
 }
 
+namespace {
+
+// POST …/items?format=F[&mapping={…}] (or a text/csv body): the streamed importer of src/datasets.
+Result<Response> ImportWithFormat(Deps& d, const Call& call, const std::string& format_name) {
+  if (!d.importer) return base::Error(base::ErrorCode::kUnavailable, "this server does not import other formats");
+  datasets::ImportOptions options;
+  ASSAY_ASSIGN_OR_RETURN(options.format, datasets::ParseFormat(format_name));
+  if (auto mapping = call.http.QueryParam("mapping"); mapping && !mapping->empty()) {
+    ASSAY_ASSIGN_OR_RETURN(options.mapping, datasets::CsvMapping::FromJson(*mapping));
+  }
+  datasets::StringSource body(call.http.body);
+  ASSAY_ASSIGN_OR_RETURN(datasets::ImportOutcome r,
+                         d.importer->Import(*call.caller, call.params.Get("project_id"), body, options));
+  return Response::Json(200, datasets::RenderImportOutcome(r));
+}
+
+}  // namespace
+
 Result<Response> ImportItems(Deps& d, const Call& call) {
+  std::optional<std::string> format = call.http.QueryParam("format");
+  if (!format && call.http.ContentType() == "text/csv") format = "csv";
+  if (format) return ImportWithFormat(d, call, *format);
   ASSAY_ASSIGN_OR_RETURN(work::ImportResult r, d.work->ImportItems(*call.caller, call.params.Get("project_id"),
                                                                   call.http.body));
   return Response::Json(200, work::RenderImportResult(r));
-}
-
-Result<Response> ListItems(Deps& d, const Call& call) {
-  ASSAY_ASSIGN_OR_RETURN(auto page, d.work->ListItems(*call.caller, call.params.Get("project_id"),
-                                                      LimitParam(call),
-                                                      call.http.QueryParam("cursor").value_or("")));
-  return Response::Json(200, RenderPage("items", page, work::RenderItem));
 }
 
 void Lease(Deps& d, const Call& call, Answer answer) {
@@ -242,30 +261,77 @@ Result<Response> ListSubmissions(Deps& d, const Call& call) {
   filter.expert_id = call.http.QueryParam("expert_id");
   filter.item_id = call.http.QueryParam("item_id");
   const std::string order = call.http.QueryParam("order").value_or("desc");
-  if (order != "asc" && order != "desc") {
-    return base::Error::Invalid("order must be asc or desc").Detail("field", "order");
+  if (order != "asc" && order != "desc" && order != "risk") {
+    return base::Error::Invalid("order must be asc, desc or risk").Detail("field", "order");
   }
   filter.oldest_first = order == "asc";
+  filter.by_risk = order == "risk";  // the review queue, riskiest first
   ASSAY_ASSIGN_OR_RETURN(auto page, d.work->ListSubmissions(*call.caller, call.params.Get("project_id"),
                                                             filter, LimitParam(call),
                                                             call.http.QueryParam("cursor").value_or("")));
   return Response::Json(200, RenderPage("submissions", page, work::RenderSubmission));
 }
 
+namespace {
+
+// attachment; filename="<ASCII>"; filename*=UTF-8''<percent-encoded> (RFC 6266): the name as
+// the project has it for browsers that read filename*, a plain one for the rest.
+std::string Attachment(const std::string& name) {
+  std::string ascii, encoded;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char ch : name) {
+    const bool plain = std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_';
+    ascii += plain ? static_cast<char>(ch) : '_';
+    if (plain) encoded += static_cast<char>(ch);
+    else encoded += std::string{'%', kHex[ch >> 4], kHex[ch & 15]};
+  }
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
+}  // namespace
+
 Result<Response> Export(Deps& d, const Call& call) {
-  const std::string format = call.http.QueryParam("format").value_or("jsonl");
-  if (format != "jsonl") return base::Error::Invalid("unknown export format").Detail("format", format);
-  // Check access before the headers go out, so a refusal is a proper error response.
-  ASSAY_ASSIGN_OR_RETURN(work::Project p, d.work->GetProject(*call.caller, call.params.Get("project_id")));
+  if (!d.exporter) return base::Error(base::ErrorCode::kUnavailable, "this server does not export");
+  datasets::ExportOptions options;
+  ASSAY_ASSIGN_OR_RETURN(options.format, datasets::ParseExportFormat(call.http.QueryParam("format").value_or("jsonl")));
+  const std::string states = call.http.QueryParam("states").value_or("approved,pending");
+  if (states != "approved" && states != "approved,pending") {
+    return base::Error::Invalid("states must be approved or approved,pending").Detail("field", "states");
+  }
+  options.approved_only = states == "approved";
+  const std::string pairs = call.http.QueryParam("pairs").value_or("best_worst");
+  if (pairs != "best_worst" && pairs != "all") return base::Error::Invalid("pairs must be best_worst or all").Detail("field", "pairs");
+  options.all_pairs = pairs == "all";
+  // Access is checked here, before the headers go out: a refusal is a proper error response,
+  // and the stream below cannot be refused once it has started.
+  ASSAY_ASSIGN_OR_RETURN(datasets::Export exp, d.exporter->Open(*call.caller, call.params.Get("project_id"), options));
+  Response r;
+  r.headers.push_back({"Content-Type", std::string(datasets::ExportContentType(options.format))});
+  r.headers.push_back({"Content-Disposition", Attachment(exp.FileName())});
+  r.stream = [exp = std::move(exp)](const http::ChunkSink& sink) -> base::Status {
+    std::string buffer;
+    auto m = exp.Stream([&](std::string_view text) -> base::Status {
+      buffer += text;
+      if (buffer.size() >= 64 * 1024) {
+        if (!sink(buffer)) return base::Error(base::ErrorCode::kUnavailable, "client went away");
+        buffer.clear();
+      }
+      return base::Ok();
+    });
+    if (!m) return m.error();
+    if (!buffer.empty() && !sink(buffer)) return base::Error(base::ErrorCode::kUnavailable, "client went away");
+    return base::Ok();
+  };
+  return r;
+}
+
+Response StreamJsonl(work::JsonlExport exp, const std::string& filename) {
   Response r;
   r.headers.push_back({"Content-Type", "application/x-ndjson"});
-  r.headers.push_back({"Content-Disposition", "attachment; filename=\"" + p.id + ".jsonl\""});
-  work::Service* svc = d.work;
-  work::Caller caller = *call.caller;
-  std::string project_id = p.id;
-  r.stream = [svc, caller, project_id](const http::ChunkSink& sink) -> base::Status {
+  r.headers.push_back({"Content-Disposition", Attachment(filename)});
+  r.stream = [exp = std::move(exp)](const http::ChunkSink& sink) -> base::Status {
     std::string buffer;
-    base::Status s = svc->ExportJsonl(caller, project_id, [&](std::string_view line) -> base::Status {
+    base::Status s = exp.Stream([&](std::string_view line) -> base::Status {
       buffer += line;
       buffer += '\n';
       if (buffer.size() >= 64 * 1024) {
@@ -279,6 +345,31 @@ Result<Response> Export(Deps& d, const Call& call) {
     return base::Ok();
   };
   return r;
+}
+
+Result<Response> Leaderboard(Deps& d, const Call& call) {
+  if (!d.exporter) return base::Error(base::ErrorCode::kUnavailable, "this server has no leaderboards");
+  datasets::LeaderboardOptions options;
+  if (auto rounds = call.http.QueryParam("bootstrap")) {
+    char* end = nullptr;
+    const long n = std::strtol(rounds->c_str(), &end, 10);
+    if (rounds->empty() || *end != '\0' || n < 0 || n > 1000) {
+      return base::Error::Invalid("bootstrap must be a number of rounds from 0 to 1000").Detail("field", "bootstrap");
+    }
+    options.rounds = static_cast<int>(n);
+  }
+  ASSAY_ASSIGN_OR_RETURN(datasets::LeaderboardResult lb,
+                         d.exporter->Leaderboard(*call.caller, call.params.Get("project_id"), options));
+  return Response::Json(200, datasets::RenderLeaderboard(lb));
+}
+
+Result<Response> ListExports(Deps& d, const Call& call) {
+  if (!d.exporter) return base::Error(base::ErrorCode::kUnavailable, "this server does not export");
+  ASSAY_ASSIGN_OR_RETURN(std::vector<std::string> manifests,
+                         d.exporter->ListManifests(*call.caller, call.params.Get("project_id"), LimitParam(call)));
+  std::string body = "{\"exports\":[";
+  for (size_t i = 0; i < manifests.size(); ++i) body += (i ? "," : "") + manifests[i];
+  return Response::Json(200, body + "]}");
 }
 
 Result<Response> GetAssignment(Deps& d, const Call& call) {
@@ -308,7 +399,9 @@ void Submit(Deps& d, const Call& call, Answer answer) {
 Result<Response> Return(Deps& d, const Call& call) {
   ASSAY_ASSIGN_OR_RETURN(nlohmann::json j, BodyObject(call));
   ASSAY_ASSIGN_OR_RETURN(std::string token, StringField(j, "lease_token"));
-  ASSAY_TRY(d.work->ReturnAssignment(*call.caller, call.params.Get("assignment_id"), token));
+  ASSAY_ASSIGN_OR_RETURN(std::string reason, StringField(j, "reason", false));
+  ASSAY_ASSIGN_OR_RETURN(std::string note, StringField(j, "note", false));
+  ASSAY_TRY(d.work->ReturnAssignment(*call.caller, call.params.Get("assignment_id"), token, reason, note));
   return Response::Json(200, R"({"returned":true})");
 }
 

@@ -27,7 +27,7 @@ constexpr int kTransportError = -32000;  // as the SDKs use for HTTP-level refus
 constexpr int kSessionNotFound = -32001;
 
 Response RpcError(int status, const json& id, int code, std::string_view message) {
-  Response r = Response::Json(status, mcp::ErrorMessage(id, code, message).dump());
+  Response r = Response::Json(status, base::Dump(mcp::ErrorMessage(id, code, message)));
   if (status == 401) r.SetHeader("WWW-Authenticate", "Bearer");
   return r;
 }
@@ -67,7 +67,7 @@ std::optional<Response> CheckOrigin(const McpEndpoint& m, const http::Request& r
 Result<std::string> Owner(Deps& d, const http::Request& req) {
   std::string_view auth = req.GetHeader("authorization");
   if (auth.size() > 7 && auth.substr(0, 7) == "Bearer ") {
-    ASSAY_ASSIGN_OR_RETURN(work::Caller c, d.work->AuthenticateBearer(auth.substr(7)));
+    ASSAY_ASSIGN_OR_RETURN(accounts::Caller c, d.accounts->AuthenticateBearer(auth.substr(7)));
     return c.user_id;
   }
   if (d.mcp.anonymous) return std::string(mcp::kAnonymousOwner);
@@ -93,7 +93,7 @@ Response Reply(const std::optional<json>& reply) {
   if (!reply) return Response::Empty(202);
   // An error with no id means the message itself was unusable: an HTTP error too.
   const bool unusable = reply->is_object() && reply->contains("error") && reply->at("id").is_null();
-  return Response::Json(unusable ? 400 : 200, reply->dump());
+  return Response::Json(unusable ? 400 : 200, base::Dump(*reply));
 }
 
 Response Initialize(Deps& d, const Call& call, const std::string& owner, const json& message) {
@@ -109,12 +109,12 @@ Response Initialize(Deps& d, const Call& call, const std::string& owner, const j
   if (!opened)
     return RpcError(StatusFor(opened.error().code()), id, mcp::kInvalidParams,
                     opened.error().message());
-  std::optional<json> reply = opened->server().Handle(message);
+  std::optional<json> reply = opened->Handle(message);
   if (!reply || reply->contains("error")) {
     (void)d.env_sessions->Delete(owner, opened->id());  // a failed initialize opens nothing
     return Reply(reply);
   }
-  Response r = Response::Json(200, reply->dump());
+  Response r = Response::Json(200, base::Dump(*reply));
   r.SetHeader("Mcp-Session-Id", opened->id());
   return r;
 }
@@ -152,7 +152,7 @@ Result<Response> McpPost(Deps& d, const Call& call) {
   }
   Result<mcp::McpSession> session = mcp::McpSession::Get(*d.env_sessions, owner, session_id);
   if (!session) return RpcError(404, nullptr, kSessionNotFound, "Session not found");
-  return Reply(session->server().Handle(*message));
+  return Reply(session->Handle(*message));
 }
 
 Result<Response> McpGet(Deps& d, const Call& call) {

@@ -15,6 +15,8 @@ void AddEnvCommand(CLI::App&);
 void AddServeCommand(CLI::App&);
 void AddDemoCommand(CLI::App&);
 void AddMcpCommand(CLI::App&);
+void AddLedgerCommand(CLI::App&);
+void AddPayoutsCommand(CLI::App&);
 
 const std::vector<CommandRegistrar>& AllCommands() {
   static const std::vector<CommandRegistrar> kCommands = {
@@ -28,6 +30,8 @@ const std::vector<CommandRegistrar>& AllCommands() {
       AddServeCommand,
       AddDemoCommand,
       AddMcpCommand,
+      AddLedgerCommand,
+      AddPayoutsCommand,
   };
   return kCommands;
 }

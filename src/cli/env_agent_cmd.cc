@@ -17,6 +17,7 @@
 #include "cli/env_agent.h"
 #include "env/session_store.h"
 #include "http/client.h"
+#include "workplace/suites.h"
 
 namespace cli {
 namespace {
@@ -57,7 +58,7 @@ class ChatEndpoint {
     const std::string target = url_.path + "/chat/completions";
     std::vector<http::Header> headers = {{"Content-Type", "application/json"}};
     if (!key_.empty()) headers.push_back({"Authorization", "Bearer " + key_});
-    auto r = client_.Send("POST", target, request.dump(), headers);
+    auto r = client_.Send("POST", target, base::Dump(request), headers);
     const std::string where = "http://" + url_.host + ":" + std::to_string(url_.port) + target;
     if (!r) {
       return base::Error(base::ErrorCode::kUnavailable,
@@ -68,7 +69,7 @@ class ChatEndpoint {
       std::string message = r->body.substr(0, 300);
       if (body && body->is_object() && body->contains("error")) {
         const json& e = (*body)["error"];
-        message = e.is_object() ? e.value("message", e.dump()) : e.dump();
+        message = e.is_object() ? e.value("message", base::Dump(e)) : base::Dump(e);
       }
       return base::Error(base::ErrorCode::kUnavailable,
                          where + " answered " + std::to_string(r->status) + ": " + message);
@@ -103,7 +104,7 @@ json RunToolCall(env::Session& session, const json& call, size_t index) {
   }
   const json& args = fn.contains("arguments") ? fn["arguments"] : json("{}");
   env::ToolResult r = session.CallJson(fn["name"].get<std::string>(),
-                                       args.is_string() ? args.get<std::string>() : args.dump());
+                                       args.is_string() ? args.get<std::string>() : base::Dump(args));
   // A tool message has no error flag: say it in the text, as tau2's tools do themselves.
   if (r.is_error && r.content.rfind("Error", 0) != 0) r.content = "Error: " + r.content;
   return {{"role", "tool"}, {"tool_call_id", id}, {"content", r.content}};
@@ -156,7 +157,7 @@ int RunAgent(const AgentOptions& o) {
   base::SystemClock clock;
   env::SessionStoreOptions store_options;
   if (!o.data_dir.empty()) store_options.data_dirs[o.suite] = o.data_dir;
-  env::SessionStore store(clock, store_options);
+  env::SessionStore store(clock, workplace::Suites(), store_options);
   constexpr std::string_view kOwner = "cli";
   auto created = store.Create(kOwner, o.suite, o.task);
   if (!created) return fail(created.error());
@@ -181,7 +182,7 @@ int RunAgent(const AgentOptions& o) {
                 // Each call as the session recorded it: actor, is_error, changed_state, times.
                 {"steps", lease->session().trajectory().ToJson()["steps"]}};
     std::ofstream file(o.out_path);
-    file << out.dump(2) << "\n";
+    file << base::DumpPretty(out) << "\n";
     if (!file) return fail(base::Error::Internal("cannot write " + o.out_path));
   }
   if (!talked) return fail(talked.error());

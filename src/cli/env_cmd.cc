@@ -18,10 +18,10 @@
 #include "cli/commands.h"
 #include "cli/env_agent.h"
 #include "env/session.h"
-#include "env/suite.h"
 #include "env/task.h"
-#include "env/tau2/retail.h"
 #include "env/trajectory.h"
+#include "workplace/suites.h"
+#include "workplace/tau2/retail.h"
 
 namespace cli {
 namespace {
@@ -53,7 +53,7 @@ struct ListOptions {
 // Every suite with its task and tool counts; a suite whose data is missing says why.
 int ListSuites(bool json) {
   nlohmann::json out = nlohmann::json::array();
-  for (const env::SuiteSummary& s : env::SummarizeSuites()) {
+  for (const env::SuiteSummary& s : workplace::SummarizeSuites()) {
     nlohmann::json row = {{"name", s.name}, {"description", s.description}};
     if (s.error.empty()) {
       row["tasks"] = s.tasks;
@@ -71,16 +71,16 @@ int ListSuites(bool json) {
     }
     out.push_back(std::move(row));
   }
-  if (json) std::cout << nlohmann::json{{"suites", out}}.dump(2) << "\n";
+  if (json) std::cout << base::DumpPretty(nlohmann::json{{"suites", out}}) << "\n";
   return 0;
 }
 
 int RunList(const ListOptions& o) {
   if (o.all_suites) return ListSuites(o.json);
-  auto suite = env::LoadSuite(o.suite.suite, o.suite.data_dir);
+  auto suite = workplace::LoadSuite(o.suite.suite, o.suite.data_dir);
   if (!suite) {
     std::printf("suites:\n");
-    for (const env::SuiteInfo& s : env::Suites()) {
+    for (const env::SuiteInfo& s : workplace::Suites()) {
       std::printf("  %-14s %s (data: %s)\n", s.name.c_str(), s.description.c_str(),
                   s.default_data_dir.c_str());
     }
@@ -96,7 +96,7 @@ int RunList(const ListOptions& o) {
     }
     nlohmann::json out = {{"suite", s.name}, {"tasks", tasks}};
     if (o.tools) out["tools"] = s.tools.OpenAiTools();
-    std::cout << out.dump(2) << "\n";
+    std::cout << base::DumpPretty(out) << "\n";
     return 0;
   }
   std::printf("%s: %zu tasks, %zu tools\n", s.name.c_str(), s.tasks.size(), s.tools.size());
@@ -147,13 +147,13 @@ int RunAndCheck(const RunOptions& o, const std::vector<env::Action>& actions,
   const env::CheckReport report = env::Check(task, session.world());
   if (!o.trajectory_out.empty()) {
     std::ofstream out(o.trajectory_out);
-    out << session.trajectory().ToOpenAiMessages().dump(2) << "\n";
+    out << base::DumpPretty(session.trajectory().ToOpenAiMessages()) << "\n";
   }
   if (o.json) {
     nlohmann::json j = report.ToJson();
     j["task"] = task.id;
     j["steps"] = session.trajectory().ToJson()["steps"];
-    std::cout << j.dump(2) << "\n";
+    std::cout << base::DumpPretty(j) << "\n";
   } else {
     size_t errors = 0;
     for (const env::Step& step : session.trajectory().steps())
@@ -165,7 +165,7 @@ int RunAndCheck(const RunOptions& o, const std::vector<env::Action>& actions,
 }
 
 int RunRun(const RunOptions& o) {
-  auto suite = env::LoadSuite(o.suite.suite, o.suite.data_dir);
+  auto suite = workplace::LoadSuite(o.suite.suite, o.suite.data_dir);
   if (!suite) return Report(suite.error());
   std::vector<env::Action> actions;
   if (o.actions_path.empty()) {
@@ -198,8 +198,9 @@ int CheckHashes(const CheckOptions& o, const env::Suite& suite) {
   }
   const int threads =
       o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
-  auto ours = env::tau2::ReplayRetailSuite(suite.tasks.front().initial.Get(env::tau2::kRetailApp),
-                                           suite.tasks, suite.tools, threads);
+  auto ours = workplace::tau2::ReplayRetailSuite(
+      suite.tasks.front().initial.Get(workplace::tau2::kRetailApp), suite.tasks, suite.tools,
+      threads);
   if (!ours) return Report(ours.error());
   size_t matched = 0, mismatched = 0, missing = 0;
   if (expected->value("initial_db_hash", "") != ours->initial_db_hash) {
@@ -230,7 +231,7 @@ int RunCheck(const CheckOptions& o) {
   if (o.run.suite.suite != "tau2-retail" && !o.hashes_path.empty()) {
     return Report(base::Error::Invalid("--hashes is only defined for tau2-retail"));
   }
-  auto suite = env::LoadSuite(o.run.suite.suite, o.run.suite.data_dir);
+  auto suite = workplace::LoadSuite(o.run.suite.suite, o.run.suite.data_dir);
   if (!suite) return Report(suite.error());
   if (!o.hashes_path.empty()) return CheckHashes(o, **suite);
   if (o.run.task.empty() || o.run.trajectory_path.empty()) {
@@ -260,25 +261,25 @@ int RunReplay(const ReplayOptions& o) {
     return Report(base::Error::Invalid("replay writes tau2 db hashes; only --suite tau2-retail"));
   }
   const auto start = std::chrono::steady_clock::now();
-  auto suite = env::LoadSuite(o.suite.suite, o.suite.data_dir);
+  auto suite = workplace::LoadSuite(o.suite.suite, o.suite.data_dir);
   if (!suite) return Report(suite.error());
   const auto loaded = std::chrono::steady_clock::now();
   const int threads =
       o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
   const env::Suite& s = **suite;
-  auto hashes = env::tau2::ReplayRetailSuite(s.tasks.front().initial.Get(env::tau2::kRetailApp),
-                                             s.tasks, s.tools, threads);
+  auto hashes = workplace::tau2::ReplayRetailSuite(
+      s.tasks.front().initial.Get(workplace::tau2::kRetailApp), s.tasks, s.tools, threads);
   if (!hashes) return Report(hashes.error());
   const auto done = std::chrono::steady_clock::now();
   nlohmann::json tasks = nlohmann::json::object();
   for (const auto& [id, hash] : hashes->tasks) tasks[id] = hash;
   nlohmann::json out = {{"initial_db_hash", hashes->initial_db_hash}, {"tasks", tasks}};
   if (o.out_path.empty() || o.out_path == "-") {
-    std::cout << out.dump(2) << "\n";
+    std::cout << base::DumpPretty(out) << "\n";
   } else {
     std::ofstream file(o.out_path);
     if (!file) return Report(base::Error::Internal("cannot write " + o.out_path));
-    file << out.dump(2) << "\n";
+    file << base::DumpPretty(out) << "\n";
   }
   auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
   std::fprintf(stderr, "replayed %zu tasks in %.1f ms on %d threads (load %.1f ms)\n",

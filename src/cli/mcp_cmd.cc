@@ -11,11 +11,13 @@
 #include <optional>
 #include <string>
 
-#include "cli/commands.h"
 #include "base/clock.h"
+#include "base/json.h"
+#include "cli/commands.h"
 #include "env/session_store.h"
 #include "env/task.h"
 #include "mcp/sessions.h"
+#include "workplace/suites.h"
 
 namespace cli {
 namespace {
@@ -33,7 +35,7 @@ int RunMcp(const McpOptions& o) {
   env::SessionStoreOptions options;
   if (!o.data_dir.empty()) options.data_dirs[o.suite] = o.data_dir;
   base::SystemClock clock;
-  env::SessionStore store(clock, options);
+  env::SessionStore store(clock, workplace::Suites(), options);
   auto opened = mcp::McpSession::Open(store, mcp::kAnonymousOwner, o.suite, o.task);
   if (!opened) {
     std::fprintf(stderr, "assay mcp: %s\n", opened.error().ToString().c_str());
@@ -48,7 +50,7 @@ int RunMcp(const McpOptions& o) {
   while (std::getline(std::cin, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    std::optional<std::string> reply = s.server().HandleText(line);
+    std::optional<std::string> reply = s.HandleText(line);
     if (!reply) continue;
     reply->push_back('\n');
     std::fwrite(reply->data(), 1, reply->size(), stdout);
@@ -57,7 +59,7 @@ int RunMcp(const McpOptions& o) {
 
   if (!o.trajectory_out.empty()) {
     std::ofstream out(o.trajectory_out);
-    out << session.trajectory().ToOpenAiMessages().dump(2) << "\n";
+    out << base::DumpPretty(session.trajectory().ToOpenAiMessages()) << "\n";
     if (!out) std::fprintf(stderr, "assay mcp: cannot write %s\n", o.trajectory_out.c_str());
   }
   const env::Task& task = *s.lease().task();

@@ -1,4 +1,4 @@
-// The work service over a database file, for the offline commands (import, export, token).
+// The services over a database file, for the offline commands (import, export, token).
 //
 //   auto w = cli::OpenOfflineWork(o->db, "import");   // prints the error itself
 //   if (!w) return SetExitCode(1);
@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "accounts/service.h"
 #include "base/clock.h"
 #include "base/uuid7.h"
 #include "storage/db.h"
@@ -18,10 +19,11 @@ namespace cli {
 
 struct OfflineWork {
   OfflineWork(std::unique_ptr<storage::Db> database, uint64_t seed)
-      : ids(clock, seed), db(std::move(database)), service(*db, clock, ids) {}
+      : ids(clock, seed), db(std::move(database)), accounts(*db, clock, ids), service(*db, clock, ids) {}
   base::SystemClock clock;
   base::Uuid7Generator ids;
   std::unique_ptr<storage::Db> db;
+  accounts::Service accounts;
   work::Service service;
 };
 

@@ -70,7 +70,7 @@ bool WordIs(const Token& t, std::string_view upper) {
 }
 
 std::string ForDialect(const Conn& c, std::string_view sql) {
-  return c.dialect() == Dialect::kPostgres ? TranslateMigrationForPostgres(sql) : std::string(sql);
+  return MigrationForDialect(sql, c.dialect());
 }
 
 }  // namespace
@@ -121,6 +121,36 @@ std::string TranslateMigrationForPostgres(std::string_view sqlite_sql) {
       out += t.text;
     }
   }
+  return out;
+}
+
+std::string MigrationForDialect(std::string_view sql, Dialect dialect) {
+  constexpr std::string_view kMarker = "-- dialect:";
+  std::string out;
+  std::string_view section = "all";
+  auto emit = [&](std::string_view text) {
+    if (section == "all") {
+      out += dialect == Dialect::kPostgres ? TranslateMigrationForPostgres(text) : std::string(text);
+    } else if ((section == "sqlite") == (dialect == Dialect::kSqlite)) {
+      out += text;  // written for this driver: verbatim
+    }
+  };
+  size_t start = 0;
+  for (size_t at = 0; at < sql.size();) {
+    size_t eol = sql.find('\n', at);
+    if (eol == std::string_view::npos) eol = sql.size();
+    std::string_view line = sql.substr(at, eol - at);
+    if (line.substr(0, kMarker.size()) == kMarker) {
+      emit(sql.substr(start, at - start));
+      std::string_view name = line.substr(kMarker.size());
+      while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+      while (!name.empty() && (name.back() == ' ' || name.back() == '\r')) name.remove_suffix(1);
+      section = name == "sqlite" || name == "postgres" ? name : "all";
+      start = eol;
+    }
+    at = eol + 1;
+  }
+  emit(sql.substr(std::min(start, sql.size())));
   return out;
 }
 

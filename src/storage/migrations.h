@@ -39,6 +39,12 @@ base::Result<std::unique_ptr<Db>> OpenAndMigrate(const std::string& url, const b
 //   ") STRICT" / ") WITHOUT ROWID" / ") STRICT, WITHOUT ROWID" → ")"
 std::string TranslateMigrationForPostgres(std::string_view sqlite_sql);
 
+// The migration as run on `dialect`. A line `-- dialect: sqlite` or `-- dialect: postgres` starts
+// a part written for that driver only (run verbatim there, skipped on the other); `-- dialect:
+// all` goes back to the common dialect (translated for PostgreSQL as above). For what the
+// portable dialect cannot say: triggers that refuse UPDATE/DELETE, deferred checks.
+std::string MigrationForDialect(std::string_view sql, Dialect dialect);
+
 // Versions already applied, ascending.
 base::Result<std::vector<int64_t>> AppliedMigrations(Db& db);
 

@@ -635,13 +635,64 @@ TEST_P(Conformance, AFailingMigrationLeavesNothingBehind) {
   EXPECT_EQ(*r, 1);
 }
 
+// A migration may hold parts for one driver: here a table the database itself keeps
+// append-only, by a trigger in each driver's own dialect.
+TEST_P(Conformance, DialectSectionsMakeAppendOnlyTables) {
+  base::FakeClock clock;
+  auto db = OpenDb();
+  ASSERT_TRUE(db);
+  std::vector<Migration> ms = {{"0001_log", R"sql(
+CREATE TABLE log (id INTEGER PRIMARY KEY, line TEXT NOT NULL) STRICT;
+-- dialect: sqlite
+CREATE TRIGGER log_no_update BEFORE UPDATE ON log BEGIN SELECT RAISE(ABORT, 'log is append-only'); END;
+CREATE TRIGGER log_no_delete BEFORE DELETE ON log BEGIN SELECT RAISE(ABORT, 'log is append-only'); END;
+-- dialect: postgres
+CREATE FUNCTION log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'log is append-only'; END $$;
+CREATE TRIGGER log_no_change BEFORE UPDATE OR DELETE ON log FOR EACH ROW EXECUTE FUNCTION log_append_only();
+-- dialect: all
+CREATE INDEX log_line ON log(line);
+)sql"}};
+  auto applied = Migrate(*db, clock, ms);
+  ASSERT_TRUE(applied.has_value()) << applied.error().ToString();
+  ASSERT_TRUE(db->Write([](Conn& c) -> base::Status {
+    ASSAY_TRY(c.Exec("INSERT INTO log (line) VALUES ('first')"));
+    return base::Ok();
+  }));
+  auto update = db->Write([](Conn& c) -> base::Status {
+    ASSAY_TRY(c.Exec("UPDATE log SET line = 'changed'"));
+    return base::Ok();
+  });
+  auto del = db->Write([](Conn& c) -> base::Status {
+    ASSAY_TRY(c.Exec("DELETE FROM log"));
+    return base::Ok();
+  });
+  EXPECT_FALSE(update.has_value());
+  EXPECT_FALSE(del.has_value());
+  if (!update) {
+    EXPECT_NE(update.error().message().find("append-only"), std::string::npos) << update.error().ToString();
+  }
+  auto rows = db->Query("SELECT line FROM log");
+  ASSERT_TRUE(rows.has_value());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows->at(0).Text(0), "first");
+}
+
+TEST(Migrations, DialectSectionsPickTheDriversPart) {
+  const std::string sql = "CREATE TABLE t (x INTEGER) STRICT;\n-- dialect: sqlite\nA;\n-- dialect: postgres\nB $$ INTEGER $$;\n"
+                          "-- dialect: all\nC INTEGER;\n";
+  EXPECT_EQ(MigrationForDialect(sql, Dialect::kSqlite), "CREATE TABLE t (x INTEGER) STRICT;\n\nA;\n\nC INTEGER;\n");
+  EXPECT_EQ(MigrationForDialect(sql, Dialect::kPostgres), "CREATE TABLE t (x BIGINT);\n\nB $$ INTEGER $$;\n\nC BIGINT;\n");
+}
+
 TEST_P(Conformance, SchemaEnforcesInvariants) {
   base::FakeClock clock;
   auto db = OpenDb();
   ASSERT_TRUE(db);
   ASSERT_TRUE(Migrate(*db, clock).has_value());
   base::Status st = db->Write([](Conn& c) -> base::Status {
-    ASSAY_TRY(c.Exec("INSERT INTO users VALUES ('u1', 'a@x', '', 'expert', NULL, 1)"));
+    ASSAY_TRY(c.Exec("INSERT INTO users (id, email, name, role, password_hash, created_at_us) "
+                     "VALUES ('u1', 'a@x', '', 'expert', NULL, 1)"));
     ASSAY_TRY(c.Exec("INSERT INTO projects (id, name, instructions, template, answer_schema, overlap, lease_seconds, "
                      "created_by, created_at_us, updated_at_us) VALUES ('p1', 'P', '', '[]', '{}', 1, 60, 'u1', 1, 1)"));
     ASSAY_TRY(c.Exec("INSERT INTO items (id, project_id, seq, data, created_at_us) VALUES ('i1', 'p1', 1, '{}', 1)"));

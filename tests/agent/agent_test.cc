@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "base/log.h"
-#include "env/suite.h"
 #include "http/server.h"
+#include "workplace/suites.h"
 
 namespace {
 
@@ -24,7 +24,7 @@ const std::string kTau2Dir = ASSAY_SHARED_DATA_DIR "/tau2-retail";
 
 const env::Task& Task0() {
   static const std::unique_ptr<env::Suite> suite = [] {
-    auto s = env::LoadSuite("tau2-retail", kTau2Dir);
+    auto s = workplace::LoadSuite("tau2-retail", kTau2Dir);
     EXPECT_TRUE(s) << s.error().ToString();
     return std::move(*s);
   }();
@@ -41,7 +41,7 @@ class FakeChat final : public http::Handler {
  public:
   explicit FakeChat(Script script) : script_(script) {}
 
-  size_t BodyLimitBytes(std::string_view, std::string_view) const override { return 16 << 20; }
+  http::Admission Admit(http::Request&, bool) override { return http::Admission::Accept(16 << 20); }
   http::Response ErrorResponse(const base::Error& e, const http::Request&) override {
     return http::Response::Json(500, json({{"error", {{"message", e.message()}}}}).dump());
   }

@@ -32,11 +32,20 @@ const call = async (method, p, body, type = 'application/json') => {
   const r = await fetch(base + '/api/v1' + p, { method, headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return r.status === 204 ? undefined : r.json();
 };
+// Members join by invitation: sign in as the person (a cookie, as the browser would) and accept.
+const acceptAll = async (email, password) => {
+  const r = await fetch(base + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const cookie = r.headers.get('set-cookie').split(';')[0];
+  const { invitations } = await (await fetch(base + '/api/v1/me/invitations', { headers: { cookie } })).json();
+  for (const v of invitations) await fetch(`${base}/api/v1/invitations/${v.id}/accept`, { method: 'POST', headers: { cookie } });
+};
 await call('POST', '/users', { email: 'e@example.com', password: 'expert-password-1', role: 'expert' });
 const p = await call('POST', '/projects', { name: 'Gallery', instructions: 'All components', template: GALLERY_TEMPLATE, overlap: 1, lease_seconds: 900 });
 await call('POST', `/projects/${p.id}/members`, { email: 'e@example.com', role: 'expert' });
 await call('POST', '/users', { email: 'm@example.com', password: 'manager-password-1', role: 'manager', name: 'Maya Manager' });
 await call('POST', `/projects/${p.id}/members`, { email: 'm@example.com', role: 'manager' });
+await acceptAll('e@example.com', 'expert-password-1');
+await acceptAll('m@example.com', 'manager-password-1');
 await call('POST', `/projects/${p.id}/items`, [1, 2, 3, 4].map((n) => JSON.stringify({ id: `g${n}`, ...ITEM })).join('\n'), 'application/x-ndjson');
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 try {

@@ -8,13 +8,25 @@ import crypto from 'node:crypto';
 const uuid = () => crypto.randomUUID();
 const nowIso = () => new Date().toISOString();
 const err = (status, code, message, details = {}) => ({ status, body: { error: { code, message, details } } });
+// What reviewers see instead of an expert's id: stable within a project (as the server's ExpertPseudonym).
+const pseudonym = (projectId, expertId) => 'expert-' + crypto.createHash('sha256').update(`${projectId}\n${expertId}`).digest('hex').slice(0, 8);
 
 export function createMock({ webDir }) {
-  const users = new Map(); const sessions = new Map(); const tokens = new Map();
+  const users = new Map(); const sessions = new Map(); const tokens = new Map(); // tokens: id → {user_id, secret, …}
   const projects = new Map(); const members = []; const items = new Map(); const assignments = new Map(); const submissions = new Map();
-  const addUser = (email, password, role, name) => { const u = { id: uuid(), email, name: name ?? email.split('@')[0], role, password }; users.set(u.id, u); return u; };
+  const invitations = []; const loginFailures = new Map();
+  const addUser = (email, password, role, name) => { const u = { id: uuid(), email: email.toLowerCase(), name: name ?? email.split('@')[0], role, password }; users.set(u.id, u); return u; };
   const pub = (u) => ({ id: u.id, email: u.email, name: u.name, role: u.role });
   const roleOf = (u, pid) => u.role === 'admin' ? 'admin' : members.find((m) => m.user_id === u.id && m.project_id === pid)?.role;
+  // Project roles never exceed the account's role; a project always keeps a manager.
+  const RANK = { expert: 0, reviewer: 1, manager: 2, admin: 2 };
+  const maxRole = (u) => (RANK[u.role] >= 2 ? 'manager' : u.role);
+  const tooHigh = (u, role) => RANK[role] > RANK[maxRole(u)] && err(422, 'failed_precondition', "a project role cannot exceed the person's account role", { field: 'role', max_role: maxRole(u) });
+  const lastManager = (pid, uid) => !members.some((m) => m.project_id === pid && m.role === 'manager' && m.user_id !== uid) && err(422, 'failed_precondition', 'a project needs at least one manager', { field: 'role' });
+  const invitationOut = (v) => { const by = users.get(v.invited_by); return { id: v.id, project_id: v.project_id, project_name: projects.get(v.project_id).name, email: v.email, role: v.role, invited_by: by ? by.name || by.email : '', created_at: v.created_at }; };
+  const tokenOut = (t) => ({ id: t.id, name: t.name, created_at: t.created_at, expires_at: t.expires_at, revoked_at: t.revoked_at,
+    state: t.revoked_at ? 'revoked' : Date.parse(t.expires_at) <= Date.now() ? 'expired' : 'live' });
+  const addToken = (userId, name, expiresAt) => { const t = { id: uuid(), user_id: userId, secret: `assay_${crypto.randomBytes(24).toString('base64url')}`, name, created_at: nowIso(), expires_at: expiresAt, revoked_at: null }; tokens.set(t.id, t); return t; };
 
   // GET /projects/{id}/quality in the shape of docs/api.md, from a fixed seed so screenshots are
   // stable: the real labels' fields and items where there are any, invented experts otherwise.
@@ -26,6 +38,7 @@ export function createMock({ webDir }) {
     const subs = [...submissions.values()].filter((s) => s.project_id === pr.id && s.state !== 'rejected');
     const stale = qualitySeen.get(pr.id) !== subs.length; qualitySeen.set(pr.id, subs.length);
     const comps = (pr.template ?? []).filter((c) => ['pairwise', 'choice', 'rating'].includes(c.type));
+    const real = [...new Set(subs.map((x) => x.expert_id))].map((id) => users.get(id));
     const names = ['Ana Alves', 'Bo Berg', 'Chen Wei', 'Dee Dorsey', 'Eli Expert', 'Fatima Noor', 'Gus Grant', 'Hana Ito'];
     const n = Math.max(its.length, 60);
     const fields = comps.map((c) => {
@@ -40,7 +53,8 @@ export function createMock({ webDir }) {
       const workers = names.map((name, k) => {
         const acc = k === 3 ? 0.52 : 0.78 + rnd() * 0.18; const total = k % 3 === 2 ? 0 : 12;
         const correct = Math.round(acc * total); const w = 1.96 * Math.sqrt((acc * (1 - acc)) / Math.max(total, 1));
-        return { expert_id: `e${k}`, name, email: name.split(' ')[0].toLowerCase() + '@example.com', labels: 20 + Math.floor(rnd() * 60), accuracy: Number(acc.toFixed(3)),
+        const u = real[k]; // the project's real experts first, invented ones after
+        return { expert_id: u?.id ?? `e${k}`, name: u?.name ?? name, email: u?.email ?? name.split(' ')[0].toLowerCase() + '@example.com', labels: 20 + Math.floor(rnd() * 60), accuracy: Number(acc.toFixed(3)),
           gold: total ? { correct, total, low: Number(Math.max(0, acc - w).toFixed(3)), high: Number(Math.min(1, acc + w).toFixed(3)) } : null };
       });
       return { field: c.name, component: c.type, level: c.type === 'rating' ? 'ordinal' : 'nominal', method: 'ds',
@@ -51,12 +65,16 @@ export function createMock({ webDir }) {
       overlap: { overlap: pr.overlap, max_overlap: pr.overlap + 2, target_confidence: 0.9, items_decided: Math.floor(its.length / 2), items_open: its.length - Math.floor(its.length / 2) }, fields };
   }
 
-  function route(req, url, body, user) {
+  function route(req, url, body, user, session) {
     const p = url.pathname.replace(/^\/api\/v1/, ''); const m = req.method;
     let mm;
     if (m === 'POST' && p === '/auth/login') {
-      const u = [...users.values()].find((x) => x.email === body?.email && x.password === body?.password);
-      if (!u) return err(401, 'unauthenticated', 'Wrong email or password.');
+      // 5 free failures per email, then a doubling wait (the real server counts per account and address)
+      const key = String(body?.email ?? '').toLowerCase(); const f = loginFailures.get(key) ?? { n: 0, until: 0 };
+      if (Date.now() < f.until) return err(429, 'resource_exhausted', 'too many failed sign-ins', { retry_after_s: Math.ceil((f.until - Date.now()) / 1000), limit: 'pair' });
+      const u = [...users.values()].find((x) => x.email === key && x.password === body?.password);
+      if (!u) { f.n++; if (f.n > 5) f.until = Date.now() + 1000 * 2 ** (f.n - 6); loginFailures.set(key, f); return err(401, 'unauthenticated', 'invalid email or password'); }
+      loginFailures.delete(key);
       const sid = uuid(); sessions.set(sid, u.id);
       return { status: 200, body: { user: pub(u) }, headers: { 'Set-Cookie': `assay_session=${sid}; HttpOnly; SameSite=Lax; Path=/` } };
     }
@@ -65,8 +83,44 @@ export function createMock({ webDir }) {
     if (!user) return err(401, 'unauthenticated', 'Sign in first.');
     if (m === 'POST' && p === '/auth/logout') return { status: 204, headers: { 'Set-Cookie': 'assay_session=; Max-Age=0; Path=/' } };
     if (m === 'GET' && p === '/me') return { status: 200, body: pub(user) };
+    if (m === 'POST' && p === '/me/password') {
+      if (body?.current_password !== user.password) return err(403, 'permission_denied', 'the current password is not right', { field: 'current_password' });
+      if (String(body?.new_password ?? '').length < 8) return err(400, 'invalid_argument', 'the new password must have 8 to 1024 characters', { field: 'new_password' });
+      user.password = body.new_password;
+      for (const [sid, uid] of sessions) if (uid === user.id && sid !== session) sessions.delete(sid);
+      for (const t of tokens.values()) if (t.user_id === user.id && !t.revoked_at) t.revoked_at = nowIso();
+      return { status: 204 };
+    }
+    if (m === 'GET' && p === '/tokens') return { status: 200, body: { tokens: [...tokens.values()].filter((t) => t.user_id === user.id).reverse().map(tokenOut) } };
+    if (m === 'POST' && p === '/tokens') {
+      const exp = body?.expires_at ? Date.parse(body.expires_at) : Date.now() + 90 * 86400e3;
+      if (!(exp > Date.now())) return err(400, 'invalid_argument', 'expires_at must be in the future', { field: 'expires_at' });
+      if (exp > Date.now() + 366 * 86400e3) return err(400, 'invalid_argument', 'expires_at is too far ahead', { field: 'expires_at', max_days: 366 });
+      const t = addToken(user.id, body?.name ?? '', new Date(exp).toISOString());
+      return { status: 201, body: { ...tokenOut(t), token: t.secret } };
+    }
+    if (m === 'DELETE' && (mm = p.match(/^\/tokens\/([^/]+)$/))) {
+      const t = tokens.get(mm[1]);
+      if (!t || (t.user_id !== user.id && user.role !== 'admin')) return err(404, 'not_found', 'no such token');
+      t.revoked_at ??= nowIso(); return { status: 204 };
+    }
+    if (m === 'GET' && p === '/me/invitations') {
+      return { status: 200, body: { invitations: invitations.filter((v) => v.email === user.email && !v.response && !roleOf(user, v.project_id)).reverse().map(invitationOut) } };
+    }
+    if (m === 'POST' && (mm = p.match(/^\/invitations\/([^/]+)\/(accept|decline)$/))) {
+      const v = invitations.find((x) => x.id === mm[1] && x.email === user.email);
+      if (!v) return err(404, 'not_found', 'no such invitation');
+      if (v.response) return err(409, 'already_exists', 'this invitation was already answered');
+      if (mm[2] === 'accept') {
+        const refused = tooHigh(user, v.role); if (refused) return refused;
+        if (!roleOf(user, v.project_id)) members.push({ project_id: v.project_id, user_id: user.id, role: v.role, added_at: nowIso() });
+      }
+      v.response = mm[2] === 'accept' ? 'accepted' : 'declined';
+      return { status: 200, body: { [v.response]: true } };
+    }
     if (m === 'POST' && p === '/users') {
-      if (!['admin', 'manager'].includes(user.role)) return err(403, 'permission_denied', 'Managers only.');
+      if (user.role !== 'admin' && !(user.role === 'manager' && ['expert', 'reviewer'].includes(body?.role))) return err(403, 'permission_denied', 'you may not create a user with this role');
+      if ([...users.values()].some((x) => x.email === String(body?.email).toLowerCase())) return err(409, 'already_exists', 'a user with this email exists', { field: 'email' });
       return { status: 201, body: { user: pub(addUser(body.email, body.password, body.role, body.name)) } };
     }
     if (m === 'GET' && p === '/me/submissions') return { status: 200, body: { submissions: [...submissions.values()].filter((s) => s.expert_id === user.id).reverse() } };
@@ -84,19 +138,38 @@ export function createMock({ webDir }) {
       if (!['admin', 'manager'].includes(user.role)) return err(403, 'permission_denied', 'Managers only.');
       if (!body?.name) return err(400, 'invalid_argument', 'name is required', { field: 'name' });
       const pr = { id: uuid(), name: body.name, instructions: body.instructions ?? '', template: body.template ?? [], answer_schema: {}, overlap: body.overlap ?? 1, lease_seconds: body.lease_seconds ?? 1800, created_at: nowIso() };
-      projects.set(pr.id, pr); members.push({ project_id: pr.id, user_id: user.id, role: 'manager' });
+      projects.set(pr.id, pr); members.push({ project_id: pr.id, user_id: user.id, role: 'manager', added_at: nowIso() });
       return { status: 201, body: { ...pr, my_role: 'manager' } };
     }
     if ((mm = p.match(/^\/projects\/([^/]+)(\/.*)?$/))) {
+      mm[2] = mm[2] && mm[2].replace(/^\/members\/[^/]+$/, (x) => { mm.member = x.slice(9); return '/members/{user_id}'; });
       const pr = projects.get(mm[1]); const rest = mm[2] ?? ''; const role = pr && roleOf(user, pr.id);
       if (!pr || !role) return err(404, 'not_found', 'No such project.');
       const mgr = ['admin', 'manager'].includes(role); const rev = mgr || role === 'reviewer';
       if (m === 'GET' && rest === '') return { status: 200, body: { ...pr, my_role: role } };
       if (m === 'PATCH' && rest === '' && mgr) { Object.assign(pr, body); return { status: 200, body: pr }; }
-      if (m === 'POST' && rest === '/members' && mgr) {
-        const u = body.user_id ? users.get(body.user_id) : [...users.values()].find((x) => x.email === body.email);
-        if (!u) return err(404, 'not_found', 'No such user.');
-        members.push({ project_id: pr.id, user_id: u.id, role: body.role }); return { status: 201, body: {} };
+      if (m === 'POST' && rest === '/members' && mgr) { // an invitation, the same answer whether or not the email has an account
+        if (!['manager', 'reviewer', 'expert'].includes(body?.role)) return err(400, 'invalid_argument', 'role must be manager, reviewer or expert', { field: 'role' });
+        if (!/^[^@\s]+@[^@\s]+$/.test(body?.email ?? '')) return err(400, 'invalid_argument', 'email is not valid', { field: 'email' });
+        const email = body.email.trim().toLowerCase();
+        const was = invitations.find((v) => v.project_id === pr.id && v.email === email);
+        if (was) Object.assign(was, { role: body.role, invited_by: user.id, created_at: nowIso(), response: null });
+        else invitations.push({ id: uuid(), project_id: pr.id, email, role: body.role, invited_by: user.id, created_at: nowIso(), response: null });
+        return { status: 202, body: { invited: body.email, role: body.role } };
+      }
+      if (rest === '/members/{user_id}' && mgr && ['PATCH', 'DELETE'].includes(m)) {
+        const mem = members.find((x) => x.project_id === pr.id && x.user_id === mm.member); const u = users.get(mm.member);
+        if (!mem || !u) return err(404, 'not_found', 'no such member');
+        if (m === 'PATCH') {
+          if (!['manager', 'reviewer', 'expert'].includes(body?.role)) return err(400, 'invalid_argument', 'role must be manager, reviewer or expert', { field: 'role' });
+          const refused = tooHigh(u, body.role) || (mem.role === 'manager' && body.role !== 'manager' && lastManager(pr.id, u.id)); if (refused) return refused;
+          mem.role = body.role; return { status: 200, body: { user_id: u.id, role: body.role } };
+        }
+        const refused = mem.role === 'manager' && lastManager(pr.id, u.id); if (refused) return refused;
+        let returned = 0; // her live leases go back to the pool; her submissions stay
+        for (const a of assignments.values()) if (a.project_id === pr.id && a.expert_id === u.id && a.state === 'leased') { a.state = 'returned'; returned++; }
+        members.splice(members.indexOf(mem), 1);
+        return { status: 200, body: { removed: u.id, leases_returned: returned } };
       }
       if (m === 'POST' && rest === '/items' && mgr) {
         const text = typeof body === 'string' ? body : '';
@@ -135,13 +208,23 @@ export function createMock({ webDir }) {
         const list = [...submissions.values()].filter((s) => s.project_id === pr.id && (!st || s.state === st) && (!ex || s.expert_id === ex) && (!it || s.item_id === it));
         if (order === 'desc') list.reverse(); // the map holds them in submission order
         // managers see who submitted which item; reviewers judge blind
-        const withContext = (s) => (mgr ? { ...s, expert: pub(users.get(s.expert_id)), item_external_id: items.get(s.item_id)?.external_id ?? null } : s);
+        const withContext = (s) => (mgr ? { ...s, expert: pub(users.get(s.expert_id)), item_external_id: items.get(s.item_id)?.external_id ?? null } : { ...s, expert_id: pseudonym(pr.id, s.expert_id) });
         return { status: 200, body: { submissions: list.map(withContext), next_cursor: null } };
       }
       if (m === 'GET' && rest === '/members' && mgr) {
-        return { status: 200, body: { members: members.filter((x) => x.project_id === pr.id).map((x) => { const u = users.get(x.user_id); return { user_id: u.id, email: u.email, name: u.name, role: x.role }; }) } };
+        const now = Date.now();
+        const list = members.filter((x) => x.project_id === pr.id).map((x) => {
+          const u = users.get(x.user_id); const subs = [...submissions.values()].filter((s) => s.project_id === pr.id && s.expert_id === u.id);
+          const live = [...assignments.values()].filter((a) => a.project_id === pr.id && a.expert_id === u.id && a.state === 'leased' && a.expires_ms > now).length;
+          return { user_id: u.id, email: u.email, name: u.name, role: x.role, added_at: x.added_at, live_leases: live, submissions: subs.length, last_submitted_at: subs.at(-1)?.submitted_at ?? null };
+        });
+        return { status: 200, body: { members: list, invitations: invitations.filter((v) => v.project_id === pr.id && !v.response).reverse().map(invitationOut) } };
       }
-      if (m === 'GET' && rest === '/quality' && rev) return { status: 200, body: mockQuality(pr) };
+      if (m === 'GET' && rest === '/quality' && rev) {
+        const q = mockQuality(pr);
+        if (!mgr) for (const f of q.fields) f.workers = f.workers.map(({ name: _n, email: _e, ...w }) => ({ ...w, expert_id: pseudonym(pr.id, w.expert_id) }));
+        return { status: 200, body: q };
+      }
       if (m === 'GET' && rest === '/progress' && rev) {
         const subs = [...submissions.values()].filter((s) => s.project_id === pr.id);
         const n = [...items.values()].filter((x) => x.project_id === pr.id).length;
@@ -199,9 +282,10 @@ export function createMock({ webDir }) {
         else { try { body = raw ? JSON.parse(raw) : undefined; } catch { body = undefined; } }
         const cookie = /assay_session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
         const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-        const user = users.get(sessions.get(cookie) ?? tokens.get(bearer));
+        const tok = bearer && [...tokens.values()].find((t) => t.secret === bearer && !t.revoked_at && Date.parse(t.expires_at) > Date.now());
+        const user = users.get(sessions.get(cookie) ?? tok?.user_id);
         if (cookie && req.method !== 'GET' && req.headers.origin && req.headers.origin !== `http://${req.headers.host}`) { send(res, err(403, 'permission_denied', 'Cross-origin request refused.')); return; }
-        send(res, route(req, url, body, user));
+        send(res, route(req, url, body, user, sessions.has(cookie) ? cookie : ''));
         return;
       }
       let f = path.join(webDir, path.normalize(url.pathname).replace(/^(\.\.[/\\])+/, ''));
@@ -217,7 +301,7 @@ export function createMock({ webDir }) {
     res.writeHead(r.status, { ...h, 'Content-Type': 'application/json' }); res.end(JSON.stringify(r.body));
   }
   const admin = addUser('admin@example.com', 'admin-password-1', 'admin', 'Admin');
-  const adminToken = uuid(); tokens.set(adminToken, admin.id);
+  const adminToken = addToken(admin.id, 'admin', new Date(Date.now() + 86400e3).toISOString()).secret;
   return { server, adminToken };
 }
 

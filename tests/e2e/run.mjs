@@ -1,6 +1,8 @@
 // End-to-end: a manager creates a project and imports items; an expert completes pairwise,
 // rubric, span and rewrite tasks with the keyboard alone; the manager reviews and exports, and
-// the export holds exactly what was entered. Screenshots of every page go to output/.
+// the export holds exactly what was entered; then the people flow of people.mjs (profiles,
+// qualifications, contracts, refusals in words, right-to-left items). Screenshots of every page
+// go to output/.
 //
 // Server: the real binary (../../build/assay serve) on a temporary SQLite database and an
 // ephemeral port. E2E_SERVER=mock runs the same flow against mock-api.mjs (an in-memory
@@ -35,6 +37,11 @@ async function waitHealthy(base, until) {
 
 const MANAGER = { email: 'manager@example.com', password: 'manager-password-1' };
 const EXPERT = { email: 'expert@example.com', password: 'expert-password-1' };
+const REVIEWER = { email: 'rita@example.com', password: 'reviewer-password-1', name: 'Rita Reviewer' };
+const STRANGER = { email: 'nobody@example.com', password: 'not-the-password' }; // no such account
+const EXPERT_NEW_PASSWORD = 'expert-password-2';
+const EXPERT_RESET_PASSWORD = 'expert-password-3';
+const ADMIN = { email: 'ada-admin@example.com', password: 'admin-password-1', name: 'Ada Admin' };
 
 async function startServer() {
   const port = await freePort();
@@ -57,6 +64,14 @@ async function startServer() {
   const proc = spawn(bin, ['serve', '--db', db, '--port', String(port), '--web', webDir], { stdio: ['ignore', 'inherit', 'inherit'] });
   await waitHealthy(base, deadline(20_000));
   return { base, adminToken, stop: () => { proc.kill('SIGTERM'); fs.rmSync(tmp, { recursive: true, force: true }); } };
+}
+
+/** A JSON call with the page's cookie session (same origin, as the browser would send it). */
+async function asPage(page, base, method, p, body) {
+  const r = await page.request.fetch(`${base}/api/v1${p}`, { method, headers: { Origin: base, 'Content-Type': 'application/json' }, data: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  if (!r.ok()) throw new Error(`${method} ${p} → ${r.status()} ${text}`);
+  return text ? JSON.parse(text) : undefined;
 }
 
 async function adminApi(base, token, method, p, body) {
@@ -85,7 +100,9 @@ const ITEMS = [
 const axeSource = fs.readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const a11y = [];
 async function checkA11y(page, name) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  // Evaluated through the DevTools protocol, not added as an inline <script>: the page's
+  // Content-Security-Policy (script-src 'self') refuses inline scripts, as it should.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
   for (const v of r.violations) a11y.push(`${name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
@@ -97,11 +114,15 @@ async function shot(page, name) {
   await page.screenshot({ path: f, fullPage: false }); // what the viewport shows: 1280×800 or 390×844
   shots.push(f);
 }
-async function both(page, name) {
+// `at`: a selector scrolled to the top of the view at each size (the layout moves it when narrow).
+async function both(page, name, at) {
+  const scroll = () => at && page.evaluate((sel) => document.querySelector(sel).scrollIntoView({ block: 'start' }), at);
+  await scroll();
   await shot(page, `${name}-1280`);
   const vp = page.viewportSize();
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(50);
+  await scroll();
   await shot(page, `${name}-390`);
   await page.setViewportSize(vp);
 }
@@ -117,6 +138,8 @@ async function login(page, base, who) {
 async function main() {
   const srv = await startServer();
   const { base } = srv;
+  // What this server has: parts of the flow run only where their routes are listed.
+  const routes = (await (await fetch(`${base}/api/v1/openapi.json`)).json()).paths;
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-chromium-'));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -128,6 +151,9 @@ async function main() {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await ctx.newPage();
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    // The server's Content-Security-Policy must let the built app run whole: a refused script,
+    // style or request is reported on the console.
+    page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) consoleErrors.push(m.text()); });
     page.setDefaultTimeout(10_000);
     pages.push(page);
     return page;
@@ -140,6 +166,19 @@ async function main() {
     const mgr = await newPage();
     await mgr.goto(base + '/');
     await both(mgr, '01-login');
+    // ---- sign-in throttling, in words: wrong passwords from one place soon have to wait
+    const guest = await newPage();
+    await guest.goto(base + '/');
+    await guest.getByLabel('Email').fill(STRANGER.email);
+    await guest.getByLabel('Password').fill(STRANGER.password);
+    let throttled = false;
+    for (let k = 0; k < 12 && !throttled; k++) { // 5 free failures, then a doubling wait (docs/api.md)
+      const [res] = await Promise.all([guest.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login')), guest.getByRole('button', { name: 'Sign in' }).click()]);
+      throttled = res.status() === 429;
+    }
+    assert.ok(throttled, 'repeated failed sign-ins are refused for a while');
+    await guest.getByRole('alert').getByText(/^Too many failed sign-ins from here\. Try again in \d+ (seconds?|minutes)\.$/).waitFor();
+    await both(guest, '01b-login-throttled');
     await login(mgr, base, MANAGER);
     await shot(mgr, '02-manager-projects-empty-1280');
     await mgr.goto(base + '/#/manage/new');
@@ -164,15 +203,17 @@ async function main() {
     await mgr.getByRole('button', { name: 'Create project' }).click();
     await mgr.getByRole('heading', { name: 'Import items' }).waitFor();
     const projectId = decodeURIComponent(mgr.url().split('#/manage/')[1].split('/')[0]);
-    // the manager adds the expert from the settings page
+    // the manager invites the expert from the settings page; she joins when she accepts
     await mgr.goto(`${base}/#/manage/${projectId}/edit`);
-    await mgr.getByRole('heading', { name: 'Add people to this project' }).waitFor();
-    await mgr.locator('.members').getByLabel('Email').fill(EXPERT.email);
-    await mgr.locator('.members').getByRole('button', { name: 'Add' }).click();
-    await mgr.getByText(`${EXPERT.email} added as expert.`).waitFor();
-    await mgr.locator('.member-list').getByRole('cell', { name: 'Eli Expert' }).waitFor(); // the members list shows who is on it
-    await mgr.evaluate(() => document.querySelector('.member-list').scrollIntoView({ block: 'end' }));
-    await both(mgr, '03b-settings-members');
+    await mgr.getByRole('heading', { name: 'People on this project' }).waitFor();
+    const people = mgr.locator('.members');
+    await people.getByLabel('Email').fill(EXPERT.email);
+    await people.getByRole('button', { name: 'Invite', exact: true }).click();
+    await mgr.getByText(`Invited ${EXPERT.email} as expert. They join the project when they accept the invitation on their home page.`).waitFor();
+    await people.locator('.invitation-list-table').getByRole('cell', { name: EXPERT.email }).waitFor(); // pending until she accepts
+    await people.locator('.member-list').getByRole('rowheader', { name: 'Maya Manager' }).waitFor();
+    assert.equal(await people.locator('.member-list').getByRole('rowheader', { name: 'Eli Expert' }).count(), 0, 'not a member before she accepts');
+    await both(mgr, '03b-settings-members', '.members');
     await mgr.goto(`${base}/#/manage/${projectId}/import`);
     const jsonl = ITEMS.map((x) => JSON.stringify(x)).join('\n') + '\n{not json}\n';
     await mgr.getByLabel('…or paste JSONL').fill(jsonl);
@@ -182,10 +223,19 @@ async function main() {
     assert.match(importText, /2 imported/);
     assert.match(importText, /\b3\b/); // line 3 is the bad one
     await both(mgr, '04-import-result');
+    await mgr.getByLabel('Format').selectOption('csv');
+    await mgr.getByLabel('Column mapping (optional)').waitFor();
+    await both(mgr, '04b-import-csv');
 
     // ---- expert: keyboard only in the workspace
     const ex = await newPage();
     await login(ex, base, EXPERT);
+    await ex.getByRole('heading', { name: 'Invitations' }).waitFor(); // she accepts on her home page before working
+    await ex.getByText('Invited by Maya Manager', { exact: false }).waitFor();
+    await both(ex, '05a-expert-home-invited');
+    await ex.getByRole('button', { name: 'Accept the invitation to Capitals QA' }).click();
+    await ex.getByText('You joined Capitals QA as expert.').waitFor();
+    await ex.getByRole('heading', { name: 'Capitals QA', level: 3 }).waitFor(); // the project list is refreshed
     await both(ex, '05-expert-home');
     await ex.keyboard.press('Tab'); // reach the link by keyboard
     await ex.getByRole('link', { name: 'Start working' }).focus();
@@ -270,12 +320,25 @@ async function main() {
     await mgr.getByRole('dialog').getByText('Jupiter is the largest planet', { exact: false }).first().waitFor(); // newest first: cap-2
     await both(mgr, '13b-submission-view');
     await mgr.keyboard.press('Escape');
+    // the data browser and an item's page, where the server has them (issue 19)
+    if (routes['/api/v1/items/{item_id}/context']) {
+      await mgr.goto(`${base}/#/manage/${projectId}/items`);
+      await mgr.getByText(/items? match/).waitFor();
+      await mgr.getByRole('link', { name: 'cap-1' }).waitFor();
+      await both(mgr, '17-data');
+      await mgr.getByRole('button', { name: 'Continue…' }).click();
+      await mgr.getByRole('dialog').getByText(/Approve \d+ answers? waiting for review|nothing to approve/).waitFor();
+      await shot(mgr, '17b-data-bulk-confirm-1280');
+      await mgr.keyboard.press('Escape');
+      await mgr.getByRole('link', { name: 'cap-1' }).click();
+      await mgr.getByRole('heading', { name: /Answers \(\d+\)/ }).waitFor();
+      await both(mgr, '18-item');
+    } else console.log('e2e: no console routes on this server yet; data browser not visited');
     await mgr.goto(`${base}/#/manage`);
     await mgr.getByRole('heading', { name: 'Capitals QA' }).waitFor();
     await both(mgr, '02b-manager-projects');
     // the quality screen, where the server has it (GET /projects/{id}/quality)
-    const openapi = await (await fetch(`${base}/api/v1/openapi.json`)).json();
-    if (openapi.paths['/api/v1/projects/{project_id}/quality']) {
+    if (routes['/api/v1/projects/{project_id}/quality']) {
       await mgr.goto(`${base}/#/manage/${projectId}/quality`);
       await mgr.getByRole('heading', { name: /Quality/ }).waitFor();
       await mgr.getByText('Expert accuracy').waitFor();
@@ -300,14 +363,83 @@ async function main() {
     assert.ok(JSON.stringify(verdicts).includes('approve') && JSON.stringify(verdicts).includes('reject'), `reviews in export: ${verdicts}`);
     const rejected = lines.map((l) => l.submissions[0]).find((x) => (x.review?.verdict ?? x.state).startsWith('reject'));
     if (rejected.review) assert.equal(rejected.review.reason, reason, 'the rejection reason is exported as typed');
+    // the export page: every format downloads, named after the project; the manifests are listed
+    await mgr.goto(`${base}/#/manage/${projectId}/export`);
+    await mgr.getByRole('heading', { name: 'Export', exact: true }).waitFor();
+    const csvHref = await mgr.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+    const csv = await mgr.request.get(`${base}${csvHref}`);
+    assert.equal(csv.status(), 200);
+    assert.match(csv.headers()['content-disposition'], /attachment; filename="[^"]+-csv-\d{4}-\d\d-\d\d\.csv"/);
+    assert.equal((await csv.text()).split('\n').filter(Boolean).length, 3, 'a header and a row per submission');
+    await mgr.reload();
+    await mgr.getByRole('cell', { name: 'CSV', exact: true }).first().waitFor();
+    await both(mgr, '14b-export');
+    // the leaderboard: cap-1's responses name their models (m1, m2); a battle once that answer is approved
+    await mgr.goto(`${base}/#/manage/${projectId}/leaderboard`);
+    await mgr.getByRole('heading', { name: 'Leaderboard' }).waitFor();
+    await mgr.locator('svg.chart, p:has-text("No battles yet")').first().waitFor();
+    await both(mgr, '14c-leaderboard');
+
+    // ---- the manager creates a reviewer's account and invites her; she accepts and judges blind
+    await mgr.goto(`${base}/#/manage/${projectId}/edit`);
+    await people.getByLabel('create the account').check();
+    await people.getByLabel('Email').fill(REVIEWER.email);
+    await people.locator('form').getByLabel('Role').selectOption('reviewer'); // the invite form's (each member's has its own)
+    await people.getByLabel('Name', { exact: true }).fill(REVIEWER.name);
+    await people.getByLabel('Initial password').fill(REVIEWER.password);
+    await people.getByRole('button', { name: 'Create and invite' }).click();
+    await mgr.getByText(`Created the account for ${REVIEWER.email} and invited it as reviewer.`, { exact: false }).waitFor();
+    const rev = await newPage();
+    await login(rev, base, REVIEWER);
+    await rev.getByRole('button', { name: 'Accept the invitation to Capitals QA' }).click();
+    await rev.getByText('You joined Capitals QA as reviewer.').waitFor();
+    await rev.goto(`${base}/#/manage/${projectId}/submissions`);
+    await rev.getByText('You judge blind', { exact: false }).waitFor();
+    const pseudonyms = await rev.locator('.table tbody td .mono').allInnerTexts();
+    assert.equal(pseudonyms.length, 2, 'both submissions listed for the reviewer');
+    for (const x of pseudonyms) assert.match(x, /^expert-[0-9a-f]{8}$/, 'reviewers see a pseudonym');
+    assert.equal(new Set(pseudonyms).size, 1, 'the same expert, the same pseudonym');
+    assert.equal(await rev.getByText('Eli Expert').count(), 0, 'no name for a reviewer');
+    await both(rev, '19-submissions-reviewer');
+    if (routes['/api/v1/projects/{project_id}/quality']) {
+      await rev.goto(`${base}/#/manage/${projectId}/quality`);
+      await rev.getByText('Expert accuracy').waitFor();
+      await rev.locator('.acc-chart').getByRole('rowheader', { name: pseudonyms[0] }).waitFor(); // the same pseudonym as in the list
+      await both(rev, '19b-quality-reviewer');
+    }
+
+    // ---- the manager changes roles (one refused, in words) and removes a member
+    await mgr.reload();
+    await people.locator('.member-list').getByRole('rowheader', { name: REVIEWER.name }).waitFor();
+    await people.getByLabel('Role of Eli Expert').selectOption('manager');
+    await people.getByRole('alert').getByText('Eli Expert cannot be a manager here: their account allows at most expert on a project.').waitFor();
+    await mgr.waitForFunction(() => document.querySelector('select[aria-label="Role of Eli Expert"]').value === 'expert');
+    await people.getByLabel(`Role of ${REVIEWER.name}`).selectOption('expert');
+    await mgr.getByText(`${REVIEWER.name} is now an expert on this project.`).waitFor();
+    await people.getByRole('button', { name: `Remove ${REVIEWER.name}` }).click();
+    const confirm = mgr.getByRole('dialog', { name: `Remove ${REVIEWER.name}?` });
+    await confirm.getByText('They have not submitted anything here.', { exact: false }).waitFor();
+    await both(mgr, '20-members-remove-confirm');
+    await confirm.getByRole('button', { name: `Remove ${REVIEWER.name}` }).click();
+    await mgr.getByText(`Removed ${REVIEWER.name} from this project. No tasks were leased to them. Their submissions stay.`).waitFor();
+    await people.locator('.member-list').getByRole('rowheader', { name: REVIEWER.name }).waitFor({ state: 'detached' });
+    const eliRow = people.locator('.member-list tr', { has: mgr.getByRole('rowheader', { name: 'Eli Expert' }) });
+    assert.deepEqual(await eliRow.locator('td.num').allInnerTexts(), ['0', '2'], 'Eli: no live lease, two submissions');
+    await both(mgr, '21-members-changed', '.members h3:nth-of-type(2)');
+    await rev.goto(`${base}/#/expert`);
+    await rev.getByText('You are not on any project yet', { exact: false }).waitFor(); // she is off the project
 
     // ---- next task on screen after submit, over a run of quick rating tasks (keyboard only):
     // performance.now() from the submit key to the frame after the next task rendered
     const quick = await adminApi(base, srv.adminToken, 'POST', '/projects', { name: 'Quick ratings', instructions: 'Rate it.', overlap: 1, lease_seconds: 600,
       template: [{ type: 'markdown', source: 'q', label: 'Statement' }, { type: 'rating', name: 'score', label: 'How true?', min: 1, max: 5 }] });
     await adminApi(base, srv.adminToken, 'POST', `/projects/${quick.id}/members`, { email: EXPERT.email, role: 'expert' });
+    await adminApi(base, srv.adminToken, 'POST', `/projects/${quick.id}/members`, { email: MANAGER.email, role: 'reviewer' });
     const QUICK = 12;
     await adminApi(base, srv.adminToken, 'POST', `/projects/${quick.id}/items`, Array.from({ length: QUICK }, (_, k) => ({ id: `s${k}`, data: { q: `Statement number ${k}` } })));
+    await ex.goto(base + '/#/expert');
+    await ex.getByRole('button', { name: 'Accept the invitation to Quick ratings' }).click();
+    await ex.getByText('You joined Quick ratings as expert.').waitFor();
     await ex.goto(`${base}/#/work/${quick.id}`);
     await ex.getByRole('region', { name: 'Task controls' }).waitFor();
     await ex.keyboard.press('Shift+I');
@@ -330,6 +462,99 @@ async function main() {
     await ex.goto(base + '/#/expert');
     await ex.getByText(reason).waitFor();
     await both(ex, '15-expert-home-reviewed');
+
+    // ---- invitations on the managers' landing page too: the manager declines one
+    await mgr.goto(`${base}/#/manage`);
+    await mgr.getByRole('button', { name: 'Accept the invitation to Quick ratings' }).waitFor();
+    await both(mgr, '02c-manager-projects-invited');
+    await mgr.getByRole('button', { name: 'Decline the invitation to Quick ratings' }).click();
+    await mgr.getByText('You declined the invitation to Quick ratings.').waitFor();
+
+    // ---- the expert's account: an API token shown once, working, then revoked; a new password
+    await ex.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await ex.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+    await ex.getByRole('heading', { name: 'Your account' }).waitFor();
+    await ex.getByLabel(/^Name/).fill('e2e script');
+    await ex.getByLabel('Expires in (days)').fill('7');
+    await ex.getByRole('button', { name: 'Create token' }).click();
+    const fresh = ex.getByRole('region', { name: 'New token' });
+    await fresh.getByText('it will not be shown again', { exact: false }).waitFor();
+    const secret = await fresh.getByRole('textbox').inputValue();
+    await fresh.getByRole('button', { name: 'Copy' }).click();
+    await fresh.getByText('Copied to the clipboard.').waitFor();
+    assert.equal(await ex.evaluate(() => navigator.clipboard.readText()), secret, 'the copy button copies the token');
+    const meWith = async (token) => (await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).status;
+    assert.equal(await meWith(secret), 200, 'the new token works');
+    const tokenRow = ex.locator('.token-list tr', { has: ex.getByRole('rowheader', { name: 'e2e script' }) });
+    await tokenRow.getByText('live').waitFor();
+    await both(ex, '17-account-token', '#tok-h');
+    await fresh.getByRole('button', { name: 'I have copied it' }).click();
+    await tokenRow.getByRole('button', { name: 'Revoke e2e script' }).click();
+    await ex.getByRole('dialog', { name: 'Revoke “e2e script”?' }).getByRole('button', { name: 'Revoke token' }).click();
+    await ex.getByText('Revoked “e2e script”. Anything using it is refused from now on.').waitFor();
+    await tokenRow.getByText('revoked', { exact: true }).waitFor();
+    assert.equal(await meWith(secret), 401, 'a revoked token is refused');
+    assert.equal(await ex.locator(`text=${secret}`).count(), 0, 'the token is shown once');
+    await both(ex, '18-account-revoked', '#tok-h');
+    await ex.getByLabel('Current password').fill('not-my-password');
+    await ex.getByLabel(/^New password/).fill(EXPERT_NEW_PASSWORD);
+    await ex.getByLabel('Confirm new password').fill(EXPERT_NEW_PASSWORD);
+    await ex.getByRole('button', { name: 'Change password' }).click();
+    await ex.getByRole('alert').getByText('The current password is not right. Nothing was changed.').waitFor();
+    await ex.getByLabel('Current password').fill(EXPERT.password);
+    await ex.getByRole('button', { name: 'Change password' }).click();
+    await ex.getByText('Password changed. You stay signed in here', { exact: false }).waitFor();
+    await both(ex, '18b-account-password-changed', '#pw-h');
+    const signIn = async (password) => (await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: EXPERT.email, password }) })).status;
+    assert.equal(await signIn(EXPERT.password), 401, 'the old password no longer signs in');
+    assert.equal(await signIn(EXPERT_NEW_PASSWORD), 200, 'the new one does');
+    await ex.reload();
+    await ex.getByRole('heading', { name: 'Your account' }).waitFor(); // this browser stayed signed in
+
+    // ---- people (issue 12): profiles, qualifications, contracts, refusals in words, right to left
+    if (routes['/api/v1/me/profile']) {
+      const { peopleFlow } = await import('./people.mjs');
+      const people = await peopleFlow({ base, adminApi, asPage, adminToken: srv.adminToken, newPage, login, both, mgr });
+      console.log(`e2e: people — profile, refusals in words, qualified, contract accepted once, ${people.languages.join(' and ')} items right to left`);
+    } else console.log('e2e: no people routes on this server; the people pages were not visited');
+
+    // ---- money and time (issue 14): heartbeats, timesheet and disputes, earnings, costs
+    if (routes['/api/v1/me/earnings']) {
+      const { moneyFlow } = await import('./money.mjs');
+      const m = await moneyFlow({ base, adminApi, asPage, adminToken: srv.adminToken, newPage, login, both, mgr });
+      console.log(`e2e: money — heartbeat credited ${m.credited_ms} ms, a dispute granted, ${m.payable} payable, costs shown`);
+    } else console.log('e2e: no money routes on this server; the money pages were not visited');
+
+    // ---- an admin: the accounts list, a one-time reset link for the expert, then deactivation
+    await adminApi(base, srv.adminToken, 'POST', '/users', { ...ADMIN, role: 'admin' });
+    const adm = await newPage();
+    await login(adm, base, ADMIN);
+    await adm.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts' }).click();
+    const eliAccount = adm.locator('tr', { has: adm.getByRole('rowheader', { name: 'Eli Expert' }) });
+    await eliAccount.getByText('active').waitFor();
+    await both(adm, '19-accounts');
+    await eliAccount.getByRole('button', { name: 'Reset link for Eli Expert' }).click();
+    await adm.getByRole('dialog').getByRole('button', { name: 'Issue link' }).click();
+    const linkBox = adm.getByRole('region', { name: 'Reset link' });
+    const resetUrl = await linkBox.getByRole('textbox').inputValue();
+    await both(adm, '19b-accounts-reset-link');
+    const guestReset = await newPage();
+    await guestReset.goto(resetUrl);
+    await guestReset.getByText('Eli Expert (expert@example.com)').waitFor();
+    await guestReset.getByLabel(/^New password/).fill(EXPERT_RESET_PASSWORD);
+    await guestReset.getByLabel('Confirm new password').fill(EXPERT_RESET_PASSWORD);
+    await both(guestReset, '20-reset-password');
+    await guestReset.getByRole('button', { name: 'Set password' }).click();
+    await guestReset.getByText('Your password is set.', { exact: false }).waitFor();
+    assert.equal(await signIn(EXPERT_NEW_PASSWORD), 401, 'the reset replaced the password');
+    assert.equal(await signIn(EXPERT_RESET_PASSWORD), 200, 'the reset password signs in');
+    await guestReset.reload();
+    await guestReset.getByRole('alert').getByText('This reset link no longer works', { exact: false }).waitFor();
+    await both(guestReset, '20b-reset-link-used');
+    await eliAccount.getByRole('button', { name: 'Deactivate Eli Expert' }).click();
+    await adm.getByRole('dialog').getByRole('button', { name: 'Deactivate' }).click();
+    await eliAccount.getByText('deactivated').waitFor();
+    assert.equal(await signIn(EXPERT_RESET_PASSWORD), 401, 'a deactivated account cannot sign in');
 
     assert.deepEqual(consoleErrors, [], 'no page errors');
     assert.deepEqual(a11y, [], 'accessibility violations (axe-core, WCAG 2.1 A/AA)');
