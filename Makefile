@@ -86,7 +86,7 @@ bench: build
 	$(BUILD)/work_loop_bench --seconds $(WORK_LOOP_SECONDS) --experts 256 --compare-requirement --pairs 3
 	$(BUILD)/ledger_bench --threads 64 --postings 100000 --entries 10000000
 
-# libFuzzer targets (fuzz/README.md): each runs FUZZ_SECONDS on its corpus; CI runs 60 s each.
+# libFuzzer targets (fuzz/README.md): each runs FUZZ_SECONDS on its corpus; CI runs 30 s each (.ci/run).
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) scripts/fuzz

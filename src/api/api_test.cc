@@ -462,6 +462,42 @@ TEST_F(ApiTest, BadInputGetsTheErrorShapeAndWritesNothing) {
 
 // Every route, called by someone who may not touch the object, answers 401/403/404 — driven by
 // the route table, so a new route is covered without a new test.
+// Issue 12's interface: a lease refused for a requirement answers 403 `failed_precondition`
+// naming it in details.requirement, for a contract not accepted with details.contract_id; the
+// workspace's count of what is left for her says 0 while she is refused.
+TEST_F(ApiTest, ARefusedLeaseNamesTheRequirementAndTheContract) {
+  const std::string manager = Token("m@x.org", accounts::Role::kManager);
+  const std::string expert = Token("e@x.org", accounts::Role::kExpert);
+  const std::string project = CreateProject(manager, 1);
+  AddMember(manager, project, "e@x.org", "expert");
+  ASSERT_EQ(Call(manager, "POST", "/api/v1/projects/" + project + "/items",
+                 R"([{"id":"i1","data":{"prompt":"p","responses":[{"id":"a","content":"x"},{"id":"b","content":"y"}]}}])")
+                .status,
+            200);
+  ASSERT_EQ(Call(manager, "PATCH", "/api/v1/projects/" + project,
+                 R"({"requirements":[{"language":"ar","level":"C1"}]})").status, 200);
+  auto refused = Call(expert, "POST", "/api/v1/projects/" + project + "/leases");
+  ASSERT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(Body(refused)["error"]["code"], "failed_precondition");
+  EXPECT_EQ(Body(refused)["error"]["details"]["requirement"], json::parse(R"({"language":"ar","level":"C1"})"));
+  EXPECT_NE(Body(refused)["error"]["message"].get<std::string>().find("Arabic"), std::string::npos) << refused.body;
+  EXPECT_EQ(Body(Call(expert, "GET", "/api/v1/projects/" + project + "/remaining"))["for_you"], 0);
+
+  ASSERT_EQ(Call(expert, "PUT", "/api/v1/me/profile", R"({"languages":[{"tag":"ar","level":"native"}]})").status, 200);
+  auto contract = Call(manager, "POST", "/api/v1/contracts", R"({"title":"Terms","body":"You assign the IP."})");
+  ASSERT_EQ(contract.status, 201) << contract.body;
+  const std::string contract_id = Body(contract)["id"];
+  ASSERT_EQ(Call(manager, "PATCH", "/api/v1/projects/" + project, json({{"contract_id", contract_id}}).dump()).status,
+            200);
+  auto unsigned_lease = Call(expert, "POST", "/api/v1/projects/" + project + "/leases");
+  ASSERT_EQ(unsigned_lease.status, 403) << unsigned_lease.body;
+  EXPECT_EQ(Body(unsigned_lease)["error"]["details"]["contract_id"], contract_id);
+  EXPECT_EQ(Body(Call(expert, "GET", "/api/v1/projects/" + project + "/remaining"))["for_you"], 0);
+  ASSERT_EQ(Call(expert, "POST", "/api/v1/contracts/" + contract_id + "/accept").status, 201);
+  EXPECT_EQ(Body(Call(expert, "GET", "/api/v1/projects/" + project + "/remaining"))["for_you"], 1);
+  EXPECT_EQ(Call(expert, "POST", "/api/v1/projects/" + project + "/leases").status, 200);
+}
+
 TEST_F(ApiTest, EveryRouteRefusesTheWrongCaller) {
   std::string owner = Token("owner@x.org", accounts::Role::kManager);
   std::string expert = Token("e@x.org", accounts::Role::kExpert);
@@ -537,7 +573,7 @@ TEST_F(ApiTest, EveryRouteRefusesTheWrongCaller) {
   ASSERT_TRUE(bulk_->RunAll());
   std::string stranger_manager = Token("other@x.org", accounts::Role::kManager);
   std::string stranger_expert = Token("e2@x.org", accounts::Role::kExpert);
-  int checked = 0;
+  int checked = 0, gated = 0;
   for (const Route& r : Routes()) {
     if (r.gate == Gate::kPublic || r.gate == Gate::kLocalOrAdmin) continue;  // see MetricsAreLocal…
     std::string path(r.path);
@@ -603,6 +639,18 @@ TEST_F(ApiTest, EveryRouteRefusesTheWrongCaller) {
     for (const char* org : {"{user_id}", "{credential_id}", "{qualification_id}", "{contract_id}"}) {
       staff_object = staff_object || (!object_route && r.path.find(org) != std::string_view::npos);
     }
+    // The route's gate, whatever its object: an expert is refused the staff routes, a manager
+    // the admin ones.
+    std::vector<std::string> below;
+    if (r.gate == Gate::kManager || r.gate == Gate::kAdmin) below.push_back(stranger_expert);
+    if (r.gate == Gate::kAdmin) below.push_back(stranger_manager);
+    for (const std::string& who : below) {
+      auto res = Call(who, std::string(r.method), path, body, content_type);
+      EXPECT_TRUE(res.status == 403 || res.status == 404)
+          << r.method << " " << r.path << " (gate) answered " << res.status << " " << res.body;
+      EXPECT_TRUE(Body(res)["error"].is_object()) << res.body;
+      ++gated;
+    }
     if (!object_route && !staff_object) continue;  // routes on the caller's own data
     std::vector<std::string> strangers = {stranger_expert};
     if (object_route) strangers.push_back(stranger_manager);
@@ -615,6 +663,7 @@ TEST_F(ApiTest, EveryRouteRefusesTheWrongCaller) {
     ++checked;
   }
   EXPECT_GE(checked, 24);
+  EXPECT_GE(gated, 20);
   // The strangers' calls (DELETE included) left the owner's session as it was.
   auto still = Call(owner, "GET", "/api/v1/env/sessions/" + session_id);
   ASSERT_EQ(still.status, 200) << still.body;

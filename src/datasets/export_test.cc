@@ -23,6 +23,7 @@ class ExportTest : public work::testing::WorkFixture {
  protected:
   void SetUp() override {
     WorkFixture::SetUp();
+    if (HasFatalFailure()) return;  // no database (PostgreSQL not configured)
     exporter_ = std::make_unique<Exporter>(*db_, clock_, ids_);
     importer_ = std::make_unique<Importer>(*db_, clock_, ids_);
     for (int i = 0; i < 3; ++i) experts_.push_back(MakeCaller("e" + std::to_string(i) + "@x.org", work::Role::kExpert));

@@ -40,6 +40,7 @@ class ImportTest : public work::testing::WorkFixture {
  protected:
   void SetUp() override {
     WorkFixture::SetUp();
+    if (HasFatalFailure()) return;  // no database (PostgreSQL not configured)
     importer_ = std::make_unique<Importer>(*db_, clock_, ids_, ImporterOptions{.batch_items = 100});
   }
   void TearDown() override {

@@ -15,6 +15,7 @@ class LeaderboardTest : public work::testing::WorkFixture {
  protected:
   void SetUp() override {
     WorkFixture::SetUp();
+    if (HasFatalFailure()) return;  // no database (PostgreSQL not configured)
     for (int i = 0; i < 3; ++i) experts_.push_back(MakeCaller("e" + std::to_string(i) + "@x.org", work::Role::kExpert));
   }
   // Items whose two responses come from `a` and `b` (alternating sides), three experts each.

@@ -7,6 +7,7 @@
 #include <latch>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include "http/client.h"
@@ -57,6 +58,7 @@ class TestHandler : public Handler {
                                      req.QueryParam("q").value_or("") + "\"}");
     }
     if (req.path == "/big") return Response::Text(200, std::to_string(req.body.size()));
+    if (req.path == "/throw") throw std::runtime_error("a handler's bug");
     if (req.path == "/stream") {
       Response r;
       r.headers.push_back({"Content-Type", "application/x-ndjson"});
@@ -132,6 +134,21 @@ TEST_F(ServerTest, AnswersAndKeepsTheConnectionAlive) {
     EXPECT_EQ(r->body, R"({"method":"POST","bytes":5,"q":"a b"})");
     EXPECT_FALSE(r->GetHeader("x-request-id").empty());
   }
+}
+
+// A handler that throws answers in the error shape and takes neither its worker nor the
+// process down: more throws than there are workers, then the connection still answers.
+TEST_F(ServerTest, AHandlerThatThrowsAnswersAnErrorAndTheServerGoesOn) {
+  Client c("127.0.0.1", port_);
+  for (int i = 0; i < 40; ++i) {
+    auto r = c.Send("GET", "/throw");
+    ASSERT_TRUE(r) << r.error().ToString();
+    EXPECT_NE(r->body.find(R"("code":"internal")"), std::string::npos) << r->body;
+    EXPECT_EQ(r->body.find("a handler's bug"), std::string::npos) << "the exception's text stays in the log";
+  }
+  auto r = c.Send("POST", "/echo", "still here");
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->status, 200);
 }
 
 TEST_F(ServerTest, EchoesAWellFormedClientRequestId) {

@@ -74,7 +74,7 @@ class MoneyFixture : public work::testing::WorkFixture {
     admin_ = MakeCaller("admin@example.com", Role::kAdmin);
   }
   void TearDown() override {
-    svc_->SetPayObserver(nullptr);
+    if (svc_) svc_->SetPayObserver(nullptr);  // null when SetUp failed (no PostgreSQL)
     money_.reset();
     quality_.reset();
     WorkFixture::TearDown();

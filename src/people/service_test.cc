@@ -139,11 +139,23 @@ TEST_P(PeopleTest, StatusChangesNeedAReasonTheExpertReads) {
   EXPECT_EQ(StatusMoves("removed", true), std::vector<std::string>{"active"});
   EXPECT_EQ(StatusMoves("active", false), (std::vector<std::string>{"paused", "removed"}));
   EXPECT_EQ(StatusMoves("applicant", false), (std::vector<std::string>{"vetting", "active", "removed"}));
-  // The history cannot be rewritten.
-  EXPECT_FALSE(db_->Write([](storage::Conn& c) -> base::Status {
-    ASSAY_TRY(c.Exec("UPDATE expert_status_changes SET reason = 'nothing happened'"));
-    return base::Ok();
-  }));
+  // The history cannot be rewritten or erased.
+  for (const char* sql : {"UPDATE expert_status_changes SET reason = 'nothing happened'",
+                          "DELETE FROM expert_status_changes"}) {
+    EXPECT_FALSE(db_->Write([&](storage::Conn& c) -> base::Status {
+      ASSAY_TRY(c.Exec(sql));
+      return base::Ok();
+    })) << sql;
+  }
+  if (db_->dialect() == storage::Dialect::kPostgres) {
+    for (const char* sql : {"TRUNCATE expert_status_changes", "TRUNCATE qualification_grants",
+                            "TRUNCATE contract_acceptances"}) {
+      EXPECT_FALSE(db_->Write([&](storage::Conn& c) -> base::Status {
+        ASSAY_TRY(c.Exec(sql));
+        return base::Ok();
+      })) << sql;
+    }
+  }
 }
 
 TEST_P(PeopleTest, TheDirectoryFiltersForStaffOnly) {
@@ -290,6 +302,13 @@ TEST_P(PeopleTest, GoldAccuracyGrantsAndRevokes) {
                          {flag->id});
   ASSERT_TRUE(rows && rows->size() == 2u);
   EXPECT_EQ(rows->at(1).Text(0), "Revoked: gold accuracy fell below the threshold: 14 of 20 gold answers right (70%; the threshold is 80%)");
+  // The grant history is the database's to keep: neither rewritten nor erased.
+  for (const char* sql : {"UPDATE qualification_grants SET reason = 'always held'", "DELETE FROM qualification_grants"}) {
+    EXPECT_FALSE(db_->Write([&](storage::Conn& c) -> base::Status {
+      ASSAY_TRY(c.Exec(sql));
+      return base::Ok();
+    })) << sql;
+  }
   // A manager's own grant is a person's decision: gold accuracy does not take it away.
   clock_.Advance(1);
   ASSERT_TRUE(people_->GrantQualification(manager_, flag->id, {expert_.user_id, {}, "Vouched for by the lead.", {}}));

@@ -16,13 +16,14 @@ class GoldGrantsTest : public work::testing::WorkFixture {
  protected:
   void SetUp() override {
     WorkFixture::SetUp();
+    if (HasFatalFailure()) return;  // no database (PostgreSQL not configured)
     people_ = std::make_unique<people::Service>(*db_, clock_, ids_);
     quality_ = std::make_unique<Service>(*db_, clock_, people_.get());
     people_->OnQualificationsChanged([this] { quality_->GoldRulesChanged(); });
     svc_->SetQualityObserver(quality_.get());
   }
   void TearDown() override {
-    svc_->SetQualityObserver(nullptr);
+    if (svc_) svc_->SetQualityObserver(nullptr);  // null when SetUp failed (no PostgreSQL)
     quality_.reset();
     people_.reset();
     WorkFixture::TearDown();

@@ -22,11 +22,12 @@ class QualityFixture : public work::testing::WorkFixture {
  protected:
   void SetUp() override {
     WorkFixture::SetUp();
+    if (HasFatalFailure()) return;  // no database (PostgreSQL not configured)
     quality_ = std::make_unique<Service>(*db_, clock_);
     svc_->SetQualityObserver(quality_.get());
   }
   void TearDown() override {
-    svc_->SetQualityObserver(nullptr);
+    if (svc_) svc_->SetQualityObserver(nullptr);  // null when SetUp failed (no PostgreSQL)
     quality_.reset();
     WorkFixture::TearDown();
   }

@@ -24,6 +24,7 @@ class ConsoleFixture : public WorkFixture {
  protected:
   void SetUp() override {
     WorkFixture::SetUp();
+    if (HasFatalFailure()) return;  // no database (PostgreSQL not configured)
     browser_ = std::make_unique<ItemBrowser>(*db_, clock_, ids_, *svc_, /*run_indexer=*/false);
     bulk_ = std::make_unique<BulkJobs>(*db_, clock_, ids_, *svc_, *browser_, /*run=*/false);
   }

@@ -19,6 +19,7 @@ class RoutingTest : public testing::WorkFixture {
  protected:
   void SetUp() override {
     WorkFixture::SetUp();
+    if (HasFatalFailure()) return;  // no database (PostgreSQL not configured)
     people_ = std::make_unique<people::Service>(*db_, clock_, ids_);
   }
   void TearDown() override {
@@ -279,6 +280,46 @@ TEST_P(RoutingTest, ScarceItemsGoFirstToTheFewWhoCanDoThem) {
     ASSERT_TRUE(lease && lease->has_value());
     EXPECT_EQ(json::parse((*lease)->item_data_json).value("lang", ""), "");
   }
+}
+
+// The workspace's "N tasks left for you" counts what the lease would hand her: nothing while she
+// is refused, only the items whose requires she meets, nothing past her cap or share.
+TEST_P(RoutingTest, WhatIsLeftForHerIsWhatTheLeaseWouldHandHer) {
+  Caller eve = MakeCaller("eve@example.com", Role::kExpert), amal = MakeCaller("amal@example.com", Role::kExpert);
+  Profile(eve, {{"en", "native"}});
+  Profile(amal, {{"ar", "native"}, {"en", "C2"}});
+  ProjectFields arabic;
+  arabic.requirements_json = R"([{"language":"ar","level":"C1"}])";
+  const std::string gated = Project(std::vector<std::string>(3, R"({"prompt":"p"})"), 1, {eve, amal}, arabic);
+  EXPECT_EQ(svc_->Remaining(eve, gated)->for_you, 0) << "she is refused this project";
+  EXPECT_EQ(svc_->Remaining(eve, gated)->in_project, 3);
+  EXPECT_EQ(svc_->Remaining(amal, gated)->for_you, 3);
+
+  std::vector<std::string> data(4, R"({"prompt":"plain"})");
+  for (int i = 0; i < 2; ++i) data.push_back(R"({"prompt":"عربي","lang":"ar"})");
+  const std::string mixed = Project(data, 1, {eve, amal});
+  EXPECT_EQ(svc_->Remaining(eve, mixed)->for_you, 4) << "not the Arabic items";
+  EXPECT_EQ(svc_->Remaining(amal, mixed)->for_you, 6);
+  EXPECT_EQ(WorkUntilDone(eve, mixed).size(), 4u) << "the count was what the lease hands her";
+
+  auto terms = people_->CreateContract(manager_, "Terms", "You assign the IP of your answers.");
+  ASSERT_TRUE(terms);
+  ProjectFields contract;
+  contract.contract_id = terms->id;
+  const std::string signed_only = Project(std::vector<std::string>(2, R"({"prompt":"p"})"), 1, {eve}, contract);
+  EXPECT_EQ(svc_->Remaining(eve, signed_only)->for_you, 0) << "until she accepts the contract";
+  ASSERT_TRUE(people_->Accept(eve, terms->id, "127.0.0.1", "test"));
+  EXPECT_EQ(svc_->Remaining(eve, signed_only)->for_you, 2);
+
+  ProjectFields share;
+  share.max_share = 0.5;  // 4 items × overlap 1: at most 2 from her
+  const std::string shared = Project(std::vector<std::string>(4, R"({"prompt":"p"})"), 1, {eve, amal}, share);
+  ASSERT_EQ(WorkUntilDone(eve, shared).size(), 2u);
+  EXPECT_EQ(svc_->Remaining(eve, shared)->for_you, 0) << "she gave her largest share";
+  EXPECT_EQ(svc_->Remaining(amal, shared)->for_you, 2);
+
+  ASSERT_TRUE(people_->SetStatus(manager_, amal.user_id, "paused", "Checking the last batch."));
+  EXPECT_EQ(svc_->Remaining(amal, shared)->for_you, 0) << "paused";
 }
 
 TEST_P(RoutingTest, ItemsAskingForUnknownQualificationsAreReportedByLine) {

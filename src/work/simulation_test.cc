@@ -51,6 +51,7 @@ class SimulationTest : public WorkFixture {
  protected:
   void SetUp() override {
     WorkFixture::SetUp();
+    if (HasFatalFailure()) return;  // no database (PostgreSQL not configured)
     for (const char* email : {"a@sim.org", "b@sim.org", "c@sim.org"}) experts_.push_back(MakeCaller(email, Role::kExpert));
   }
 

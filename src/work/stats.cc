@@ -80,7 +80,8 @@ base::Result<RemainingWork> Service::Remaining(const Caller& caller, std::string
   const int64_t now = clock_.NowMicros();
   ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
     ASSAY_ASSIGN_OR_RETURN(std::string role, ProjectRole(c, caller, project_id));
-    ASSAY_ASSIGN_OR_RETURN(storage::Row p, c.QueryOne("SELECT overlap, coalesce(max_overlap, overlap), daily_cap "
+    ASSAY_ASSIGN_OR_RETURN(storage::Row p, c.QueryOne("SELECT overlap, coalesce(max_overlap, overlap), daily_cap, "
+                                                      "requirements, contract_id, max_share_ppm "
                                                       "FROM projects WHERE id = ?", {project_id}));
     const int64_t overlap = p.Int(0), max_overlap = p.Int(1);
     const bool dynamic = max_overlap > overlap;
@@ -89,26 +90,65 @@ base::Result<RemainingWork> Service::Remaining(const Caller& caller, std::string
     const std::string open = dynamic ? "((i.decided = 0 AND i.taken < " + cap + ") OR (i.want > i.taken AND i.want > ?))"
                                      : "(i.taken < " + cap + " OR (i.want > i.taken AND i.want > ?))";
     ASSAY_ASSIGN_OR_RETURN(storage::Row wanted,
-                           c.QueryOne("SELECT coalesce(sum(" + cap + " - i.taken), 0), count(*) FROM items i "
+                           c.QueryOne("SELECT coalesce(sum(" + cap + " - i.taken), 0) FROM items i "
                                       "WHERE i.project_id = ? AND " + open,
                                       {overlap, overlap, project_id, overlap, overlap, max_overlap}));
     out.in_project = wanted.Int(0);
     if (role != "expert") return base::Ok();
+    ASSAY_ASSIGN_OR_RETURN(storage::Row live,
+                           c.QueryOne("SELECT count(*) FROM assignments WHERE expert_id = ? AND project_id = ? "
+                                      "AND state = 'leased' AND lease_expires_at_us > ?",
+                                      {caller.user_id, project_id, now}));
+    out.live_leases = live.Int(0);
+    out.for_you = out.live_leases;
+    // What she may take is what the lease would hand her: the same routing (status, requirements,
+    // contract, daily cap, share, the project's budget) and only the item classes she meets.
+    ProjectGate gate{std::string(project_id), p.OptText(3), p.OptText(4), p.OptInt(2), p.OptInt(5), max_overlap};
+    base::Result<Route> route = RouteExpert(c, caller, gate, now);
+    if (!route) {
+      if (route.error().code() == base::ErrorCode::kRequirementUnmet) return base::Ok();  // her live leases only
+      return std::move(route).error();
+    }
+    if (route->no_new_lease) return base::Ok();
+    if (pay_observer_ && pay_observer_->LeaseRefusal(c, gate.project_id, now)) return base::Ok();
+    std::string classes;
+    storage::Params class_params;
+    if (!route->classes.empty()) {
+      std::string in;
+      bool plain = false;
+      for (const std::optional<std::string>& cls : route->classes) {
+        if (!cls) {
+          plain = true;
+          continue;
+        }
+        in += in.empty() ? "?" : ", ?";
+        class_params.push_back(*cls);
+      }
+      classes = " AND (" + std::string(plain ? "i.req_class IS NULL" : "0 = 1") +
+                (in.empty() ? "" : " OR i.req_class IN (" + in + ")") + ")";
+    }
+    // Parameters: the query's own, then the open condition's, then the classes'.
+    auto params = [&](storage::Params own) {
+      own.insert(own.end(), {overlap, overlap, max_overlap});
+      own.insert(own.end(), class_params.begin(), class_params.end());
+      return own;
+    };
+    ASSAY_ASSIGN_OR_RETURN(storage::Row hers,
+                           c.QueryOne("SELECT count(*) FROM items i WHERE i.project_id = ? AND " + open + classes,
+                                      params({project_id})));
     ASSAY_ASSIGN_OR_RETURN(storage::Row mine,
                            c.QueryOne("SELECT count(*) FROM assignments a JOIN items i ON i.id = a.item_id "
-                                      "WHERE a.expert_id = ? AND a.project_id = ? AND " + open,
-                                      {caller.user_id, project_id, overlap, overlap, max_overlap}));
-    ASSAY_ASSIGN_OR_RETURN(storage::Row live,
-                           c.QueryOne("SELECT count(*), (SELECT count(*) FROM assignments WHERE expert_id = ? AND "
-                                      "project_id = ? AND state IN ('leased', 'submitted') AND leased_at_us > ?) "
-                                      "FROM assignments WHERE expert_id = ? AND project_id = ? AND state = 'leased' "
-                                      "AND lease_expires_at_us > ?",
-                                      {caller.user_id, project_id, static_cast<int64_t>(now - int64_t{24} * 3600 * base::kMicrosPerSecond),
-                                       caller.user_id, project_id, now}));
-    out.live_leases = live.Int(0);
+                                      "WHERE a.expert_id = ? AND a.project_id = ? AND " + open + classes,
+                                      params({caller.user_id, project_id})));
     // Items she never had and that still want a label, and the ones she holds now.
-    out.for_you = std::max<int64_t>(0, wanted.Int(1) - mine.Int(0)) + out.live_leases;
-    if (!p.IsNull(2)) out.for_you = std::min(out.for_you, std::max<int64_t>(0, p.Int(2) - live.Int(1)) + out.live_leases);
+    out.for_you += std::max<int64_t>(0, hers.Int(0) - mine.Int(0));
+    if (gate.daily_cap) {
+      ASSAY_ASSIGN_OR_RETURN(storage::Row today,
+                             c.QueryOne("SELECT count(*) FROM assignments WHERE expert_id = ? AND project_id = ? "
+                                        "AND state IN ('leased', 'submitted') AND leased_at_us > ?",
+                                        {caller.user_id, project_id, now - int64_t{24} * 3600 * base::kMicrosPerSecond}));
+      out.for_you = std::min(out.for_you, std::max<int64_t>(0, *gate.daily_cap - today.Int(0)) + out.live_leases);
+    }
     return base::Ok();
   }));
   return out;

@@ -230,7 +230,7 @@ struct SkipSummary {
 
 // How much work is left, for the expert at her desk.
 struct RemainingWork {
-  int64_t for_you = 0;      // tasks she may still get here (today's cap included)
+  int64_t for_you = 0;      // tasks the lease would still hand her here (routing, cap, share)
   int64_t in_project = 0;   // labels the project still wants from anyone
   int64_t live_leases = 0;  // hers, now
 };

@@ -125,6 +125,50 @@ TEST_F(CliTest, TokenCreatePrintsOnlyATokenAndCreatesTheUserOnce) {
   EXPECT_EQ((*users)[0].Int(0), 1);
 }
 
+// `token list` shows each token with its state and expiry; `token revoke` ends one (it no longer
+// authenticates) and leaves the others; --expires-days sets the expiry and refuses past 366.
+TEST_F(CliTest, TokensAreListedWithTheirExpiryAndRevokedById) {
+  Result a = Assay("token create --db " + db_ + " --email ann@x.org --role expert --name laptop --expires-days 7");
+  ASSERT_EQ(a.status, 0) << a.err;
+  Result b = Assay("token create --db " + db_ + " --email ann@x.org --role expert --name agent");
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_NE(Assay("token create --db " + db_ + " --email ann@x.org --expires-days 400").status, 0);
+
+  Result listed = Assay("token list --db " + db_ + " --email ann@x.org");
+  ASSERT_EQ(listed.status, 0) << listed.err;
+  std::vector<std::string> lines = Lines(listed.out);
+  ASSERT_EQ(lines.size(), 2u) << listed.out;
+  std::string laptop_id;
+  const auto now = std::chrono::system_clock::now();
+  for (const std::string& line : lines) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(line, m, std::regex(R"((\S+)  live  expires (\d{4})-(\d\d)-(\d\d)\S*  (\S+))")))
+        << line;
+    const std::chrono::year_month_day day{std::chrono::year(std::stoi(m[2])), std::chrono::month(std::stoi(m[3])),
+                                          std::chrono::day(std::stoi(m[4]))};
+    const auto days = std::chrono::duration_cast<std::chrono::hours>(std::chrono::sys_days(day) - now).count() / 24;
+    if (m[5] == "laptop") {
+      laptop_id = m[1];
+      EXPECT_TRUE(days >= 5 && days <= 7) << line;
+    } else {
+      EXPECT_TRUE(days >= 88 && days <= 90) << "90 days by default: " << line;
+    }
+  }
+  ASSERT_FALSE(laptop_id.empty()) << listed.out;
+
+  Result revoked = Assay("token revoke --db " + db_ + " --id " + laptop_id);
+  ASSERT_EQ(revoked.status, 0) << revoked.err;
+  EXPECT_EQ(revoked.out, "revoked " + laptop_id + "\n");
+  {
+    Offline o(db_);
+    EXPECT_FALSE(o.accounts.AuthenticateBearer(Lines(a.out)[0])) << "a revoked token signs nobody in";
+    EXPECT_TRUE(o.accounts.AuthenticateBearer(Lines(b.out)[0])) << "the other token still works";
+  }
+  Result after = Assay("token list --db " + db_ + " --email ann@x.org");
+  EXPECT_NE(after.out.find(laptop_id + "  revoked"), std::string::npos) << after.out;
+  EXPECT_NE(Assay("token revoke --db " + db_ + " --id no-such-token").status, 0);
+}
+
 TEST_F(CliTest, TokenCreateRejectsAnUnknownRole) {
   Result r = Assay("token create --db " + db_ + " --email x@y.org --role wizard");
   EXPECT_NE(r.status, 0);

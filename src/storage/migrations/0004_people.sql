@@ -161,7 +161,11 @@ CREATE TRIGGER contracts_no_update BEFORE UPDATE ON contracts
 BEGIN SELECT RAISE(ABORT, 'a contract version cannot be changed: publish a new version'); END;
 CREATE TRIGGER qualification_grants_no_update BEFORE UPDATE ON qualification_grants
 BEGIN SELECT RAISE(ABORT, 'grants are append-only'); END;
+CREATE TRIGGER qualification_grants_no_delete BEFORE DELETE ON qualification_grants
+BEGIN SELECT RAISE(ABORT, 'grants are append-only'); END;
 CREATE TRIGGER expert_status_changes_no_update BEFORE UPDATE ON expert_status_changes
+BEGIN SELECT RAISE(ABORT, 'status history is append-only'); END;
+CREATE TRIGGER expert_status_changes_no_delete BEFORE DELETE ON expert_status_changes
 BEGIN SELECT RAISE(ABORT, 'status history is append-only'); END;
 -- dialect: postgres
 CREATE FUNCTION assay_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -170,7 +174,14 @@ CREATE TRIGGER contract_acceptances_append_only BEFORE UPDATE OR DELETE ON contr
   FOR EACH ROW EXECUTE FUNCTION assay_refuse_change();
 CREATE TRIGGER contracts_no_update BEFORE UPDATE ON contracts
   FOR EACH ROW EXECUTE FUNCTION assay_refuse_change();
-CREATE TRIGGER qualification_grants_no_update BEFORE UPDATE ON qualification_grants
+CREATE TRIGGER qualification_grants_append_only BEFORE UPDATE OR DELETE ON qualification_grants
   FOR EACH ROW EXECUTE FUNCTION assay_refuse_change();
-CREATE TRIGGER expert_status_changes_no_update BEFORE UPDATE ON expert_status_changes
+CREATE TRIGGER expert_status_changes_append_only BEFORE UPDATE OR DELETE ON expert_status_changes
   FOR EACH ROW EXECUTE FUNCTION assay_refuse_change();
+-- TRUNCATE skips row triggers: refused by a statement trigger on each append-only table.
+CREATE TRIGGER contract_acceptances_no_truncate BEFORE TRUNCATE ON contract_acceptances
+  FOR EACH STATEMENT EXECUTE FUNCTION assay_refuse_change();
+CREATE TRIGGER qualification_grants_no_truncate BEFORE TRUNCATE ON qualification_grants
+  FOR EACH STATEMENT EXECUTE FUNCTION assay_refuse_change();
+CREATE TRIGGER expert_status_changes_no_truncate BEFORE TRUNCATE ON expert_status_changes
+  FOR EACH STATEMENT EXECUTE FUNCTION assay_refuse_change();
