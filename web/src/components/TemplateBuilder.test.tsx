@@ -145,8 +145,8 @@ describe('template builder', () => {
 
 describe('preview on real items', () => {
   it('offers a few of the project’s items and renders the one picked', async () => {
-    const project = { id: 'p1', name: 'P', instructions: '', template: [{ type: 'markdown', source: 'prompt' }, { type: 'rating', name: 'r', min: 1, max: 3 }], overlap: 1, lease_seconds: 600, max_overlap: 1, target_confidence: 0.95, hide_models: true, shuffle_responses: true };
-    const row = (id: string, seq: number, prompt: string) => ({ id, seq, external_id: null, data: { prompt } });
+    const project = { id: 'p1', name: 'P', instructions: '', template: [{ type: 'markdown', source: 'prompt' }, { type: 'responses', source: 'rs' }, { type: 'rating', name: 'r', min: 1, max: 3 }], overlap: 1, lease_seconds: 600, max_overlap: 1, target_confidence: 0.95, hide_models: true, shuffle_responses: true };
+    const row = (id: string, seq: number, prompt: string) => ({ id, seq, external_id: null, data: { prompt, rs: [{ model: 'gpt-x', content: 'one' }, { model: 'claude-y', content: 'two' }] } });
     const calls = stubApi((method, path) => {
       if (path === '/projects/p1') return [200, project];
       if (path === '/projects/p1/items?limit=8') return [200, { items: [row('i1', 1, 'First real prompt'), row('i2', 2, 'Second real prompt')], total: 2, next_cursor: null }];
@@ -156,6 +156,10 @@ describe('preview on real items', () => {
     const preview = await r.findByLabelText('Preview: what the expert sees');
     await within(preview).findByText('First real prompt');
     expect(calls.some((c) => c.path === '/projects/p1/items?limit=8')).toBe(true);
+    // the project hides model names: so does the preview, until the box is unchecked
+    expect(preview.textContent).not.toContain('gpt-x');
+    fireEvent.click(r.getByLabelText('Hide model names from experts (they see A, B …)'));
+    expect(preview.textContent).toContain('gpt-x');
     type(within(preview).getByLabelText('Preview on'), 'i2');
     expect(within(preview).getByText('Second real prompt')).toBeTruthy();
     type(within(preview).getByLabelText('Preview on'), 'sample');

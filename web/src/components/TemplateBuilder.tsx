@@ -178,7 +178,7 @@ function ComponentCard({ c, index, count, problems, onChange, onMove, onRemove }
     <fieldset className={`builder-card ${problems.length ? 'invalid' : ''}`} aria-describedby={problems.length ? errId : undefined}>
       <legend>{componentTitle(c, index)}</legend>
       <div className="builder-tools">
-        <span className="muted small">{TYPE_NAMES[c.type as ComponentType] ?? c.type}</span>
+        <span className="muted small builder-type">{TYPE_NAMES[c.type as ComponentType] ?? c.type}</span>
         <span className="spacer" />
         <button type="button" data-act="up" disabled={index === 0} onClick={() => onMove(index - 1)} aria-label={`Move component ${n} up`}>↑ Up</button>
         <button type="button" data-act="down" disabled={index === count - 1} onClick={() => onMove(index + 1)} aria-label={`Move component ${n} down`}>↓ Down</button>
@@ -307,7 +307,7 @@ function Num({ label, value, onChange }: { label: string; value: unknown; onChan
 }
 
 function Check({ label, checked, onChange }: { label: string; checked: boolean; onChange: (v: boolean) => void }) {
-  return <label className="check"><input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} /> {label}</label>;
+  return <label className="check"><input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} /><span>{label}</span></label>;
 }
 
 const lines = (s: string) => s.split('\n').map((x) => x.trim()).filter(Boolean);

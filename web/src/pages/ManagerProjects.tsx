@@ -140,7 +140,7 @@ function ProjectForm({ initial }: { initial?: Project }) {
               <label className="block">Overlap (experts per item)<input type="number" min={1} max={20} value={overlap} onChange={(e) => setOverlap(Number(e.target.value))} /></label>
               <label className="block">Lease (minutes)<input type="number" min={1} max={480} value={leaseMin} onChange={(e) => setLeaseMin(Number(e.target.value))} /></label>
             </div>
-            <label className="check"><input type="checkbox" checked={dynamic} onChange={(e) => setDynamic(e.target.checked)} /> Dynamic overlap: ask for more labels while the experts disagree</label>
+            <label className="check"><input type="checkbox" checked={dynamic} onChange={(e) => setDynamic(e.target.checked)} /><span>Dynamic overlap: ask for more labels while the experts disagree</span></label>
             {dynamic ? (
               <>
                 <div className="row">
@@ -150,8 +150,8 @@ function ProjectForm({ initial }: { initial?: Project }) {
                 <p className="muted small">Each item gets {overlap} label{overlap === 1 ? '' : 's'}, then one more at a time until its consensus is {targetPct}% sure or it has {maxOverlap} labels (at most 20).</p>
               </>
             ) : <p className="muted small">Every item gets exactly {overlap} label{overlap === 1 ? '' : 's'}.</p>}
-            <label className="check"><input type="checkbox" checked={hideModels} onChange={(e) => setHideModels(e.target.checked)} /> Hide model names from experts (they see A, B …)</label>
-            <label className="check"><input type="checkbox" checked={shuffle} onChange={(e) => setShuffle(e.target.checked)} /> Shuffle the responses of each item (its own order, the same for every expert, recorded in the export)</label>
+            <label className="check"><input type="checkbox" checked={hideModels} onChange={(e) => setHideModels(e.target.checked)} /><span>Hide model names from experts (they see A, B …)</span></label>
+            <label className="check"><input type="checkbox" checked={shuffle} onChange={(e) => setShuffle(e.target.checked)} /><span>Shuffle the responses of each item (its own order, the same for every expert, recorded in the export)</span></label>
           </fieldset>
           <TemplateEditor template={template} onChange={setTemplate} problems={problems} onJsonError={setJsonErr}
             onGallery={(g) => setItemText(JSON.stringify(g.sample, null, 2))} />
@@ -159,7 +159,7 @@ function ProjectForm({ initial }: { initial?: Project }) {
           <ErrorBox error={isRulesError(err) ? new Said('Not saved: fix what is said under “Who may work on it”.') : refused ? new Said(refused) : err} />
           <div className="row"><button type="submit" className="primary" disabled={busy}>{initial ? 'Save changes' : 'Create project'}</button><span className="muted small" role="status">{saved}</span></div>
         </div>
-        <PreviewPane projectId={initial?.id} template={template} valid={!problems.length && !jsonErr} itemText={itemText} setItemText={setItemText} />
+        <PreviewPane projectId={initial?.id} template={template} hideModels={hideModels} valid={!problems.length && !jsonErr} itemText={itemText} setItemText={setItemText} />
       </form>
       {initial ? <Members projectId={initial.id} /> : null}
     </div>
@@ -167,8 +167,8 @@ function ProjectForm({ initial }: { initial?: Project }) {
 }
 
 /** What the expert sees: on one of the project's items (a few to pick from), or on the sample item. */
-function PreviewPane({ projectId, template, valid, itemText, setItemText }: {
-  projectId?: string; template: Template; valid: boolean; itemText: string; setItemText: (s: string) => void;
+function PreviewPane({ projectId, template, hideModels, valid, itemText, setItemText }: {
+  projectId?: string; template: Template; hideModels: boolean; valid: boolean; itemText: string; setItemText: (s: string) => void;
 }) {
   const [page] = useLoad(() => (projectId ? api.browse(projectId, 'limit=8') : Promise.resolve(null)), [projectId]);
   const rows = (page?.items ?? []).filter((r) => r.data);
@@ -178,7 +178,8 @@ function PreviewPane({ projectId, template, valid, itemText, setItemText }: {
   const sample = useMemo(() => {
     try { return { data: JSON.parse(itemText) as Record<string, unknown> }; } catch (e) { return { error: `Sample item JSON: ${(e as Error).message}` }; }
   }, [itemText]);
-  const data = row ? row.data! : sample.data;
+  const raw = row ? row.data! : sample.data;
+  const data = useMemo(() => (raw && hideModels ? withoutModels(template, raw) : raw), [raw, hideModels, template]);
   return (
     <div className="editor-preview" aria-label="Preview: what the expert sees">
       <div className="label-like">Preview — exactly what the expert sees</div>
@@ -203,4 +204,24 @@ function PreviewPane({ projectId, template, valid, itemText, setItemText }: {
       ) : <p className="muted">Fix the errors to see the preview.</p>}
     </div>
   );
+}
+
+/** The item as an expert sees it when the project hides model names: no `model` on the responses a component reads. */
+export function withoutModels(template: Template, data: Record<string, unknown>): Record<string, unknown> {
+  const out = structuredClone(data);
+  for (const c of template) {
+    if ((c.type !== 'responses' && c.type !== 'ranking') || !c.source) continue;
+    const path = c.source.split('.'); const last = path.pop()!;
+    let at: unknown = out;
+    for (const k of path) at = at && typeof at === 'object' ? (at as Record<string, unknown>)[k] : undefined;
+    const list = at && typeof at === 'object' ? (at as Record<string, unknown>)[last] : undefined;
+    if (Array.isArray(list)) {
+      (at as Record<string, unknown>)[last] = list.map((r) => {
+        if (!r || typeof r !== 'object') return r;
+        const { model: _hidden, ...rest } = r as Record<string, unknown>;
+        return rest;
+      });
+    }
+  }
+  return out;
 }
