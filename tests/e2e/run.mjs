@@ -184,7 +184,15 @@ async function main() {
     await mgr.goto(base + '/#/manage/new');
     await mgr.getByLabel('Name', { exact: true }).fill('Capitals QA');
     await mgr.getByLabel('Instructions (markdown)').fill('Compare the two answers. **Accuracy first**, then clarity.\n\n- Mark every factual error\n- Rewrite A so it is correct');
+    // the template builder: a gallery start (undone), then the JSON view feeds the numbered forms
+    await mgr.getByText('Start from a template').click();
+    await mgr.getByRole('button', { name: 'Rubric grading' }).click();
+    await mgr.locator('.builder-card legend').getByText('Component 3 (rubric "grades")', { exact: true }).waitFor();
+    await mgr.getByRole('button', { name: 'Undo' }).click();
+    await mgr.getByRole('button', { name: 'Advanced: JSON' }).click();
     await mgr.getByLabel('Template (JSON array of components)').fill(JSON.stringify(TEMPLATE, null, 2));
+    await mgr.getByRole('button', { name: 'Form', exact: true }).click();
+    assert.equal(await mgr.locator('.builder-card').count(), TEMPLATE.length, 'one card per component of the JSON');
     await mgr.getByLabel('Sample item data for the preview').fill(JSON.stringify(ITEMS[0].data, null, 2));
     await mgr.getByText('Template is valid.').waitFor();
     // the preview is the real renderer: a mouse selection in the span text fills the quote

@@ -11,6 +11,10 @@ export interface Project {
   overlap: number; lease_seconds: number; created_at?: string; my_role?: Role;
   /** Who may work on it (docs/api.md, People): null clears on PATCH. */
   requirements?: Requirement[]; contract_id?: string | null; daily_cap?: number | null; max_share?: number | null;
+  /** Dynamic overlap (docs/api.md): max_overlap = overlap is fixed; above it (≤ 20) an item gets one more label at a time until its consensus reaches target_confidence (0.5 < t < 1). */
+  max_overlap?: number; target_confidence?: number;
+  /** Experts see responses without model names; each item's responses in its own random order (both default true). */
+  hide_models?: boolean; shuffle_responses?: boolean;
 }
 export interface Item { id: string; data: Record<string, unknown>; external_id?: string; gold?: unknown; submissions?: number | unknown[] }
 export interface Lease { assignment_id: string; lease_token: string; expires_at: string; item: { id: string; data: Record<string, unknown> } }

@@ -89,7 +89,7 @@ describe('template', () => {
   it('validates structure', () => {
     expect(validateTemplate([{ type: 'rating', name: 'r', min: 1, max: 5 }])).toEqual([]);
     expect(validateTemplate({})).toHaveLength(1);
-    expect(validateTemplate([{ type: 'nope' }, { type: 'rating', name: 'r', min: 1, max: 5 }, { type: 'textarea', name: 'r' }]).join('\n')).toMatch(/unknown type[\s\S]*duplicate name/);
+    expect(validateTemplate([{ type: 'nope' }, { type: 'rating', name: 'r', min: 1, max: 5 }, { type: 'textarea', name: 'r' }]).join('\n')).toMatch(/unknown type[\s\S]*already used by component 2/);
   });
   it('lists missing required answers', () => {
     const t = [{ type: 'rating', name: 'r', min: 1, max: 5 }, { type: 'textarea', name: 'note', required: false }, { type: 'pairwise', name: 'p', strength: true }];

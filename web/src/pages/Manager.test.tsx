@@ -10,10 +10,10 @@ afterEach(cleanup);
 describe('template editor', () => {
   it('validates the JSON live and previews with the workspace renderer', () => {
     const r = render(<ProjectEdit />);
+    fireEvent.click(r.getByRole('button', { name: 'Advanced: JSON' }));
     const tpl = r.getByLabelText('Template (JSON array of components)');
     fireEvent.change(tpl, { target: { value: '[{"type": "rating", "name": "q"' } });
-    expect(r.getByText(/Template JSON:/)).toBeTruthy();
-    expect(r.getByText('Fix the errors to see the preview.')).toBeTruthy();
+    expect(r.getByText(/The JSON does not parse:/)).toBeTruthy();
     fireEvent.change(tpl, { target: { value: '[{"type":"rating","name":"q","label":"How good?","min":1,"max":3}]' } });
     expect(r.getByText('Template is valid.')).toBeTruthy();
     const preview = r.getByLabelText('Preview: what the expert sees');
@@ -21,7 +21,8 @@ describe('template editor', () => {
     fireEvent.click(preview.querySelectorAll('input[type=radio]')[2]);
     expect(preview.querySelector('pre')!.textContent).toContain('"q": 3');
     fireEvent.change(tpl, { target: { value: '[{"type":"rating","name":"q","min":5,"max":1}]' } });
-    expect(r.getByText(/needs numeric "min" < "max"/)).toBeTruthy();
+    expect(r.getByText('Component 1 (rating "q"): min and max must be whole numbers with min below max')).toBeTruthy();
+    expect(r.getByText('Fix the errors to see the preview.')).toBeTruthy();
   });
 });
 
