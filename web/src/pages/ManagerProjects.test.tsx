@@ -1,7 +1,7 @@
 import { describe, expect, it, vi, afterEach } from 'vitest';
 import React from 'react';
 import { render, fireEvent, cleanup, waitFor, within, type RenderResult } from '@testing-library/react';
-import { ProjectEdit } from './ManagerProjects';
+import { ManagerProjects, PROJECT_PAGES, ProjectEdit } from './ManagerProjects';
 import { refusal, stubApi } from '../test/stubApi';
 
 afterEach(() => { cleanup(); vi.unstubAllGlobals(); });
@@ -70,5 +70,20 @@ describe('project settings: dynamic overlap and display', () => {
     const r = render(<ProjectEdit projectId="p1" />);
     fireEvent.click(await r.findByRole('button', { name: 'Save changes' }));
     await waitFor(() => expect(formAlert(r).textContent).toBe('Not saved: Component 1 (rating "q"): max scale is wider than 1000 steps.'));
+  });
+});
+
+describe('projects list', () => {
+  it('links each card to every page of the project nav (Data, Costs, Leaderboard too) and to Work', async () => {
+    stubApi((method, path) => {
+      if (method === 'GET' && path === '/projects') return [200, { projects: [PROJECT] }];
+      if (method === 'GET' && path === '/me/invitations') return [200, { invitations: [] }];
+      return undefined;
+    });
+    const r = render(<ManagerProjects />);
+    const nav = await r.findByRole('navigation', { name: 'Capitals: pages' });
+    const hrefs = within(nav).getAllByRole('link').map((a) => a.getAttribute('href'));
+    expect(hrefs).toEqual([...PROJECT_PAGES.map(([k]) => `#/manage/p1/${k}`), '#/work/p1']);
+    for (const name of ['Data', 'Costs', 'Leaderboard', 'Export']) expect(within(nav).getByRole('link', { name })).toBeTruthy();
   });
 });

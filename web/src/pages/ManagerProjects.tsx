@@ -9,8 +9,11 @@ import { InvitationsCard } from '../components/Invitations';
 import { Members } from './Members';
 import { isRulesError, ProjectRules, rulesBody, rulesOf } from '../components/ProjectRules';
 
+/** A project's pages, in the project nav's order; the Projects list's cards link to the same ones. */
+export const PROJECT_PAGES: [string, string][] = [['edit', 'Settings'], ['import', 'Import'], ['progress', 'Progress'], ['items', 'Data'], ['submissions', 'Submissions'], ['review', 'Review'], ['quality', 'Quality'], ['leaderboard', 'Leaderboard'], ['costs', 'Costs'], ['disputes', 'Time disputes'], ['export', 'Export']];
+
 export function ProjectNav({ id, here }: { id: string; here: string }) {
-  const links: [string, string][] = [['edit', 'Settings'], ['import', 'Import'], ['progress', 'Progress'], ['items', 'Data'], ['submissions', 'Submissions'], ['review', 'Review'], ['quality', 'Quality'], ['leaderboard', 'Leaderboard'], ['costs', 'Costs'], ['disputes', 'Time disputes'], ['export', 'Export']];
+  const links = PROJECT_PAGES;
   return (
     <nav className="subnav" aria-label="Project">
       <a href="#/manage">← Projects</a>
@@ -32,15 +35,10 @@ export function ManagerProjects() {
             <li key={p.id} className="card project-card">
               <h3>{p.name}</h3>
               <p className="muted small">{p.template.length} components · overlap {p.overlap} · lease {Math.round(p.lease_seconds / 60)} min{p.my_role ? ` · you: ${p.my_role}` : ''}</p>
-              <div className="links">
-                <a href={`#/manage/${encodeURIComponent(p.id)}/progress`}>Progress</a>
-                <a href={`#/manage/${encodeURIComponent(p.id)}/review`}>Review</a>
-                <a href={`#/manage/${encodeURIComponent(p.id)}/quality`}>Quality</a>
-                <a href={`#/manage/${encodeURIComponent(p.id)}/submissions`}>Submissions</a>
-                <a href={`#/manage/${encodeURIComponent(p.id)}/import`}>Import</a>
-                <a href={`#/manage/${encodeURIComponent(p.id)}/edit`}>Settings</a>
+              <nav className="links" aria-label={`${p.name}: pages`}>
+                {PROJECT_PAGES.map(([k, l]) => <a key={k} href={`#/manage/${encodeURIComponent(p.id)}/${k}`}>{l}</a>)}
                 <a href={`#/work/${encodeURIComponent(p.id)}`}>Work</a>
-              </div>
+              </nav>
             </li>
           ))}
         </ul>
