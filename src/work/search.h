@@ -25,6 +25,12 @@ base::Status IndexText(storage::Conn& c, std::string_view project_id, int64_t se
 // The words of a query as the search sees them (letters and digits; at most 16 words).
 std::vector<std::string> SearchWords(std::string_view query);
 
+// One query per word of the query, each selecting the seq (column `seq`, an item may come more
+// than once) of the project's items holding that word; their parameters are appended to params.
+// No words: no queries.
+std::vector<std::string> SearchSets(storage::Dialect dialect, std::string_view project_id, std::string_view query,
+                                    storage::Params& params);
+
 // A condition that the item at seq_column (its import order) holds every word of the query, in
 // its data or in one of its answers; its parameters are appended to params. A query without
 // words finds nothing.

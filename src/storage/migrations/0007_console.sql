@@ -58,6 +58,9 @@ CREATE TABLE item_fields (
   PRIMARY KEY (project_id, path, value, seq)
 ) STRICT, WITHOUT ROWID;
 
+-- The browser's expert filter: the items she labelled in a project, from the index alone.
+CREATE INDEX submissions_project_expert ON submissions(project_id, expert_id, item_id);
+
 -- Items a manager asked more labels of than the project's overlap (items.want above what they
 -- hold): the lease looks at these first.
 CREATE INDEX items_wanted ON items(project_id, seq) WHERE want > taken;
@@ -174,8 +177,13 @@ CREATE TABLE item_events (
 CREATE INDEX item_events_item ON item_events(item_id, created_at_us);
 
 -- dialect: sqlite
+-- A row's rowid is (projects.search_key << 43) | (seq << 11) | its number among the item's rows
+-- (work/search.cc), so that a search reads the index alone: the project by rowid range, the item
+-- from the rowid. project_id and seq are kept for reading by hand.
 CREATE VIRTUAL TABLE item_search USING fts5(body, project_id UNINDEXED, seq UNINDEXED,
   tokenize = 'unicode61 remove_diacritics 2');
+ALTER TABLE projects ADD COLUMN search_key INTEGER;  -- given on the project's first indexed text
+CREATE UNIQUE INDEX projects_search_key ON projects(search_key);
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
