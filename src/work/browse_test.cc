@@ -154,6 +154,37 @@ TEST_P(BrowseTest, SearchFindsItemDataOnceIndexedAndAnswersAtOnce) {
   EXPECT_EQ(ExternalIds(Page(p, "q=question warfarin&state=labelled")), Ext({3}));
 }
 
+// Search rows say their project and item in their rowid (search.cc): one project's words never
+// find another's items, and a count taken from the search alone equals what the pages list.
+TEST_P(BrowseTest, SearchStaysInItsProjectAndItsTotalIsWhatThePagesList) {
+  Caller a = MakeCaller("a@x.org", Role::kExpert);
+  std::string p = MakeGoldProject(12, 1, {a});
+  std::string other = MakeGoldProject(5, 1, {a});
+  ASSERT_TRUE(browser_->IndexAll());
+  EXPECT_EQ(Page(p, "q=question").total, 12);
+  EXPECT_EQ(Page(other, "q=question").total, 5);
+  LabelAll(other, {a}, [](size_t, int) { return "a"; },
+           [](size_t, int item) { return item == 2 ? std::string("warfarin") : std::string(); });
+  EXPECT_EQ(Page(p, "q=warfarin").total, 0) << "the other project's answer";
+  // Words in two rows of one item (its data, an answer): counted from the search alone.
+  BrowsePage both = Page(other, "q=question warfarin");
+  EXPECT_EQ(both.total, 1);
+  EXPECT_EQ(static_cast<int64_t>(both.rows.size()), both.total);
+  // Paged one by one, every filter's pages hold exactly its total.
+  for (const std::string& filter : {std::string("q=question"), std::string("q=question&state=labelled"),
+                                    std::string("q=question&sort=risk&order=desc")}) {
+    SCOPED_TRACE(filter);
+    BrowsePage page = Page(other, filter + "&limit=2");
+    int64_t listed = static_cast<int64_t>(page.rows.size());
+    while (page.next_cursor) {
+      page = Page(other, filter + "&limit=2&cursor=" + *page.next_cursor);
+      listed += static_cast<int64_t>(page.rows.size());
+    }
+    EXPECT_EQ(listed, page.total);
+    EXPECT_EQ(listed, 5);
+  }
+}
+
 TEST_P(BrowseTest, FieldValuesAndDatesFilter) {
   ProjectFields f;
   f.name = "Domains";
