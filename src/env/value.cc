@@ -99,7 +99,7 @@ size_t ChunkFor(const MemberChunks& chunks, std::string_view key) {
 template <typename Members>  // const or mutable vector<Member>
 auto FindMember(Members& members, std::string_view key) {
   return std::lower_bound(members.begin(), members.end(), key,
-                          [](const Member& m, std::string_view k) { return m.first < k; });
+                          [](const Member& m, std::string_view k) { return std::string_view(m.first) < k; });
 }
 
 class StringSink final : public TextSink {
@@ -667,8 +667,8 @@ void Value::WriteCanonical(TextSink& sink) const {
       } else if (child.is_array() || child.is_object()) {
         // Hand the cached text straight to the sink instead of copying it into buf.
         flush();
-        std::call_once(child.node_->canonical_once,
-                       [&child] { BuildContainer(child, child.node_->canonical); });
+        const Value& c = child;  // a structured binding is not capturable before clang 16
+        std::call_once(c.node_->canonical_once, [&c] { BuildContainer(c, c.node_->canonical); });
         sink.Append(child.node_->canonical);
       } else {
         WriteScalar(child, buf);
