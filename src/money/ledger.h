@@ -109,7 +109,9 @@ class Ledger {
 
  private:
   using Resolved = std::vector<std::pair<std::string, int64_t>>;  // cache key → account id
-  base::Result<Posted> PostResolving(storage::Conn& c, const Posting& p, int64_t now_us, Resolved* resolved);
+  // `p` validated, `hash` its BodyHash.
+  base::Result<Posted> PostResolving(storage::Conn& c, const Posting& p, const std::string& hash, int64_t now_us,
+                                     Resolved* resolved);
   base::Result<int64_t> AccountId(storage::Conn& c, const AccountKey& a, const std::string& currency,
                                   Resolved* resolved);
 
