@@ -145,8 +145,9 @@ class Db {
   virtual base::Status Write(const std::function<base::Status(Conn&)>& fn) = 0;
   // Runs fn as Write() does and calls done with what Write() would return, once that is final
   // (the COMMIT durable, or fn's error rolled back). done runs on a thread of the driver's —
-  // SQLite: the writer, between batches — so it must be quick, must not throw and must not call
-  // this Db: hand the rest on (e.g. post it to an event loop). fn and done are kept until used.
+  // SQLite: its completion thread, in commit order, while the writer runs the next batch — so it
+  // must be quick, must not throw and must not call this Db: hand the rest on (e.g. post it to an
+  // event loop). fn and done are kept until used.
   // The default runs Write() and calls done before returning.
   virtual void WriteAsync(WriteFn fn, WriteDone done);
   // True when WriteAsync() returns before the write is done (the caller never blocks on it).

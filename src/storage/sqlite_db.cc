@@ -210,6 +210,7 @@ class SqliteDb final : public Db {
     for (auto& r : readers) free_readers_.push_back(std::move(r));
     sqlite3_wal_hook(writer_->raw(), &SqliteDb::OnWalCommit, this);
     writer_thread_ = std::thread([this] { WriterLoop(); });
+    completion_thread_ = std::thread([this] { CompletionLoop(); });
     checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
   }
   ~SqliteDb() override {
@@ -219,6 +220,12 @@ class SqliteDb final : public Db {
     }
     writer_cv_.notify_one();
     writer_thread_.join();
+    {
+      std::lock_guard lock(completion_mu_);
+      completion_stop_ = true;
+    }
+    completion_cv_.notify_one();
+    completion_thread_.join();
     {
       std::lock_guard lock(checkpoint_mu_);
       checkpoint_stop_ = true;
@@ -361,17 +368,38 @@ class SqliteDb final : public Db {
       RunBatch(batch);
       write_calls_.fetch_add(static_cast<int64_t>(batch.size()), std::memory_order_relaxed);
       write_batches_.fetch_add(1, std::memory_order_relaxed);
-      for (Pending& p : batch) {  // after COMMIT: durable
+      {  // after COMMIT: durable
+        std::lock_guard lock(completion_mu_);
+        for (Pending& p : batch) completions_.push_back(std::move(p));
+      }
+      completion_cv_.notify_one();
+      batch.clear();
+      if (wal_restart_due_) CatchUpCheckpoint();
+    }
+  }
+
+  // Calls each committed write's done, in commit order. Off the writer thread: waking a batch's
+  // callers (a futex wake each, about a tenth of the writer's time per write) runs on another
+  // core while the writer goes on with the next batch.
+  void CompletionLoop() {
+    std::vector<Pending> ready;
+    for (;;) {
+      {
+        std::unique_lock lock(completion_mu_);
+        completion_cv_.wait(lock, [&] { return completion_stop_ || !completions_.empty(); });
+        if (completions_.empty()) return;  // stopping and drained
+        ready.swap(completions_);
+      }
+      for (Pending& p : ready) {
         try {
           p.done(std::move(p.result));
         } catch (const std::exception& e) {
-          // The write stands; only its caller's hand-off failed (e.g. out of memory). The writer
-          // must go on for everyone else.
+          // The write stands; only its caller's hand-off failed (e.g. out of memory). The
+          // completions must go on for everyone else.
           std::fprintf(stderr, "assay: a write's completion threw: %s\n", e.what());
         }
       }
-      batch.clear();
-      if (wal_restart_due_) CatchUpCheckpoint();
+      ready.clear();
     }
   }
 
@@ -503,6 +531,12 @@ class SqliteDb final : public Db {
   std::deque<Pending> queue_;  // guarded by mu_
   bool stopping_ = false;       // guarded by mu_
   std::thread writer_thread_;
+
+  std::mutex completion_mu_;
+  std::condition_variable completion_cv_;
+  std::vector<Pending> completions_;  // committed, done not yet called; guarded by completion_mu_
+  bool completion_stop_ = false;      // guarded by completion_mu_
+  std::thread completion_thread_;
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
