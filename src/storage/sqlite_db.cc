@@ -86,6 +86,25 @@ class SqliteConn final : public Conn {
     return base::Ok();
   }
 
+  base::Status QueryEachInts(std::string_view sql, const Params& params,
+                             const std::function<base::Status(std::span<const int64_t>)>& fn) override {
+    ASSAY_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    const int ncol = sqlite3_column_count(stmt);
+    std::vector<int64_t> values(ncol);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      for (int i = 0; i < ncol; ++i) values[i] = sqlite3_column_int64(stmt, i);
+      base::Status st = fn(values);
+      if (!st) {
+        sqlite3_reset(stmt);
+        return st;
+      }
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "query");
+    return base::Ok();
+  }
+
   base::Status ExecScript(std::string_view sql) override {
     ++writes_;  // scripts are migrations and pragmas: count them as writes
     std::string text(sql);
