@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <span>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -48,6 +49,16 @@ struct Header {
 // Headers read a chunk at a time, so memory stays bounded whatever the ledger's size.
 constexpr int64_t kHeadersPerChunk = 50'000;
 
+constexpr size_t kFaultyWithIds = 1'000;
+
+void ReportHeader(Collector& out, const std::string& id, const Header& t) {
+  if (t.sum != 0) out.Add("unbalanced", "transaction " + id + " sums to " + Amount(t.sum) + ", not zero");
+  if (t.entries != t.lines) {
+    out.Add("incomplete", "transaction " + id + " has " + std::to_string(t.entries) + " entries of its " +
+                              std::to_string(t.lines) + " lines");
+  }
+}
+
 // The transaction's id, for a report (looked up only for a violation).
 base::Result<std::string> TxnId(storage::Conn& c, int64_t seq) {
   ASSAY_ASSIGN_OR_RETURN(storage::Rows rows, c.Query("SELECT id FROM ledger_transactions WHERE seq = ?", {seq}));
@@ -60,56 +71,76 @@ base::Result<std::string> TxnId(storage::Conn& c, int64_t seq) {
 // `payout_txns` gets the id of every payout and payout_paid transaction.
 base::Status ScanLedger(storage::Conn& c, AuditReport& r, std::unordered_map<int64_t, AccountRow>& accounts,
                         std::vector<std::string>& payout_txns, Collector& out) {
+  // Account ids are a rowid counting from 1: a vector indexed by id finds an entry's account
+  // without hashing (10 million lookups); the map answers for ids far past the count.
+  std::vector<AccountRow*> by_id;
+  for (auto& [id, a] : accounts) {
+    if (id < 0 || id > 4 * static_cast<int64_t>(accounts.size()) + 1024) continue;
+    if (id >= static_cast<int64_t>(by_id.size())) by_id.resize(id + 1, nullptr);
+    by_id[id] = &a;
+  }
   std::vector<Header> headers;
   std::vector<Header> faulty;
   std::map<int64_t, __int128> unknown_accounts;  // entries on accounts that do not exist
   int64_t orphans = 0;
+  std::vector<int64_t> payout_seqs;
   for (int64_t from = INT64_MIN;;) {
     headers.clear();
-    ASSAY_TRY(c.QueryEach("SELECT seq, lines, CASE WHEN kind IN ('payout', 'payout_paid') THEN id END FROM "
-                          "ledger_transactions WHERE seq >= ? ORDER BY seq LIMIT ?",
-                          {from, kHeadersPerChunk}, [&](const storage::Row& row) -> base::Status {
-                            headers.push_back({row.Int(0), row.Int(1), 0, 0});
-                            if (!row.IsNull(2)) payout_txns.push_back(row.Text(2));
-                            return base::Ok();
-                          }));
+    ASSAY_TRY(c.QueryEachInts("SELECT seq, lines, CASE WHEN kind IN ('payout', 'payout_paid') THEN 1 ELSE 0 END FROM "
+                              "ledger_transactions WHERE seq >= ? ORDER BY seq LIMIT ?",
+                              {from, kHeadersPerChunk}, [&](std::span<const int64_t> row) -> base::Status {
+                                headers.push_back({row[0], row[1], 0, 0});
+                                if (row[2] != 0) payout_seqs.push_back(row[0]);
+                                return base::Ok();
+                              }));
     const bool last = static_cast<int64_t>(headers.size()) < kHeadersPerChunk;
     const int64_t to = last ? INT64_MAX : headers.back().seq;
     size_t h = 0;
-    ASSAY_TRY(c.QueryEach("SELECT txn_seq, account_id, amount_cents FROM ledger_entries WHERE txn_seq >= ? AND "
-                          "txn_seq <= ? ORDER BY txn_seq, line",
-                          {from, to}, [&](const storage::Row& row) -> base::Status {
-                            const int64_t seq = row.Int(0), amount = row.Int(2);
-                            ++r.entries;
-                            while (h < headers.size() && headers[h].seq < seq) ++h;
-                            if (h < headers.size() && headers[h].seq == seq) {
-                              ++headers[h].entries;
-                              headers[h].sum += amount;
-                            } else {
-                              ++orphans;
-                            }
-                            auto it = accounts.find(row.Int(1));
-                            if (it != accounts.end()) {
-                              it->second.computed += amount;
-                            } else {
-                              unknown_accounts[row.Int(1)] += amount;
-                            }
-                            return base::Ok();
-                          }));
+    ASSAY_TRY(c.QueryEachInts("SELECT txn_seq, account_id, amount_cents FROM ledger_entries WHERE txn_seq >= ? AND "
+                              "txn_seq <= ? ORDER BY txn_seq, line",
+                              {from, to}, [&](std::span<const int64_t> row) -> base::Status {
+                                const int64_t seq = row[0], account = row[1], amount = row[2];
+                                ++r.entries;
+                                while (h < headers.size() && headers[h].seq < seq) ++h;
+                                if (h < headers.size() && headers[h].seq == seq) {
+                                  ++headers[h].entries;
+                                  headers[h].sum += amount;
+                                } else {
+                                  ++orphans;
+                                }
+                                if (account >= 0 && account < static_cast<int64_t>(by_id.size()) &&
+                                    by_id[account] != nullptr) {
+                                  by_id[account]->computed += amount;
+                                  return base::Ok();
+                                }
+                                auto it = accounts.find(account);
+                                if (it != accounts.end()) {
+                                  it->second.computed += amount;
+                                } else {
+                                  unknown_accounts[account] += amount;
+                                }
+                                return base::Ok();
+                              }));
     r.transactions += static_cast<int64_t>(headers.size());
     for (const Header& t : headers) {
-      if (t.sum != 0 || t.entries != t.lines) faulty.push_back(t);
+      if (t.sum == 0 && t.entries == t.lines) continue;
+      // Ids are looked up for the first ones only (the report lists at most max_listed a kind).
+      if (faulty.size() < kFaultyWithIds) {
+        faulty.push_back(t);
+      } else {
+        ReportHeader(out, "#" + std::to_string(t.seq), t);
+      }
     }
-    if (last) break;
+    if (last || to == INT64_MAX) break;
     from = to + 1;
+  }
+  for (int64_t seq : payout_seqs) {
+    ASSAY_ASSIGN_OR_RETURN(std::string id, TxnId(c, seq));
+    payout_txns.push_back(std::move(id));
   }
   for (const Header& t : faulty) {
     ASSAY_ASSIGN_OR_RETURN(std::string id, TxnId(c, t.seq));
-    if (t.sum != 0) out.Add("unbalanced", "transaction " + id + " sums to " + Amount(t.sum) + ", not zero");
-    if (t.entries != t.lines) {
-      out.Add("incomplete", "transaction " + id + " has " + std::to_string(t.entries) + " entries of its " +
-                                std::to_string(t.lines) + " lines");
-    }
+    ReportHeader(out, id, t);
   }
   if (orphans > 0) out.Add("incomplete", std::to_string(orphans) + " entries belong to no transaction");
   for (const auto& [id, sum] : unknown_accounts) {
