@@ -192,11 +192,11 @@ base::Result<int64_t> Ledger::AccountId(storage::Conn& c, const AccountKey& a, c
 
 base::Result<Posted> Ledger::Post(storage::Conn& c, const Posting& p, int64_t now_us) {
   ASSAY_TRY(ValidatePosting(p));
-  return PostResolving(c, p, BodyHash(p), now_us, nullptr);
+  return PostResolving(c, p, BodyHash(p), now_us, nullptr, nullptr);
 }
 
 base::Result<Posted> Ledger::PostResolving(storage::Conn& c, const Posting& p, const std::string& hash, int64_t now_us,
-                                           Resolved* resolved) {
+                                           const std::vector<int64_t>* known_ids, Resolved* resolved) {
   ASSAY_ASSIGN_OR_RETURN(storage::Rows prior, c.Query("SELECT id, body_hash FROM ledger_transactions "
                                                       "WHERE idempotency_key = ?",
                                                       {p.idempotency_key}));
@@ -210,10 +210,13 @@ base::Result<Posted> Ledger::PostResolving(storage::Conn& c, const Posting& p, c
     if (!t) return base::Error::Internal("ledger transaction vanished");
     return Posted{std::move(*t), false};
   }
-  std::vector<int64_t> account_ids;
-  for (const Line& l : p.lines) {
-    ASSAY_ASSIGN_OR_RETURN(int64_t id, AccountId(c, l.account, p.currency, resolved));
-    account_ids.push_back(id);
+  std::vector<int64_t> account_ids(p.lines.size(), 0);
+  for (size_t i = 0; i < p.lines.size(); ++i) {
+    if (known_ids != nullptr && known_ids->at(i) != 0) {
+      account_ids[i] = known_ids->at(i);
+      continue;
+    }
+    ASSAY_ASSIGN_OR_RETURN(account_ids[i], AccountId(c, p.lines[i].account, p.currency, resolved));
   }
   Transaction t;
   t.id = ids_.Next();
@@ -254,12 +257,22 @@ base::Status Ledger::WriteRetryingKeyRace(storage::Db& db, const storage::WriteF
 
 base::Result<Posted> Ledger::PostOne(storage::Db& db, const Posting& p, int64_t now_us) {
   ASSAY_TRY(ValidatePosting(p));
-  const std::string hash = BodyHash(p);  // on the caller's thread, not the single writer's
+  // On the caller's thread, not the single writer's: the body's hash, and the ids of the
+  // accounts already committed (an account is never deleted; 0: resolved in the write).
+  const std::string hash = BodyHash(p);
+  std::vector<int64_t> known_ids(p.lines.size(), 0);
+  {
+    std::lock_guard lock(mu_);
+    for (size_t i = 0; i < p.lines.size(); ++i) {
+      auto it = accounts_.find(CacheKey(p.lines[i].account, p.currency));
+      if (it != accounts_.end()) known_ids[i] = it->second;
+    }
+  }
   Posted posted;
   Resolved resolved;
   ASSAY_TRY(WriteRetryingKeyRace(db, [&](storage::Conn& c) -> base::Status {
     resolved.clear();
-    ASSAY_ASSIGN_OR_RETURN(posted, PostResolving(c, p, hash, now_us, &resolved));
+    ASSAY_ASSIGN_OR_RETURN(posted, PostResolving(c, p, hash, now_us, &known_ids, &resolved));
     return base::Ok();
   }));
   std::lock_guard lock(mu_);
