@@ -58,10 +58,7 @@ class SqliteConn final : public Conn {
 
   base::Status QueryEach(std::string_view sql, const Params& params,
                          const std::function<base::Status(const Row&)>& fn) override {
-    ASSAY_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
-    int rc;
-    const int ncol = sqlite3_column_count(stmt);
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    return StepEach(sql, params, [&](sqlite3_stmt* stmt, int ncol) -> base::Status {
       std::vector<Value> values;
       values.reserve(ncol);
       for (int i = 0; i < ncol; ++i) {
@@ -75,34 +72,18 @@ class SqliteConn final : public Conn {
           }
         }
       }
-      base::Status st = fn(Row(std::move(values)));
-      if (!st) {
-        sqlite3_reset(stmt);
-        return st;
-      }
-    }
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "query");
-    return base::Ok();
+      return fn(Row(std::move(values)));
+    });
   }
 
   base::Status QueryEachInts(std::string_view sql, const Params& params,
                              const std::function<base::Status(std::span<const int64_t>)>& fn) override {
-    ASSAY_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
-    const int ncol = sqlite3_column_count(stmt);
-    std::vector<int64_t> values(ncol);
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    std::vector<int64_t> values;
+    return StepEach(sql, params, [&](sqlite3_stmt* stmt, int ncol) -> base::Status {
+      values.resize(ncol);
       for (int i = 0; i < ncol; ++i) values[i] = sqlite3_column_int64(stmt, i);
-      base::Status st = fn(values);
-      if (!st) {
-        sqlite3_reset(stmt);
-        return st;
-      }
-    }
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "query");
-    return base::Ok();
+      return fn(values);
+    });
   }
 
   base::Status ExecScript(std::string_view sql) override {
@@ -167,6 +148,24 @@ class SqliteConn final : public Conn {
       if (rc != SQLITE_OK) return SqliteError(db_, rc, "bind");
     }
     return stmt;
+  }
+
+  // Steps the statement, calling on_row(stmt, column count) for each row; stops at its error.
+  template <typename OnRow>
+  base::Status StepEach(std::string_view sql, const Params& params, const OnRow& on_row) {
+    ASSAY_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    const int ncol = sqlite3_column_count(stmt);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      base::Status st = on_row(stmt, ncol);
+      if (!st) {
+        sqlite3_reset(stmt);
+        return st;
+      }
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "query");
+    return base::Ok();
   }
 
   static constexpr size_t kMaxCachedStatements = 256;
