@@ -98,7 +98,7 @@ struct Call {
 
 using HandlerFn = base::Result<http::Response> (*)(Deps& deps, const Call& call);
 // The asynchronous form (lease, submit): the handler starts the work and calls answer once —
-// at once, or later from the database's writer thread — with a function that renders the
+// at once, or later from the database's completion thread — with a function that renders the
 // response, which runs on the connection's I/O thread. The handler copies what it needs from
 // the Call before returning.
 using Render = std::function<base::Result<http::Response>()>;

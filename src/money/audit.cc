@@ -1,9 +1,13 @@
 #include "money/audit.h"
 
 #include <chrono>
+#include <cstdint>
 #include <map>
+#include <span>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "money/statement.h"
 
@@ -24,40 +28,130 @@ class Collector {
   std::map<std::string, int64_t> per_kind_;
 };
 
-// Every transaction holds exactly its lines and sums to zero; no entry lies outside them.
-base::Status CheckTransactions(storage::Conn& c, AuditReport& r, Collector& out) {
-  ASSAY_TRY(c.QueryEach(
-      "SELECT t.id, t.lines, count(e.line), coalesce(sum(e.amount_cents), 0) FROM ledger_transactions t "
-      "LEFT JOIN ledger_entries e ON e.txn_seq = t.seq GROUP BY t.seq, t.id, t.lines "
-      "HAVING count(e.line) <> t.lines OR coalesce(sum(e.amount_cents), 0) <> 0",
-      {}, [&](const storage::Row& row) -> base::Status {
-        if (row.Int(3) != 0) {
-          out.Add("unbalanced", "transaction " + row.Text(0) + " sums to " + DecimalAmount(row.Int(3)) + ", not zero");
-        }
-        if (row.Int(2) != row.Int(1)) {
-          out.Add("incomplete", "transaction " + row.Text(0) + " has " + std::to_string(row.Int(2)) + " entries of its " +
-                                    std::to_string(row.Int(1)) + " lines");
-        }
-        return base::Ok();
-      }));
-  ASSAY_ASSIGN_OR_RETURN(storage::Row n, c.QueryOne("SELECT (SELECT count(*) FROM ledger_transactions), "
-                                                    "(SELECT coalesce(sum(lines), 0) FROM ledger_transactions)"));
-  r.transactions = n.Int(0);
-  ASSAY_ASSIGN_OR_RETURN(storage::Row e, c.QueryOne("SELECT count(*) FROM ledger_entries"));
-  r.entries = e.Int(0);
-  if (r.entries > n.Int(1)) {
-    out.Add("incomplete", std::to_string(r.entries - n.Int(1)) + " entries belong to no transaction's lines");
+struct AccountRow {
+  std::string kind, owner, currency;
+  int64_t kept = 0;
+  __int128 computed = 0;
+};
+
+// "1234.50" for an amount that may lie past int64 (a sum over forged entries).
+std::string Amount(__int128 cents) {
+  if (cents >= INT64_MIN && cents <= INT64_MAX) return DecimalAmount(static_cast<int64_t>(cents));
+  return cents < 0 ? "less than -92233720368547758.08" : "more than 92233720368547758.07";
+}
+
+// A header of the chunk being merged, with what its entries add up to.
+struct Header {
+  int64_t seq = 0, lines = 0, entries = 0;
+  __int128 sum = 0;
+};
+
+// Headers read a chunk at a time, so memory stays bounded whatever the ledger's size.
+constexpr int64_t kHeadersPerChunk = 50'000;
+
+constexpr size_t kFaultyWithIds = 1'000;
+
+void ReportHeader(Collector& out, const std::string& id, const Header& t) {
+  if (t.sum != 0) out.Add("unbalanced", "transaction " + id + " sums to " + Amount(t.sum) + ", not zero");
+  if (t.entries != t.lines) {
+    out.Add("incomplete", "transaction " + id + " has " + std::to_string(t.entries) + " entries of its " +
+                              std::to_string(t.lines) + " lines");
+  }
+}
+
+// The transaction's id, for a report (looked up only for a violation).
+base::Result<std::string> TxnId(storage::Conn& c, int64_t seq) {
+  ASSAY_ASSIGN_OR_RETURN(storage::Rows rows, c.Query("SELECT id FROM ledger_transactions WHERE seq = ?", {seq}));
+  return rows.empty() ? "#" + std::to_string(seq) : rows[0].Text(0);
+}
+
+// One ordered pass over the headers merged with one over the entries (clustered by
+// transaction), each read once: every transaction holds exactly its lines and sums to zero; no
+// entry lies outside a transaction; each entry is added to its account's computed balance.
+// `payout_txns` gets the id of every payout and payout_paid transaction.
+base::Status ScanLedger(storage::Conn& c, AuditReport& r, std::unordered_map<int64_t, AccountRow>& accounts,
+                        std::vector<std::string>& payout_txns, Collector& out) {
+  // Account ids are a rowid counting from 1: a vector indexed by id finds an entry's account
+  // without hashing (10 million lookups); the map answers for ids far past the count.
+  std::vector<AccountRow*> by_id;
+  for (auto& [id, a] : accounts) {
+    if (id < 0 || id > 4 * static_cast<int64_t>(accounts.size()) + 1024) continue;
+    if (id >= static_cast<int64_t>(by_id.size())) by_id.resize(id + 1, nullptr);
+    by_id[id] = &a;
+  }
+  std::vector<Header> headers;
+  std::vector<Header> faulty;
+  std::map<int64_t, __int128> unknown_accounts;  // entries on accounts that do not exist
+  int64_t orphans = 0;
+  std::vector<int64_t> payout_seqs;
+  for (int64_t from = INT64_MIN;;) {
+    headers.clear();
+    ASSAY_TRY(c.QueryEachInts("SELECT seq, lines, CASE WHEN kind IN ('payout', 'payout_paid') THEN 1 ELSE 0 END FROM "
+                              "ledger_transactions WHERE seq >= ? ORDER BY seq LIMIT ?",
+                              {from, kHeadersPerChunk}, [&](std::span<const int64_t> row) -> base::Status {
+                                headers.push_back({row[0], row[1], 0, 0});
+                                if (row[2] != 0) payout_seqs.push_back(row[0]);
+                                return base::Ok();
+                              }));
+    const bool last = static_cast<int64_t>(headers.size()) < kHeadersPerChunk;
+    const int64_t to = last ? INT64_MAX : headers.back().seq;
+    size_t h = 0;
+    ASSAY_TRY(c.QueryEachInts("SELECT txn_seq, account_id, amount_cents FROM ledger_entries WHERE txn_seq >= ? AND "
+                              "txn_seq <= ? ORDER BY txn_seq, line",
+                              {from, to}, [&](std::span<const int64_t> row) -> base::Status {
+                                const int64_t seq = row[0], account = row[1], amount = row[2];
+                                ++r.entries;
+                                while (h < headers.size() && headers[h].seq < seq) ++h;
+                                if (h < headers.size() && headers[h].seq == seq) {
+                                  ++headers[h].entries;
+                                  headers[h].sum += amount;
+                                } else {
+                                  ++orphans;
+                                }
+                                if (account >= 0 && account < static_cast<int64_t>(by_id.size()) &&
+                                    by_id[account] != nullptr) {
+                                  by_id[account]->computed += amount;
+                                  return base::Ok();
+                                }
+                                auto it = accounts.find(account);
+                                if (it != accounts.end()) {
+                                  it->second.computed += amount;
+                                } else {
+                                  unknown_accounts[account] += amount;
+                                }
+                                return base::Ok();
+                              }));
+    r.transactions += static_cast<int64_t>(headers.size());
+    for (const Header& t : headers) {
+      if (t.sum == 0 && t.entries == t.lines) continue;
+      // Ids are looked up for the first ones only (the report lists at most max_listed a kind).
+      if (faulty.size() < kFaultyWithIds) {
+        faulty.push_back(t);
+      } else {
+        ReportHeader(out, "#" + std::to_string(t.seq), t);
+      }
+    }
+    if (last || to == INT64_MAX) break;
+    from = to + 1;
+  }
+  for (int64_t seq : payout_seqs) {
+    ASSAY_ASSIGN_OR_RETURN(std::string id, TxnId(c, seq));
+    payout_txns.push_back(std::move(id));
+  }
+  for (const Header& t : faulty) {
+    ASSAY_ASSIGN_OR_RETURN(std::string id, TxnId(c, t.seq));
+    ReportHeader(out, id, t);
+  }
+  if (orphans > 0) out.Add("incomplete", std::to_string(orphans) + " entries belong to no transaction");
+  for (const auto& [id, sum] : unknown_accounts) {
+    out.Add("balance_mismatch", "entries on account " + std::to_string(id) + ", which does not exist, sum to " +
+                                    Amount(sum));
   }
   return base::Ok();
 }
 
-struct AccountRow {
-  std::string kind, owner, currency;
-  int64_t kept = 0, computed = 0;
-};
-
-// Balances recomputed from the entries, against the kept ones; per currency; payables.
-base::Status CheckBalances(storage::Conn& c, AuditReport& r, Collector& out) {
+// The kept balances against those recomputed from the entries; per currency; payables.
+base::Status CheckLedger(storage::Conn& c, AuditReport& r, std::vector<std::string>& payout_txns, Collector& out) {
   std::unordered_map<int64_t, AccountRow> accounts;
   ASSAY_TRY(c.QueryEach("SELECT id, kind, owner, currency, balance_cents FROM ledger_accounts", {},
                         [&](const storage::Row& row) -> base::Status {
@@ -65,36 +159,27 @@ base::Status CheckBalances(storage::Conn& c, AuditReport& r, Collector& out) {
                           return base::Ok();
                         }));
   r.accounts = static_cast<int64_t>(accounts.size());
-  ASSAY_TRY(c.QueryEach("SELECT account_id, sum(amount_cents) FROM ledger_entries GROUP BY account_id", {},
-                        [&](const storage::Row& row) -> base::Status {
-                          auto it = accounts.find(row.Int(0));
-                          if (it == accounts.end()) {
-                            out.Add("balance_mismatch", "entries on account " + std::to_string(row.Int(0)) +
-                                                            ", which does not exist");
-                          } else {
-                            it->second.computed = row.Int(1);
-                          }
-                          return base::Ok();
-                        }));
-  std::map<std::string, int64_t> by_currency;
+  ASSAY_TRY(ScanLedger(c, r, accounts, payout_txns, out));
+  std::map<std::string, __int128> by_currency;
   for (const auto& [id, a] : accounts) {
     const std::string name = a.kind + (a.owner.empty() ? "" : ":" + a.owner) + " (" + a.currency + ")";
     if (a.kept != a.computed) {
       out.Add("balance_mismatch", name + " keeps " + DecimalAmount(a.kept) + " but its entries sum to " +
-                                      DecimalAmount(a.computed));
+                                      Amount(a.computed));
     }
     if (a.kind == "expert_payable" && a.computed < 0) {
-      out.Add("negative_payable", name + " is negative: " + DecimalAmount(a.computed));
+      out.Add("negative_payable", name + " is negative: " + Amount(a.computed));
     }
     by_currency[a.currency] += a.computed;
   }
   for (const auto& [currency, sum] : by_currency) {
-    if (sum != 0) out.Add("currency_imbalance", "the accounts in " + currency + " sum to " + DecimalAmount(sum));
+    if (sum != 0) out.Add("currency_imbalance", "the accounts in " + currency + " sum to " + Amount(sum));
   }
   return base::Ok();
 }
 
-base::Status CheckPayouts(storage::Conn& c, AuditReport& r, Collector& out) {
+base::Status CheckPayouts(storage::Conn& c, AuditReport& r, const std::vector<std::string>& payout_txns,
+                          Collector& out) {
   ASSAY_ASSIGN_OR_RETURN(storage::Row n, c.QueryOne("SELECT count(*) FROM payouts"));
   r.payouts = n.Int(0);
   // The payout's own lines: payable → cash; when paid, cash → paid; both for its amount and expert.
@@ -112,12 +197,16 @@ base::Status CheckPayouts(storage::Conn& c, AuditReport& r, Collector& out) {
   };
   ASSAY_TRY(missing("txn_id", "expert_payable", "-", "1 = 1"));
   ASSAY_TRY(missing("paid_txn_id", "expert_paid", "", "p.status = 'paid'"));
-  ASSAY_TRY(c.QueryEach("SELECT t.id FROM ledger_transactions t WHERE t.kind IN ('payout', 'payout_paid') AND NOT EXISTS "
-                        "(SELECT 1 FROM payouts p WHERE p.txn_id = t.id OR p.paid_txn_id = t.id)",
-                        {}, [&](const storage::Row& row) -> base::Status {
-                          out.Add("payout_mismatch", "payout transaction " + row.Text(0) + " has no payout");
-                          return base::Ok();
-                        }));
+  // Every payout transaction (found by the ledger pass) has its payout.
+  std::unordered_set<std::string> referenced;
+  ASSAY_TRY(c.QueryEach("SELECT txn_id, paid_txn_id FROM payouts", {}, [&](const storage::Row& row) -> base::Status {
+    referenced.insert(row.Text(0));
+    if (!row.IsNull(1)) referenced.insert(row.Text(1));
+    return base::Ok();
+  }));
+  for (const std::string& id : payout_txns) {
+    if (!referenced.contains(id)) out.Add("payout_mismatch", "payout transaction " + id + " has no payout");
+  }
   return c.QueryEach("SELECT b.id FROM payout_batches b WHERE b.status = 'paid' AND EXISTS (SELECT 1 FROM payouts p "
                      "WHERE p.batch_id = b.id AND p.status <> 'paid')",
                      {}, [&](const storage::Row& row) -> base::Status {
@@ -166,9 +255,9 @@ base::Result<AuditReport> Audit(storage::Db& db, const AuditOptions& options) {
   ASSAY_TRY(db.Read([&](storage::Conn& c) -> base::Status {
     report = {};
     Collector out(report, options.max_listed);
-    ASSAY_TRY(CheckTransactions(c, report, out));
-    ASSAY_TRY(CheckBalances(c, report, out));
-    ASSAY_TRY(CheckPayouts(c, report, out));
+    std::vector<std::string> payout_txns;
+    ASSAY_TRY(CheckLedger(c, report, payout_txns, out));
+    ASSAY_TRY(CheckPayouts(c, report, payout_txns, out));
     return CheckAccruals(c, report, out);
   }));
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -71,11 +71,46 @@ base::Result<std::optional<Transaction>> FindWhere(storage::Conn& c, std::string
   return std::optional<Transaction>(std::move(t));
 }
 
-// One INSERT for all the lines of a transaction (the triggers check them row by row, in order).
-std::string EntriesInsertSql(size_t n) {
-  std::string sql = "INSERT INTO ledger_entries (txn_seq, line, account_id, amount_cents) VALUES ";
-  for (size_t i = 0; i < n; ++i) sql += i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)";
-  return sql;
+constexpr std::string_view kHeaderInsert =
+    "INSERT INTO ledger_transactions (id, idempotency_key, body_hash, kind, currency, lines, reverses_id, project_id, "
+    "expert_id, submission_id, payout_id, memo, detail, created_by, created_at_us) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+// Writes the header and returns its seq. SQLite runs RETURNING through a temporary table built
+// for each statement, which cost the single writer more than the insert itself; its rowid is
+// read back instead. PostgreSQL answers RETURNING in the same round trip.
+base::Result<int64_t> InsertHeader(storage::Conn& c, const storage::Params& params) {
+  if (c.dialect() == storage::Dialect::kSqlite) {
+    ASSAY_TRY(c.Exec(kHeaderInsert, params));
+    ASSAY_ASSIGN_OR_RETURN(storage::Row seq, c.QueryOne("SELECT last_insert_rowid()"));
+    return seq.Int(0);
+  }
+  ASSAY_ASSIGN_OR_RETURN(storage::Row seq, c.QueryOne(std::string(kHeaderInsert) + " RETURNING seq", params));
+  return seq.Int(0);
+}
+
+// The lines, in order (the triggers check them row by row). SQLite: one prepared single-row
+// INSERT per line, because a multi-row INSERT into a table with triggers is first copied into a
+// temporary table. PostgreSQL: one multi-row INSERT, one round trip.
+base::Status InsertEntries(storage::Conn& c, int64_t seq, const std::vector<Line>& lines,
+                           const std::vector<int64_t>& account_ids) {
+  constexpr std::string_view kOne = "INSERT INTO ledger_entries (txn_seq, line, account_id, amount_cents) VALUES ";
+  if (c.dialect() == storage::Dialect::kSqlite) {
+    const std::string sql = std::string(kOne) + "(?, ?, ?, ?)";
+    for (size_t i = 0; i < lines.size(); ++i) {
+      ASSAY_TRY(c.Exec(sql, {seq, static_cast<int64_t>(i + 1), account_ids[i], lines[i].amount_cents}));
+    }
+    return base::Ok();
+  }
+  std::string sql(kOne);
+  storage::Params params;
+  params.reserve(lines.size() * 4);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    sql += i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)";
+    params.insert(params.end(), {seq, static_cast<int64_t>(i + 1), account_ids[i], lines[i].amount_cents});
+  }
+  ASSAY_TRY(c.Exec(sql, params));
+  return base::Ok();
 }
 
 }  // namespace
@@ -156,12 +191,12 @@ base::Result<int64_t> Ledger::AccountId(storage::Conn& c, const AccountKey& a, c
 }
 
 base::Result<Posted> Ledger::Post(storage::Conn& c, const Posting& p, int64_t now_us) {
-  return PostResolving(c, p, now_us, nullptr);
+  ASSAY_TRY(ValidatePosting(p));
+  return PostResolving(c, p, BodyHash(p), now_us, nullptr, nullptr);
 }
 
-base::Result<Posted> Ledger::PostResolving(storage::Conn& c, const Posting& p, int64_t now_us, Resolved* resolved) {
-  ASSAY_TRY(ValidatePosting(p));
-  const std::string hash = BodyHash(p);
+base::Result<Posted> Ledger::PostResolving(storage::Conn& c, const Posting& p, const std::string& hash, int64_t now_us,
+                                           const std::vector<int64_t>* known_ids, Resolved* resolved) {
   ASSAY_ASSIGN_OR_RETURN(storage::Rows prior, c.Query("SELECT id, body_hash FROM ledger_transactions "
                                                       "WHERE idempotency_key = ?",
                                                       {p.idempotency_key}));
@@ -175,10 +210,13 @@ base::Result<Posted> Ledger::PostResolving(storage::Conn& c, const Posting& p, i
     if (!t) return base::Error::Internal("ledger transaction vanished");
     return Posted{std::move(*t), false};
   }
-  std::vector<int64_t> account_ids;
-  for (const Line& l : p.lines) {
-    ASSAY_ASSIGN_OR_RETURN(int64_t id, AccountId(c, l.account, p.currency, resolved));
-    account_ids.push_back(id);
+  std::vector<int64_t> account_ids(p.lines.size(), 0);
+  for (size_t i = 0; i < p.lines.size(); ++i) {
+    if (known_ids != nullptr && known_ids->at(i) != 0) {
+      account_ids[i] = known_ids->at(i);
+      continue;
+    }
+    ASSAY_ASSIGN_OR_RETURN(account_ids[i], AccountId(c, p.lines[i].account, p.currency, resolved));
   }
   Transaction t;
   t.id = ids_.Next();
@@ -197,21 +235,11 @@ base::Result<Posted> Ledger::PostResolving(storage::Conn& c, const Posting& p, i
   t.created_at_us = now_us;
   std::optional<std::string> detail;
   if (!p.detail_json.empty()) detail = p.detail_json;
-  ASSAY_ASSIGN_OR_RETURN(
-      storage::Row header,
-      c.QueryOne("INSERT INTO ledger_transactions (id, idempotency_key, body_hash, kind, currency, lines, reverses_id, "
-                 "project_id, expert_id, submission_id, payout_id, memo, detail, created_by, created_at_us) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-                 {t.id, t.idempotency_key, hash, t.kind, t.currency, static_cast<int64_t>(p.lines.size()),
-                  t.reverses_id, t.project_id, t.expert_id, t.submission_id, t.payout_id, t.memo, detail,
-                  t.created_by, now_us}));
-  t.seq = header.Int(0);
-  storage::Params params;
-  params.reserve(p.lines.size() * 4);
-  for (size_t i = 0; i < p.lines.size(); ++i) {
-    params.insert(params.end(), {t.seq, static_cast<int64_t>(i + 1), account_ids[i], p.lines[i].amount_cents});
-  }
-  ASSAY_TRY(c.Exec(EntriesInsertSql(p.lines.size()), params));
+  ASSAY_ASSIGN_OR_RETURN(t.seq, InsertHeader(c, {t.id, t.idempotency_key, hash, t.kind, t.currency,
+                                                 static_cast<int64_t>(p.lines.size()), t.reverses_id, t.project_id,
+                                                 t.expert_id, t.submission_id, t.payout_id, t.memo, detail,
+                                                 t.created_by, now_us}));
+  ASSAY_TRY(InsertEntries(c, t.seq, p.lines, account_ids));
   return Posted{std::move(t), true};
 }
 
@@ -229,11 +257,22 @@ base::Status Ledger::WriteRetryingKeyRace(storage::Db& db, const storage::WriteF
 
 base::Result<Posted> Ledger::PostOne(storage::Db& db, const Posting& p, int64_t now_us) {
   ASSAY_TRY(ValidatePosting(p));
+  // On the caller's thread, not the single writer's: the body's hash, and the ids of the
+  // accounts already committed (an account is never deleted; 0: resolved in the write).
+  const std::string hash = BodyHash(p);
+  std::vector<int64_t> known_ids(p.lines.size(), 0);
+  {
+    std::lock_guard lock(mu_);
+    for (size_t i = 0; i < p.lines.size(); ++i) {
+      auto it = accounts_.find(CacheKey(p.lines[i].account, p.currency));
+      if (it != accounts_.end()) known_ids[i] = it->second;
+    }
+  }
   Posted posted;
   Resolved resolved;
   ASSAY_TRY(WriteRetryingKeyRace(db, [&](storage::Conn& c) -> base::Status {
     resolved.clear();
-    ASSAY_ASSIGN_OR_RETURN(posted, PostResolving(c, p, now_us, &resolved));
+    ASSAY_ASSIGN_OR_RETURN(posted, PostResolving(c, p, hash, now_us, &known_ids, &resolved));
     return base::Ok();
   }));
   std::lock_guard lock(mu_);

@@ -109,7 +109,10 @@ class Ledger {
 
  private:
   using Resolved = std::vector<std::pair<std::string, int64_t>>;  // cache key → account id
-  base::Result<Posted> PostResolving(storage::Conn& c, const Posting& p, int64_t now_us, Resolved* resolved);
+  // `p` validated, `hash` its BodyHash; `known_ids` (optional): each line's account id, 0 where
+  // not known yet.
+  base::Result<Posted> PostResolving(storage::Conn& c, const Posting& p, const std::string& hash, int64_t now_us,
+                                     const std::vector<int64_t>* known_ids, Resolved* resolved);
   base::Result<int64_t> AccountId(storage::Conn& c, const AccountKey& a, const std::string& currency,
                                   Resolved* resolved);
 

@@ -10,6 +10,16 @@ base::Result<Row> Conn::QueryOne(std::string_view sql, const Params& params) {
 
 base::Status Conn::LockRows(std::string_view, const Params&) { return base::Ok(); }
 
+base::Status Conn::QueryEachInts(std::string_view sql, const Params& params,
+                                 const std::function<base::Status(std::span<const int64_t>)>& fn) {
+  std::vector<int64_t> values;
+  return QueryEach(sql, params, [&](const Row& row) -> base::Status {
+    values.resize(row.size());
+    for (size_t i = 0; i < row.size(); ++i) values[i] = row.Int(i);
+    return fn(values);
+  });
+}
+
 void Db::WriteAsync(WriteFn fn, WriteDone done) { done(Write(fn)); }
 
 base::Result<Rows> Db::Query(std::string_view sql, const Params& params) {

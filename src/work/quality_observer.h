@@ -29,7 +29,7 @@ class QualityObserver {
   // costs the submit's transaction one more statement, so only when someone looks at it.
   virtual bool WantsVersion(bool dynamic_overlap) const = 0;
   // After a submit's commit: the project's quality version is now `version` (0 when
-  // WantsVersion said no). Called on the database's writer thread: hand the work on, never block.
+  // WantsVersion said no). Called on the database's completion thread: hand the work on, never block.
   virtual void Submitted(const std::string& project_id, int64_t version, bool dynamic_overlap) = 0;
   // After a review's commit.
   virtual void Reviewed(const std::string& project_id) = 0;

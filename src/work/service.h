@@ -124,7 +124,7 @@ class Service {
   base::Result<SubmitResult> Submit(const Caller& caller, const SubmitRequest& request);
   // AcquireLease and Submit without waiting for the write: their reads and checks run on the
   // calling thread, and done gets the answer — at once on an error found before the write,
-  // else from the database once the write is durable (SQLite: on its writer thread, so done
+  // else from the database once the write is durable (SQLite: on its completion thread, so done
   // must only hand the answer on; storage::Db::WriteAsync). With a Db whose writes are not
   // asynchronous (AsyncWrites() false) they block like the calls above.
   void AcquireLeaseAsync(const Caller& caller, std::string_view project_id, std::string_view after,
