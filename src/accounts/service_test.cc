@@ -312,7 +312,9 @@ TEST_P(AccountsTest, TokensCarryScopesAndCannotWidenThem) {
   EXPECT_FALSE(ScopesAllow(kScopeWork, kScopeManage));
   // Listed with their scopes, in the API's order.
   std::map<std::string, uint8_t> listed;
-  for (const ApiToken& t : *accounts_->ListApiTokens(expert)) listed[t.name] = t.scopes;
+  auto tokens = accounts_->ListApiTokens(expert);  // kept: a range-for over *temporary would dangle
+  ASSERT_TRUE(tokens);
+  for (const ApiToken& t : *tokens) listed[t.name] = t.scopes;
   EXPECT_EQ(listed["dashboards"], kScopeRead);
   EXPECT_EQ(listed["all"], kAllScopes);
   EXPECT_EQ(ScopeNames(kScopeRead | kScopeManage), (std::vector<std::string>{"read", "manage"}));

@@ -251,6 +251,9 @@ describe('lease renewal', () => {
     }));
     const w = render(<Workspace projectId="p1" />);
     await w.findByText(/lease/);
+    // The new task puts focus on its first question (after its effects have run); only then
+    // does the expert move to the note, or the test would race that first focus.
+    await waitFor(() => expect((document.activeElement as HTMLInputElement | null)?.name).toBe('tas1-score'));
     const ta = w.container.querySelector('textarea')!;
     ta.focus();
     await act(async () => { fireEvent.click(w.getByRole('button', { name: 'Renew' })); });
