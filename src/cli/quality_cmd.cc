@@ -18,6 +18,7 @@
 #include <string>
 #include <thread>
 
+#include "base/csv.h"
 #include "base/json.h"
 #include "base/result.h"
 #include "cli/commands.h"
@@ -137,17 +138,6 @@ std::string Num(double v) {
   return std::string(buf, end);
 }
 
-// CSV field: quoted when it holds a comma, quote or newline.
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 struct CommonOptions {
   std::string input, out, format = "csv", input_format;
   bool timing = false;
@@ -193,9 +183,9 @@ std::string RenderTasksCsv(const qc::LabelTable& t, const qc::AggregationResult&
   std::string out = "task,label,confidence\n";
   out.reserve(static_cast<size_t>(t.num_tasks()) * 32);
   for (int32_t task = 0; task < t.num_tasks(); ++task) {
-    out += CsvField(t.task_names[task]);
+    out += base::CsvQuote(t.task_names[task]);
     out += ',';
-    out += CsvField(t.label_names[r.label[task]]);
+    out += base::CsvQuote(t.label_names[r.label[task]]);
     out += ',';
     out += Num(r.confidence[task]);
     out += '\n';
@@ -208,7 +198,7 @@ std::string RenderWorkersCsv(const qc::LabelTable& t, const qc::AggregationResul
   std::string out = gold ? "worker,skill,gold_correct,gold_scored,gold_low,gold_high\n"
                          : "worker,skill\n";
   for (int32_t w = 0; w < t.num_workers(); ++w) {
-    out += CsvField(t.worker_names[w]) + "," + Num(r.worker_skill[w]);
+    out += base::CsvQuote(t.worker_names[w]) + "," + Num(r.worker_skill[w]);
     if (gold) {
       out += "," + std::to_string(gold->correct[w]) + "," + std::to_string(gold->scored[w]) + "," +
              Num(gold->interval[w].low) + "," + Num(gold->interval[w].high);
@@ -498,7 +488,7 @@ std::string RenderRankCsv(const qc::BattleTable& b, const Ranking& r, const std:
   std::string text = has_ci ? "rank,model,rating,low,high\n" : "rank,model,rating\n";
   for (size_t i = 0; i < order.size(); ++i) {
     const size_t m = order[i];
-    text += std::to_string(i + 1) + "," + CsvField(b.model_names[m]) + "," + Num(r.rating[m]);
+    text += std::to_string(i + 1) + "," + base::CsvQuote(b.model_names[m]) + "," + Num(r.rating[m]);
     if (has_ci) text += "," + Num(r.ci.low[m]) + "," + Num(r.ci.high[m]);
     text += "\n";
   }

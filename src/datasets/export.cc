@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/csv.h"
 #include "base/json.h"
 #include "datasets/labelstudio.h"
 #include "work/access.h"
@@ -337,41 +338,31 @@ base::Status WriteTask(const Shape& shape, const ItemRows& item, const ChunkFn& 
   return sink(text);
 }
 
-std::string CsvField(std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
-  std::string out = "\"";
-  for (char ch : v) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 std::string CsvHeader(const Shape& shape) {
   std::string h = "item_id,external_id,data,gold,submission_id,kind,expert,state,submitted_at,reviewed_at,verdict,"
                   "active_ms,answer";
   for (const std::string& name : shape.inputs) {
     h += ',';
-    h += CsvField("answer." + name);
+    h += base::CsvQuote("answer." + name);
   }
   return h + "\n";
 }
 
 base::Status WriteCsv(const Shape& shape, const ItemRows& item, const ChunkFn& sink, Counts& counts) {
-  const std::string head = CsvField(item.id) + "," + CsvField(item.Key()) + "," + CsvField(work::OneLine(item.data_text)) +
-                           "," + (item.gold_text ? CsvField(work::OneLine(*item.gold_text)) : "");
+  const std::string head = base::CsvQuote(item.id) + "," + base::CsvQuote(item.Key()) + "," + base::CsvQuote(work::OneLine(item.data_text)) +
+                           "," + (item.gold_text ? base::CsvQuote(work::OneLine(*item.gold_text)) : "");
   std::string out;
   if (item.subs.empty()) out = head + ",,,,,,,,,";
   for (const Sub& s : item.subs) {
     const json answer = ParseOr(s.answer_text, json::object());
-    out += head + "," + CsvField(s.id) + ",submission," + CsvField(s.expert) + "," + s.state + "," +
+    out += head + "," + base::CsvQuote(s.id) + ",submission," + base::CsvQuote(s.expert) + "," + s.state + "," +
            base::FormatRfc3339(s.submitted_at_us) + "," +
            (s.reviewed_at_us ? base::FormatRfc3339(*s.reviewed_at_us) : "") + "," + s.verdict.value_or("") + "," +
-           std::to_string(s.active_ms) + "," + CsvField(work::OneLine(s.answer_text));
+           std::to_string(s.active_ms) + "," + base::CsvQuote(work::OneLine(s.answer_text));
     for (const std::string& name : shape.inputs) {
       auto it = answer.find(name);
       out += ",";
-      if (it != answer.end() && !it->is_null()) out += CsvField(it->is_string() ? it->get<std::string>() : base::Dump(*it));
+      if (it != answer.end() && !it->is_null()) out += base::CsvQuote(it->is_string() ? it->get<std::string>() : base::Dump(*it));
     }
     out += "\n";
     ++counts.records;

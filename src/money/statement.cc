@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "base/csv.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "money/pay.h"
@@ -75,10 +76,7 @@ constexpr const char* kStyle =
 std::string CsvField(std::string_view v) {
   std::string s(v);
   if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s = "'" + s;
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return out + "\"";
+  return base::CsvQuote(s);
 }
 
 std::string DecimalAmount(int64_t cents) {
