@@ -185,6 +185,32 @@ TEST_P(BrowseTest, SearchStaysInItsProjectAndItsTotalIsWhatThePagesList) {
   }
 }
 
+// A search among the items of the state most are in is counted as the search less its items in
+// the other states (browse.cc, CountSetInCommonState): the same total as item by item, and the
+// pages list exactly that many.
+TEST_P(BrowseTest, ASearchInTheCommonStateCountsWhatThePagesList) {
+  Caller a = MakeCaller("a@x.org", Role::kExpert);
+  std::string p = MakeGoldProject(1100, 1, {a});
+  ASSERT_TRUE(browser_->IndexAll());
+  for (int n = 0; n < 30; ++n) {
+    auto lease = svc_->AcquireLease(a, p);
+    ASSERT_TRUE(lease.has_value() && lease->has_value());
+    ASSERT_TRUE(svc_->Submit(a, {(*lease)->assignment_id, (*lease)->lease_token, "c" + std::to_string(n),
+                                 R"({"preference":{"choice":"a"}})", 2000}));
+  }
+  EXPECT_EQ(Page(p, "q=question&state=new").total, 1070);
+  EXPECT_EQ(Page(p, "q=question&state=labelled").total, 30);
+  EXPECT_EQ(Page(p, "q=question 7&state=new").total + Page(p, "q=question 7&state=labelled").total,
+            Page(p, "q=question 7").total);
+  BrowsePage page = Page(p, "q=question&state=new&limit=500");
+  int64_t listed = static_cast<int64_t>(page.rows.size());
+  while (page.next_cursor) {
+    page = Page(p, "q=question&state=new&limit=500&cursor=" + *page.next_cursor);
+    listed += static_cast<int64_t>(page.rows.size());
+  }
+  EXPECT_EQ(listed, 1070);
+}
+
 TEST_P(BrowseTest, FieldValuesAndDatesFilter) {
   ProjectFields f;
   f.name = "Domains";
