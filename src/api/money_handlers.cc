@@ -174,9 +174,7 @@ json BatchJson(const money::Batch& b) {
 Result<int64_t> DayParam(const Call& call, const char* key) {
   auto v = call.http.QueryParam(key);
   if (!v) return base::Error::Invalid(std::string(key) + " is required (YYYY-MM-DD)").Detail("field", key);
-  auto t = base::ParseRfc3339(*v);
-  if (!t || v->size() != 10) return base::Error::Invalid(std::string(key) + " must be a day, YYYY-MM-DD").Detail("field", key);
-  return *t;
+  return base::ParseDay(*v, key);
 }
 
 }  // namespace

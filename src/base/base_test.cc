@@ -54,6 +54,17 @@ TEST(ClockTest, FormatsRfc3339) {
   EXPECT_EQ(FormatRfc3339(1'767'225'600'123'456), "2026-01-01T00:00:00.123Z");
 }
 
+TEST(ClockTest, ADayIsMidnightUtcAndAnythingElseNamesTheField) {
+  auto day = ParseDay("2026-01-01", "from");
+  ASSERT_TRUE(day.has_value());
+  EXPECT_EQ(*day, 1'767'225'600'000'000);
+  for (const char* bad : {"2026-01-01T00:00:00Z", "2026-1-01", "2026-13-01", "01/01/2026", ""}) {
+    auto r = ParseDay(bad, "from");
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_EQ(r.error().message(), "from must be a day, YYYY-MM-DD") << bad;
+  }
+}
+
 TEST(RngTest, SameSeedSameStream) {
   Rng a(42), b(42), c(43);
   std::vector<uint64_t> va, vb, vc;

@@ -99,4 +99,14 @@ Result<int64_t> ParseRfc3339(std::string_view s) {
   return secs * kMicrosPerSecond + frac_us;
 }
 
+Result<int64_t> ParseDay(std::string_view day, std::string_view field) {
+  auto invalid = [&] {
+    return Error::Invalid(std::string(field) + " must be a day, YYYY-MM-DD").Detail("field", field);
+  };
+  if (day.size() != 10 || day[4] != '-' || day[7] != '-') return invalid();
+  auto us = ParseRfc3339(day);
+  if (!us) return invalid();
+  return *us;
+}
+
 }  // namespace base

@@ -48,5 +48,8 @@ std::string FormatRfc3339(int64_t us_since_epoch);
 // "-hh:mm" offset instead of Z; a date alone ("2026-01-01") is midnight UTC. InvalidArgument
 // otherwise (also for out-of-range fields).
 Result<int64_t> ParseRfc3339(std::string_view text);
+// Midnight UTC of a day "YYYY-MM-DD" (nothing else); otherwise InvalidArgument naming `field`
+// ("from must be a day, YYYY-MM-DD", details.field).
+Result<int64_t> ParseDay(std::string_view day, std::string_view field);
 
 }  // namespace base

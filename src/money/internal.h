@@ -19,16 +19,6 @@ inline constexpr int64_t kDayUs = 24LL * 3600 * base::kMicrosPerSecond;
 // "YYYY-MM-DD" of a time (UTC).
 inline std::string Day(int64_t us) { return base::FormatRfc3339(us).substr(0, 10); }
 
-// Midnight UTC of "YYYY-MM-DD"; a clear error naming `field` otherwise.
-inline base::Result<int64_t> ParseDay(std::string_view day, std::string_view field) {
-  if (day.size() != 10 || day[4] != '-' || day[7] != '-') {
-    return base::Error::Invalid(std::string(field) + " must be a day, YYYY-MM-DD").Detail("field", field);
-  }
-  auto us = base::ParseRfc3339(day);
-  if (!us) return base::Error::Invalid(std::string(field) + " must be a day, YYYY-MM-DD").Detail("field", field);
-  return *us;
-}
-
 // A UUID-shaped id derived from what it names (version 8, RFC 9562's custom layout): the same
 // inputs always give the same id, so a rerun finds what it made before.
 inline std::string DerivedId(std::string_view what) {

@@ -136,8 +136,8 @@ base::Result<BeatResult> Service::Heartbeat(const Caller& caller, std::string_vi
 }
 
 base::Result<Timesheet> Service::MyTimesheet(const Caller& caller, std::string_view from_day, std::string_view to_day) {
-  ASSAY_ASSIGN_OR_RETURN(int64_t from_us, internal::ParseDay(from_day, "from"));
-  ASSAY_ASSIGN_OR_RETURN(int64_t to_us, internal::ParseDay(to_day, "to"));
+  ASSAY_ASSIGN_OR_RETURN(int64_t from_us, base::ParseDay(from_day, "from"));
+  ASSAY_ASSIGN_OR_RETURN(int64_t to_us, base::ParseDay(to_day, "to"));
   if (to_us < from_us) return base::Error::Invalid("to must not be before from").Detail("field", "to");
   if ((to_us - from_us) / kDayUs >= kMaxTimesheetDays) {
     return base::Error::Invalid("a timesheet covers at most 62 days").Detail("field", "to");
@@ -200,7 +200,7 @@ base::Result<Timesheet> Service::MyTimesheet(const Caller& caller, std::string_v
 }
 
 base::Status Service::SetMemo(const Caller& caller, std::string_view day, std::string_view memo) {
-  ASSAY_TRY(internal::ParseDay(day, "day"));
+  ASSAY_TRY(base::ParseDay(day, "day"));
   if (memo.size() > kMaxMemoBytes) return base::Error::Invalid("a memo is at most 2,000 bytes").Detail("field", "memo");
   return db_.Write([&](storage::Conn& c) -> base::Status {
     ASSAY_TRY(c.Exec("INSERT INTO timesheet_memos (expert_id, day, memo, updated_at_us) VALUES (?, ?, ?, ?) "

@@ -43,6 +43,13 @@ export interface Costs {
 }
 export interface Beat { tab_id: string; active_ms: number; beat_id?: string; client_at?: string; visible?: boolean }
 
+/** "1,250.50" or "$1250.5" → 125050 cents; null when it is not an amount. */
+export function parseAmount(text: string): number | null {
+  const t = text.replace(/[$,\s]/g, '');
+  if (!/^\d+(\.\d{1,2})?$/.test(t)) return null;
+  return Math.round(Number(t) * 100);
+}
+
 export const money = {
   heartbeat: (aid: string, b: Beat) => request<{ credited_ms: number; measured_ms: number; duplicate: boolean }>('POST', `/assignments/${enc(aid)}/heartbeats`, b),
   timesheet: (from?: string, to?: string) => request<Timesheet>('GET', `/me/timesheet${query({ from, to })}`),

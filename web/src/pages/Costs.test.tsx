@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import React from 'react';
 import { cleanup, fireEvent, render } from '@testing-library/react';
-import { CostsPage, parseAmount } from './Costs';
+import { CostsPage } from './Costs';
+import { parseAmount } from '../lib/money';
 import { refusal, stubApi } from '../test/stubApi';
 import type { Costs } from '../lib/money';
 

@@ -5,7 +5,7 @@ import React, { useState } from 'react';
 import { newId, Said } from '../lib/api';
 import { ErrorBox, useLoad } from '../components/ui';
 import { Sized, SpendChart } from '../components/charts';
-import { cents, money, said, type Costs } from '../lib/money';
+import { cents, money, parseAmount, said, type Costs } from '../lib/money';
 import { ProjectNav } from './ManagerProjects';
 import { api } from '../lib/api';
 
@@ -46,13 +46,6 @@ function CostsBody({ c, onFunded }: { c: Costs; onFunded: () => void }) {
       <FundForm projectId={c.project_id} currency={c.currency} onFunded={onFunded} />
     </>
   );
-}
-
-/** "1,250.50" or "$1250.5" → 125050 cents; null when it is not an amount. */
-export function parseAmount(text: string): number | null {
-  const t = text.replace(/[$,\s]/g, '');
-  if (!/^\d+(\.\d{1,2})?$/.test(t)) return null;
-  return Math.round(Number(t) * 100);
 }
 
 function FundForm({ projectId, currency, onFunded }: { projectId: string; currency: string; onFunded: () => void }) {

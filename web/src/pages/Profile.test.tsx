@@ -87,6 +87,20 @@ describe('My profile', () => {
     expect(r.getByLabelText(/Headline/).getAttribute('dir')).toBe('auto');
   });
 
+  it('refuses a rate that is not an amount of money (a third decimal, a minus) next to the field, sending nothing', async () => {
+    const calls = profileServer();
+    const r = render(<ProfilePage />);
+    const rate = await r.findByLabelText('Hourly rate');
+    for (const bad of ['80.505', '-80']) {
+      fireEvent.change(rate, { target: { value: bad } });
+      expect((rate as HTMLInputElement).value).toBe(bad);
+      fireEvent.submit(rate.closest('form')!); // a browser's own check on the number field aside
+      await waitFor(() => expect(rate.getAttribute('aria-invalid')).toBe('true'));
+      expect(document.getElementById(rate.getAttribute('aria-describedby')!)!.textContent).toBe('write the rate as a number, like 80 or 80.50');
+    }
+    expect(calls.filter((c) => c.method === 'PUT')).toEqual([]);
+  });
+
   it('puts the server’s complaint next to the field it names (languages[1].tag), not as a code', async () => {
     profileServer(() => refusal(400, 'invalid_argument', 'languages[1].tag: "arabic!" is not a BCP 47 tag (like ar-EG)', { field: 'languages[1].tag' }));
     const r = render(<ProfilePage />);

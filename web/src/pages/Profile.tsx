@@ -8,6 +8,7 @@ import {
   type Credential, type ExpertView, type LanguageSkill, type ProfileFields, type TaxonomyPath,
 } from '../lib/people';
 import { Markdown } from '../lib/markdown';
+import { parseAmount } from '../lib/money';
 import { ErrorBox, useLoad } from '../components/ui';
 import { DomainPicker } from '../components/DomainPicker';
 import { AcceptanceTable, CredentialCard, FieldNote, GrantHistory, GrantTable, StatusChip, StatusHistory, useTaxonomy } from '../components/people';
@@ -78,8 +79,8 @@ function ProfileForm({ view, taxonomy }: { view: ExpertView; taxonomy: TaxonomyP
 
   const save = async (e: React.FormEvent) => {
     e.preventDefault(); setErr(undefined); setMsg('');
-    const rateCents = rate.trim() === '' ? null : Math.round(Number(rate) * 100);
-    if (rateCents !== null && !Number.isFinite(rateCents)) { setErr(fieldError('rate_cents', 'write the rate as a number, like 80 or 80.50')); return; }
+    const rateCents = rate.trim() === '' ? null : parseAmount(rate);
+    if (rate.trim() !== '' && rateCents === null) { setErr(fieldError('rate_cents', 'write the rate as a number, like 80 or 80.50')); return; }
     const f: ProfileFields = {
       headline: headline.trim(), bio, domains, languages: sent.map((l): LanguageSkill => ({ tag: l.tag.trim(), level: l.level })),
       rate_cents: rateCents, currency, timezone, availability_hours: hours.trim() === '' ? null : Number(hours),
