@@ -25,6 +25,15 @@ base::Error SqliteError(sqlite3* db, int rc, std::string_view what) {
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     return base::Error(base::ErrorCode::kUnavailable, msg);
   }
+  // The disk refused (full, or an I/O error): the write was rolled back and trying again later
+  // may work (a retry with the same idempotency key is safe); a 503, not a 500 that reads like a
+  // bug in assay.
+  if (primary == SQLITE_FULL) {
+    return base::Error(base::ErrorCode::kUnavailable, "the database's disk is full; try again once space is freed: " + msg);
+  }
+  if (primary == SQLITE_IOERR) {
+    return base::Error(base::ErrorCode::kUnavailable, "the database could not write to its disk; try again: " + msg);
+  }
   return base::Error::Internal(msg);
 }
 
@@ -187,7 +196,7 @@ base::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool
   std::call_once(configured, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, o.vfs.empty() ? nullptr : o.vfs.c_str());
   if (rc != SQLITE_OK) {
     base::Error e = SqliteError(raw, rc, "open " + path);
     sqlite3_close_v2(raw);

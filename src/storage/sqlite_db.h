@@ -33,6 +33,8 @@ struct SqliteOptions {
   // How long the writer's own checkpoint waits for readers still in the WAL (point reads take
   // microseconds; a longer reader makes it try again later instead of stalling writes).
   int wal_restart_wait_ms = 10;
+  // The SQLite VFS by name; empty: the default. Tests name storage::kFaultyVfs (faulty_vfs.h).
+  std::string vfs;
 };
 
 base::Result<std::unique_ptr<Db>> OpenSqlite(const std::string& path, const SqliteOptions& options);
