@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -149,6 +150,7 @@ inline NginxProcess StartNginx(const std::string& deploy_conf, const std::string
                       << proxy << "}\n";
   n.pid = fork();
   if (n.pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlives the test or bench that started it
     int out = open((dir + "/stderr.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (out >= 0) {
       dup2(out, 1);
