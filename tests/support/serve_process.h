@@ -6,6 +6,8 @@
 #pragma once
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -29,6 +31,7 @@ inline ServeProcess StartServe(const std::string& binary, const std::vector<std:
   if (pipe(fds) != 0) return s;
   s.pid = fork();
   if (s.pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlives the test or bench that started it
     dup2(fds[1], 1);
     close(fds[0]);
     if (!stderr_path.empty()) {

@@ -13,21 +13,14 @@
 #include <thread>
 
 #include "http/client.h"
+#include "support/run_command.h"
 #include "support/serve_process.h"
+#include "support/work_project.h"
 
 namespace {
 
 using nlohmann::json;
-
-std::string RunCommand(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[512];
-  while (p && fgets(buf, sizeof buf, p)) out += buf;
-  if (p) pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
+using test::RunCommand;
 
 // Starts `assay serve` on an ephemeral port.
 test::ServeProcess Start(const std::string& db) {
@@ -43,40 +36,18 @@ TEST(CrashTest, KillNineLosesNoAcknowledgedSubmission) {
   const std::string manager = RunCommand(bin + " token create --db " + db + " --email m@x.org --role manager");
   ASSERT_FALSE(manager.empty());
   constexpr int kExperts = 8;
-  std::vector<std::string> experts;
+  std::vector<test::Expert> experts;
   for (int i = 0; i < kExperts; ++i) {
-    experts.push_back(RunCommand(bin + " token create --db " + db + " --email e" + std::to_string(i) +
-                          "@x.org --role expert"));
+    const std::string email = "e" + std::to_string(i) + "@x.org";
+    experts.push_back({email, RunCommand(bin + " token create --db " + db + " --email " + email + " --role expert")});
   }
   test::ServeProcess server = Start("sqlite:" + db);
   ASSERT_GT(server.port, 0);
-  auto auth = [](const std::string& t) {
-    return std::vector<http::Header>{{"Authorization", "Bearer " + t},
-                                     {"Content-Type", "application/json"}};
-  };
+  auto auth = [](const std::string& t) { return test::BearerJson(t); };
   http::Client m("127.0.0.1", server.port);
-  json proj = {{"name", "storm"}, {"overlap", 1}, {"lease_seconds", 600},
-               {"template", json::parse(R"([{"type":"text","name":"t","source":"t"},
-                 {"type":"choice","name":"c","options":["x","y"]}])")}};
-  auto created = m.Send("POST", "/api/v1/projects", proj.dump(), auth(manager));
-  ASSERT_TRUE(created && created->status == 201) << (created ? created->body : "");
-  const std::string pid = json::parse(created->body)["id"];
-  std::string items;
-  for (int i = 0; i < 5000; ++i) items += "{\"id\":\"i" + std::to_string(i) + "\",\"data\":{\"t\":\"x\"}}\n";
-  auto imp = m.Send("POST", "/api/v1/projects/" + pid + "/items", items,
-                    {{"Authorization", "Bearer " + manager}, {"Content-Type", "application/x-ndjson"}});
-  ASSERT_TRUE(imp && imp->status == 200);
-  for (int i = 0; i < kExperts; ++i) {
-    auto r = m.Send("POST", "/api/v1/projects/" + pid + "/members",
-                    json({{"email", "e" + std::to_string(i) + "@x.org"}, {"role", "expert"}}).dump(),
-                    auth(manager));
-    ASSERT_TRUE(r && r->status == 202);  // an invitation, which the expert accepts
-    auto mine = m.Send("GET", "/api/v1/me/invitations", "", auth(experts[i]));
-    ASSERT_TRUE(mine && mine->status == 200);
-    const std::string invitation = json::parse(mine->body)["invitations"][0]["id"];
-    auto accepted = m.Send("POST", "/api/v1/invitations/" + invitation + "/accept", "", auth(experts[i]));
-    ASSERT_TRUE(accepted && accepted->status == 200);
-  }
+  test::WorkProject project = test::CreateWorkProject(m, manager, {.overlap = 1, .items = 5000}, experts);
+  ASSERT_TRUE(project.error.empty()) << project.error;
+  const std::string pid = project.id;
 
   std::mutex mu;
   std::set<std::string> acknowledged;  // submission ids answered 201
@@ -86,13 +57,13 @@ TEST(CrashTest, KillNineLosesNoAcknowledgedSubmission) {
     storm.emplace_back([&, i] {
       http::Client c("127.0.0.1", server.port);
       for (int n = 0; !dead; ++n) {
-        auto l = c.Send("POST", "/api/v1/projects/" + pid + "/leases", "", auth(experts[i]));
+        auto l = c.Send("POST", "/api/v1/projects/" + pid + "/leases", "", auth(experts[i].token));
         if (!l || l->status != 200) return;
         json lease = json::parse(l->body);
         json body = {{"lease_token", lease["lease_token"]}, {"client_submission_id", "c" + std::to_string(n)},
                      {"answer", {{"c", "x"}}}, {"active_ms", 10}};
         auto s = c.Send("POST", "/api/v1/assignments/" + std::string(lease["assignment_id"]) + "/submit",
-                        body.dump(), auth(experts[i]));
+                        body.dump(), auth(experts[i].token));
         if (!s) return;
         if (s->status == 201) {
           std::lock_guard<std::mutex> lock(mu);

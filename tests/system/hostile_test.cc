@@ -18,21 +18,13 @@
 
 #include "http/client.h"
 #include "http/raw_connection_testing.h"
+#include "support/run_command.h"
 #include "support/serve_process.h"
 
 namespace {
 
 using nlohmann::json;
-
-std::string RunCommand(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[512];
-  while (p && fgets(buf, sizeof buf, p)) out += buf;
-  if (p) pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
+using test::RunCommand;
 
 struct RawResponse {
   int status = 0;  // 0: the connection closed without an answer
