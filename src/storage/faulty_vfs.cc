@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <cstddef>
 #include <cstring>
 #include <mutex>
 
@@ -39,12 +40,15 @@ namespace {
 
 sqlite3_vfs* g_real = nullptr;
 
-// A file of the faulty VFS: the real file right after it in the same allocation (szOsFile is
-// ours plus the real one's), every method forwarded but xWrite and xSync, which may fail.
+// A file of the faulty VFS: our methods (those the real file has: a version and a slot each),
+// then the real file, in the same allocation (szOsFile is ours plus the real one's). Every method
+// is forwarded but xWrite and xSync, which may fail.
 struct FaultyFile {
   sqlite3_file base;
+  sqlite3_io_methods methods;
   sqlite3_file* real() { return reinterpret_cast<sqlite3_file*>(this + 1); }
 };
+static_assert(sizeof(FaultyFile) % 8 == 0, "the real file after it stays 8-aligned");
 FaultyFile* F(sqlite3_file* f) { return reinterpret_cast<FaultyFile*>(f); }
 
 int Close(sqlite3_file* f) { return F(f)->real()->pMethods->xClose(F(f)->real()); }
@@ -94,14 +98,33 @@ const sqlite3_io_methods kMethods = {
     3,      Close,  Read,      Write,    Truncate, Sync,  FileSize, Lock,    Unlock, CheckReservedLock,
     FileControl, SectorSize, DeviceCharacteristics, ShmMap, ShmLock, ShmBarrier, ShmUnmap, Fetch, Unfetch};
 
-int Open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
-  (void)vfs;
+int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
   FaultyFile* f = F(file);
-  std::memset(&f->base, 0, sizeof f->base);
-  int rc = g_real->xOpen(g_real, name, f->real(), flags, out_flags);
-  // On failure SQLite calls no method; on success it closes through ours.
-  if (rc == SQLITE_OK && f->real()->pMethods) f->base.pMethods = &kMethods;
-  return rc;
+  std::memset(f, 0, sizeof *f);
+  sqlite3_file* real = f->real();
+  int rc = g_real->xOpen(g_real, name, real, flags, out_flags);
+  if (rc != SQLITE_OK) {
+    // SQLite calls no method of ours (pMethods stays null), so the real file is closed here.
+    if (real->pMethods) real->pMethods->xClose(real);
+    return rc;
+  }
+  // Our table as the real file's: its version, and a null slot where it has none (a file
+  // opened without locking has no shared memory, and SQLite must see that).
+  const sqlite3_io_methods* r = real->pMethods;
+  f->methods = kMethods;
+  f->methods.iVersion = r->iVersion;
+  if (r->iVersion < 2 || !r->xShmMap) {
+    f->methods.xShmMap = nullptr;
+    f->methods.xShmLock = nullptr;
+    f->methods.xShmBarrier = nullptr;
+    f->methods.xShmUnmap = nullptr;
+  }
+  if (r->iVersion < 3 || !r->xFetch) {
+    f->methods.xFetch = nullptr;
+    f->methods.xUnfetch = nullptr;
+  }
+  f->base.pMethods = &f->methods;
+  return SQLITE_OK;
 }
 
 int Delete(sqlite3_vfs*, const char* name, int sync_dir) { return g_real->xDelete(g_real, name, sync_dir); }

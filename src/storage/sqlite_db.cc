@@ -25,11 +25,20 @@ base::Error SqliteError(sqlite3* db, int rc, std::string_view what) {
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     return base::Error(base::ErrorCode::kUnavailable, msg);
   }
-  // The disk refused (full, or an I/O error): the write was rolled back and trying again later
-  // may work (a retry with the same idempotency key is safe); a 503, not a 500 that reads like a
-  // bug in assay.
+  // The disk refused: a 503 in words, not a 500 that reads like a bug in assay. The write was
+  // rolled back in this process; trying again later may work (with the same idempotency key).
+  const int extended = rc & 0xffff;
   if (primary == SQLITE_FULL) {
-    return base::Error(base::ErrorCode::kUnavailable, "the database's disk is full; try again once space is freed: " + msg);
+    return base::Error(base::ErrorCode::kUnavailable, "the database is full (its disk or its size limit); try again once space is freed: " + msg);
+  }
+  if (extended == SQLITE_IOERR_FSYNC || extended == SQLITE_IOERR_DIR_FSYNC) {
+    // Its frames may be in the WAL already: after a crash, recovery could keep the write whole.
+    return base::Error(base::ErrorCode::kUnavailable,
+                       "the database could not confirm the write on its disk; it may still be kept after a restart, so "
+                       "retry with the same idempotency key: " + msg);
+  }
+  if (extended == SQLITE_IOERR_READ || extended == SQLITE_IOERR_SHORT_READ) {
+    return base::Error(base::ErrorCode::kUnavailable, "the database could not read its disk; try again: " + msg);
   }
   if (primary == SQLITE_IOERR) {
     return base::Error(base::ErrorCode::kUnavailable, "the database could not write to its disk; try again: " + msg);
@@ -499,6 +508,15 @@ class SqliteDb final : public Db {
     for (Pending& p : batch) p.fn = nullptr;  // what it captured goes before done is called
   }
 
+  // After a write's function failed with `error`: SQLite rolls the whole transaction back itself on an
+  // I/O error or a full disk mid-statement, and the writes after it would then each commit on
+  // their own (autocommit). If so, every write of the batch gets that error and nothing more runs.
+  bool LostTransaction(std::vector<Pending>& batch, base::Status error) {  // a copy: it may be one's own
+    if (!sqlite3_get_autocommit(writer_->raw())) return false;
+    for (Pending& p : batch) p.result = error;
+    return true;
+  }
+
   // false: a function failed after changing rows (only without savepoints); rolled back.
   bool RunBatchOnce(std::vector<Pending>& batch, bool savepoints) {
     base::Status begin = writer_->Simple("BEGIN IMMEDIATE");
@@ -510,6 +528,7 @@ class SqliteDb final : public Db {
       if (!savepoints) {
         const int64_t writes_before = writer_->writes();
         p.result = RunGuarded(p.fn, *writer_);
+        if (!p.result && LostTransaction(batch, p.result)) return true;
         if (!p.result && writer_->writes() != writes_before) {
           (void)writer_->Simple("ROLLBACK");
           return false;
@@ -519,6 +538,7 @@ class SqliteDb final : public Db {
       base::Status st = writer_->Simple("SAVEPOINT w");
       if (st) {
         st = RunGuarded(p.fn, *writer_);
+        if (!st && LostTransaction(batch, st)) return true;
         if (!st) (void)writer_->Simple("ROLLBACK TO w");
         base::Status rel = writer_->Simple("RELEASE w");
         if (st && !rel) st = std::move(rel);
