@@ -280,8 +280,9 @@ struct Filter {
   bool has_set = false;     // terms.back() is "st.seq IN (<set>)"
   std::string set;          // SELECT seq … (their intersection when several)
   storage::Params set_params;
-  std::vector<std::string> sets;  // each set apart, with its parameters: MergeSets
-  std::vector<storage::Params> sets_params;
+  std::vector<SeqSet> sets;  // each set apart (MergeSets)
+  // SQLite, when MergeSets read them: the set's seqs, in order, each once; `set` selects these.
+  std::optional<std::vector<int64_t>> seqs;
   bool nothing = false;  // a search without words: no item matches
 };
 
@@ -313,29 +314,25 @@ Filter BuildFilter(storage::Dialect dialect, std::string_view project_id, const 
   if (q.flagged) add(0, "item_stats_flagged", "st.flags > 0");
   if (q.from_us) add(8, "item_stats_activity", "st.last_activity_us >= ?", {*q.from_us});
   if (q.to_us) add(8, "item_stats_activity", "st.last_activity_us < ?", {*q.to_us});
-  std::vector<std::string> sets;
+  std::vector<SeqSet> sets;
   if (q.expert_id) {
-    sets.push_back("SELECT i.seq FROM submissions x JOIN items i ON i.id = x.item_id "
-                   "WHERE x.project_id = ? AND x.expert_id = ?");
-    f.set_params.insert(f.set_params.end(), {std::string(project_id), *q.expert_id});
+    sets.push_back({"SELECT i.seq FROM submissions x JOIN items i ON i.id = x.item_id "
+                    "WHERE x.project_id = ? AND x.expert_id = ?",
+                    {std::string(project_id), *q.expert_id}});
   }
   if (q.field) {
-    sets.push_back("SELECT fv.seq FROM item_fields fv WHERE fv.project_id = ? AND fv.path = ? AND fv.value = ?");
-    f.set_params.insert(f.set_params.end(), {std::string(project_id), *q.field, *q.value});
+    sets.push_back({"SELECT fv.seq FROM item_fields fv WHERE fv.project_id = ? AND fv.path = ? AND fv.value = ?",
+                    {std::string(project_id), *q.field, *q.value}});
   }
   if (!q.q.empty()) {
-    std::vector<std::string> words = SearchSets(dialect, project_id, q.q, f.set_params);
+    std::vector<SeqSet> words = SearchSets(dialect, project_id, q.q);
     if (words.empty()) f.nothing = true;
-    sets.insert(sets.end(), words.begin(), words.end());
+    for (SeqSet& w : words) sets.push_back(std::move(w));
   }
   // Several sets as one intersection: item_stats is then read only for the items in all.
-  size_t at = 0;
   for (size_t i = 0; i < sets.size(); ++i) {
-    f.set += (i ? " INTERSECT " : "") + sets[i];
-    const auto n = static_cast<size_t>(std::count(sets[i].begin(), sets[i].end(), '?'));
-    f.sets_params.emplace_back(f.set_params.begin() + static_cast<std::ptrdiff_t>(at),
-                               f.set_params.begin() + static_cast<std::ptrdiff_t>(at + n));
-    at += n;
+    f.set += (i ? " INTERSECT " : "") + sets[i].sql;
+    f.set_params.insert(f.set_params.end(), sets[i].params.begin(), sets[i].params.end());
   }
   f.sets = std::move(sets);
   if (!f.sets.empty()) {
@@ -345,16 +342,19 @@ Filter BuildFilter(storage::Dialect dialect, std::string_view project_id, const 
   return f;
 }
 
-// The seqs of a set's query, in order, each once (an item's data and answers are rows apart).
-base::Result<std::vector<int64_t>> ReadSet(storage::Conn& c, const std::string& sql, const storage::Params& params) {
-  std::vector<int64_t> seqs;
-  ASSAY_TRY(c.QueryEachInts(sql, params, [&](std::span<const int64_t> row) -> base::Status {
-    seqs.push_back(row[0]);
+// Appends the seqs a query selects (its first column) to `out`.
+base::Status AppendSeqs(storage::Conn& c, const std::string& sql, const storage::Params& params,
+                        std::vector<int64_t>& out) {
+  return c.QueryEachInts(sql, params, [&](std::span<const int64_t> row) -> base::Status {
+    out.push_back(row[0]);
     return base::Ok();
-  }));
+  });
+}
+
+// In order, each once (an item's data and answers are rows apart; a word's rows come in seq order).
+void SortUnique(std::vector<int64_t>& seqs) {
   if (!std::is_sorted(seqs.begin(), seqs.end())) std::sort(seqs.begin(), seqs.end());
   seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
-  return seqs;
 }
 
 std::string JsonArray(const std::vector<int64_t>& seqs) {
@@ -366,16 +366,6 @@ std::string JsonArray(const std::vector<int64_t>& seqs) {
   return json + "]";
 }
 
-size_t CommonCount(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
-  size_t n = 0;
-  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-    if (a[i] < b[j]) ++i;
-    else if (b[j] < a[i]) ++j;
-    else ++n, ++i, ++j;
-  }
-  return n;
-}
-
 // SQLite, two sets or more (search words, a field's value, an expert's items): their INTERSECT
 // sorted each set into a temporary b-tree, for the count and again for the page (two words of
 // 80,000 items each: 143 ms at a million items). Each set is read once here as integers, in the
@@ -385,7 +375,9 @@ base::Status MergeSets(storage::Conn& c, Filter& f) {
   if (c.dialect() != storage::Dialect::kSqlite || f.sets.size() < 2 || f.nothing) return base::Ok();
   std::vector<int64_t> merged;
   for (size_t i = 0; i < f.sets.size(); ++i) {
-    ASSAY_ASSIGN_OR_RETURN(std::vector<int64_t> seqs, ReadSet(c, f.sets[i], f.sets_params[i]));
+    std::vector<int64_t> seqs;
+    ASSAY_TRY(AppendSeqs(c, f.sets[i].sql, f.sets[i].params, seqs));
+    SortUnique(seqs);
     if (i == 0) {
       merged = std::move(seqs);
     } else {
@@ -395,36 +387,46 @@ base::Status MergeSets(storage::Conn& c, Filter& f) {
     }
     if (merged.empty()) break;
   }
-  std::string json = JsonArray(merged);
   f.set = "SELECT value AS seq FROM json_each(?)";
-  f.set_params = {std::move(json)};
+  f.set_params = {JsonArray(merged)};
   Term& set_term = f.terms.back();  // BuildFilter adds the set's term last
   set_term.sql = "st.seq IN (" + f.set + ")";
   set_term.params = f.set_params;
+  f.seqs = std::move(merged);
   return base::Ok();
 }
 
 constexpr int kAnyIndex = -1, kNoIndex = -2;
 
-// SQLite: the count of a set (a search, a field's value, an expert's items) in one state, when
-// that state is most items' ("mutex" among new items: 82,000 of 1,000,000): looking up each
-// member's state took 95 ms, one index seek each. Counted instead as the set less its members in
-// the other states, read from the state index (the few items that are not new) and merged. A
-// sample of 256 members says whether the state is that common; if not, nullopt: the usual count.
-base::Result<std::optional<int64_t>> CountSetInCommonState(storage::Conn& c, const Filter& f,
-                                                          std::string_view project_id) {
-  if (c.dialect() != storage::Dialect::kSqlite || !f.has_set || f.terms.size() != 2 || f.nothing ||
-      f.terms[0].index != "item_stats_state") {
+// SQLite: the exact count of a filter with a set, when it is cheaper from the set's seqs than in
+// SQL; nullopt otherwise (CountSql then). Rows of item_stats exist for every seq up to the
+// project's largest (CountSql), so a seq of the set at or below it is an item.
+//  - Sets alone, merged (MergeSets): the merged seqs up to the largest row's.
+//  - A set in one state that most items are in ("mutex" among new items: 82,000 of 1,000,000):
+//    looking up each member's state took 95 ms, an index seek each. Counted instead as the set
+//    less its members in the other states, read from the state index (the few items that are
+//    not new) and merged. A sample of 256 members says whether the state is that common.
+base::Result<std::optional<int64_t>> CountFromSeqs(storage::Conn& c, const Filter& f, std::string_view project_id) {
+  const bool merged_only = f.seqs && f.terms.size() == 1;
+  const bool set_in_state = f.has_set && f.terms.size() == 2 && f.terms[0].index == "item_stats_state";
+  if (c.dialect() != storage::Dialect::kSqlite || f.nothing || !(merged_only || set_in_state)) {
     return std::optional<int64_t>();
   }
-  const storage::Value& state = f.terms[0].params.at(0);
   ASSAY_ASSIGN_OR_RETURN(storage::Row last,
                          c.QueryOne("SELECT coalesce(max(seq), 0) FROM item_stats WHERE project_id = ?", {project_id}));
   const int64_t items = last.Int(0);
-  ASSAY_ASSIGN_OR_RETURN(std::vector<int64_t> set, ReadSet(c, f.set, f.set_params));
-  set.erase(std::upper_bound(set.begin(), set.end(), items), set.end());  // rows not yet added
+  std::vector<int64_t> set;
+  if (f.seqs) {
+    set = *f.seqs;
+  } else {
+    ASSAY_TRY(AppendSeqs(c, f.set, f.set_params, set));
+    SortUnique(set);
+  }
+  set.erase(std::upper_bound(set.begin(), set.end(), items), set.end());  // rows not added yet
+  if (merged_only) return std::optional<int64_t>(static_cast<int64_t>(set.size()));
   constexpr size_t kSample = 256;
   if (set.size() < 4 * kSample) return std::optional<int64_t>();  // a millisecond of seeks
+  const storage::Value& state = f.terms[0].params.at(0);
   std::vector<int64_t> sample;
   for (size_t i = 0; i < kSample; ++i) sample.push_back(set[i * set.size() / kSample]);
   ASSAY_ASSIGN_OR_RETURN(storage::Row in_state,
@@ -438,15 +440,15 @@ base::Result<std::optional<int64_t>> CountSetInCommonState(storage::Conn& c, con
   if (others * 0.25 >= static_cast<double>(set.size())) return std::optional<int64_t>();
   std::vector<int64_t> other;
   for (const char* cmp : {"<", ">"}) {
-    ASSAY_ASSIGN_OR_RETURN(std::vector<int64_t> part,
-                           ReadSet(c,
-                                   std::string("SELECT seq FROM item_stats INDEXED BY item_stats_state WHERE "
-                                               "project_id = ? AND state ") + cmp + " ?",
-                                   {project_id, state}));
-    other.insert(other.end(), part.begin(), part.end());
+    ASSAY_TRY(AppendSeqs(c,
+                         std::string("SELECT seq FROM item_stats INDEXED BY item_stats_state WHERE project_id = ? "
+                                     "AND state ") + cmp + " ?",
+                         {project_id, state}, other));
   }
   std::sort(other.begin(), other.end());
-  return static_cast<int64_t>(set.size() - CommonCount(set, other));
+  std::vector<int64_t> in;
+  std::set_difference(set.begin(), set.end(), other.begin(), other.end(), std::back_inserter(in));
+  return std::optional<int64_t>(static_cast<int64_t>(in.size()));
 }
 
 // SQLite's unary + on every st column of a condition: no index is chosen for it.
@@ -563,7 +565,7 @@ base::Result<BrowsePage> ItemBrowser::Browse(const Caller& caller, std::string_v
     Filter filter = BuildFilter(c.dialect(), project_id, q);
     ASSAY_TRY(MergeSets(c, filter));
     storage::Params count_params;
-    ASSAY_ASSIGN_OR_RETURN(std::optional<int64_t> counted, CountSetInCommonState(c, filter, project_id));
+    ASSAY_ASSIGN_OR_RETURN(std::optional<int64_t> counted, CountFromSeqs(c, filter, project_id));
     if (counted) {
       page.total = *counted;
     } else {

@@ -186,7 +186,7 @@ TEST_P(BrowseTest, SearchStaysInItsProjectAndItsTotalIsWhatThePagesList) {
 }
 
 // A search among the items of the state most are in is counted as the search less its items in
-// the other states (browse.cc, CountSetInCommonState): the same total as item by item, and the
+// the other states (browse.cc, CountFromSeqs): the same total as item by item, and the
 // pages list exactly that many.
 TEST_P(BrowseTest, ASearchInTheCommonStateCountsWhatThePagesList) {
   Caller a = MakeCaller("a@x.org", Role::kExpert);

@@ -83,40 +83,26 @@ base::Status IndexText(storage::Conn& c, std::string_view project_id, int64_t se
   return IndexTextSqlite(c, project_id, seq, text);
 }
 
-std::vector<std::string> SearchSets(storage::Dialect dialect, std::string_view project_id, std::string_view query,
-                                    storage::Params& params) {
+std::vector<SeqSet> SearchSets(storage::Dialect dialect, std::string_view project_id, std::string_view query) {
   std::vector<std::string> words = SearchWords(query);
-  std::vector<std::string> sets;
-  // One look-up per word: the words may sit in different rows (the data, an answer).
+  std::vector<SeqSet> sets;
+  // One look-up per word: the words may sit in different rows (the data, an answer). The last
+  // word is a prefix (the manager may still be typing it).
   for (size_t i = 0; i < words.size(); ++i) {
     const bool last = i + 1 == words.size();
     if (dialect == storage::Dialect::kPostgres) {
-      sets.push_back("SELECT seq FROM item_search WHERE project_id = ? AND doc @@ to_tsquery('simple', ?)");
-      params.push_back(std::string(project_id));
-      params.push_back(words[i] + (last ? ":*" : ""));
+      sets.push_back({"SELECT seq FROM item_search WHERE project_id = ? AND doc @@ to_tsquery('simple', ?)",
+                      {std::string(project_id), words[i] + (last ? ":*" : "")}});
     } else {
       // The project's rows by rowid range; the seq from the rowid (IndexTextSqlite).
       const std::string key = "(SELECT search_key FROM projects WHERE id = ?)";
-      sets.push_back("SELECT (rowid >> " + std::to_string(kRowBits) + ") & " + std::to_string(kMaxSeq) +
-                     " AS seq FROM item_search WHERE item_search MATCH ? AND rowid BETWEEN " + key + " << " +
-                     std::to_string(kKeyShift) + " AND ((" + key + " + 1) << " + std::to_string(kKeyShift) + ") - 1");
-      params.push_back("\"" + words[i] + "\"" + (last ? "*" : ""));
-      params.push_back(std::string(project_id));
-      params.push_back(std::string(project_id));
+      sets.push_back({"SELECT (rowid >> " + std::to_string(kRowBits) + ") & " + std::to_string(kMaxSeq) +
+                          " AS seq FROM item_search WHERE item_search MATCH ? AND rowid BETWEEN " + key + " << " +
+                          std::to_string(kKeyShift) + " AND ((" + key + " + 1) << " + std::to_string(kKeyShift) + ") - 1",
+                      {"\"" + words[i] + "\"" + (last ? "*" : ""), std::string(project_id), std::string(project_id)}});
     }
   }
   return sets;
-}
-
-std::string SearchCondition(storage::Dialect dialect, std::string_view seq_column, std::string_view project_id,
-                            std::string_view query, storage::Params& params) {
-  std::vector<std::string> sets = SearchSets(dialect, project_id, query, params);
-  if (sets.empty()) return "1 = 0";
-  std::string out;
-  for (size_t i = 0; i < sets.size(); ++i) {
-    out += (i ? " AND " : "") + std::string(seq_column) + " IN (" + sets[i] + ")";
-  }
-  return out;
 }
 
 }  // namespace work

@@ -5,8 +5,7 @@
 // matches as a prefix, so a search box finds "cardio" while it is typed.
 //
 //   ASSAY_TRY(work::IndexText(c, project_id, seq, "Chest pain at rest"));
-//   storage::Params params;
-//   std::string where = work::SearchCondition(c.dialect(), "st.seq", project_id, "chest pai", params);
+//   for (const work::SeqSet& set : work::SearchSets(c.dialect(), project_id, "chest pai")) …  // AND them
 #pragma once
 
 #include <cstdint>
@@ -25,16 +24,14 @@ base::Status IndexText(storage::Conn& c, std::string_view project_id, int64_t se
 // The words of a query as the search sees them (letters and digits; at most 16 words).
 std::vector<std::string> SearchWords(std::string_view query);
 
-// One query per word of the query, each selecting the seq (column `seq`, an item may come more
-// than once) of the project's items holding that word; their parameters are appended to params.
-// No words: no queries.
-std::vector<std::string> SearchSets(storage::Dialect dialect, std::string_view project_id, std::string_view query,
-                                    storage::Params& params);
+// A query selecting seqs (column `seq`; an item may come more than once), with its parameters.
+struct SeqSet {
+  std::string sql;
+  storage::Params params;
+};
 
-// A condition that the item at seq_column (its import order) holds every word of the query, in
-// its data or in one of its answers; its parameters are appended to params. A query without
-// words finds nothing.
-std::string SearchCondition(storage::Dialect dialect, std::string_view seq_column, std::string_view project_id,
-                            std::string_view query, storage::Params& params);
+// One query per word of the query, each selecting the seqs of the project's items holding that
+// word. No words: no queries.
+std::vector<SeqSet> SearchSets(storage::Dialect dialect, std::string_view project_id, std::string_view query);
 
 }  // namespace work
