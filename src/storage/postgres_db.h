@@ -7,7 +7,8 @@
 //                          storage::OpenPostgres("postgresql://app@127.0.0.1:5432/assay", {}));
 //
 // Write() runs SERIALIZABLE, so the callers' read-then-write code keeps the meaning it has under
-// SQLite's single writer. A transaction that loses a serialization conflict (SQLSTATE 40001, or
+// SQLite's single writer; a Write that declares its own row locks (Conn::LockRows, db.h: the
+// lease and the submit) runs READ COMMITTED with them instead. A transaction that loses a serialization conflict (SQLSTATE 40001, or
 // a deadlock, 40P01) is rolled back and its function run again, up to max_write_attempts times:
 // a Write function must be safe to re-run (reset its outputs first; no side effects outside the
 // Conn it is given). Read() runs REPEATABLE READ READ ONLY: one consistent snapshot.
