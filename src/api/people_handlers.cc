@@ -229,7 +229,7 @@ Result<Response> ListExperts(Deps& d, const Call& call) {
   f.status = call.http.QueryParam("status");
   f.query = call.http.QueryParam("q").value_or("");
   f.cursor = call.http.QueryParam("cursor").value_or("");
-  if (auto limit = call.http.QueryParam("limit")) f.limit = std::atoi(limit->c_str());
+  if (call.http.QueryParam("limit")) f.limit = LimitParam(call);  // 1 … 500, like every list
   if (auto rate = call.http.QueryParam("max_rate_cents")) {
     char* end = nullptr;
     const long long v = std::strtoll(rate->c_str(), &end, 10);
