@@ -709,6 +709,34 @@ TEST_F(ApiTest, QualityAfterTheLoop) {
   EXPECT_EQ(Call(experts[0], "GET", "/api/v1/projects/" + project + "/quality").status, 404);
 }
 
+// A list page holds at most 500 rows (docs/security.md, "Limits"): a larger limit is cut to it,
+// the rest is a cursor away, and a limit that is not a positive number is refused by name.
+TEST_F(ApiTest, AListPageStopsAtItsBound) {
+  const std::string manager = Token("m@x.org", accounts::Role::kManager);
+  const std::string project = CreateProject(manager, 1);
+  std::string items;
+  for (int i = 0; i < 600; ++i) {
+    items += json({{"data", {{"prompt", "p" + std::to_string(i)},
+                             {"responses", {{{"id", "a"}, {"content", "x"}}, {{"id", "b"}, {"content", "y"}}}}}}})
+                 .dump() +
+             "\n";
+  }
+  ASSERT_EQ(Call(manager, "POST", "/api/v1/projects/" + project + "/items", items, "application/x-ndjson").status, 200);
+  json page = Body(Call(manager, "GET", "/api/v1/projects/" + project + "/items?limit=100000"));
+  EXPECT_EQ(page["items"].size(), 500u);
+  EXPECT_EQ(page["total"], 600);
+  ASSERT_TRUE(page["next_cursor"].is_string()) << "the other 100 are a cursor away";
+  json rest = Body(Call(manager, "GET", "/api/v1/projects/" + project + "/items?limit=100000&cursor=" +
+                                            page["next_cursor"].get<std::string>()));
+  EXPECT_EQ(rest["items"].size(), 100u);
+  auto zero = Call(manager, "GET", "/api/v1/projects/" + project + "/items?limit=0");
+  EXPECT_EQ(zero.status, 400);
+  EXPECT_EQ(Body(zero)["error"]["details"]["field"], "limit") << zero.body;
+  for (int i = 0; i < 502; ++i) Token("x" + std::to_string(i) + "@x.org", accounts::Role::kExpert);
+  json experts = Body(Call(manager, "GET", "/api/v1/experts?limit=100000"));
+  EXPECT_EQ(experts["experts"].size(), 500u) << "the experts directory too";
+}
+
 TEST_F(ApiTest, BadInputGetsTheErrorShapeAndWritesNothing) {
   std::string manager = Token("m@x.org", accounts::Role::kManager);
   auto malformed = Call(manager, "POST", "/api/v1/projects", "{\"name\": ");
