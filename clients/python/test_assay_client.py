@@ -25,7 +25,8 @@ class ClientTest(unittest.TestCase):
         db = "sqlite:" + os.path.join(cls.dir.name, "t.db")
         cls.token = subprocess.run([ASSAY, "token", "create", "--db", db, "--email", "m@x.org", "--role", "manager"],
                                    check=True, capture_output=True, text=True).stdout.strip()
-        cls.server = subprocess.Popen([ASSAY, "serve", "--db", db, "--port", "0", "--web", "/nonexistent", "--log-level", "off"],
+        cls.server = subprocess.Popen([ASSAY, "serve", "--db", db, "--port", "0", "--web", "/nonexistent", "--log-level", "off",
+                                       "--check-contract", "answer"],
                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         port = None
         for line in cls.server.stdout:  # the server says where it listens, then we stop reading

@@ -4,6 +4,7 @@
 #include <future>
 
 #include "api/router.h"
+#include "api/contract.h"
 #include "base/file.h"
 #include "base/json.h"
 #include "http/address.h"
@@ -432,6 +433,26 @@ void Api::HandlerThrew(const http::Request& req, std::string_view what) {
 http::Response Api::Finish(const http::Request& req, const Route* matched,
                            std::chrono::steady_clock::time_point start, base::Result<http::Response> r) {
   http::Response res = r ? std::move(r).value() : ErrorJson(r.error());
+  if (deps_.check_contract != ContractCheck::kOff) {
+    if (base::Status kept = CheckContract(matched, req, res); !kept) {
+      const std::string status = std::to_string(res.status);
+      deps_.logger.Error("api.contract_broken", {{"request_id", req.request_id},
+                                                 {"method", req.method},
+                                                 {"path", req.path},
+                                                 {"status", status, true},
+                                                 {"error", kept.error().message()}});
+      if (deps_.metrics) {
+        deps_.metrics->GetCounter("assay_api_contract_broken_total",
+                                  "Answers that did not match their route's schemas (--check-contract)", {})
+            .Add();
+      }
+      if (deps_.check_contract == ContractCheck::kAnswer) {
+        res = ErrorJson(base::Error::Internal("the answer breaks the API's contract")
+                            .Detail("status", static_cast<int64_t>(res.status))
+                            .Detail("mismatch", kept.error().message()));
+      }
+    }
+  }
   if (!r && r.error().code() == base::ErrorCode::kInternal) {
     deps_.logger.Error("api.internal_error",
                        {{"request_id", req.request_id}, {"error", r.error().ToString()}});

@@ -126,7 +126,9 @@ class ApiTest : public ::testing::Test {
                                       .importer = importer_.get(),
                                       .exporter = exporter_.get(),
                                       .browser = browser_.get(),
-                                      .bulk = bulk_.get()});
+                                      .bulk = bulk_.get(),
+                                      // not while recording drafts' samples (Record)
+                                      .check_contract = std::getenv("ASSAY_RECORD_API") ? ContractCheck::kOff : ContractCheck::kAnswer});
     server_ = Serve(*api_, port_);
   }
   void TearDown() override {
@@ -162,7 +164,35 @@ class ApiTest : public ::testing::Test {
     if (!body.empty()) headers.push_back({"Content-Type", content_type});
     auto r = c.Send(method, target, body, headers);
     EXPECT_TRUE(r) << r.error().ToString();
+    if (r) Record(method, target, body, *r);
+    // The server checks every answer against src/api/schemas.json (Deps::check_contract).
+    if (r && r->status == 500 && r->body.find("breaks the API's contract") != std::string::npos) {
+      ADD_FAILURE() << method << " " << target << ": " << r->body;
+    }
     return r ? *r : http::ClientResponse{};
+  }
+  // ASSAY_RECORD_API=FILE: every call appended as a JSON line (route, status, bodies), the
+  // samples scripts/infer-schemas drafts src/api/schemas.json from.
+  void Record(const std::string& method, const std::string& target, const std::string& body,
+              const http::ClientResponse& r) {
+    const char* file = std::getenv("ASSAY_RECORD_API");
+    if (!file) return;
+    std::string_view path = std::string_view(target).substr(0, target.find('?'));
+    for (const Route& route : Routes()) {
+      PathParams ignored;
+      if (route.method != method || !MatchPath(route.path, path, ignored)) continue;
+      auto parse = [](const std::string& text) {
+        json v = json::parse(text, nullptr, false);
+        return v.is_discarded() ? json(nullptr) : v;
+      };
+      json line = {{"route", std::string(route.method) + " " + std::string(route.path)},
+                   {"status", r.status},
+                   {"type", std::string(r.GetHeader("content-type"))},
+                   {"request", parse(body)},
+                   {"response", parse(r.body)}};
+      std::ofstream(file, std::ios::app) << line.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+      return;
+    }
   }
 
   json Body(const http::ClientResponse& r) { return json::parse(r.body, nullptr, false); }

@@ -68,6 +68,8 @@ struct McpEndpoint {
   bool local_only = false;
 };
 
+enum class ContractCheck { kOff, kLog, kAnswer };
+
 // The services the API adapts. Build it with designated initializers (Deps{.work = …}); a new
 // service's pointer goes at the end, so that every existing initializer stays valid.
 struct Deps {
@@ -87,6 +89,10 @@ struct Deps {
   // The manager's console (work/browse.h, work/bulk.h); null: its routes answer 503.
   work::ItemBrowser* browser = nullptr;
   work::BulkJobs* bulk = nullptr;
+  // Check every answer against the route's schemas (api/contract.h): a mismatch is logged, and
+  // with kAnswer also answered 500. For tests and development (`assay serve --check-contract`):
+  // it parses every JSON body once more.
+  ContractCheck check_contract = ContractCheck::kOff;
 };
 
 struct Call {

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/json.h"
+#include "api/contract.h"
 #include "api/handlers.h"
 
 namespace api {
@@ -226,6 +227,9 @@ accounts::Scope RouteScope(const Route& route) {
 }
 
 std::string OpenApiJson() {
+  const nlohmann::json& contract = ContractDocument();
+  nlohmann::json schemas = nlohmann::json::object();
+  for (const auto& [name, schema] : contract["components"].items()) schemas[name] = OpenApiRefs(schema);
   nlohmann::json doc = {
       {"openapi", "3.1.0"},
       {"info", {{"title", "assay API"}, {"version", "1"}}},
@@ -233,29 +237,21 @@ std::string OpenApiJson() {
        {{"securitySchemes",
          {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
           {"cookie", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "assay_session"}}}}},
-        {"schemas",
-         {{"Error",
-           {{"type", "object"},
-            {"properties",
-             {{"error",
-               {{"type", "object"},
-                {"required", {"code", "message", "details"}},
-                {"properties",
-                 {{"code", {{"type", "string"}}},
-                  {"message", {{"type", "string"}}},
-                  {"details", {{"type", "object"}}}}}}}}}}}}}}},
+        {"schemas", schemas}}},
       {"paths", nlohmann::json::object()}};
   for (const Route& r : Routes()) {
     std::string method(r.method);
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const nlohmann::json* entry = RouteContract(r);
+    const nlohmann::json error_schema = entry && entry->contains("error")
+                                            ? OpenApiRefs((*entry)["error"])
+                                            : nlohmann::json{{"$ref", "#/components/schemas/Error"}};
     nlohmann::json op = {{"summary", r.summary},
                          {"operationId", method + std::string(r.path)},
                          {"responses",
                           {{"default",
                             {{"description", "error"},
-                             {"content",
-                              {{"application/json",
-                                {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}}}}}};
+                             {"content", {{"application/json", {{"schema", error_schema}}}}}}}}}};
     nlohmann::json params = nlohmann::json::array();
     std::string_view p = r.path;
     for (size_t open = p.find('{'); open != std::string_view::npos; open = p.find('{', open + 1)) {
@@ -275,11 +271,32 @@ std::string OpenApiJson() {
     if (!r.body_types.empty()) {
       nlohmann::json content = nlohmann::json::object();
       for (std::string_view type : BodyTypes(r)) {
-        content[std::string(type)] = {{"schema", {{"type", "object"}}}};
+        const bool json = type == "application/json";
+        content[std::string(type)] = {
+            {"schema", json && entry && entry->contains("request")
+                           ? OpenApiRefs((*entry)["request"])
+                           : nlohmann::json{{"type", "string"}, {"format", "binary"}}}};
       }
       op["requestBody"] = {{"content", content}};
     }
-    op["responses"]["2XX"] = {{"description", "success"}};
+    // Each success status the route answers, with its body: JSON per its schema, or the other
+    // media types it sends (downloads), or none (204).
+    const nlohmann::json statuses = entry ? entry->value("status", nlohmann::json::array({200}))
+                                          : nlohmann::json::array({200});
+    for (const auto& status : statuses) {
+      nlohmann::json response = {{"description", std::string(http::StatusReason(status.get<int>()))}};
+      nlohmann::json content = nlohmann::json::object();
+      if (status != 204 && entry && entry->contains("response")) {
+        content["application/json"] = {{"schema", OpenApiRefs((*entry)["response"])}};
+      }
+      if (entry) {
+        for (const auto& type : entry->value("content", nlohmann::json::array())) {
+          content[type.get<std::string>()] = nlohmann::json::object();
+        }
+      }
+      if (!content.empty() && status != 204) response["content"] = content;
+      op["responses"][std::to_string(status.get<int>())] = response;
+    }
     doc["paths"][std::string(r.path)][method] = op;
   }
   return base::Dump(doc);

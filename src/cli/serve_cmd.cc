@@ -44,6 +44,7 @@ struct ServeFlags {
   bool trust_proxy = false;
   http::CapLimits caps;  // connections and body bytes in flight (defaults in http/caps.h)
   int rate_limit = 0;     // requests per second per address and per token; 0: none
+  std::string check_contract = "off";  // off | log | answer (api/contract.h)
   // MCP at /mcp
   std::string mcp_suite = "tau2-retail";
   std::string mcp_task;
@@ -99,6 +100,11 @@ void AddServeFlags(CLI::App* cmd, ServeFlags& f) {
   cmd->add_option("--max-body-bytes-in-flight", f.caps.max_body_bytes_in_flight,
                   "Request body bytes being read or held in all; past it 503 with Retry-After")
       ->capture_default_str();
+  cmd->add_option("--check-contract", f.check_contract,
+                  "Check every answer against the API's schemas (src/api/schemas.json, in "
+                  "/api/v1/openapi.json): log a mismatch, or also answer it 500 (for tests)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"off", "log", "answer"}));
   cmd->add_option("--rate-limit", f.rate_limit,
                   "Requests per second per client address and per token (or browser); past it 429 "
                   "with Retry-After. Each server counts its own. 0: no limit")
@@ -285,7 +291,10 @@ int Serve(const ServeFlags& f, bool demo) {
                 .importer = &importer,
                 .exporter = &exporter,
                 .browser = &browser,
-                .bulk = &bulk});
+                .bulk = &bulk,
+                .check_contract = f.check_contract == "answer" ? api::ContractCheck::kAnswer
+                                  : f.check_contract == "log"  ? api::ContractCheck::kLog
+                                                               : api::ContractCheck::kOff});
   http::ServerOptions opt;
   opt.address = f.address;
   opt.port = static_cast<uint16_t>(f.port);

@@ -61,7 +61,8 @@ async function startServer() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-e2e-'));
   const db = `sqlite:${path.join(tmp, 'e2e.db')}`;
   const adminToken = execFileSync(bin, ['token', 'create', '--db', db, '--email', 'admin@example.com', '--role', 'admin'], { encoding: 'utf8' }).trim();
-  const proc = spawn(bin, ['serve', '--db', db, '--port', String(port), '--web', webDir], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // Every answer is checked against the API's schemas (src/api/schemas.json); a mismatch answers 500.
+  const proc = spawn(bin, ['serve', '--db', db, '--port', String(port), '--web', webDir, '--check-contract', process.env.E2E_CHECK_CONTRACT || 'answer'], { stdio: ['ignore', 'inherit', 'inherit'] });
   await waitHealthy(base, deadline(20_000));
   return { base, adminToken, stop: () => { proc.kill('SIGTERM'); fs.rmSync(tmp, { recursive: true, force: true }); } };
 }
@@ -565,6 +566,11 @@ async function main() {
     assert.equal(await signIn(EXPERT_RESET_PASSWORD), 401, 'a deactivated account cannot sign in');
 
     assert.deepEqual(consoleErrors, [], 'no page errors');
+    if (mode === 'real') {  // the server checked every answer against its schemas (--check-contract)
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      const broken = Number(/^assay_api_contract_broken_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 0);
+      assert.equal(broken, 0, 'answers that broke the API contract (the server log says which: api.contract_broken)');
+    }
     assert.deepEqual(a11y, [], 'accessibility violations (axe-core, WCAG 2.1 A/AA)');
     console.log(`e2e (${mode}): OK — ${expected.length} tasks by keyboard, reviewed, export matches. next task on screen: ${nextTaskMs.join(', ')} ms. screenshots: ${shots.length} in ${out}`);
   } catch (e) {

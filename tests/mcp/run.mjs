@@ -96,7 +96,7 @@ async function startServe(extra) {
   const base = `http://127.0.0.1:${port}`;
   const db = `sqlite:${path.join(tmp, `serve-${port}.db`)}`;
   const proc = spawn(bin, ['serve', '--db', db, '--port', String(port), '--web', path.join(tmp, 'no-web'),
-    '--no-access-log', '--log-level', 'warn', '--mcp-data', data, ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
+    '--no-access-log', '--log-level', 'warn', '--mcp-data', data, '--check-contract', 'answer', ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
   servers.push(proc);
   const exited = new Promise((_, reject) => proc.once('exit', (code) => reject(new Error(`assay serve exited (${code})`))));
   exited.catch(() => {});

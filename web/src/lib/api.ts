@@ -16,7 +16,7 @@ export interface Project {
   /** Experts see responses without model names; each item's responses in its own random order (both default true). */
   hide_models?: boolean; shuffle_responses?: boolean;
 }
-export interface Item { id: string; data: Record<string, unknown>; external_id?: string; gold?: unknown; submissions?: number | unknown[] }
+export interface Item { id: string; data: Record<string, unknown>; external_id?: string | null; gold?: unknown; submissions?: number | unknown[] }
 export interface Lease { assignment_id: string; lease_token: string; expires_at: string; item: { id: string; data: Record<string, unknown> } }
 export interface Review { verdict: 'approve' | 'reject'; reason: string; reviewer_id?: string; reviewed_at?: string }
 export interface Submission {

@@ -10,8 +10,8 @@ const enc = encodeURIComponent;
 export type DisputeStatus = 'open' | 'accepted' | 'rejected';
 export interface Dispute {
   id: string; segment_id: string; segment_start: string; segment_active_ms: number; expert_id: string; expert_name: string;
-  project_id: string; project_name: string; claimed_ms: number; reason: string; status: DisputeStatus; granted_ms: number;
-  resolution: string; resolved_by: string | null; resolved_at: string | null; created_at: string;
+  project_id: string; project_name: string; claimed_ms: number; reason: string; status: DisputeStatus; granted_ms: number | null;
+  resolution: string | null; resolved_by: string | null; resolved_at: string | null; created_at: string;
 }
 export interface Segment {
   id: string; project_id: string; project_name: string; assignment_id: string; start: string;

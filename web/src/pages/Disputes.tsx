@@ -40,7 +40,7 @@ function DisputeCard({ d, onDone }: { d: Dispute; onDone: () => void }) {
         <dt>Her reason</dt><dd dir="auto">{d.reason}</dd>
       </dl>
       {d.status === 'open' ? <ResolveForm d={d} onDone={onDone} /> : (
-        <p><span className={`chip ${d.status === 'accepted' ? 'ok' : 'bad'}`}>{d.status}</span>{d.status === 'accepted' ? ` ${duration(d.granted_ms)} granted` : ''}{d.resolution ? ` — “${d.resolution}”` : ''}</p>
+        <p><span className={`chip ${d.status === 'accepted' ? 'ok' : 'bad'}`}>{d.status}</span>{d.status === 'accepted' ? ` ${duration(d.granted_ms ?? 0)} granted` : ''}{d.resolution ? ` — “${d.resolution}”` : ''}</p>
       )}
     </li>
   );

@@ -105,7 +105,7 @@ function DisputeState({ d }: { d: NonNullable<Segment['dispute']> }) {
   const ok = d.status === 'accepted';
   return (
     <span>
-      <span className={`chip ${ok ? 'ok' : 'bad'}`}>{d.status}</span>{ok ? ` ${duration(d.granted_ms)} granted` : ''}
+      <span className={`chip ${ok ? 'ok' : 'bad'}`}>{d.status}</span>{ok ? ` ${duration(d.granted_ms ?? 0)} granted` : ''}
       {d.resolution ? <span className="resolution"> — “{d.resolution}”</span> : null}
     </span>
   );
