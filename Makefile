@@ -88,7 +88,7 @@ bench: build
 	$(BUILD)/ledger_bench --threads 64 --postings 100000 --entries 10000000
 	$(BUILD)/scale_bench --seconds $(WORK_LOOP_SECONDS) --pgbench-seconds $(WORK_LOOP_SECONDS)
 
-# libFuzzer targets (fuzz/README.md): each runs FUZZ_SECONDS on its corpus; CI runs 30 s each (.ci/run).
+# libFuzzer targets (fuzz/README.md): each runs FUZZ_SECONDS on its corpus, one per core at once; CI runs 60 s each (.ci/run).
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) scripts/fuzz
