@@ -734,7 +734,18 @@ TEST_F(ApiTest, QualityAfterTheLoop) {
   auto bad = Call(manager, "GET", "/api/v1/projects/" + project + "/quality?field=nope");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(Body(bad)["error"]["details"]["field"], "field");
-  EXPECT_EQ(Call(manager, "GET", "/api/v1/projects/" + project + "/quality?method=glad").status, 400);
+  // Every aggregation method of src/qc (docs/api.md, "Quality report"); an unknown one is refused.
+  for (const char* method : {"ods", "glad", "mace", "wawa"}) {
+    auto m = Call(reviewer, "GET", "/api/v1/projects/" + project + "/quality?method=" + method);
+    ASSERT_EQ(m.status, 200) << method << ": " << m.body;
+    EXPECT_EQ(Body(m)["fields"][0]["method"], method);
+    EXPECT_EQ(Body(m)["fields"][0]["labels"][0]["label"], "a") << method;
+    EXPECT_EQ(Body(m)["version"], q["version"]);
+  }
+  auto unknown = Call(manager, "GET", "/api/v1/projects/" + project + "/quality?method=em");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(Body(unknown)["error"]["details"]["field"], "method");
+  EXPECT_EQ(Call(experts[0], "GET", "/api/v1/projects/" + project + "/quality?method=glad").status, 404);
   // An expert of the project does not see the others' skills.
   EXPECT_EQ(Call(experts[0], "GET", "/api/v1/projects/" + project + "/quality").status, 404);
 }

@@ -206,7 +206,7 @@ Result<Response> Quality(Deps& d, const Call& call) {
     }
   }
   ASSAY_ASSIGN_OR_RETURN(quality::ProjectQuality report,
-                         d.quality->Report(*call.caller, call.params.Get("project_id")));
+                         d.quality->Report(*call.caller, call.params.Get("project_id"), q.method));
   q.identities = report.identities;
   ASSAY_ASSIGN_OR_RETURN(std::string body, quality::RenderQuality(report.view, q));
   return Response::Json(200, body);

@@ -48,7 +48,7 @@ inline bool LabelNext(work::Service& svc, const Caller& expert, const std::strin
 }
 
 inline json QualityJson(Service& quality, const Caller& caller, const std::string& project, QualityQuery q = {}) {
-  auto v = quality.Report(caller, project);
+  auto v = quality.Report(caller, project, q.method == "mv" ? "ds" : q.method);
   EXPECT_TRUE(v.has_value()) << v.error().ToString();
   if (!v) return json();
   q.identities = v->identities;

@@ -15,10 +15,15 @@ nlohmann::json Num(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlo
 }  // namespace
 
 base::Result<std::string> RenderQuality(const QualityView& view, const QualityQuery& q) {
-  if (q.method != "ds" && q.method != "mv") return base::Error::Invalid("method must be ds or mv").Detail("field", "method");
+  if (!KnownMethod(q.method)) {
+    return base::Error::Invalid("method must be one of mv, ds, ods, glad, mace, wawa").Detail("field", "method");
+  }
   if (q.offset < 0) return base::Error::Invalid("offset must be 0 or more").Detail("field", "offset");
   const QualityReport& r = *view.report;
-  const bool ds = q.method == "ds";
+  const bool ds = q.method != "mv";  // the report's model
+  if (ds && q.method != r.model) {
+    return base::Error::Internal("a report of " + r.model + " rendered as " + q.method);
+  }
   nlohmann::json fields = nlohmann::json::array();
   bool found = q.field.empty();
   for (const FieldQuality& f : r.fields) {

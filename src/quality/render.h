@@ -12,7 +12,8 @@ namespace quality {
 
 struct QualityQuery {
   std::string field;          // empty: every field
-  std::string method = "ds";  // "ds" | "mv": which aggregate "labels" and "accuracy" show
+  // Which aggregate "labels" and "accuracy" show: "mv", or the report's model (kMethods).
+  std::string method = "ds";
   int limit = 100;            // of each field's labels list
   int64_t offset = 0;
   // Whether experts are named: managers see ids, names and emails; reviewers judge blind, so

@@ -29,7 +29,19 @@ struct ItemRow {
   int64_t labels = 0;  // submissions not rejected
 };
 
-FieldQuality ComputeField(const LabelField& field, qc::LabelTableBuilder&& builder, const std::vector<ItemRow>& items,
+// The model's aggregate (QualityReport::model).
+qc::AggregationResult Model(const qc::LabelTable& table, std::string_view model) {
+  qc::EmOptions em;
+  em.threads = table.num_tasks() >= 20000 ? 2 : 1;
+  if (model == "ods") return qc::OneCoinDawidSkene(table, em);
+  if (model == "glad") return qc::Glad(table, qc::GladOptions{});
+  if (model == "mace") return qc::Mace(table, qc::MaceOptions{});
+  if (model == "wawa") return qc::Wawa(table);
+  return qc::DawidSkene(table, em);
+}
+
+FieldQuality ComputeField(std::string_view model, const LabelField& field, qc::LabelTableBuilder&& builder,
+                          const std::vector<ItemRow>& items,
                           const std::unordered_map<std::string_view, int32_t>& item_index,
                           const std::vector<std::optional<std::string>>& gold_label,
                           const std::unordered_map<std::string, std::pair<std::string, std::string>>& users) {
@@ -45,9 +57,7 @@ FieldQuality ComputeField(const LabelField& field, qc::LabelTableBuilder&& build
   if (table.num_rows() == 0) return out;
   const int32_t T = table.num_tasks(), K = table.num_labels(), W = table.num_workers();
   qc::AggregationResult mv = qc::MajorityVote(table);
-  qc::EmOptions em;
-  em.threads = T >= 20000 ? 2 : 1;
-  qc::AggregationResult ds = qc::DawidSkene(table, em);
+  qc::AggregationResult ds = Model(table, model);
 
   // Items in import order with their votes, from the rows sorted by (task, label).
   std::vector<int32_t> task_item(T);
@@ -114,7 +124,9 @@ FieldQuality ComputeField(const LabelField& field, qc::LabelTableBuilder&& build
     if (auto it = users.find(q.expert_id); it != users.end()) std::tie(q.name, q.email) = it->second;
     q.labels = rows_of[w];
     q.accuracy_mv = mv.worker_skill[w];
-    q.accuracy_ds = ds.worker_skill[w];
+    // GLAD's skill is an ability on the logit scale: shown as the chance of a right answer on an
+    // item of average difficulty, so that every method's accuracy reads as a share.
+    q.accuracy_ds = model == "glad" ? 1 / (1 + std::exp(-ds.worker_skill[w])) : ds.worker_skill[w];
     if (gold_acc && gold_acc->scored[w] > 0) {
       q.gold_correct = gold_acc->correct[w];
       q.gold_total = gold_acc->scored[w];
@@ -131,10 +143,18 @@ FieldQuality ComputeField(const LabelField& field, qc::LabelTableBuilder&& build
 // The whole report from one read snapshot, so the version matches the data.
 }  // namespace
 
+bool KnownMethod(std::string_view method) {
+  return std::find(std::begin(kMethods), std::end(kMethods), method) != std::end(kMethods);
+}
+
 base::Result<std::shared_ptr<QualityReport>> ComputeReport(storage::Db& db, const base::Clock& clock,
-                                                           const std::string& project_id) {
+                                                           const std::string& project_id, std::string_view model) {
+  if (model == "mv" || !KnownMethod(model)) {
+    return base::Error::Invalid("no aggregation model named " + std::string(model)).Detail("field", "method");
+  }
   auto report = std::make_shared<QualityReport>();
   report->project_id = project_id;
+  report->model = std::string(model);
   ASSAY_TRY(db.Read([&](storage::Conn& c) -> base::Status {
     ASSAY_ASSIGN_OR_RETURN(storage::Row p,
                            c.QueryOne("SELECT overlap, max_overlap, target_confidence_ppm, template "
@@ -197,7 +217,8 @@ base::Result<std::shared_ptr<QualityReport>> ComputeReport(storage::Db& db, cons
       (decided ? report->items_decided : report->items_open)++;
     }
     for (size_t f = 0; f < fields.size(); ++f) {
-      report->fields.push_back(ComputeField(fields[f], std::move(builders[f]), items, item_index, gold[f], users));
+      report->fields.push_back(
+          ComputeField(model, fields[f], std::move(builders[f]), items, item_index, gold[f], users));
     }
     return base::Ok();
   }));

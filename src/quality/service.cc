@@ -13,6 +13,7 @@ namespace quality {
 
 Service::Service(storage::Db& db, const base::Clock& clock, people::Service* people, CacheOptions cache_options)
     : db_(db),
+      clock_(clock),
       people_(people),
       cache_(db, clock, [this](const QualityReport& r) { ApplyGoldRules(r); }, std::move(cache_options)) {
   GoldRulesChanged();
@@ -58,10 +59,32 @@ void Service::ApplyGoldRules(const QualityReport& report) {
   }
 }
 
-base::Result<ProjectQuality> Service::Report(const accounts::Caller& caller, std::string_view project_id) {
+base::Result<std::shared_ptr<const QualityReport>> Service::ModelReport(const std::string& project_id,
+                                                                        const std::string& method, int64_t version) {
+  const auto key = std::pair(project_id, method);
+  {
+    std::lock_guard lock(models_.mu);
+    if (auto it = models_.latest.find(key); it != models_.latest.end() && it->second->version == version) {
+      return it->second;
+    }
+  }
+  // Computed outside the lock: two askers of one new version may both compute it; the later wins.
+  ASSAY_ASSIGN_OR_RETURN(std::shared_ptr<QualityReport> computed, ComputeReport(db_, clock_, project_id, method));
+  std::lock_guard lock(models_.mu);
+  auto& slot = models_.latest[key];
+  if (!slot || slot->version <= computed->version) slot = computed;
+  return std::shared_ptr<const QualityReport>(computed);
+}
+
+base::Result<ProjectQuality> Service::Report(const accounts::Caller& caller, std::string_view project_id,
+                                             std::string_view method) {
+  if (!KnownMethod(method)) {
+    return base::Error::Invalid("method must be one of mv, ds, ods, glad, mace, wawa").Detail("field", "method");
+  }
   int64_t version = 0, submissions = 0;
   std::string role;
-  const bool cached = static_cast<bool>(cache_.Cached(std::string(project_id)));
+  const bool model = method != "mv" && method != "ds";
+  const bool cached = model || static_cast<bool>(cache_.Cached(std::string(project_id)));
   ASSAY_TRY(db_.Read([&](storage::Conn& c) -> base::Status {
     ASSAY_ASSIGN_OR_RETURN(role, work::ProjectRole(c, caller, project_id));
     // Experts see no one's skills: for them the report does not exist.
@@ -74,8 +97,14 @@ base::Result<ProjectQuality> Service::Report(const accounts::Caller& caller, std
     }
     return base::Ok();
   }));
+  const bool identities = role == "manager" || role == "admin";
+  if (model) {
+    ASSAY_ASSIGN_OR_RETURN(std::shared_ptr<const QualityReport> r,
+                           ModelReport(std::string(project_id), std::string(method), version));
+    return ProjectQuality{QualityView{std::move(r), false}, identities};
+  }
   ASSAY_ASSIGN_OR_RETURN(QualityView view, cache_.Get(std::string(project_id), version, submissions));
-  return ProjectQuality{std::move(view), role == "manager" || role == "admin"};
+  return ProjectQuality{std::move(view), identities};
 }
 
 base::Status Service::DecideItem(storage::Conn& c, const std::string& project_id, std::string_view item_id,

@@ -18,7 +18,10 @@
 #include <string_view>
 
 #include <atomic>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <utility>
 
 #include "accounts/types.h"
 #include "people/service.h"
@@ -41,8 +44,11 @@ class Service final : public work::QualityObserver {
           CacheOptions cache_options = {});
 
   // The project's report (manager or reviewer member, or admin; experts get NotFound), from the
-  // cache by the rule in cache.h.
-  base::Result<ProjectQuality> Report(const accounts::Caller& caller, std::string_view project_id);
+  // cache by the rule in cache.h. With a model other than Dawid–Skene (method "ods", "glad",
+  // "mace" or "wawa"; "mv" and "ds" are in every report) the report of the current version is
+  // computed on request and kept for the next asker until a label changes (ModelReports).
+  base::Result<ProjectQuality> Report(const accounts::Caller& caller, std::string_view project_id,
+                                      std::string_view method = "ds");
 
   // The latest report this process computed for the project, whatever its version, or null
   // (no access check: for the layers above, e.g. quality bonuses in src/money).
@@ -69,8 +75,18 @@ class Service final : public work::QualityObserver {
  private:
   void ApplyGoldRules(const QualityReport& report);
 
+  // Reports by another model, by (project, method): the newest computed, whatever its version.
+  struct ModelReports {
+    std::mutex mu;
+    std::map<std::pair<std::string, std::string>, std::shared_ptr<const QualityReport>> latest;
+  };
+  base::Result<std::shared_ptr<const QualityReport>> ModelReport(const std::string& project_id,
+                                                                 const std::string& method, int64_t version);
+
   storage::Db& db_;
+  const base::Clock& clock_;
   people::Service* people_;
+  ModelReports models_;
   std::atomic<bool> gold_rules_{false};
   std::mutex gold_mu_;  // one ApplyGoldRules at a time
   ReportCache cache_;  // last: its thread stops first

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <map>
 #include <thread>
 
 #include "quality/quality_testing.h"
@@ -13,6 +14,61 @@ using work::testing::kPairwiseTemplate;
 
 class QualityTest : public QualityFixture {};
 ASSAY_INSTANTIATE_WORK_FIXTURE(QualityTest);
+
+TEST_P(QualityTest, EveryModelLabelsTheItemsAndFindsTheExpertWhoAnswersAgainstTheOthers) {
+  // a and b answer every item right (a, b, a, b, …); c answers every item the other way.
+  Caller a = MakeCaller("a@example.com", Role::kExpert), b = MakeCaller("b@example.com", Role::kExpert),
+         c = MakeCaller("c@example.com", Role::kExpert);
+  std::string id = MakeProject(12, 3, {a, b, c});
+  for (const Caller& expert : {a, b, c}) {
+    for (int n = 0;; ++n) {
+      auto lease = svc_->AcquireLease(expert, id);
+      ASSERT_TRUE(lease.has_value());
+      if (!lease->has_value()) break;
+      const std::string prompt = json::parse((*lease)->item_data_json)["prompt"];
+      const bool even = std::stoi(prompt.substr(prompt.rfind(' ') + 1)) % 2 == 0;
+      const bool right = expert.user_id != c.user_id;
+      ASSERT_TRUE(SubmitAnswer(expert, **lease, "c" + std::to_string(n), Choice(even == right ? "a" : "b")));
+    }
+  }
+  for (std::string method : {"mv", "ds", "ods", "glad", "mace", "wawa"}) {
+    SCOPED_TRACE(method);
+    json q = QualityJson(*quality_, manager_, id, {.method = method, .limit = 100});
+    ASSERT_EQ(q["fields"].size(), 1u);
+    const json& f = q["fields"][0];
+    EXPECT_EQ(f["method"], method);
+    ASSERT_EQ(f["labels"].size(), 12u);
+    for (size_t i = 0; i < 12; ++i) {
+      EXPECT_EQ(f["labels"][i]["label"], i % 2 == 0 ? "a" : "b") << f["labels"][i];
+      EXPECT_GE(f["labels"][i]["confidence"].get<double>(), 0.5);
+      EXPECT_LE(f["labels"][i]["confidence"].get<double>(), 1.0);
+    }
+    std::map<std::string, double> skill;
+    for (const json& w : f["workers"]) skill[w["email"]] = w["accuracy"].get<double>();
+    EXPECT_LT(skill["c@example.com"], skill["a@example.com"]);
+    EXPECT_LT(skill["c@example.com"], skill["b@example.com"]);
+  }
+  // A model's report is kept until a label changes; then the next asker gets a new one.
+  auto first = quality_->Report(manager_, id, "glad");
+  auto again = quality_->Report(manager_, id, "glad");
+  ASSERT_TRUE(first && again);
+  EXPECT_EQ(first->view.report.get(), again->view.report.get());
+  EXPECT_EQ(first->view.report->model, "glad");
+  auto subs = svc_->ListSubmissions(manager_, id, {}, 1, "");
+  ASSERT_TRUE(subs.has_value());
+  ASSERT_TRUE(svc_->ReviewSubmission(manager_, subs->items[0].id, "reject", "Against the reference."));
+  auto after = quality_->Report(manager_, id, "glad");
+  ASSERT_TRUE(after.has_value());
+  EXPECT_NE(after->view.report.get(), first->view.report.get());
+  EXPECT_GT(after->view.report->version, first->view.report->version);
+  EXPECT_EQ(after->view.report->submissions, 35);
+  // The same access as every report, and a clear refusal of an unknown method.
+  EXPECT_EQ(quality_->Report(a, id, "mace").error().code(), base::ErrorCode::kNotFound);
+  auto unknown = quality_->Report(manager_, id, "em");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code(), base::ErrorCode::kInvalidArgument);
+  EXPECT_NE(unknown.error().message().find("glad"), std::string::npos);
+}
 
 TEST_P(QualityTest, QualityReportAggregatesAndIsComputedOncePerVersion) {
   Caller a = MakeCaller("a@example.com", Role::kExpert), b = MakeCaller("b@example.com", Role::kExpert);

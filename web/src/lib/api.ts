@@ -45,6 +45,8 @@ export interface UserInfo extends User { active: boolean; deactivated_at: string
 /** A one-time password-reset link: `path` holds the secret (shown once). */
 export interface ResetLink { user: User; token: string; path: string; expires_at: string }
 export type QualityComponent = 'pairwise' | 'choice' | 'rating';
+/** How labels are aggregated (src/qc): majority vote, Dawid–Skene, one-coin DS, GLAD, MACE, Wawa. */
+export type QualityMethod = 'mv' | 'ds' | 'ods' | 'glad' | 'mace' | 'wawa';
 export interface QualityWorker {
   /** For reviewers a pseudonym (`expert-3fa2c1d9`) without name or email: they judge blind. */
   expert_id: string; name?: string; email?: string; labels: number; accuracy: number;
@@ -52,7 +54,7 @@ export interface QualityWorker {
 }
 export interface QualityLabel { item_id: string; external_id: string | null; label: string; confidence: number; votes: Record<string, number> }
 export interface QualityField {
-  field: string; component: QualityComponent; level: 'nominal' | 'ordinal'; method: 'ds' | 'mv';
+  field: string; component: QualityComponent; level: 'nominal' | 'ordinal'; method: QualityMethod;
   /** Shares are fractions in [0, 1]; null when fewer than two items have two labels. */
   agreement: { percent: number | null; krippendorff_alpha: number | null; fleiss_kappa: number | null; items_with_2plus: number };
   workers: QualityWorker[]; labels: QualityLabel[]; labels_total: number;
@@ -226,7 +228,7 @@ export const api = {
   revokeToken: (id: string) => request<void>('DELETE', `/tokens/${enc(id)}`),
   /** Every other session ends and every token is revoked; this browser stays signed in. */
   changePassword: (current_password: string, new_password: string) => request<void>('POST', '/me/password', { current_password, new_password }),
-  quality: (id: string, limit = 1000) => request<Quality>('GET', `/projects/${enc(id)}/quality?limit=${limit}`),
+  quality: (id: string, limit = 1000, method: QualityMethod = 'ds') => request<Quality>('GET', `/projects/${enc(id)}/quality?limit=${limit}&method=${method}`),
   item: (id: string) => request<Item>('GET', `/items/${enc(id)}`),
   createUser: (u: { email: string; password: string; role: Role; name?: string }) => request<{ user: User }>('POST', '/users', u),
   users: (q = '', cursor?: string, limit = 100) =>

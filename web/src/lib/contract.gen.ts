@@ -929,7 +929,7 @@ export interface Routes {
         }>;
         labels_total: number;
         level: "nominal" | "ordinal";
-        method: "ds" | "mv";
+        method: "mv" | "ds" | "ods" | "glad" | "mace" | "wawa";
         workers: Array<{
           accuracy: number;
           email?: string;
@@ -1083,10 +1083,16 @@ export interface Routes {
   };
   "PATCH /api/v1/users/{user_id}": {
     request: {
-      active?: boolean;
-      [k: string]: unknown;
+      active: boolean;
     };
-    response: Schemas["UserInfo"];
+    response: {
+      created_at: string;
+      email: string;
+      id: string;
+      name: string;
+      role: "admin" | "manager" | "reviewer" | "expert";
+      active: boolean;
+    };
   };
   "POST /api/v1/assignments/{assignment_id}/heartbeats": {
     request: {

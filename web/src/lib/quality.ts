@@ -1,5 +1,5 @@
 // Readings of the quality engine's numbers (GET /projects/{id}/quality) for managers.
-import type { QualityLabel, QualityWorker } from './api';
+import type { QualityLabel, QualityMethod, QualityWorker } from './api';
 
 export type Reliability = 'good' | 'tentative' | 'unreliable' | 'unknown';
 
@@ -57,3 +57,14 @@ export function confidenceBins(labels: QualityLabel[], bins = 10): number[] {
 export function lowestConfidence(labels: QualityLabel[], n = 15): QualityLabel[] {
   return [...labels].sort((a, b) => a.confidence - b.confidence || String(a.external_id ?? a.item_id).localeCompare(String(b.external_id ?? b.item_id))).slice(0, n);
 }
+
+/** The aggregation methods of GET /quality?method= (src/qc), as a manager would choose one. */
+export const METHODS: { id: QualityMethod; name: string; label: string; accuracy: string }[] = [
+  { id: 'ds', name: 'Dawid–Skene', label: 'Dawid–Skene (weighs experts by skill)', accuracy: 'expected accuracy under Dawid–Skene' },
+  { id: 'mv', name: 'Majority vote', label: 'majority vote', accuracy: 'agreement with the majority label' },
+  { id: 'ods', name: 'One-coin Dawid–Skene', label: 'one-coin Dawid–Skene (one accuracy per expert)', accuracy: 'accuracy under one-coin Dawid–Skene' },
+  { id: 'glad', name: 'GLAD', label: 'GLAD (expert ability and item difficulty)', accuracy: 'chance of a right answer on an item of average difficulty (GLAD)' },
+  { id: 'mace', name: 'MACE', label: 'MACE (finds experts who answer at random)', accuracy: 'chance the expert is not answering at random (MACE)' },
+  { id: 'wawa', name: 'Wawa', label: 'Wawa (votes weighted by agreement with the majority)', accuracy: 'agreement with the weighted vote (Wawa)' },
+];
+export const methodInfo = (id: QualityMethod) => METHODS.find((m) => m.id === id) ?? METHODS[0];

@@ -99,6 +99,25 @@ describe('quality components', () => {
   });
 });
 
+describe('choosing the aggregation', () => {
+  it('asks the server for the chosen method and says which one the labels and accuracies come from', async () => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+      urls.push(url);
+      const method = new URL(url, 'http://x').searchParams.get('method') ?? 'ds';
+      const body = url.includes('/quality') ? { ...REPORT(false), fields: [{ ...FIELD, method }] } : { id: 'p1', name: 'P', template: [] };
+      return new Response(JSON.stringify(body), { status: 200 });
+    }));
+    const r = render(<QualityPage projectId="p1" />);
+    await r.findByText(/labels by Dawid–Skene/);
+    expect(urls.find((u) => u.includes('/quality'))).toContain('method=ds');
+    fireEvent.change(r.getByLabelText('Aggregation'), { target: { value: 'glad' } });
+    await r.findByText(/labels by GLAD \(expert ability and item difficulty\)/);
+    expect(urls.filter((u) => u.includes('/quality')).pop()).toContain('method=glad');
+    expect(r.getByText(/Bar: chance of a right answer on an item of average difficulty \(GLAD\)/)).toBeTruthy();
+  });
+});
+
 describe('review queue', () => {
   it('asks the server for the riskiest first (then oldest) and shows each item, prefetching the next', async () => {
     const urls: string[] = [];

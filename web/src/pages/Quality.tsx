@@ -1,15 +1,16 @@
 import React, { useEffect, useState } from 'react';
-import { api, type QualityField, type QualityLabel } from '../lib/api';
+import { api, type QualityField, type QualityLabel, type QualityMethod } from '../lib/api';
 import { ErrorBox, ScrollX, useLoad } from '../components/ui';
 import { ColumnChart, Sized } from '../components/charts';
-import { alphaReading, confidenceBins, lowestConfidence, rankWorkers, workerLabel } from '../lib/quality';
+import { alphaReading, confidenceBins, lowestConfidence, METHODS, methodInfo, rankWorkers, workerLabel } from '../lib/quality';
 import { num, pct } from '../lib/format';
 import { ProjectNav } from './ManagerProjects';
 
 const STALE_POLL_MS = 3000;
 
 export function QualityPage({ projectId }: { projectId: string }) {
-  const [q, err, reload] = useLoad(() => api.quality(projectId), [projectId]);
+  const [method, setMethod] = useState<QualityMethod>('ds');
+  const [q, err, reload] = useLoad(() => api.quality(projectId, 1000, method), [projectId, method]);
   const [proj] = useLoad(() => api.project(projectId), [projectId]);
   const [fieldName, setFieldName] = useState('');
   // The server recomputes in the background after new submissions: look again until it is fresh.
@@ -39,13 +40,20 @@ export function QualityPage({ projectId }: { projectId: string }) {
           </div>
           {q.fields.length === 0 ? <p className="muted">This template has no pairwise, choice or rating question, so there is no agreement to measure.</p> : (
             <>
-              {q.fields.length > 1 ? (
-                <label className="block narrow-select">Question
-                  <select value={field!.field} onChange={(e) => setFieldName(e.target.value)}>
-                    {q.fields.map((f) => <option key={f.field} value={f.field}>{f.field} ({f.component})</option>)}
+              <div className="quality-choices">
+                {q.fields.length > 1 ? (
+                  <label className="block narrow-select">Question
+                    <select value={field!.field} onChange={(e) => setFieldName(e.target.value)}>
+                      {q.fields.map((f) => <option key={f.field} value={f.field}>{f.field} ({f.component})</option>)}
+                    </select>
+                  </label>
+                ) : null}
+                <label className="block narrow-select">Aggregation
+                  <select value={method} onChange={(e) => setMethod(e.target.value as QualityMethod)}>
+                    {METHODS.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
                   </select>
                 </label>
-              ) : null}
+              </div>
               <FieldQualityView projectId={projectId} field={field!} />
             </>
           )}
@@ -60,7 +68,7 @@ export function FieldQualityView({ projectId, field }: { projectId: string; fiel
   const reading = alphaReading(a.krippendorff_alpha, a.items_with_2plus);
   return (
     <section aria-labelledby={`f-${field.field}`}>
-      <h2 id={`f-${field.field}`}>“{field.field}” <span className="muted small">{field.component} · {field.level} · labels by {field.method === 'ds' ? 'Dawid–Skene (weighs experts by skill)' : 'majority vote'}</span></h2>
+      <h2 id={`f-${field.field}`}>“{field.field}” <span className="muted small">{field.component} · {field.level} · labels by {methodInfo(field.method).label}</span></h2>
       <div className="kpis">
         <div className="kpi"><span className="big">{num(a.krippendorff_alpha)}</span><span className="muted">Krippendorff’s α ({field.level})</span></div>
         <div className="kpi"><span className="big">{pct(a.percent)}</span><span className="muted">pairs of labels that agree</span></div>
@@ -85,7 +93,7 @@ export function WorkerAccuracy({ field }: { field: QualityField }) {
   return (
     <>
       <p className="muted small">
-        Bar: agreement with the {field.method === 'ds' ? 'skill-weighted' : 'majority'} label{anyGold ? '; bracket: accuracy on gold items with its 95% interval' : ''}{rows.length > 2 ? '; dashed line: the others’ median' : ''}.
+        Bar: {methodInfo(field.method).accuracy}{anyGold ? '; bracket: accuracy on gold items with its 95% interval' : ''}{rows.length > 2 ? '; dashed line: the others’ median' : ''}.
         {rows.some((r) => !r.name && !r.email) ? ' Experts are shown by pseudonyms, the same as in the submissions list: reviewers judge blind.' : null}
         {flagged ? <> <b className="warn">{flagged} expert{flagged === 1 ? '' : 's'} far below the rest.</b></> : null}
       </p>
