@@ -646,6 +646,69 @@ TEST_F(ApiTest, LeaseAfterPrefetchesTheNextTask) {
   EXPECT_EQ(Body(bad)["error"]["details"]["field"], "after");
 }
 
+TEST_F(ApiTest, QualityScoresRubricsAndRatingsAndComparesMarkedText) {
+  std::string manager = Token("m@x.org", accounts::Role::kManager);
+  json tpl = json::parse(R"([{"type":"markdown","name":"answer_text","source":"answer"},
+    {"type":"rubric","name":"grade","scale":{"min":1,"max":5},
+     "criteria":[{"id":"accuracy","label":"Accurate"},{"id":"clarity","label":"Clear"}]},
+    {"type":"rating","name":"overall","min":1,"max":3},
+    {"type":"spans","name":"errors","source":"answer","categories":["wrong","unsafe"]}])");
+  auto created = Call(manager, "POST", "/api/v1/projects",
+                      json({{"name", "Grades"}, {"template", tpl}, {"overlap", 2}}).dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string project = Body(created)["id"];
+  std::vector<std::string> experts;
+  for (int e = 0; e < 2; ++e) {
+    experts.push_back(Token("g" + std::to_string(e) + "@x.org", accounts::Role::kExpert));
+    AddMember(manager, project, "g" + std::to_string(e) + "@x.org", "expert");
+  }
+  ASSERT_EQ(Call(manager, "POST", "/api/v1/projects/" + project + "/items",
+                 R"([{"id":"a1","data":{"answer":"Take two aspirin."}},{"id":"a2","data":{"answer":"Rest well."}}])")
+                .status, 200);
+  // Expert 0 grades one point above expert 1 everywhere; both mark "aspirin" on a1 as wrong.
+  int n = 0;
+  for (int e = 0; e < 2; ++e) {
+    for (;;) {
+      auto lease = Call(experts[e], "POST", "/api/v1/projects/" + project + "/leases");
+      if (lease.status == 204) break;
+      ASSERT_EQ(lease.status, 200) << lease.body;
+      json l = Body(lease);
+      const bool first = l["item"]["data"]["answer"] == "Take two aspirin.";
+      json errors = first ? json::array({{{"start", 9}, {"end", 16}, {"text", "aspirin"}, {"category", "wrong"}}})
+                          : json::array();
+      json answer = {{"grade", {{"accuracy", {{"score", (first ? 4 : 2) - e}}}, {"clarity", {{"score", 5 - e}}}}},
+                     {"overall", 3 - e},
+                     {"errors", errors}};
+      json submit = {{"lease_token", l["lease_token"]}, {"client_submission_id", "g" + std::to_string(n++)},
+                     {"answer", answer}, {"active_ms", 1}};
+      auto s = Call(experts[e], "POST", "/api/v1/assignments/" + std::string(l["assignment_id"]) + "/submit", submit.dump());
+      ASSERT_EQ(s.status, 201) << s.body;
+    }
+  }
+  json q = Body(Call(manager, "GET", "/api/v1/projects/" + project + "/quality"));
+  ASSERT_EQ(q["scores"].size(), 3u) << q.dump();
+  const json& accuracy = q["scores"][0];
+  EXPECT_EQ(accuracy["field"], "grade");
+  EXPECT_EQ(accuracy["criterion"], "accuracy");
+  EXPECT_EQ(accuracy["answers"], 4);
+  EXPECT_DOUBLE_EQ(accuracy["mean"].get<double>(), 2.5);  // 4, 3, 2, 1
+  EXPECT_EQ(accuracy["distribution"], json::array({1, 1, 1, 1, 0}));
+  ASSERT_EQ(accuracy["items"].size(), 2u);
+  EXPECT_EQ(accuracy["items"][0]["external_id"], "a1");
+  EXPECT_DOUBLE_EQ(accuracy["items"][0]["mean"].get<double>(), 3.5);
+  EXPECT_GT(accuracy["items"][0]["corrected_mean"].get<double>(), accuracy["items"][1]["corrected_mean"].get<double>());
+  ASSERT_EQ(accuracy["experts"].size(), 2u);
+  EXPECT_EQ(q["scores"][2]["criterion"], nullptr);  // the rating
+  EXPECT_EQ(q["scores"][2]["label"], "overall");
+  ASSERT_EQ(q["spans"].size(), 1u);
+  EXPECT_EQ(q["spans"][0]["pairs"], 2);
+  EXPECT_DOUBLE_EQ(q["spans"][0]["exact_f1"].get<double>(), 1.0);  // the same span, and both marked nothing on a2
+  // ?field= keeps one of them.
+  json one = Body(Call(manager, "GET", "/api/v1/projects/" + project + "/quality?field=errors"));
+  EXPECT_EQ(one["scores"].size(), 0u);
+  EXPECT_EQ(one["spans"].size(), 1u);
+}
+
 TEST_F(ApiTest, QualityAfterTheLoop) {
   std::string manager = Token("m@x.org", accounts::Role::kManager);
   std::string reviewer = Token("r@x.org", accounts::Role::kReviewer);

@@ -72,7 +72,55 @@ base::Result<std::string> RenderQuality(const QualityView& view, const QualityQu
                       {"labels", labels},
                       {"labels_total", f.labels.size()}});
   }
-  if (!found) return base::Error::Invalid("no categorical field named " + q.field).Detail("field", "field");
+  // Ratings and rubric criteria as scores; spans fields as agreement on marked text.
+  nlohmann::json scores = nlohmann::json::array(), spans = nlohmann::json::array();
+  for (const ScoreField& f : r.scores) {
+    if (!q.field.empty() && f.field != q.field) continue;
+    found = true;
+    nlohmann::json experts = nlohmann::json::array(), items = nlohmann::json::array();
+    for (const ScoreExpert& e : f.experts) {
+      nlohmann::json expert = {{"answers", e.answers}, {"mean", Num(e.mean)}, {"stddev", Num(e.stddev)}};
+      if (q.identities) {
+        expert["expert_id"] = e.expert_id;
+        expert["name"] = e.name;
+        expert["email"] = e.email;
+      } else {
+        expert["expert_id"] = work::ExpertPseudonym(r.project_id, e.expert_id);
+      }
+      experts.push_back(std::move(expert));
+    }
+    const size_t begin = std::min(f.items.size(), static_cast<size_t>(q.offset));
+    const size_t end = std::min(f.items.size(), begin + static_cast<size_t>(std::max(q.limit, 0)));
+    for (size_t i = begin; i < end; ++i) {
+      const ItemScore& s = f.items[i];
+      items.push_back({{"item_id", s.item_id},
+                       {"external_id", s.external_id ? nlohmann::json(*s.external_id) : nlohmann::json(nullptr)},
+                       {"answers", s.answers},
+                       {"mean", Num(s.mean)},
+                       {"corrected_mean", Num(s.corrected_mean)}});
+    }
+    scores.push_back({{"field", f.field},
+                      {"criterion", f.criterion.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.criterion)},
+                      {"label", f.label},
+                      {"scale", {{"min", f.min}, {"max", f.max}}},
+                      {"answers", f.answers},
+                      {"mean", Num(f.mean)},
+                      {"distribution", f.distribution},
+                      {"experts", experts},
+                      {"items", items},
+                      {"items_total", f.items.size()}});
+  }
+  for (const SpanField& f : r.spans) {
+    if (!q.field.empty() && f.field != q.field) continue;
+    found = true;
+    spans.push_back({{"field", f.field},
+                     {"items_with_2plus", f.items_with_2plus},
+                     {"pairs", f.pairs},
+                     {"spans", f.spans},
+                     {"exact_f1", Num(f.exact_f1)},
+                     {"overlap_f1", Num(f.overlap_f1)}});
+  }
+  if (!found) return base::Error::Invalid("no field named " + q.field).Detail("field", "field");
   nlohmann::json out = {{"project_id", r.project_id},
                         {"version", r.version},
                         {"computed_at", base::FormatRfc3339(r.computed_at_us)},
@@ -85,6 +133,8 @@ base::Result<std::string> RenderQuality(const QualityView& view, const QualityQu
                           {"target_confidence", r.target_confidence},
                           {"items_decided", r.items_decided},
                           {"items_open", r.items_open}}},
+                        {"scores", scores},
+                        {"spans", spans},
                         {"fields", fields}};
   return base::Dump(out);
 }

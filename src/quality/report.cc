@@ -187,6 +187,7 @@ base::Result<std::shared_ptr<QualityReport>> ComputeReport(storage::Db& db, cons
     }
 
     std::vector<qc::LabelTableBuilder> builders(fields.size());
+    ScoreCollector scores(p.Text(3));
     std::unordered_set<std::string> experts;
     ASSAY_TRY(c.QueryEach("SELECT item_id, expert_id, answer FROM submissions WHERE project_id = ? AND state <> 'rejected'",
                           {project_id}, [&](const storage::Row& r) -> base::Status {
@@ -200,6 +201,7 @@ base::Result<std::shared_ptr<QualityReport>> ComputeReport(storage::Db& db, cons
                             for (size_t f = 0; f < fields.size(); ++f) {
                               if (auto label = FieldLabel(fields[f], answer)) builders[f].Add(r.Text(0), r.Text(1), *label);
                             }
+                            scores.Add(it->second, r.Text(1), answer);
                             return base::Ok();
                           }));
     std::unordered_map<std::string, std::pair<std::string, std::string>> users;
@@ -219,6 +221,17 @@ base::Result<std::shared_ptr<QualityReport>> ComputeReport(storage::Db& db, cons
     for (size_t f = 0; f < fields.size(); ++f) {
       report->fields.push_back(
           ComputeField(model, fields[f], std::move(builders[f]), items, item_index, gold[f], users));
+    }
+    if (!scores.empty()) {
+      std::vector<std::string> ids;
+      std::vector<std::optional<std::string>> external_ids;
+      ids.reserve(items.size());
+      external_ids.reserve(items.size());
+      for (const ItemRow& i : items) {
+        ids.push_back(i.id);
+        external_ids.push_back(i.external_id);
+      }
+      std::move(scores).Finish(ids, external_ids, users, *report);
     }
     return base::Ok();
   }));

@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "base/result.h"
 #include "storage/db.h"
+#include "quality/scores.h"
 #include "work/label_fields.h"
 
 namespace quality {
@@ -72,6 +73,8 @@ struct QualityReport {
   double target_confidence = 0;
   int64_t items_decided = 0, items_open = 0;
   std::vector<FieldQuality> fields;
+  std::vector<ScoreField> scores;  // each rating and each rubric criterion (scores.h)
+  std::vector<SpanField> spans;    // each spans field
   double DsSkill(size_t field, std::string_view expert_id) const;  // kDefaultSkill when unknown
 };
 

@@ -72,11 +72,60 @@ FieldQuality FieldFrom(const json& j) {
   return f;
 }
 
+json ScoreJson(const ScoreField& f) {
+  json experts = json::array(), items = json::array();
+  for (const ScoreExpert& e : f.experts) {
+    experts.push_back(json::array({e.expert_id, e.name, e.email, e.answers, Num(e.mean), Num(e.stddev)}));
+  }
+  for (const ItemScore& i : f.items) {
+    items.push_back(json::array({i.item_id, i.external_id ? json(*i.external_id) : json(nullptr), i.answers,
+                                 Num(i.mean), Num(i.corrected_mean)}));
+  }
+  return {{"field", f.field}, {"criterion", f.criterion}, {"label", f.label}, {"min", f.min}, {"max", f.max},
+          {"answers", f.answers}, {"mean", Num(f.mean)}, {"distribution", f.distribution},
+          {"experts", experts}, {"items", items}};
+}
+
+ScoreField ScoreFrom(const json& j) {
+  ScoreField f;
+  f.field = j.at("field").get<std::string>();
+  f.criterion = j.at("criterion").get<std::string>();
+  f.label = j.at("label").get<std::string>();
+  f.min = j.at("min").get<int64_t>();
+  f.max = j.at("max").get<int64_t>();
+  f.answers = j.at("answers").get<int64_t>();
+  f.mean = NumOr(j.at("mean"));
+  f.distribution = j.at("distribution").get<std::vector<int64_t>>();
+  for (const json& e : j.at("experts")) {
+    f.experts.push_back({e.at(0).get<std::string>(), e.at(1).get<std::string>(), e.at(2).get<std::string>(),
+                         e.at(3).get<int64_t>(), NumOr(e.at(4)), NumOr(e.at(5))});
+  }
+  for (const json& i : j.at("items")) {
+    ItemScore s{i.at(0).get<std::string>(), std::nullopt, i.at(2).get<int64_t>(), NumOr(i.at(3)), NumOr(i.at(4))};
+    if (!i.at(1).is_null()) s.external_id = i.at(1).get<std::string>();
+    f.items.push_back(std::move(s));
+  }
+  return f;
+}
+
+json SpanJson(const SpanField& f) {
+  return {{"field", f.field}, {"items_with_2plus", f.items_with_2plus}, {"pairs", f.pairs},
+          {"spans", f.spans}, {"exact_f1", Num(f.exact_f1)}, {"overlap_f1", Num(f.overlap_f1)}};
+}
+
+SpanField SpanFrom(const json& j) {
+  return {j.at("field").get<std::string>(), j.at("items_with_2plus").get<int64_t>(), j.at("pairs").get<int64_t>(),
+          j.at("spans").get<int64_t>(), NumOr(j.at("exact_f1")), NumOr(j.at("overlap_f1"))};
+}
+
 }  // namespace
 
 std::string StoredReport(const QualityReport& r) {
   json fields = json::array();
   for (const FieldQuality& f : r.fields) fields.push_back(FieldJson(f));
+  json scores = json::array(), spans = json::array();
+  for (const ScoreField& f : r.scores) scores.push_back(ScoreJson(f));
+  for (const SpanField& f : r.spans) spans.push_back(SpanJson(f));
   return base::Dump(json{{"project_id", r.project_id},
                          {"version", r.version},
                          {"computed_at_us", r.computed_at_us},
@@ -87,7 +136,9 @@ std::string StoredReport(const QualityReport& r) {
                          {"target_confidence", r.target_confidence},
                          {"items_decided", r.items_decided},
                          {"items_open", r.items_open},
-                         {"fields", fields}});
+                         {"fields", fields},
+                         {"scores", scores},
+                         {"spans", spans}});
 }
 
 base::Result<std::shared_ptr<QualityReport>> ParseStoredReport(std::string_view text) {
@@ -105,6 +156,9 @@ base::Result<std::shared_ptr<QualityReport>> ParseStoredReport(std::string_view 
     r->items_decided = j.at("items_decided").get<int64_t>();
     r->items_open = j.at("items_open").get<int64_t>();
     for (const json& f : j.at("fields")) r->fields.push_back(FieldFrom(f));
+    // Reports stored before scores and spans were kept have neither.
+    for (const json& f : j.value("scores", json::array())) r->scores.push_back(ScoreFrom(f));
+    for (const json& f : j.value("spans", json::array())) r->spans.push_back(SpanFrom(f));
   } catch (const json::exception& e) {
     return base::Error::Internal(std::string("a stored quality report is malformed: ") + e.what());
   }

@@ -59,8 +59,21 @@ export interface QualityField {
   agreement: { percent: number | null; krippendorff_alpha: number | null; fleiss_kappa: number | null; items_with_2plus: number };
   workers: QualityWorker[]; labels: QualityLabel[]; labels_total: number;
 }
+/** A rating, or one criterion of a rubric, as a score (GET /quality's `scores`). */
+export interface ScoreField {
+  field: string; criterion: string | null; label: string; scale: { min: number; max: number };
+  answers: number; mean: number | null; distribution: number[];
+  /** Each expert's mean and spread: her bias, and how much of the scale she uses. */
+  experts: { expert_id: string; name?: string; email?: string; answers: number; mean: number | null; stddev: number | null }[];
+  /** corrected_mean: each expert's scores standardised first, so a harsh and a lenient grader count alike. */
+  items: { item_id: string; external_id: string | null; answers: number; mean: number | null; corrected_mean: number | null }[];
+  items_total: number;
+}
+/** Agreement on marked text (a spans field): F1 over every pair of experts on the same item. */
+export interface SpanAgreement { field: string; items_with_2plus: number; pairs: number; spans: number; exact_f1: number | null; overlap_f1: number | null }
 export interface Quality {
   project_id: string; version: number; computed_at: string; stale: boolean; items: number; submissions: number;
+  scores: ScoreField[]; spans: SpanAgreement[];
   overlap: { overlap: number; max_overlap: number; target_confidence: number; items_decided: number; items_open: number };
   fields: QualityField[];
 }

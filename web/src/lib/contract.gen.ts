@@ -956,6 +956,42 @@ export interface Routes {
       stale: boolean;
       submissions: number;
       version: number;
+      scores: Array<{
+        field: string;
+        criterion: string | null;
+        label: string;
+        scale: {
+          min: number;
+          max: number;
+        };
+        answers: number;
+        mean: number | null;
+        distribution: Array<number>;
+        experts: Array<{
+          expert_id: string;
+          name?: string;
+          email?: string;
+          answers: number;
+          mean: number | null;
+          stddev: number | null;
+        }>;
+        items: Array<{
+          item_id: string;
+          external_id: string | null;
+          answers: number;
+          mean: number | null;
+          corrected_mean: number | null;
+        }>;
+        items_total: number;
+      }>;
+      spans: Array<{
+        field: string;
+        items_with_2plus: number;
+        pairs: number;
+        spans: number;
+        exact_f1: number | null;
+        overlap_f1: number | null;
+      }>;
     };
   };
   "GET /api/v1/projects/{project_id}/remaining": {

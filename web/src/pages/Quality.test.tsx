@@ -1,7 +1,7 @@
 import { describe, expect, it, vi, afterEach } from 'vitest';
 import React from 'react';
 import { render, cleanup, waitFor, fireEvent } from '@testing-library/react';
-import { QualityPage, WorkerAccuracy, ConfidenceHistogram, FieldQualityView } from './Quality';
+import { QualityPage, WorkerAccuracy, ConfidenceHistogram, FieldQualityView, ScoresView, SpanAgreementView } from './Quality';
 import { ReviewPage } from './Review';
 import { alphaReading, confidenceBins, lowestConfidence, rankWorkers } from '../lib/quality';
 import { clearItemCache } from '../lib/items';
@@ -24,7 +24,7 @@ const FIELD: QualityField = {
 };
 const REPORT = (stale: boolean): Quality => ({
   project_id: 'p1', version: 3, computed_at: '2026-11-23T10:00:00Z', stale, items: 3, submissions: 8,
-  overlap: { overlap: 2, max_overlap: 4, target_confidence: 0.9, items_decided: 1, items_open: 2 }, fields: [FIELD],
+  overlap: { overlap: 2, max_overlap: 4, target_confidence: 0.9, items_decided: 1, items_open: 2 }, fields: [FIELD], scores: [], spans: [],
 });
 
 describe('quality readings', () => {
@@ -115,6 +115,25 @@ describe('choosing the aggregation', () => {
     await r.findByText(/labels by GLAD \(expert ability and item difficulty\)/);
     expect(urls.filter((u) => u.includes('/quality')).pop()).toContain('method=glad');
     expect(r.getByText(/Bar: chance of a right answer on an item of average difficulty \(GLAD\)/)).toBeTruthy();
+  });
+});
+
+describe('scores and marked text', () => {
+  it('shows each criterion with its mean, how the scale was used and each expert’s level', () => {
+    const r = render(<ScoresView scores={[{
+      field: 'grade', criterion: 'accuracy', label: 'Medically accurate', scale: { min: 1, max: 5 }, answers: 5, mean: 3,
+      distribution: [1, 0, 2, 1, 1], items_total: 2, items: [],
+      experts: [{ expert_id: 'e1', name: 'Ana', answers: 3, mean: 4, stddev: 0.5 }, { expert_id: 'expert-0b1c2d3e', answers: 2, mean: 1.5, stddev: 0.7 }],
+    }]} />);
+    expect(r.getByRole('rowheader').textContent).toBe('grade · Medically accurate');
+    expect(r.getByText('3.00')).toBeTruthy();
+    expect(r.getByRole('img').getAttribute('aria-label')).toBe('grade · Medically accurate: 1 × 1, 0 × 2, 2 × 3, 1 × 4, 1 × 5');
+    expect(r.getByText('Ana 4.0 ± 0.5 · expert-0b1c2d3e 1.5 ± 0.7')).toBeTruthy();
+  });
+  it('shows span agreement as exact and overlapping F1', () => {
+    const r = render(<SpanAgreementView spans={[{ field: 'errors', items_with_2plus: 2, pairs: 3, spans: 7, exact_f1: 0.25, overlap_f1: 2 / 3 }]} />);
+    const cells = r.getAllByRole('cell').map((c) => c.textContent);
+    expect(cells).toEqual(['25%', '67%', '2 (3 pairs of experts)', '7']);
   });
 });
 

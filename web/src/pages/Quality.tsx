@@ -1,5 +1,5 @@
 import React, { useEffect, useState } from 'react';
-import { api, type QualityField, type QualityLabel, type QualityMethod } from '../lib/api';
+import { api, type QualityField, type QualityLabel, type QualityMethod, type ScoreField, type SpanAgreement } from '../lib/api';
 import { ErrorBox, ScrollX, useLoad } from '../components/ui';
 import { ColumnChart, Sized } from '../components/charts';
 import { alphaReading, confidenceBins, lowestConfidence, METHODS, methodInfo, rankWorkers, workerLabel } from '../lib/quality';
@@ -38,7 +38,7 @@ export function QualityPage({ projectId }: { projectId: string }) {
             <div className="kpi"><span className="big">{q.overlap.max_overlap > q.overlap.overlap ? `${q.overlap.overlap}–${q.overlap.max_overlap}` : q.overlap.overlap}</span>
               <span className="muted">{q.overlap.max_overlap > q.overlap.overlap ? `experts per item, more until a label reaches ${pct(q.overlap.target_confidence)} confidence` : 'experts per item'}</span></div>
           </div>
-          {q.fields.length === 0 ? <p className="muted">This template has no pairwise, choice or rating question, so there is no agreement to measure.</p> : (
+          {q.fields.length === 0 ? (q.scores.length || q.spans.length ? null : <p className="muted">This template has no pairwise, choice or rating question, so there is no agreement to measure.</p>) : (
             <>
               <div className="quality-choices">
                 {q.fields.length > 1 ? (
@@ -57,6 +57,8 @@ export function QualityPage({ projectId }: { projectId: string }) {
               <FieldQualityView projectId={projectId} field={field!} />
             </>
           )}
+          {q.spans.length ? <SpanAgreementView spans={q.spans} /> : null}
+          {q.scores.length ? <ScoresView scores={q.scores} /> : null}
         </>
       )}
     </div>
@@ -162,5 +164,69 @@ export function LowestConfidence({ projectId, labels }: { projectId: string; lab
         </tbody>
       </table>
     </ScrollX>
+  );
+}
+
+/** Marked text (spans fields): how often two experts mark the same stretch, exactly or overlapping. */
+export function SpanAgreementView({ spans }: { spans: SpanAgreement[] }) {
+  return (
+    <section aria-labelledby="spans-h">
+      <h2 id="spans-h">Marked text</h2>
+      <ScrollX label="Span agreement table">
+        <table className="table">
+          <thead><tr><th scope="col">Field</th><th scope="col">Same span (exact F1)</th><th scope="col">Overlapping (F1)</th><th scope="col">Items compared</th><th scope="col" className="hide-narrow">Spans</th></tr></thead>
+          <tbody>
+            {spans.map((s) => (
+              <tr key={s.field}>
+                <th scope="row">{s.field}</th>
+                <td>{pct(s.exact_f1)}</td><td>{pct(s.overlap_f1)}</td>
+                <td>{s.items_with_2plus} ({s.pairs} pair{s.pairs === 1 ? '' : 's'} of experts)</td><td className="hide-narrow">{s.spans}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollX>
+      <p className="muted small">F1 over every pair of experts who answered the same item: exact counts a span only when both mark the same characters with the same category; overlapping counts any shared stretch of the same category. Two experts who both mark nothing agree.</p>
+    </section>
+  );
+}
+
+const fixed = (x: number | null | undefined, digits = 2) => (x == null ? '—' : x.toFixed(digits));
+
+/** Ratings and rubric criteria: the mean, how the scale was used, and each expert's own level. */
+export function ScoresView({ scores }: { scores: ScoreField[] }) {
+  return (
+    <section aria-labelledby="scores-h">
+      <h2 id="scores-h">Scores</h2>
+      <ScrollX label="Scores table">
+        <table className="table scores">
+          <thead><tr><th scope="col">Criterion</th><th scope="col">Mean</th><th scope="col">Answers by score</th><th scope="col">Experts: mean ± spread</th></tr></thead>
+          <tbody>
+            {scores.map((f) => {
+              const name = f.criterion ? `${f.field} · ${f.label}` : f.label;
+              const most = Math.max(1, ...f.distribution);
+              return (
+                <tr key={`${f.field}/${f.criterion ?? ''}`}>
+                  <th scope="row">{name}</th>
+                  <td className="nowrap"><b>{fixed(f.mean)}</b> <span className="muted small">of {f.scale.min}–{f.scale.max} · {f.answers} answer{f.answers === 1 ? '' : 's'}</span></td>
+                  <td>
+                    <span className="spark" role="img" aria-label={`${name}: ${f.distribution.map((n, k) => `${n} × ${f.scale.min + k}`).join(', ')}`}>
+                      {f.distribution.map((n, k) => (
+                        <span key={k} className="spark-col" title={`${n} answer${n === 1 ? '' : 's'} of ${f.scale.min + k}`}>
+                          <span className="spark-bar" style={{ height: `${Math.round((n / most) * 30)}px` }} />
+                          <span className="spark-tick">{f.scale.min + k}</span>
+                        </span>
+                      ))}
+                    </span>
+                  </td>
+                  <td className="small">{f.experts.map((e) => `${e.name || e.email || e.expert_id} ${fixed(e.mean, 1)} ± ${fixed(e.stddev, 1)}`).join(' · ')}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </ScrollX>
+      <p className="muted small">An expert whose mean sits well above or below the others grades more leniently or harshly; each item’s corrected mean (in the export and the API) standardises every expert’s scores first, so both count alike.</p>
+    </section>
   );
 }
