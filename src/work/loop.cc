@@ -370,6 +370,54 @@ base::Status Service::ReturnAssignment(const Caller& caller, std::string_view as
   });
 }
 
+// A submit on its way: the request, what ReadSubmitContext read and checked, kept until the
+// write has run; `result` and `version` are its answer.
+struct Service::SubmitRequestState {
+  Caller caller;
+  SubmitRequest req;
+  nlohmann::json answer;  // parsed once, before the write
+  // From ReadSubmitContext:
+  std::string project_id, item_id;
+  std::string answer_hash;
+  std::string answer_text;  // the expert's own text, for the browser's search (search.h)
+  int64_t item_seq = 0;
+  OverlapSettings overlap;
+  std::shared_ptr<const ProjectTemplate> tmpl;
+  std::string new_id;  // made outside the write; a re-run of the write reuses it
+  SubmitResult result;
+  int64_t version = 0;
+};
+
+base::Status Service::ReadSubmitContext(storage::Conn& c, SubmitRequestState& st, bool lock) {
+  // The assignment with its project and item. Column 8: the assignment a submission with this
+  // client id belongs to, if any: one used on another assignment is refused here (on SQLite, on
+  // a reader: in the write it would fail after taking the lease, which rolls back and re-runs
+  // the writer's whole batch). With `lock` (PostgreSQL, in the write) it locks the assignment
+  // and the item: submits of one assignment, and of one item (whose labels a submit may count),
+  // queue on those rows instead of conflicting and re-running (storage::Conn's row locks).
+  std::string sql =
+      "SELECT a.expert_id, a.project_id, a.item_id, p.template, i.data, p.overlap, p.max_overlap, "
+      "p.target_confidence_ppm, (SELECT s.assignment_id FROM submissions s WHERE s.expert_id = ? AND "
+      "s.client_submission_id = ?), i.seq FROM assignments a JOIN projects p ON p.id = a.project_id "
+      "JOIN items i ON i.id = a.item_id WHERE a.id = ?";
+  if (lock) sql += db_.RowLockClause("a, i", false);
+  const SubmitRequest& req = st.req;
+  ASSAY_ASSIGN_OR_RETURN(storage::Rows ctx, c.Query(sql, {st.caller.user_id, req.client_submission_id, req.assignment_id}));
+  if (ctx.empty() || ctx[0].Text(0) != st.caller.user_id) return base::Error::NotFound("no such assignment");
+  const storage::Row& r = ctx[0];
+  if (!r.IsNull(8) && r.Text(8) != req.assignment_id) return ReusedClientId();
+  st.project_id = r.Text(1);
+  st.item_id = r.Text(2);
+  ASSAY_ASSIGN_OR_RETURN(st.tmpl, TemplateFor(st.project_id, r.Text(3)));
+  ASSAY_ASSIGN_OR_RETURN(nlohmann::json data, base::ParseJson(r.Text(4)));
+  ASSAY_TRY(st.tmpl->parsed.ValidateAnswer(st.answer, data));
+  st.answer_hash = base::Sha256Hex(base::CanonicalJson(st.answer));
+  st.answer_text = st.tmpl->parsed.AnswerText(st.answer);
+  st.item_seq = r.Int(9);
+  st.overlap = OverlapSettings{r.Int(5), r.IsNull(6) ? r.Int(5) : r.Int(6), static_cast<double>(r.Int(7)) / 1e6};
+  return base::Ok();
+}
+
 base::Result<SubmitResult> Service::Submit(const Caller& caller, const SubmitRequest& req) {
   return Await<SubmitResult>([&](Done<SubmitResult> done) { SubmitAsync(caller, req, std::move(done)); });
 }
@@ -383,67 +431,85 @@ void Service::SubmitAsync(const Caller& caller, const SubmitRequest& req, Done<S
     return done(base::Error::Invalid("active_ms must be between 0 and 30 days").Detail("field", "active_ms"));
   }
   if (req.lease_token.empty()) return done(base::Error::Invalid("lease_token is required").Detail("field", "lease_token"));
-  // What the write needs, kept until it has run; `result` and `version` are its answer.
-  struct State {
-    Caller caller;
-    SubmitRequest req;
-    std::string answer_hash;
-    std::string answer_text;  // the expert's own text, for the browser's search (search.h)
-    int64_t item_seq = 0;
-    std::string new_id;  // made outside the writer; a re-run of the write reuses it
-    OverlapSettings overlap;
-    std::shared_ptr<const ProjectTemplate> tmpl;
-    SubmitResult result;
-    int64_t version = 0;
-  };
-  auto st = std::make_shared<State>();
-  // Validate outside the writer: it is the one serial resource.
-  base::Status valid = [&]() -> base::Status {
-    // Column 8: the assignment a submission with this client id belongs to, if any. One used on
-    // another assignment is refused here, on a reader: in the write it would fail after taking the
-    // lease, which rolls back and re-runs the writer's whole batch.
-    ASSAY_ASSIGN_OR_RETURN(storage::Rows ctx,
-                           db_.Query("SELECT a.expert_id, a.project_id, a.item_id, p.template, i.data, p.overlap, "
-                                     "p.max_overlap, p.target_confidence_ppm, (SELECT s.assignment_id FROM submissions s "
-                                     "WHERE s.expert_id = ? AND s.client_submission_id = ?), i.seq FROM assignments a "
-                                     "JOIN projects p ON p.id = a.project_id JOIN items i ON i.id = a.item_id WHERE a.id = ?",
-                                     {caller.user_id, req.client_submission_id, req.assignment_id}));
-    if (ctx.empty() || ctx[0].Text(0) != caller.user_id) return base::Error::NotFound("no such assignment");
-    if (!ctx[0].IsNull(8) && ctx[0].Text(8) != req.assignment_id) return ReusedClientId();
-    auto answer = base::ParseJson(req.answer_json);
-    if (!answer) return base::Error::Invalid("answer is not valid JSON: " + answer.error().message()).Detail("field", "answer");
-    ASSAY_ASSIGN_OR_RETURN(st->tmpl, TemplateFor(ctx[0].Text(1), ctx[0].Text(3)));
-    ASSAY_ASSIGN_OR_RETURN(nlohmann::json data, base::ParseJson(ctx[0].Text(4)));
-    ASSAY_TRY(st->tmpl->parsed.ValidateAnswer(*answer, data));
-    st->answer_hash = base::Sha256Hex(base::CanonicalJson(*answer));
-    st->answer_text = st->tmpl->parsed.AnswerText(*answer);
-    st->item_seq = ctx[0].Int(9);
-    st->overlap = OverlapSettings{ctx[0].Int(5), ctx[0].IsNull(6) ? ctx[0].Int(5) : ctx[0].Int(6),
-                                  static_cast<double>(ctx[0].Int(7)) / 1e6};
-    return base::Ok();
-  }();
-  if (!valid) return done(std::move(valid).error());
+  auto st = std::make_shared<SubmitRequestState>();
   st->caller = caller;
   st->req = req;
   st->new_id = NewId();
+  // SQLite: the context on a reader, outside the one serial writer. PostgreSQL: in the write, as
+  // its first statement, which takes the row locks the write needs anyway.
+  const bool context_in_write = db_.dialect() == storage::Dialect::kPostgres;
+  base::Status valid = [&]() -> base::Status {
+    auto answer = base::ParseJson(req.answer_json);
+    if (!answer) return base::Error::Invalid("answer is not valid JSON: " + answer.error().message()).Detail("field", "answer");
+    st->answer = std::move(answer).value();
+    if (context_in_write) return base::Ok();
+    return db_.Read([&](storage::Conn& c) { return ReadSubmitContext(c, *st, /*lock=*/false); });
+  }();
+  if (!valid) return done(std::move(valid).error());
 
-  auto write = [this, st](storage::Conn& c) -> base::Status {
+  auto write = [this, st, context_in_write](storage::Conn& c) -> base::Status {
     const Caller& caller = st->caller;
     const SubmitRequest& req = st->req;
     SubmitResult& result = st->result;
     result = {};
-    // Submits of one assignment, and of one item (whose labels a submit may count), queue on
-    // those rows instead of conflicting and re-running (PostgreSQL; storage::Conn's row locks).
-    ASSAY_TRY(c.LockRows("SELECT 1 FROM assignments a JOIN items i ON i.id = a.item_id WHERE a.id = ?", {req.assignment_id}));
+    if (context_in_write) {
+      ASSAY_TRY(c.UseRowLocking());
+      ASSAY_TRY(ReadSubmitContext(c, *st, /*lock=*/true));
+    } else {
+      ASSAY_TRY(c.LockRows("SELECT 1 FROM assignments a JOIN items i ON i.id = a.item_id WHERE a.id = ?",
+                           {req.assignment_id}));
+    }
+    const std::string& project_id = st->project_id;
+    const std::string& item_id = st->item_id;
     const base::Error reused = ReusedClientId();
     const int64_t now = clock_.NowMicros();
-    // The usual case in one statement: the caller's live lease with this token becomes submitted.
-    ASSAY_ASSIGN_OR_RETURN(storage::Rows taken,
-                           c.Query("UPDATE assignments SET state = 'submitted', finished_at_us = ? WHERE id = ? "
-                                   "AND expert_id = ? AND state = 'leased' AND lease_token = ? AND lease_expires_at_us > ? "
-                                   "RETURNING project_id, item_id",
-                                   {now, req.assignment_id, caller.user_id, req.lease_token, now}));
-    if (taken.empty()) {
+    Submission s{st->new_id, req.assignment_id, item_id, project_id, caller.user_id, req.client_submission_id,
+                 req.answer_json, req.active_ms, now, "pending", std::nullopt};
+    // The usual case: the caller's live lease with this token becomes submitted, her submission
+    // is added and the report's version moves (one of the project's stamp rows, so concurrent
+    // submits of the project do not queue on one row; quality_stamps.h). The lease was live, so
+    // no submission of this assignment exists yet: a row with this client id is another
+    // submission's (rolled back with the lease change).
+    const storage::Params take_params = {now, req.assignment_id, caller.user_id, req.lease_token, now};
+    const storage::Params add_params = {s.id, s.assignment_id, s.project_id, s.item_id, s.expert_id,
+                                        s.client_submission_id, s.answer_json, st->answer_hash, s.active_ms, now};
+    constexpr std::string_view kTake =
+        "UPDATE assignments SET state = 'submitted', finished_at_us = ? WHERE id = ? AND expert_id = ? "
+        "AND state = 'leased' AND lease_token = ? AND lease_expires_at_us > ?";
+    constexpr std::string_view kAddColumns =
+        "INSERT INTO submissions (id, assignment_id, project_id, item_id, expert_id, client_submission_id, "
+        "answer, answer_hash, active_ms, submitted_at_us) ";
+    constexpr std::string_view kAddValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    constexpr std::string_view kAddConflict = " ON CONFLICT (expert_id, client_submission_id) DO NOTHING";
+    bool taken = false, added = false;
+    if (c.dialect() == storage::Dialect::kPostgres) {
+      // All three in one statement (data-modifying CTEs): each step only when the one before it
+      // changed a row. The stamp is BumpQualityStamp's upsert.
+      storage::Params params = take_params;
+      params.insert(params.end(), add_params.begin(), add_params.end());
+      params.push_back(QualityShard(item_id));
+      ASSAY_ASSIGN_OR_RETURN(
+          storage::Rows rows,
+          c.Query("WITH taken AS (" + std::string(kTake) + " RETURNING 1), added AS (" + std::string(kAddColumns) +
+                      "SELECT v.* FROM (VALUES " + std::string(kAddValues) + ") v WHERE EXISTS (SELECT 1 FROM taken)" +
+                      std::string(kAddConflict) + " RETURNING project_id), stamped AS (INSERT INTO quality_stamps "
+                      "(project_id, shard, changes) SELECT added.project_id, ?, 1 FROM added ON CONFLICT "
+                      "(project_id, shard) DO UPDATE SET changes = quality_stamps.changes + 1) "
+                      "SELECT (SELECT count(*) FROM taken), (SELECT count(*) FROM added)",
+                  params));
+      taken = rows[0].Int(0) == 1;
+      added = rows[0].Int(1) == 1;
+    } else {
+      ASSAY_ASSIGN_OR_RETURN(int64_t n, c.Exec(kTake, take_params));
+      taken = n == 1;
+      if (taken) {
+        ASSAY_ASSIGN_OR_RETURN(n, c.Exec(std::string(kAddColumns) + "VALUES " + std::string(kAddValues) +
+                                             std::string(kAddConflict), add_params));
+        added = n == 1;
+        if (added) ASSAY_TRY(BumpQualityStamp(c, project_id, item_id));
+      }
+    }
+    if (!taken) {
       // Why not: the precise error, or a retry of a submit that went through (its lease is gone):
       // answer that submission.
       base::Result<LiveAssignment> live = RequireLiveLease(c, caller, req.assignment_id, req.lease_token, now);
@@ -458,23 +524,7 @@ void Service::SubmitAsync(const Caller& caller, const SubmitRequest& req, Done<S
       result.created = false;
       return base::Ok();
     }
-    const std::string& project_id = taken[0].Text(0);
-    const std::string& item_id = taken[0].Text(1);
-    Submission s{st->new_id, req.assignment_id, item_id, project_id, caller.user_id, req.client_submission_id,
-                 req.answer_json, req.active_ms, now, "pending", std::nullopt};
-    // The lease was live, so no submission of this assignment exists yet: a row with this client
-    // id is another submission's (rolled back with the lease change above).
-    ASSAY_ASSIGN_OR_RETURN(
-        int64_t inserted,
-        c.Exec("INSERT INTO submissions (id, assignment_id, project_id, item_id, expert_id, client_submission_id, "
-               "answer, answer_hash, active_ms, submitted_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-               "ON CONFLICT (expert_id, client_submission_id) DO NOTHING",
-               {s.id, s.assignment_id, s.project_id, s.item_id, s.expert_id, s.client_submission_id, s.answer_json,
-                st->answer_hash, s.active_ms, now}));
-    if (inserted != 1) return reused;
-    // The report's version: one of the project's stamp rows, so concurrent submits of the
-    // project do not queue on one row (quality_stamps.h); the sum only when someone reads it.
-    ASSAY_TRY(BumpQualityStamp(c, project_id, item_id));
+    if (!added) return reused;
     st->version = 0;
     if (quality_observer_ && quality_observer_->WantsVersion(st->overlap.dynamic())) {
       ASSAY_ASSIGN_OR_RETURN(st->version, QualityVersion(c, project_id));

@@ -234,7 +234,9 @@ class Service {
   // and the item, and whether the answer fits the template. SQLite reads them on a reader (its
   // writer is serial); PostgreSQL in the write itself, with the row lock it takes anyway.
   struct LeaseRequest;
+  struct SubmitRequestState;
   base::Status ReadLeaseGate(storage::Conn& c, LeaseRequest& req, bool lock);
+  base::Status ReadSubmitContext(storage::Conn& c, SubmitRequestState& req, bool lock);
 
   // Routing (routing.cc): whether the expert may take the project's work, and which items.
   struct ProjectGate {  // the project's people settings, as the lease reads them
