@@ -73,8 +73,10 @@ struct Service::LeaseRequest {
   int64_t lease_us = 0;
   Display display;
   std::optional<base::Error> no_new_lease;
-  // The pick (PickSql): the next item's id, the candidates in order, with and without SKIP
-  // LOCKED; its parameters; and the cap the chosen item's count must stay under.
+  // The pick: an SQL expression for the next item's id (the candidates in order, one scalar
+  // subquery each, in a coalesce), with and without SKIP LOCKED; its parameters; and the cap the
+  // chosen item's count must stay under. Items others are taking are skipped first in every
+  // candidate; only when none finds an item does the lease wait for them.
   std::string pick, pick_skip_locked;
   storage::Params pick_params;
   int64_t max_overlap = 0;
@@ -399,11 +401,12 @@ base::Status Service::ReadSubmitContext(storage::Conn& c, SubmitRequestState& st
       "SELECT a.expert_id, a.project_id, a.item_id, p.template, i.data, p.overlap, p.max_overlap, "
       "p.target_confidence_ppm, (SELECT s.assignment_id FROM submissions s WHERE s.expert_id = ? AND "
       "s.client_submission_id = ?), i.seq FROM assignments a JOIN projects p ON p.id = a.project_id "
-      "JOIN items i ON i.id = a.item_id WHERE a.id = ?";
+      "JOIN items i ON i.id = a.item_id WHERE a.id = ? AND a.expert_id = ?";  // only her own rows are locked
   if (lock) sql += db_.RowLockClause("a, i", false);
   const SubmitRequest& req = st.req;
-  ASSAY_ASSIGN_OR_RETURN(storage::Rows ctx, c.Query(sql, {st.caller.user_id, req.client_submission_id, req.assignment_id}));
-  if (ctx.empty() || ctx[0].Text(0) != st.caller.user_id) return base::Error::NotFound("no such assignment");
+  ASSAY_ASSIGN_OR_RETURN(storage::Rows ctx, c.Query(sql, {st.caller.user_id, req.client_submission_id, req.assignment_id,
+                                                          st.caller.user_id}));
+  if (ctx.empty()) return base::Error::NotFound("no such assignment");
   const storage::Row& r = ctx[0];
   if (!r.IsNull(8) && r.Text(8) != req.assignment_id) return ReusedClientId();
   st.project_id = r.Text(1);
