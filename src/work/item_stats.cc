@@ -144,19 +144,23 @@ struct ItemFacts {
   std::optional<std::string> external_id, gold;
 };
 
-base::Result<ItemFacts> LoadFacts(storage::Conn& c, std::string_view item_id) {
-  ASSAY_ASSIGN_OR_RETURN(
-      storage::Row r,
-      c.QueryOne("SELECT i.seq, i.created_at_us, p.overlap, coalesce(p.max_overlap, p.overlap), i.want, "
-                 "(SELECT count(*) FROM skips k WHERE k.item_id = i.id), "
-                 "(SELECT count(*) FROM skips k WHERE k.item_id = i.id AND k.reason <> 'outside_expertise'), "
-                 "(SELECT coalesce(max(r.created_at_us), 0) FROM submissions s JOIN reviews r ON r.submission_id = s.id "
-                 "WHERE s.item_id = i.id), i.decided, i.external_id, i.gold "
-                 "FROM items i JOIN projects p ON p.id = i.project_id WHERE i.id = ?",
-                 {item_id}));
-  ItemFacts f{r.Int(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4), r.Int(5), r.Int(6), r.Int(7), r.Int(8) != 0,
-              r.OptText(9), r.OptText(10)};
-  return f;
+// The item's facts (columns 0-10), its browser row as stored (11-26: StatsRow's columns, stale,
+// then its seq, NULL when the row is missing) and its submissions (27-31), one row each (one row
+// of NULLs without any), in one statement.
+constexpr int kStatsAt = 11, kSubmissionAt = 28;
+base::Result<storage::Rows> LoadItem(storage::Conn& c, const StatsInput& in, const std::string& stats_select) {
+  return c.Query(
+      "SELECT f.seq, f.created_at_us, f.overlap, f.max_overlap, f.want, f.skips, f.flags, f.last_review_us, f.decided, "
+      "f.external_id, f.gold, " + stats_select + ", st.stale, st.seq, s.expert_id, s.answer, s.state, s.active_ms, "
+      "s.submitted_at_us FROM (SELECT i.id, i.seq, i.created_at_us, p.overlap, coalesce(p.max_overlap, p.overlap) "
+      "AS max_overlap, i.want, (SELECT count(*) FROM skips k WHERE k.item_id = i.id) AS skips, "
+      "(SELECT count(*) FROM skips k WHERE k.item_id = i.id AND k.reason <> 'outside_expertise') AS flags, "
+      "(SELECT coalesce(max(r.created_at_us), 0) FROM submissions s JOIN reviews r ON r.submission_id = s.id "
+      "WHERE s.item_id = i.id) AS last_review_us, i.decided, i.external_id, i.gold "
+      "FROM items i JOIN projects p ON p.id = i.project_id WHERE i.id = ?) f "
+      "LEFT JOIN item_stats st ON st.project_id = ? AND st.seq = f.seq "
+      "LEFT JOIN submissions s ON s.item_id = f.id ORDER BY s.id",
+      {in.item_id, in.project_id});
 }
 
 // The state: no label yet, labelling, or as many labels as the item wants (with dynamic overlap:
@@ -170,24 +174,30 @@ std::string StateFor(const ItemFacts& f, int64_t labels) {
 }  // namespace
 
 base::Status RefreshItemStats(storage::Conn& c, const StatsInput& in) {
-  ASSAY_ASSIGN_OR_RETURN(ItemFacts facts, LoadFacts(c, in.item_id));
+  const std::vector<std::pair<const char*, storage::Value>> names = StatsRow().Columns();
+  std::string stats_select;
+  for (size_t i = 0; i < names.size(); ++i) stats_select += std::string(i ? ", st." : "st.") + names[i].first;
+  ASSAY_ASSIGN_OR_RETURN(storage::Rows item, LoadItem(c, in, stats_select));
+  if (item.empty()) return base::Error::NotFound("no such item");
+  const storage::Row& r = item[0];
+  ItemFacts facts{r.Int(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4), r.Int(5), r.Int(6), r.Int(7), r.Int(8) != 0,
+                  r.OptText(9), r.OptText(10)};
   StatsRow row;
   row.external_id = facts.external_id.value_or("");
   row.skips = facts.skips;
   row.flags = facts.flags;
   row.last_activity_us = std::max(facts.created_at_us, facts.last_review_us);
   std::vector<GivenLabel> labels;
-  ASSAY_TRY(c.QueryEach("SELECT expert_id, answer, state, active_ms, submitted_at_us FROM submissions WHERE item_id = ?",
-                        {in.item_id}, [&](const storage::Row& s) -> base::Status {
-                          const std::string& state = s.Text(2);
-                          row.pending += state == "pending";
-                          row.approved += state == "approved";
-                          row.rejected += state == "rejected";
-                          row.active_ms += s.Int(3);
-                          row.last_activity_us = std::max(row.last_activity_us, s.Int(4));
-                          if (state != "rejected") labels.push_back({s.Text(0), s.Text(1)});
-                          return base::Ok();
-                        }));
+  for (const storage::Row& s : item) {
+    if (s.IsNull(kSubmissionAt)) continue;  // no submission yet
+    const std::string& state = s.Text(kSubmissionAt + 2);
+    row.pending += state == "pending";
+    row.approved += state == "approved";
+    row.rejected += state == "rejected";
+    row.active_ms += s.Int(kSubmissionAt + 3);
+    row.last_activity_us = std::max(row.last_activity_us, s.Int(kSubmissionAt + 4));
+    if (state != "rejected") labels.push_back({s.Text(kSubmissionAt), s.Text(kSubmissionAt + 1)});
+  }
   row.labels = static_cast<int64_t>(labels.size());
   // Per-item overlap (bulk "set overlap" / "send for another label") counts every lease, so
   // rejected labels count against it: the item wants want - rejected labels that stand.
@@ -207,26 +217,27 @@ base::Status RefreshItemStats(storage::Conn& c, const StatsInput& in) {
   row.risk = RiskPpm(row.flags, row.gold == "mismatch", row.agreement_ppm, row.confidence_ppm);
 
   const auto cols = row.Columns();
-  std::string select = "SELECT ";
-  for (size_t i = 0; i < cols.size(); ++i) select += std::string(i ? ", " : "") + cols[i].first;
-  ASSAY_ASSIGN_OR_RETURN(storage::Rows current,
-                         c.Query(select + ", stale FROM item_stats WHERE project_id = ? AND seq = ?",
-                                 {in.project_id, facts.seq}));
-  if (current.empty()) {
+  // The stored row's columns and stale, as read above.
+  std::vector<storage::Value> current;
+  for (size_t i = 0; i <= cols.size(); ++i) current.push_back(r[kStatsAt + i]);
+  if (r.IsNull(kStatsAt + cols.size() + 1)) {
     ASSAY_TRY(AddMissingItemStats(c, in.project_id));
-    ASSAY_ASSIGN_OR_RETURN(current, c.Query(select + ", stale FROM item_stats WHERE project_id = ? AND seq = ?",
-                                            {in.project_id, facts.seq}));
-    if (current.empty()) return base::Error::Internal("item_stats row missing after AddMissingItemStats");
+    ASSAY_ASSIGN_OR_RETURN(storage::Rows added, c.Query("SELECT " + stats_select + ", st.stale FROM item_stats st "
+                                                        "WHERE st.project_id = ? AND st.seq = ?",
+                                                        {in.project_id, facts.seq}));
+    if (added.empty()) return base::Error::Internal("item_stats row missing after AddMissingItemStats");
+    current.clear();
+    for (size_t i = 0; i <= cols.size(); ++i) current.push_back(added[0][i]);
   }
   // Only the columns that changed: SQLite then rewrites only the indexes holding them.
   std::string set;
   storage::Params params;
   for (size_t i = 0; i < cols.size(); ++i) {
-    if (SameValue(current[0][i], cols[i].second)) continue;
+    if (SameValue(current[i], cols[i].second)) continue;
     set += std::string(set.empty() ? "" : ", ") + cols[i].first + " = ?";
     params.push_back(cols[i].second);
   }
-  if (current[0].Int(cols.size()) != 0) set += std::string(set.empty() ? "" : ", ") + "stale = 0";
+  if (current[cols.size()].AsInt() != 0) set += std::string(set.empty() ? "" : ", ") + "stale = 0";
   if (set.empty()) return base::Ok();
   params.push_back(std::string(in.project_id));
   params.push_back(facts.seq);

@@ -44,6 +44,10 @@ TEST_P(LoopTest, OnlyExpertMembersLease) {
   std::string id = MakeProject(1, 1, {expert});
   EXPECT_EQ(svc_->AcquireLease(outsider, id).error().code(), base::ErrorCode::kNotFound);
   EXPECT_EQ(svc_->AcquireLease(manager_, id).error().code(), base::ErrorCode::kPermissionDenied);
+  // An admin sees every project but labels in none she is not an expert of; no project, no lease.
+  EXPECT_EQ(svc_->AcquireLease(MakeCaller("admin@example.com", Role::kAdmin), id).error().code(),
+            base::ErrorCode::kPermissionDenied);
+  EXPECT_EQ(svc_->AcquireLease(expert, "no-such-project").error().code(), base::ErrorCode::kNotFound);
 }
 
 TEST_P(LoopTest, ExpiredLeasesGoBackToThePoolAndCannotSubmit) {

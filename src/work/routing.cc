@@ -65,13 +65,18 @@ std::map<std::string, int64_t> Service::ClassScarcity(storage::Conn& c, const st
 base::Result<Service::Route> Service::RouteExpert(storage::Conn& c, const Caller& caller, const ProjectGate& gate,
                                                   int64_t now) {
   Route route;
-  ASSAY_ASSIGN_OR_RETURN(storage::Rows classes_rows, c.Query("SELECT class, requirements FROM item_requirement_classes "
-                                                             "WHERE project_id = ?",
-                                                             {gate.project_id}));
+  storage::Rows classes_rows;
+  if (gate.has_classes.value_or(true)) {
+    ASSAY_ASSIGN_OR_RETURN(classes_rows, c.Query("SELECT class, requirements FROM item_requirement_classes "
+                                                 "WHERE project_id = ?",
+                                                 {gate.project_id}));
+  }
   const bool needs_facts = gate.requirements_json.has_value() || !classes_rows.empty();
   people::Facts facts;
   if (needs_facts) {
     ASSAY_ASSIGN_OR_RETURN(facts, people::LoadFacts(c, caller.user_id, now));
+  } else if (gate.expert_status) {
+    if (!gate.expert_status->empty()) facts.status = *gate.expert_status;  // "": no profile, Facts' default
   } else {
     ASSAY_ASSIGN_OR_RETURN(storage::Rows p, c.Query("SELECT status FROM expert_profiles WHERE user_id = ?", {caller.user_id}));
     if (!p.empty()) facts.status = p[0].Text(0);

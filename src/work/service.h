@@ -229,6 +229,14 @@ class Service {
 
   // True when the project's expired leases have not been swept in the last second.
   bool ShouldSweepLeases(std::string_view project_id, int64_t now_us);
+  // A lease or a submit on its way (loop.cc), and what each reads before it writes: the lease
+  // its access, the project's settings and her routing; the submit its assignment, the project
+  // and the item, and whether the answer fits the template. SQLite reads them on a reader (its
+  // writer is serial); PostgreSQL in the write itself, with the row lock it takes anyway.
+  struct LeaseRequest;
+  struct SubmitRequestState;
+  base::Status ReadLeaseGate(storage::Conn& c, LeaseRequest& req, bool lock);
+  base::Status ReadSubmitContext(storage::Conn& c, SubmitRequestState& req, bool lock);
 
   // Routing (routing.cc): whether the expert may take the project's work, and which items.
   struct ProjectGate {  // the project's people settings, as the lease reads them
@@ -236,6 +244,10 @@ class Service {
     std::optional<std::string> requirements_json, contract_id;
     std::optional<int64_t> daily_cap, max_share_ppm;
     int64_t max_overlap = 1;
+    // Known already (the lease reads them with the project): her expert status ("" without a
+    // profile) and whether the project's items have classes. Unset: RouteExpert reads them.
+    std::optional<std::string> expert_status;
+    std::optional<bool> has_classes;
   };
   struct Route {
     // Item classes to lease from, in order (the scarcest the expert can do first); nullopt
