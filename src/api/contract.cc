@@ -52,10 +52,7 @@ nlohmann::json MapRefs(const nlohmann::json& s, bool inline_them) {
     return MapRefs(ContractDocument()["components"].at(name), true);
   }
   nlohmann::json out = nlohmann::json::object();
-  for (const auto& [key, v] : s.items()) {
-    // "properties" maps names to schemas; elsewhere an object value is a schema.
-    out[key] = MapRefs(v, inline_them);
-  }
+  for (const auto& [key, v] : s.items()) out[key] = MapRefs(v, inline_them);
   return out;
 }
 

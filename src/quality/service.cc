@@ -1,5 +1,6 @@
 #include "quality/service.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -64,15 +65,22 @@ base::Result<std::shared_ptr<const QualityReport>> Service::ModelReport(const st
   const auto key = std::pair(project_id, method);
   {
     std::lock_guard lock(models_.mu);
-    if (auto it = models_.latest.find(key); it != models_.latest.end() && it->second->version == version) {
-      return it->second;
+    if (auto it = models_.latest.find(key); it != models_.latest.end() && it->second.report->version == version) {
+      it->second.used = ++models_.tick;
+      return it->second.report;
     }
   }
   // Computed outside the lock: two askers of one new version may both compute it; the later wins.
   ASSAY_ASSIGN_OR_RETURN(std::shared_ptr<QualityReport> computed, ComputeReport(db_, clock_, project_id, method));
   std::lock_guard lock(models_.mu);
   auto& slot = models_.latest[key];
-  if (!slot || slot->version <= computed->version) slot = computed;
+  if (!slot.report || slot.report->version <= computed->version) slot.report = computed;
+  slot.used = ++models_.tick;
+  while (models_.latest.size() > kModelReports) {
+    auto oldest = std::min_element(models_.latest.begin(), models_.latest.end(),
+                                   [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
+    models_.latest.erase(oldest);
+  }
   return std::shared_ptr<const QualityReport>(computed);
 }
 

@@ -75,10 +75,18 @@ class Service final : public work::QualityObserver {
  private:
   void ApplyGoldRules(const QualityReport& report);
 
-  // Reports by another model, by (project, method): the newest computed, whatever its version.
+  // Reports by another model, by (project, method): the newest computed, whatever its version;
+  // at most kModelReports of them (a report holds every item's label), the least recently asked
+  // for dropped first.
+  static constexpr size_t kModelReports = 8;
   struct ModelReports {
     std::mutex mu;
-    std::map<std::pair<std::string, std::string>, std::shared_ptr<const QualityReport>> latest;
+    struct Entry {
+      std::shared_ptr<const QualityReport> report;
+      int64_t used = 0;  // `tick` when last asked for
+    };
+    std::map<std::pair<std::string, std::string>, Entry> latest;
+    int64_t tick = 0;
   };
   base::Result<std::shared_ptr<const QualityReport>> ModelReport(const std::string& project_id,
                                                                  const std::string& method, int64_t version);

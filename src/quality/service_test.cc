@@ -70,6 +70,36 @@ TEST_P(QualityTest, EveryModelLabelsTheItemsAndFindsTheExpertWhoAnswersAgainstTh
   EXPECT_NE(unknown.error().message().find("glad"), std::string::npos);
 }
 
+TEST_P(QualityTest, ModelReportsKeptAreBoundedTheLeastRecentlyAskedDroppedFirst) {
+  Caller a = MakeCaller("a@example.com", Role::kExpert);
+  std::vector<std::string> projects;
+  int n = 0;
+  for (int p = 0; p < 3; ++p) {
+    projects.push_back(MakeProject(2, 1, {a}));
+    while (LabelNext(*svc_, a, projects.back(), Choice("a"), "c" + std::to_string(n++))) {
+    }
+  }
+  // Held here, so that a report computed again cannot reuse a dropped one's address.
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const QualityReport>> first;
+  for (const std::string& p : projects) {  // 12 model reports, 8 kept
+    for (std::string method : {"ods", "glad", "mace", "wawa"}) {
+      auto r = quality_->Report(manager_, p, method);
+      ASSERT_TRUE(r.has_value()) << r.error().ToString();
+      first[{p, method}] = r->view.report;
+    }
+  }
+  auto again = [&](const std::string& p, const std::string& method) {
+    auto r = quality_->Report(manager_, p, method);
+    EXPECT_TRUE(r.has_value());
+    return r ? r->view.report : nullptr;
+  };
+  auto newest = again(projects[2], "wawa");
+  EXPECT_EQ(newest, (first[{projects[2], "wawa"}]));  // kept
+  auto oldest = again(projects[0], "ods");
+  EXPECT_NE(oldest, (first[{projects[0], "ods"}]));  // dropped, computed again
+  EXPECT_EQ(oldest->model, "ods");
+}
+
 TEST_P(QualityTest, QualityReportAggregatesAndIsComputedOncePerVersion) {
   Caller a = MakeCaller("a@example.com", Role::kExpert), b = MakeCaller("b@example.com", Role::kExpert);
   std::string id = MakeProject(4, 2, {a, b});

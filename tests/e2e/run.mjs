@@ -352,6 +352,10 @@ async function main() {
       await mgr.getByRole('heading', { name: /Quality/ }).waitFor();
       await mgr.getByText('Expert accuracy').waitFor();
       await both(mgr, '16-quality');
+      // another aggregation method: the server computes it and the page says which it shows
+      await mgr.getByLabel('Aggregation').selectOption('mace');
+      await mgr.getByText(/labels by MACE/).waitFor();
+      await both(mgr, '16b-quality-mace');
     } else console.log('e2e: no quality route on this server yet; quality screen not visited');
     await mgr.goto(`${base}/#/manage/${projectId}/progress`);
     await mgr.getByText('approval rate').waitFor();
