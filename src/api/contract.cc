@@ -57,6 +57,7 @@ nlohmann::json MapRefs(const nlohmann::json& s, bool inline_them) {
 }
 
 struct Compiled {
+  const nlohmann::json* entry = nullptr;  // its entry in schemas.json (statuses, media types)
   std::optional<env::Schema> request;
   std::optional<env::Schema> response;
   std::optional<env::Schema> error;  // the route's own error shape (MCP: JSON-RPC's)
@@ -75,6 +76,7 @@ const std::map<std::string, Compiled>& CompiledRoutes() {
     std::map<std::string, Compiled> out;
     for (const auto& [key, entry] : ContractDocument()["routes"].items()) {
       Compiled c;
+      c.entry = &entry;
       if (entry.contains("request")) c.request = CompileOrDie(entry["request"], key + " request");
       if (entry.contains("response")) c.response = CompileOrDie(entry["response"], key + " response");
       if (entry.contains("error")) c.error = CompileOrDie(entry["error"], key + " error");
@@ -122,7 +124,7 @@ base::Status CheckContract(const Route* matched, const http::Request& request,
     return base::Ok();
   }
   if (it == routes.end()) return base::Error::Invalid(key + " has no entry in schemas.json");
-  const nlohmann::json& entry = ContractDocument()["routes"][key];
+  const nlohmann::json& entry = *it->second.entry;
   const auto& statuses = entry["status"];
   if (std::find(statuses.begin(), statuses.end(), response.status) == statuses.end()) {
     return base::Error::Invalid("status " + std::to_string(response.status) +

@@ -1,6 +1,8 @@
 #include "quality/render.h"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "base/json.h"
@@ -12,12 +14,29 @@ namespace {
 // NaN (no data) renders as JSON null.
 nlohmann::json Num(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
 
+// Who an expert is, as the caller may see it: managers get her id, name and email; reviewers
+// judge blind and get work::ExpertPseudonym (the submissions list's), nothing else.
+void Identify(nlohmann::json& out, const std::string& project_id, const std::string& expert_id,
+              const std::string& name, const std::string& email, bool identities) {
+  if (identities) {
+    out["expert_id"] = expert_id;
+    out["name"] = name;
+    out["email"] = email;
+  } else {
+    out["expert_id"] = work::ExpertPseudonym(project_id, expert_id);
+  }
+}
+
+// The [begin, end) of a list of n the query's offset and limit keep.
+std::pair<size_t, size_t> Page(size_t n, const QualityQuery& q) {
+  const size_t begin = std::min(n, static_cast<size_t>(q.offset));
+  return {begin, std::min(n, begin + static_cast<size_t>(std::max(q.limit, 0)))};
+}
+
 }  // namespace
 
 base::Result<std::string> RenderQuality(const QualityView& view, const QualityQuery& q) {
-  if (!KnownMethod(q.method)) {
-    return base::Error::Invalid("method must be one of mv, ds, ods, glad, mace, wawa").Detail("field", "method");
-  }
+  ASSAY_TRY(CheckMethod(q.method));
   if (q.offset < 0) return base::Error::Invalid("offset must be 0 or more").Detail("field", "offset");
   const QualityReport& r = *view.report;
   const bool ds = q.method != "mv";  // the report's model
@@ -36,18 +55,11 @@ base::Result<std::string> RenderQuality(const QualityView& view, const QualityQu
         gold = {{"correct", w.gold_correct}, {"total", w.gold_total}, {"low", w.gold_low}, {"high", w.gold_high}};
       }
       nlohmann::json worker = {{"labels", w.labels}, {"accuracy", Num(ds ? w.accuracy_ds : w.accuracy_mv)}, {"gold", gold}};
-      if (q.identities) {
-        worker["expert_id"] = w.expert_id;
-        worker["name"] = w.name;
-        worker["email"] = w.email;
-      } else {
-        worker["expert_id"] = work::ExpertPseudonym(r.project_id, w.expert_id);
-      }
+      Identify(worker, r.project_id, w.expert_id, w.name, w.email, q.identities);
       workers.push_back(std::move(worker));
     }
     nlohmann::json labels = nlohmann::json::array();
-    const size_t begin = std::min(f.labels.size(), static_cast<size_t>(q.offset));
-    const size_t end = std::min(f.labels.size(), begin + static_cast<size_t>(std::max(q.limit, 0)));
+    const auto [begin, end] = Page(f.labels.size(), q);
     for (size_t i = begin; i < end; ++i) {
       const ItemLabel& l = f.labels[i];
       nlohmann::json votes = nlohmann::json::object();
@@ -80,17 +92,10 @@ base::Result<std::string> RenderQuality(const QualityView& view, const QualityQu
     nlohmann::json experts = nlohmann::json::array(), items = nlohmann::json::array();
     for (const ScoreExpert& e : f.experts) {
       nlohmann::json expert = {{"answers", e.answers}, {"mean", Num(e.mean)}, {"stddev", Num(e.stddev)}};
-      if (q.identities) {
-        expert["expert_id"] = e.expert_id;
-        expert["name"] = e.name;
-        expert["email"] = e.email;
-      } else {
-        expert["expert_id"] = work::ExpertPseudonym(r.project_id, e.expert_id);
-      }
+      Identify(expert, r.project_id, e.expert_id, e.name, e.email, q.identities);
       experts.push_back(std::move(expert));
     }
-    const size_t begin = std::min(f.items.size(), static_cast<size_t>(q.offset));
-    const size_t end = std::min(f.items.size(), begin + static_cast<size_t>(std::max(q.limit, 0)));
+    const auto [begin, end] = Page(f.items.size(), q);
     for (size_t i = begin; i < end; ++i) {
       const ItemScore& s = f.items[i];
       items.push_back({{"item_id", s.item_id},

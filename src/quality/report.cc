@@ -147,11 +147,17 @@ bool KnownMethod(std::string_view method) {
   return std::find(std::begin(kMethods), std::end(kMethods), method) != std::end(kMethods);
 }
 
+base::Status CheckMethod(std::string_view method) {
+  if (KnownMethod(method)) return base::Ok();
+  std::string names;
+  for (std::string_view m : kMethods) names += (names.empty() ? "" : ", ") + std::string(m);
+  return base::Error::Invalid("method must be one of " + names).Detail("field", "method");
+}
+
 base::Result<std::shared_ptr<QualityReport>> ComputeReport(storage::Db& db, const base::Clock& clock,
                                                            const std::string& project_id, std::string_view model) {
-  if (model == "mv" || !KnownMethod(model)) {
-    return base::Error::Invalid("no aggregation model named " + std::string(model)).Detail("field", "method");
-  }
+  ASSAY_TRY(CheckMethod(model));
+  if (model == "mv") return base::Error::Invalid("majority vote is in every report, not a model").Detail("field", "method");
   auto report = std::make_shared<QualityReport>();
   report->project_id = project_id;
   report->model = std::string(model);

@@ -32,6 +32,8 @@ inline constexpr double kDefaultSkill = 0.7;
 // (QualityReport::model): "ds" (Dawid–Skene) in the cached report, the others computed on request.
 inline constexpr std::string_view kMethods[] = {"mv", "ds", "ods", "glad", "mace", "wawa"};
 bool KnownMethod(std::string_view method);
+// OK, or InvalidArgument on the field "method" naming every method of kMethods.
+base::Status CheckMethod(std::string_view method);
 
 struct WorkerQuality {
   std::string expert_id, name, email;

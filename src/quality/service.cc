@@ -86,9 +86,7 @@ base::Result<std::shared_ptr<const QualityReport>> Service::ModelReport(const st
 
 base::Result<ProjectQuality> Service::Report(const accounts::Caller& caller, std::string_view project_id,
                                              std::string_view method) {
-  if (!KnownMethod(method)) {
-    return base::Error::Invalid("method must be one of mv, ds, ods, glad, mace, wawa").Detail("field", "method");
-  }
+  ASSAY_TRY(CheckMethod(method));
   int64_t version = 0, submissions = 0;
   std::string role;
   const bool model = method != "mv" && method != "ds";

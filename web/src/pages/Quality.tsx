@@ -191,8 +191,6 @@ export function SpanAgreementView({ spans }: { spans: SpanAgreement[] }) {
   );
 }
 
-const fixed = (x: number | null | undefined, digits = 2) => (x == null ? '—' : x.toFixed(digits));
-
 /** Ratings and rubric criteria: the mean, how the scale was used, and each expert's own level. */
 export function ScoresView({ scores }: { scores: ScoreField[] }) {
   return (
@@ -208,7 +206,7 @@ export function ScoresView({ scores }: { scores: ScoreField[] }) {
               return (
                 <tr key={`${f.field}/${f.criterion ?? ''}`}>
                   <th scope="row">{name}</th>
-                  <td className="nowrap"><b>{fixed(f.mean)}</b> <span className="muted small">of {f.scale.min}–{f.scale.max} · {f.answers} answer{f.answers === 1 ? '' : 's'}</span></td>
+                  <td className="nowrap"><b>{num(f.mean)}</b> <span className="muted small">of {f.scale.min}–{f.scale.max} · {f.answers} answer{f.answers === 1 ? '' : 's'}</span></td>
                   <td>
                     <span className="spark" role="img" aria-label={`${name}: ${f.distribution.map((n, k) => `${n} × ${f.scale.min + k}`).join(', ')}`}>
                       {f.distribution.map((n, k) => (
@@ -219,7 +217,7 @@ export function ScoresView({ scores }: { scores: ScoreField[] }) {
                       ))}
                     </span>
                   </td>
-                  <td className="small">{f.experts.map((e) => `${e.name || e.email || e.expert_id} ${fixed(e.mean, 1)} ± ${fixed(e.stddev, 1)}`).join(' · ')}</td>
+                  <td className="small">{f.experts.map((e) => `${e.name || e.email || e.expert_id} ${num(e.mean, 1)} ± ${num(e.stddev, 1)}`).join(' · ')}</td>
                 </tr>
               );
             })}
